@@ -1,0 +1,19 @@
+namespace AttentionLens.Models;
+
+/// <summary>What a forward pass records beside attentions and hidden states.</summary>
+public sealed record ForwardOptions
+{
+    /// <summary>
+    /// Record f_h(x_j) = (x_j W_V^h + b_V^h) W_O^h for every layer, head and token
+    /// (Kobayashi et al. 2020, eq. 6): the input of value-weighted attention norms.
+    /// </summary>
+    public bool CaptureValueOutputs { get; init; }
+
+    /// <summary>Compute logits from the LM head (or classifier) when the model has one.</summary>
+    public bool ComputeLogits { get; init; } = true;
+
+    /// <summary>Threads the kernels may use; 0 = all cores.</summary>
+    public int Threads { get; init; }
+
+    public static ForwardOptions Default { get; } = new();
+}

@@ -1,0 +1,36 @@
+namespace AttentionLens.Models;
+
+/// <summary>
+/// Everything one forward pass computed, as flat row-major arrays (shape glossary: L layers,
+/// H heads, T tokens, C hidden, V vocab).
+/// </summary>
+public sealed class ForwardResult
+{
+    public required int Layers { get; init; }
+    public required int Heads { get; init; }
+    public required int Tokens { get; init; }
+    public required int Hidden { get; init; }
+
+    /// <summary>(L, H, T, T) post-mask softmax attention; row i is query i, column j key j.</summary>
+    public required float[] Attentions { get; init; }
+
+    /// <summary>(L+1, T, C); index 0 is the embedding output, the last is after the final norm
+    /// where the model has one (gpt2 ln_f, llama norm), as <c>transformers</c> returns.</summary>
+    public required float[] HiddenStates { get; init; }
+
+    /// <summary>(T, V) language-model logits, or null when the model has no LM head.</summary>
+    public float[]? Logits { get; init; }
+
+    /// <summary>(NumLabels) sequence-classification logits, or null when there is no classifier.</summary>
+    public float[]? ClassifierLogits { get; init; }
+
+    /// <summary>(C) pooler output (BERT-style models), or null.</summary>
+    public float[]? PooledOutput { get; init; }
+
+    /// <summary>(L, H, T, C) f_h(x_j) = (x_j W_V^h + b_V^h) W_O^h when requested, else null.</summary>
+    public float[]? ValueOutputs { get; init; }
+
+    /// <summary>The (H, T, T) attention block of layer <paramref name="layer"/>.</summary>
+    public ReadOnlySpan<float> LayerAttention(int layer) =>
+        Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);
+}

@@ -1,0 +1,38 @@
+namespace AttentionLens.Tensors;
+
+/// <summary>
+/// The seam between models and the arithmetic they need. Models call only these kernels, so a
+/// GPU backend can replace <see cref="CpuKernels"/> without touching model code. Every method reads
+/// spans and writes into a caller-provided destination span; none allocates on the hot path.
+/// Matrices are dense row-major float32.
+/// </summary>
+public interface IKernels
+{
+    /// <summary>C[m×n] = A[m×k] · B[n×k]ᵀ (+ bias[n] per row when given). B is laid out as
+    /// PyTorch's <c>nn.Linear.weight</c> (out × in), so this is a linear layer.</summary>
+    void MatMulTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n);
+
+    /// <summary>C[m×n] = A[m×k] · B[k×n] (GPT-2's Conv1D weights are in × out; attention · V).</summary>
+    void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n);
+
+    /// <summary>Row-wise softmax over rows of length <paramref name="cols"/>, in place, subtracting
+    /// the row max first; a row whose entries are all −∞ becomes uniform, as torch does with
+    /// dtype-min masking.</summary>
+    void Softmax(Span<float> x, int rows, int cols);
+
+    /// <summary>y = (x − mean) / sqrt(var + eps) · gamma + beta per row (biased variance).</summary>
+    void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int rows, int cols, float eps);
+
+    /// <summary>y = x / sqrt(mean(x²) + eps) · gamma per row (LlamaRMSNorm: computed in fp32).</summary>
+    void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, int rows, int cols, float eps);
+
+    /// <summary>Element-wise activation in place.</summary>
+    void Activate(Span<float> x, Activation activation);
+
+    /// <summary>a[i] = silu(a[i]) · b[i] (the SwiGLU gate of Llama's MLP).</summary>
+    void SiluMultiply(Span<float> a, ReadOnlySpan<float> b);
+
+    /// <summary>Applies rotary position embeddings in Hugging Face's rotate-half layout to
+    /// x (T × heads × headDim, row-major), in place, for positions 0..T-1.</summary>
+    void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table);
+}
