@@ -2,17 +2,16 @@ using System.CommandLine;
 
 namespace AttentionLens.Server.Cli;
 
-/// <summary>`attention-lens bench`: Benchmarks.</summary>
+/// <summary>`attention-lens bench …`: benchmarks that print JSON lines (never timing assertions).</summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks.");
-        command.SetAction(_ =>
-        {
-            Console.Error.WriteLine("'bench' is not available yet.");
-            return 2;
-        });
+        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels.");
+        command.Subcommands.Add(BenchForwardCommand.Create());
+        command.Subcommands.Add(BenchTokenizeCommand.Create());
+        command.Subcommands.Add(BenchFlowCommand.Create());
+        command.Subcommands.Add(BenchKernelsCommand.Create());
         return command;
     }
 }
