@@ -7,6 +7,7 @@ var root = new RootCommand("Attention Lens: see how attention flows through a tr
 foreach (var command in new[]
 {
     DemoCommand.Create(),
+    PlausibilityCommand.Create(),
     ServeCommand.Create(),
     AnalyzeCommand.Create(),
     CompareCommand.Create(),
