@@ -1,0 +1,24 @@
+namespace AttentionLens.Tensors;
+
+/// <summary>Argument checks shared by the kernels: a wrong size is a programming error in the
+/// caller, reported before any memory is touched.</summary>
+internal static class KernelChecks
+{
+    public static void Gemm(int aLength, int bLength, int biasLength, int cLength, int m, int k, int n)
+    {
+        if (m < 0 || k < 0 || n < 0)
+            throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must be non-negative (m={m}, k={k}, n={n}).");
+        if (aLength < (long)m * k) throw new ArgumentException($"GEMM: A has {aLength} floats, needs m·k = {(long)m * k}.");
+        if (bLength < (long)k * n) throw new ArgumentException($"GEMM: B has {bLength} floats, needs k·n = {(long)k * n}.");
+        if (cLength < (long)m * n) throw new ArgumentException($"GEMM: C has {cLength} floats, needs m·n = {(long)m * n}.");
+        if (biasLength != 0 && biasLength < n) throw new ArgumentException($"GEMM: bias has {biasLength} floats, needs n = {n} (or none).");
+    }
+
+    public static void Rows(int xLength, int yLength, int rows, int cols, string kernel)
+    {
+        if (rows < 0 || cols < 0)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"{kernel}: rows and cols must be non-negative ({rows}×{cols}).");
+        if (xLength < (long)rows * cols || yLength < (long)rows * cols)
+            throw new ArgumentException($"{kernel}: buffers of {xLength} and {yLength} floats are shorter than {rows}×{cols}.");
+    }
+}
