@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace AttentionLens.Tensors;
 
 /// <summary>
@@ -22,7 +24,15 @@ public sealed class CpuKernels : IKernels
             throw new AttentionLensException($"This CPU does not support the {level} kernels; use {SimdSupport.Best} or lower.");
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         Level = level;
+        _rows = level switch
+        {
+            SimdLevel.Avx512 => SimdKernels<Simd512, Vector512<float>, Vector512<double>>.Instance,
+            SimdLevel.Avx2 => SimdKernels<Simd256, Vector256<float>, Vector256<double>>.Instance,
+            _ => SimdKernels<Simd128, Vector128<float>, Vector128<double>>.Instance,
+        };
     }
+
+    private readonly IRowKernels _rows;
 
     public int Threads { get; }
     public SimdLevel Level { get; }
@@ -48,18 +58,45 @@ public sealed class CpuKernels : IKernels
         }
     }
 
-    public void Softmax(Span<float> x, int rows, int cols) => ScalarKernels.Softmax(x, rows, cols);
+    public void Softmax(Span<float> x, int rows, int cols)
+    {
+        KernelChecks.Rows(x.Length, x.Length, rows, cols, "Softmax");
+        _rows.Softmax(x, rows, cols);
+    }
 
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int rows, int cols, float eps)
-        => ScalarKernels.LayerNorm(x, gamma, beta, y, rows, cols, eps);
+    {
+        KernelChecks.Rows(x.Length, y.Length, rows, cols, "LayerNorm");
+        KernelChecks.Vector(gamma.Length, cols, "LayerNorm gamma", optional: false);
+        KernelChecks.Vector(beta.Length, cols, "LayerNorm beta", optional: true);
+        _rows.LayerNorm(x, gamma, beta, y, rows, cols, eps);
+    }
 
     public void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, int rows, int cols, float eps)
-        => ScalarKernels.RmsNorm(x, gamma, y, rows, cols, eps);
+    {
+        KernelChecks.Rows(x.Length, y.Length, rows, cols, "RmsNorm");
+        KernelChecks.Vector(gamma.Length, cols, "RmsNorm gamma", optional: false);
+        _rows.RmsNorm(x, gamma, y, rows, cols, eps);
+    }
 
-    public void Activate(Span<float> x, Activation activation) => ScalarKernels.Activate(x, activation);
+    public void Activate(Span<float> x, Activation activation) => _rows.Activate(x, activation);
 
-    public void SiluMultiply(Span<float> a, ReadOnlySpan<float> b) => ScalarKernels.SiluMultiply(a, b);
+    public void SiluMultiply(Span<float> a, ReadOnlySpan<float> b)
+    {
+        KernelChecks.Vector(b.Length, a.Length, "SiluMultiply b", optional: false);
+        _rows.SiluMultiply(a, b);
+    }
 
     public void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table)
-        => ScalarKernels.Rope(x, tokens, heads, headDim, table);
+    {
+        KernelChecks.Rope(x.Length, tokens, heads, headDim, table);
+        _rows.Rope(x, tokens, heads, headDim, table);
+    }
+
+    /// <summary>y = erf(x) with the vectorised double-precision evaluation used by exact GELU.</summary>
+    public void Erf(ReadOnlySpan<float> x, Span<float> y)
+    {
+        KernelChecks.Vector(y.Length, x.Length, "Erf y", optional: false);
+        _rows.Erf(x, y);
+    }
 }

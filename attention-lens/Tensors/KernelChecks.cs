@@ -21,4 +21,19 @@ internal static class KernelChecks
         if (xLength < (long)rows * cols || yLength < (long)rows * cols)
             throw new ArgumentException($"{kernel}: buffers of {xLength} and {yLength} floats are shorter than {rows}×{cols}.");
     }
+
+    public static void Vector(int length, int needed, string what, bool optional)
+    {
+        if (optional && length == 0) return;
+        if (length < needed) throw new ArgumentException($"{what} has {length} floats, needs {needed}{(optional ? " (or none)" : "")}.");
+    }
+
+    public static void Rope(int xLength, int tokens, int heads, int headDim, RopeTable table)
+    {
+        if (tokens < 0 || heads < 0 || headDim < 0 || headDim % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(headDim), $"Rope: tokens={tokens}, heads={heads}, headDim={headDim} (must be even).");
+        if (tokens > table.MaxPositions) throw new ArgumentException($"Rope: {tokens} tokens but the table covers {table.MaxPositions} positions.");
+        if (headDim != table.HeadDim) throw new ArgumentException($"Rope: head dimension {headDim} but the table was built for {table.HeadDim}.");
+        if (xLength < (long)tokens * heads * headDim) throw new ArgumentException($"Rope: x has {xLength} floats, needs {(long)tokens * heads * headDim}.");
+    }
 }
