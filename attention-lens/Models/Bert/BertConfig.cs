@@ -5,17 +5,17 @@ namespace AttentionLens.Models.Bert;
 /// <summary><c>config.json</c> of BERT and RoBERTa (configuration_bert.py / configuration_roberta.py), HF field names and defaults.</summary>
 public sealed record BertConfig
 {
-    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 30522;
-    [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 768;
-    [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; init; } = 12;
-    [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; init; } = 12;
-    [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; init; } = 3072;
-    [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "gelu";
-    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 512;
-    [JsonPropertyName("type_vocab_size")] public int TypeVocabSize { get; init; } = 2;
-    [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; init; } = 1e-12;
-    [JsonPropertyName("pad_token_id")] public int? PadTokenId { get; init; } = 0;
-    [JsonPropertyName("position_embedding_type")] public string? PositionEmbeddingType { get; init; } = "absolute";
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; set; } = 30522;
+    [JsonPropertyName("hidden_size")] public int HiddenSize { get; set; } = 768;
+    [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; set; } = 12;
+    [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; set; } = 12;
+    [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; set; } = 3072;
+    [JsonPropertyName("hidden_act")] public string HiddenAct { get; set; } = "gelu";
+    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; set; } = 512;
+    [JsonPropertyName("type_vocab_size")] public int TypeVocabSize { get; set; } = 2;
+    [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; set; } = 1e-12;
+    [JsonPropertyName("pad_token_id")] public int? PadTokenId { get; set; } = 0;
+    [JsonPropertyName("position_embedding_type")] public string? PositionEmbeddingType { get; set; } = "absolute";
 
     public int HeadDim => HiddenSize / NumAttentionHeads;
 

@@ -5,13 +5,13 @@ namespace AttentionLens.Models.DistilBert;
 /// <summary><c>config.json</c> of DistilBERT (configuration_distilbert.py), HF field names and defaults.</summary>
 public sealed record DistilBertConfig
 {
-    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 30522;
-    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 512;
-    [JsonPropertyName("n_layers")] public int NLayers { get; init; } = 6;
-    [JsonPropertyName("n_heads")] public int NHeads { get; init; } = 12;
-    [JsonPropertyName("dim")] public int Dim { get; init; } = 768;
-    [JsonPropertyName("hidden_dim")] public int HiddenDim { get; init; } = 3072;
-    [JsonPropertyName("activation")] public string Activation { get; init; } = "gelu";
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; set; } = 30522;
+    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; set; } = 512;
+    [JsonPropertyName("n_layers")] public int NLayers { get; set; } = 6;
+    [JsonPropertyName("n_heads")] public int NHeads { get; set; } = 12;
+    [JsonPropertyName("dim")] public int Dim { get; set; } = 768;
+    [JsonPropertyName("hidden_dim")] public int HiddenDim { get; set; } = 3072;
+    [JsonPropertyName("activation")] public string Activation { get; set; } = "gelu";
 
     public void Validate(string path)
     {

@@ -10,24 +10,24 @@ namespace AttentionLens.Models.Llama;
 /// </summary>
 public sealed record LlamaConfig
 {
-    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 32000;
-    [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 4096;
-    [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; init; } = 11008;
-    [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; init; } = 32;
-    [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; init; } = 32;
-    [JsonPropertyName("num_key_value_heads")] public int? NumKeyValueHeads { get; init; }
-    [JsonPropertyName("head_dim")] public int? HeadDimOverride { get; init; }
-    [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "silu";
-    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 2048;
-    [JsonPropertyName("rms_norm_eps")] public double RmsNormEps { get; init; } = 1e-6;
-    [JsonPropertyName("rope_theta")] public double RopeTheta { get; init; } = 10000.0;
-    [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; init; }
-    [JsonPropertyName("attention_bias")] public bool AttentionBias { get; init; }
-    [JsonPropertyName("mlp_bias")] public bool MlpBias { get; init; }
-    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; }
-    [JsonPropertyName("sliding_window")] public int? SlidingWindow { get; init; }
-    [JsonPropertyName("use_sliding_window")] public bool? UseSlidingWindow { get; init; }
-    [JsonPropertyName("pretraining_tp")] public int PretrainingTp { get; init; } = 1;
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; set; } = 32000;
+    [JsonPropertyName("hidden_size")] public int HiddenSize { get; set; } = 4096;
+    [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; set; } = 11008;
+    [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; set; } = 32;
+    [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; set; } = 32;
+    [JsonPropertyName("num_key_value_heads")] public int? NumKeyValueHeads { get; set; }
+    [JsonPropertyName("head_dim")] public int? HeadDimOverride { get; set; }
+    [JsonPropertyName("hidden_act")] public string HiddenAct { get; set; } = "silu";
+    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; set; } = 2048;
+    [JsonPropertyName("rms_norm_eps")] public double RmsNormEps { get; set; } = 1e-6;
+    [JsonPropertyName("rope_theta")] public double RopeTheta { get; set; } = 10000.0;
+    [JsonPropertyName("rope_scaling")] public RopeScaling? RopeScaling { get; set; }
+    [JsonPropertyName("attention_bias")] public bool AttentionBias { get; set; }
+    [JsonPropertyName("mlp_bias")] public bool MlpBias { get; set; }
+    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; set; }
+    [JsonPropertyName("sliding_window")] public int? SlidingWindow { get; set; }
+    [JsonPropertyName("use_sliding_window")] public bool? UseSlidingWindow { get; set; }
+    [JsonPropertyName("pretraining_tp")] public int PretrainingTp { get; set; } = 1;
 
     /// <summary>Qwen2 projects q, k and v with biases (modeling_qwen2.py Qwen2Attention).</summary>
     [JsonIgnore] public bool QkvBias { get; init; }

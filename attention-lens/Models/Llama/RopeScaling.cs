@@ -10,12 +10,12 @@ namespace AttentionLens.Models.Llama;
 /// </summary>
 public sealed record RopeScaling
 {
-    [JsonPropertyName("rope_type")] public string? RopeType { get; init; }
-    [JsonPropertyName("type")] public string? Type { get; init; }
-    [JsonPropertyName("factor")] public double Factor { get; init; } = 1.0;
-    [JsonPropertyName("low_freq_factor")] public double LowFreqFactor { get; init; } = 1.0;
-    [JsonPropertyName("high_freq_factor")] public double HighFreqFactor { get; init; } = 4.0;
-    [JsonPropertyName("original_max_position_embeddings")] public int OriginalMaxPositionEmbeddings { get; init; } = 8192;
+    [JsonPropertyName("rope_type")] public string? RopeType { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("factor")] public double Factor { get; set; } = 1.0;
+    [JsonPropertyName("low_freq_factor")] public double LowFreqFactor { get; set; } = 1.0;
+    [JsonPropertyName("high_freq_factor")] public double HighFreqFactor { get; set; } = 4.0;
+    [JsonPropertyName("original_max_position_embeddings")] public int OriginalMaxPositionEmbeddings { get; set; } = 8192;
 
     public string Kind => RopeType ?? Type ?? "default";
 
