@@ -17,7 +17,7 @@ public sealed class BertForMaskedLM : ITransformerModel
     private readonly Activation _activation;
     private readonly Linear _decoder;
 
-    private BertForMaskedLM(IKernels kernels, BertModel body, Linear transform, LayerNorm norm, Activation activation, Linear decoder)
+    private BertForMaskedLM(IKernels kernels, BertModel body, Linear transform, LayerNorm norm, Activation activation, Linear decoder, long parameterCount)
     {
         _kernels = kernels;
         _body = body;
@@ -25,7 +25,7 @@ public sealed class BertForMaskedLM : ITransformerModel
         _norm = norm;
         _activation = activation;
         _decoder = decoder;
-        Info = body.Info with { HasLmHead = true };
+        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
     }
 
     public ModelInfo Info { get; }
@@ -39,7 +39,7 @@ public sealed class BertForMaskedLM : ITransformerModel
         var layerNorm = LayerNorm.Load(head.Scope(norm), c.HiddenSize, c.LayerNormEps);
         var bias = head.Contains("bias") ? head.Get("bias", c.VocabSize) : head.Scope("decoder").Get("bias", c.VocabSize);
         var decoder = Linear.FromWeights(body.Embeddings.Word.Weight, bias, c.HiddenSize, c.VocabSize);
-        return new BertForMaskedLM(kernels, body, dense, layerNorm, ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), decoder);
+        return new BertForMaskedLM(kernels, body, dense, layerNorm, ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), decoder, head.Store.ParameterCount);
     }
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)

@@ -10,12 +10,12 @@ public sealed class BertForSequenceClassification : ITransformerModel
     private readonly BertModel _body;
     private readonly Linear _classifier;
 
-    private BertForSequenceClassification(IKernels kernels, BertModel body, Linear classifier)
+    private BertForSequenceClassification(IKernels kernels, BertModel body, Linear classifier, long parameterCount)
     {
         _kernels = kernels;
         _body = body;
         _classifier = classifier;
-        Info = body.Info with { NumLabels = classifier.OutFeatures };
+        Info = body.Info with { NumLabels = classifier.OutFeatures, ParameterCount = parameterCount };
     }
 
     public ModelInfo Info { get; }
@@ -26,7 +26,8 @@ public sealed class BertForSequenceClassification : ITransformerModel
         var shape = root.ShapeOf("classifier.weight");
         int labels = shape is { Length: 2 } ? checked((int)shape[0]) : 2;
         ConfigLimits.Check(root.Store.Source, "num_labels", labels, 1 << 16);
-        return new BertForSequenceClassification(kernels, body, Linear.Load(root.Scope("classifier"), c.HiddenSize, labels));
+        var classifier = Linear.Load(root.Scope("classifier"), c.HiddenSize, labels);
+        return new BertForSequenceClassification(kernels, body, classifier, root.Store.ParameterCount);
     }
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)

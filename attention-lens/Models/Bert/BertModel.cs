@@ -44,8 +44,6 @@ public sealed class BertModel : ITransformerModel
         return new BertModel(kernels, embeddings, encoder, pool, robertaPaddingIdx, info);
     }
 
-    public BertModel WithInfo(ModelInfo info) => new(_kernels, _embeddings, _encoder, _pooler, _robertaPaddingIdx, info);
-
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {
         var trace = Run(input, options ?? ForwardOptions.Default, cancellationToken);
