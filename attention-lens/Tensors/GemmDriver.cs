@@ -58,7 +58,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes C[i0:i1, j0:j1]; j0 is a multiple of NR and i0 of MR.</summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RunBlock<TK>(in GemmArgs g, int i0, int i1, int j0, int j1) where TK : struct, IGemmKernel
     {
         int mr = TK.MR, nr = TK.NR;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AttentionLens.Tensors;
@@ -22,6 +23,7 @@ internal static unsafe class GemmPacking
 
     /// <summary>B is n×k: column j of op(B) is row j of B, contiguous in k, so the panel is a
     /// transpose. Blocks of 8 columns × 8 k are transposed in registers when AVX is available.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(float* src, nint ld, float* dst, int kc, int cols, int nr)
     {
         int j = 0;
@@ -89,6 +91,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>B is k×n: each packed row is a contiguous run of B's row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRows(float* src, nint ld, float* dst, int kc, int cols, int nr)
     {
         for (int p = 0; p < kc; p++)

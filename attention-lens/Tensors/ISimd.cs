@@ -28,7 +28,15 @@ internal interface ISimd<TV, TD> where TV : struct where TD : struct
     /// <summary>Lane-wise maximum as the hardware computes it (no NaN or signed-zero fix-ups).</summary>
     static abstract TV Max(TV a, TV b);
 
-    static abstract TV Exp(TV x);
+    /// <summary>Lane-wise minimum as the hardware computes it.</summary>
+    static abstract TV Min(TV a, TV b);
+
+    /// <summary>Lane-wise a &lt; b ? ifLess : otherwise.</summary>
+    static abstract TV SelectLess(TV a, TV b, TV ifLess, TV otherwise);
+
+    /// <summary>2^n for lanes holding 1.5·2²³ + n (n an integer in [−126, 127]): the integer sits in
+    /// the low mantissa bits, (bits + 127) &lt;&lt; 23 keeps just the biased exponent field.</summary>
+    static abstract TV PowerOfTwoFromRounded(TV k);
 
     /// <summary>Sum of the lanes.</summary>
     static abstract float Sum(TV x);
@@ -47,7 +55,8 @@ internal interface ISimd<TV, TD> where TV : struct where TD : struct
     static abstract TD MultiplyAddD(TD a, TD b, TD c);
     static abstract TD MinD(TD a, TD b);
     static abstract TD AbsD(TD x);
-    static abstract TD ExpD(TD x);
+    /// <summary>2^n for lanes holding 1.5·2⁵² + n (n an integer in [−1022, 1023]).</summary>
+    static abstract TD PowerOfTwoFromRoundedD(TD k);
 
     /// <summary>Lane-wise <paramref name="x"/> &lt; 0 ? <paramref name="ifNegative"/> : <paramref name="otherwise"/>.</summary>
     static abstract TD SelectNegativeD(TD x, TD ifNegative, TD otherwise);

@@ -20,7 +20,11 @@ internal readonly struct Simd256 : ISimd<TV, TD>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Divide(TV a, TV b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV MultiplyAdd(TV a, TV b, TV c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Max(TV a, TV b) => Vector256.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Exp(TV x) => Vector256.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Min(TV a, TV b) => Vector256.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV SelectLess(TV a, TV b, TV ifLess, TV otherwise) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(a, b), ifLess, otherwise);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV PowerOfTwoFromRounded(TV k) =>
+        Vector256.ShiftLeft(k.AsInt32() + Vector256.Create(127), 23).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(TV x) => Vector256.Sum(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(TV x)
     {
@@ -40,7 +44,8 @@ internal readonly struct Simd256 : ISimd<TV, TD>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyAddD(TD a, TD b, TD c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MinD(TD a, TD b) => Vector256.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AbsD(TD x) => Vector256.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD ExpD(TD x) => Vector256.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD PowerOfTwoFromRoundedD(TD k) =>
+        Vector256.ShiftLeft(k.AsInt64() + Vector256.Create(1023L), 52).AsDouble();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SelectNegativeD(TD x, TD ifNegative, TD otherwise) =>
         Vector256.ConditionalSelect(Vector256.LessThan(x, TD.Zero), ifNegative, otherwise);
 }

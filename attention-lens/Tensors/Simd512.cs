@@ -20,7 +20,11 @@ internal readonly struct Simd512 : ISimd<TV, TD>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Divide(TV a, TV b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV MultiplyAdd(TV a, TV b, TV c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Max(TV a, TV b) => Vector512.MaxNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Exp(TV x) => Vector512.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Min(TV a, TV b) => Vector512.MinNative(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV SelectLess(TV a, TV b, TV ifLess, TV otherwise) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(a, b), ifLess, otherwise);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV PowerOfTwoFromRounded(TV k) =>
+        Vector512.ShiftLeft(k.AsInt32() + Vector512.Create(127), 23).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(TV x) => Vector512.Sum(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float MaxAcross(TV x)
     {
@@ -40,7 +44,8 @@ internal readonly struct Simd512 : ISimd<TV, TD>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyAddD(TD a, TD b, TD c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MinD(TD a, TD b) => Vector512.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AbsD(TD x) => Vector512.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD ExpD(TD x) => Vector512.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD PowerOfTwoFromRoundedD(TD k) =>
+        Vector512.ShiftLeft(k.AsInt64() + Vector512.Create(1023L), 52).AsDouble();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SelectNegativeD(TD x, TD ifNegative, TD otherwise) =>
         Vector512.ConditionalSelect(Vector512.LessThan(x, TD.Zero), ifNegative, otherwise);
 }

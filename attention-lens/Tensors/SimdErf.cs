@@ -41,7 +41,7 @@ internal static class SimdErf
         h = TS.MultiplyAddD(h, s, TS.SplatD(-0.23935706027051243));
         h = TS.MultiplyAddD(h, s, TS.SplatD(1.2845928453664406));
         h = TS.MultiplyAddD(h, s, TS.SplatD(-1.0975918522736134));
-        return TS.ExpD(TS.SubtractD(h, TS.MultiplyD(az, az)));
+        return SimdExp.ExpD<TS, TV, TD>(TS.SubtractD(h, TS.MultiplyD(az, az)));
     }
 
     /// <summary>erf(z) lane-wise: ±(1 − erfc|z|).</summary>

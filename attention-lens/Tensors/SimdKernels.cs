@@ -28,7 +28,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
     public void Erf(ReadOnlySpan<float> x, Span<float> y) => Map<VectorActivations.Erf>(x, y);
 
     /// <summary>y[i] = f(x[i]); x and y are the same span or do not overlap.</summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF>(ReadOnlySpan<float> x, Span<float> y) where TF : IVectorFunction
     {
         int n = x.Length, w = TS.Count, i = 0;
@@ -44,7 +44,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         tail[..(n - i)].CopyTo(y[i..]);
     }
 
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SiluMultiply(Span<float> a, ReadOnlySpan<float> b)
     {
         int n = a.Length, w = TS.Count, i = 0;
@@ -74,7 +74,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
 
     /// <summary>p_j = exp(x_j − max) / Σ exp(x_k − max); an all −∞ row becomes uniform (torch with
     /// dtype-min masking gives a uniform row too, since every entry then equals the max).</summary>
-    [SkipLocalsInit]
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRow(Span<float> row)
     {
         int n = row.Length, w = TS.Count, i = 0;
@@ -98,7 +98,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         TV vmax = TS.Splat(max), sum = TS.Splat(0f);
         for (i = 0; i + w <= n; i += w)
         {
-            TV e = TS.Exp(TS.Subtract(TS.Load(ref s, (nuint)i), vmax));
+            TV e = SimdExp.Exp<TS, TV, TD>(TS.Subtract(TS.Load(ref s, (nuint)i), vmax));
             TS.Store(e, ref s, (nuint)i);
             sum = TS.Add(sum, e);
         }
@@ -110,7 +110,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
             tail.Fill(float.NegativeInfinity);
             row[i..].CopyTo(tail);
             ref float t = ref MemoryMarshal.GetReference(tail);
-            TV e = TS.Exp(TS.Subtract(TS.Load(ref t, 0), vmax));
+            TV e = SimdExp.Exp<TS, TV, TD>(TS.Subtract(TS.Load(ref t, 0), vmax));
             TS.Store(e, ref t, 0);
             sum = TS.Add(sum, e);
             tail[..(n - i)].CopyTo(row[i..]);
@@ -122,6 +122,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         for (; i < n; i++) row[i] *= inv;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int rows, int cols, float eps)
     {
         int w = TS.Count;
@@ -158,6 +159,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, int rows, int cols, float eps)
     {
         int w = TS.Count;
@@ -188,6 +190,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
 
     /// <summary>Rotate-half RoPE with the reference's exact operation order (no fused multiply-add),
     /// so results are bitwise equal to <see cref="ScalarKernels.Rope"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table)
     {
         int half = headDim / 2, w = TS.Count;
@@ -222,6 +225,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Sum(ReadOnlySpan<float> row)
     {
         int n = row.Length, w = TS.Count, i = 0;

@@ -31,7 +31,7 @@ internal static class VectorActivations
         {
             TV x3 = TS.Multiply(TS.Multiply(x, x), x);
             TV u = TS.Multiply(TS.Splat(0.7978845608028654f), TS.MultiplyAdd(TS.Splat(0.044715f), x3, x));
-            TV e = TS.Exp(TS.Multiply(TS.Splat(-2f), u));
+            TV e = SimdExp.Exp<TS, TV, TD>(TS.Multiply(TS.Splat(-2f), u));
             return TS.Divide(x, TS.Add(TS.Splat(1f), e));
         }
     }
@@ -48,6 +48,14 @@ internal static class VectorActivations
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
-            TS.Divide(x, TS.Add(TS.Splat(1f), TS.Exp(TS.Subtract(TS.Splat(0f), x))));
+            TS.Divide(x, TS.Add(TS.Splat(1f), SimdExp.Exp<TS, TV, TD>(TS.Subtract(TS.Splat(0f), x))));
+    }
+
+    /// <summary>exp itself (see <see cref="SimdExp"/>), exposed so its accuracy can be tested.</summary>
+    public readonly struct Exp : IVectorFunction
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
+            SimdExp.Exp<TS, TV, TD>(x);
     }
 }

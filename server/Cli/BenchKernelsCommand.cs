@@ -78,6 +78,37 @@ internal static class BenchKernelsCommand
                     Print("matmul", level.ToString(), m, k, n, threads, matmul, flops, scalarSeconds);
                 }
         }
+
+        RunRowKernels(levels, runs, rng);
+    }
+
+    /// <summary>Element-wise and row kernels at BERT-base sizes: nanoseconds per element.</summary>
+    private static void RunRowKernels(SimdLevel[] levels, int runs, Random rng)
+    {
+        var x = Random(rng, 128 * 3072);
+        var work = new float[x.Length];
+        var gamma = Random(rng, 768);
+        var cases = new (string Name, int Elements, Action<IKernels> Run)[]
+        {
+            ("gelu", x.Length, kk => { x.CopyTo(work, 0); kk.Activate(work, Activation.Gelu); }),
+            ("gelu_tanh", x.Length, kk => { x.CopyTo(work, 0); kk.Activate(work, Activation.GeluTanh); }),
+            ("silu", x.Length, kk => { x.CopyTo(work, 0); kk.Activate(work, Activation.Silu); }),
+            ("softmax", 12 * 128 * 128, kk => { x.AsSpan(0, 12 * 128 * 128).CopyTo(work); kk.Softmax(work.AsSpan(0, 12 * 128 * 128), 12 * 128, 128); }),
+            ("layernorm", 128 * 768, kk => kk.LayerNorm(x.AsSpan(0, 128 * 768), gamma, gamma, work, 128, 768, 1e-12f)),
+        };
+        var scalar = ScalarReferenceKernels.Instance;
+        foreach (var (name, elements, run) in cases)
+        {
+            double scalarSeconds = Time(1, () => run(scalar));
+            foreach (var level in levels)
+            {
+                var kernels = new CpuKernels(1, level);
+                double seconds = Time(runs, () => run(kernels));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"kernel\":\"{name}\",\"level\":\"{level}\",\"elements\":{elements},\"threads\":1,\"median_s\":{seconds:G6}," +
+                    $"\"ns_per_element\":{seconds / elements * 1e9:F3},\"vs_scalar\":{scalarSeconds / seconds:F1}}}"));
+            }
+        }
     }
 
     private static void Print(string op, string level, int m, int k, int n, int threads, double seconds, double flops, double scalarSeconds) =>
