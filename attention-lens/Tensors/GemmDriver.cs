@@ -26,17 +26,20 @@ internal static unsafe class GemmDriver
     /// <summary>C[m×n] = A[m×k]·op(B) (+ bias), op(B) = Bᵀ when <paramref name="bIsNByK"/> (B is n×k,
     /// a linear layer's weight) and B itself otherwise (k×n).</summary>
     public static void Run<TK>(float* a, float* b, bool bIsNByK, float* bias, float* c, int m, int k, int n, int threads)
-        where TK : struct, IGemmKernel
+        where TK : struct, IGemmKernel => Run<TK>(new GemmArgs(a, b, bIsNByK, bias, c, m, k, n), threads);
+
+    /// <summary>The GEMM described by <paramref name="job"/> (strided operands allowed).</summary>
+    public static void Run<TK>(in GemmArgs job, int threads) where TK : struct, IGemmKernel
     {
+        int m = job.M, k = job.K, n = job.N;
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
             for (int i = 0; i < m; i++)
-                for (int j = 0; j < n; j++) c[(nint)i * n + j] = bias == null ? 0f : bias[j];
+                for (int j = 0; j < n; j++) job.C[i * job.Ldc + j] = job.Bias == null ? 0f : job.Bias[j];
             return;
         }
 
-        var job = new GemmArgs(a, b, bIsNByK, bias, c, m, k, n);
         int mTiles = (m + TK.MR - 1) / TK.MR, nPanels = (n + TK.NR - 1) / TK.NR;
         int parts = 1;
         bool splitColumns = true;
@@ -86,11 +89,11 @@ internal static unsafe class GemmDriver
                         for (int ir = i0; ir < i1; ir += mr)
                         {
                             int rows = Math.Min(mr, i1 - ir);
-                            float* ap = g.A + (nint)ir * g.K + pc;
-                            nint lda = g.K;
+                            float* ap = g.A + ir * g.Lda + pc;
+                            nint lda = g.Lda;
                             if (rows < mr)
                             {
-                                GemmPacking.CopyRows(ap, g.K, rows, kc, edgeA, mr);
+                                GemmPacking.CopyRows(ap, g.Lda, rows, kc, edgeA, mr);
                                 ap = edgeA;
                                 lda = kc;
                             }
@@ -99,7 +102,7 @@ internal static unsafe class GemmDriver
                             {
                                 int cols = Math.Min(nr, nc - jr);
                                 float* bp = packed + (nint)jr * kc;
-                                float* cp = g.C + (nint)ir * g.N + jc + jr;
+                                float* cp = g.C + ir * g.Ldc + jc + jr;
                                 float* init = zeros;
                                 if (pc == 0 && g.Bias != null)
                                 {
@@ -114,14 +117,14 @@ internal static unsafe class GemmDriver
 
                                 if (rows == mr && cols == nr)
                                 {
-                                    TK.Tile(ap, lda, bp, kc, cp, g.N, init, pc > 0);
+                                    TK.Tile(ap, lda, bp, kc, cp, g.Ldc, init, pc > 0);
                                     continue;
                                 }
 
                                 // Edge tile: compute a full tile into a scratch tile, keep the valid part.
-                                if (pc > 0) GemmPacking.CopyTile(cp, g.N, edgeC, nr, rows, cols);
+                                if (pc > 0) GemmPacking.CopyTile(cp, g.Ldc, edgeC, nr, rows, cols);
                                 TK.Tile(ap, lda, bp, kc, edgeC, nr, init, pc > 0);
-                                GemmPacking.CopyTile(edgeC, nr, cp, g.N, rows, cols);
+                                GemmPacking.CopyTile(edgeC, nr, cp, g.Ldc, rows, cols);
                             }
                         }
                     }

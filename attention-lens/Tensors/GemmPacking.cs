@@ -16,8 +16,8 @@ internal static unsafe class GemmPacking
         {
             int cols = Math.Min(nr, nc - jr);
             float* dst = packed + (nint)jr * kc;
-            if (g.BIsNByK) PackTransposed(g.B + (nint)(jc + jr) * g.K + pc, g.K, dst, kc, cols, nr);
-            else PackRows(g.B + (nint)pc * g.N + jc + jr, g.N, dst, kc, cols, nr);
+            if (g.BIsNByK) PackTransposed(g.B + (jc + jr) * g.Ldb + pc, g.Ldb, dst, kc, cols, nr);
+            else PackRows(g.B + pc * g.Ldb + jc + jr, g.Ldb, dst, kc, cols, nr);
         }
     }
 
