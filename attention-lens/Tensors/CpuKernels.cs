@@ -93,6 +93,32 @@ public sealed class CpuKernels : IKernels
         _rows.Rope(x, tokens, heads, headDim, table);
     }
 
+    /// <summary>Multi-head attention with heads in parallel (see <see cref="IKernels.Attention"/>).</summary>
+    public unsafe void Attention(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> bias,
+        Span<float> probs, Span<float> context, int tokens, int heads, int kvHeads, int headDim, float scale, bool scaleQuery = false)
+    {
+        KernelChecks.Attention(q.Length, k.Length, v.Length, bias.Length, probs.Length, context.Length, tokens, heads, kvHeads, headDim);
+        if (tokens == 0) return;
+        fixed (float* pq = q, pk = k, pv = v, pb = bias, pp = probs, pc = context)
+        {
+            float* biasOrNull = bias.IsEmpty ? null : pb;
+            switch (Level)
+            {
+                case SimdLevel.Avx512: RunHeads(new AttentionJob<Avx512Gemm>(_rows, pq, pk, pv, biasOrNull, pp, pc, tokens, heads, kvHeads, headDim, scale, scaleQuery).Run, heads); break;
+                case SimdLevel.Avx2: RunHeads(new AttentionJob<Avx2Gemm>(_rows, pq, pk, pv, biasOrNull, pp, pc, tokens, heads, kvHeads, headDim, scale, scaleQuery).Run, heads); break;
+                default: RunHeads(new AttentionJob<VectorGemm>(_rows, pq, pk, pv, biasOrNull, pp, pc, tokens, heads, kvHeads, headDim, scale, scaleQuery).Run, heads); break;
+            }
+        }
+    }
+
+    private void RunHeads(Action<int> head, int heads)
+    {
+        if (Threads == 1 || heads == 1)
+            for (int h = 0; h < heads; h++) head(h);
+        else
+            Parallel.For(0, heads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, head);
+    }
+
     /// <summary>y = erf(x) with the vectorised double-precision evaluation used by exact GELU.</summary>
     public void Erf(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -35,4 +35,17 @@ public interface IKernels
     /// <summary>Applies rotary position embeddings in Hugging Face's rotate-half layout to
     /// x (T × heads × headDim, row-major), in place, for positions 0..T-1.</summary>
     void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table);
+
+    /// <summary>
+    /// Eager multi-head attention of one sequence, as transformers computes it per head h:
+    /// probs[h] = softmax(scale · Q_h K_gᵀ + bias) and context[:, h·D…] = probs[h] · V_g, with
+    /// g = h / (H / H_kv) (grouped-query attention's repeat_kv). q is (T, H·D), k and v (T, H_kv·D),
+    /// bias (T, T) additive (empty for none), probs (H, T, T), context (T, H·D). With
+    /// <paramref name="scaleQuery"/> the query is scaled before the product (DistilBERT) instead of
+    /// the scores. The default runs the per-head loop on this instance's other kernels;
+    /// <see cref="CpuKernels"/> runs heads in parallel on strided operands without copies.
+    /// </summary>
+    void Attention(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> bias,
+        Span<float> probs, Span<float> context, int tokens, int heads, int kvHeads, int headDim, float scale, bool scaleQuery = false)
+        => AttentionReference.Run(this, q, k, v, bias, probs, context, tokens, heads, kvHeads, headDim, scale, scaleQuery);
 }

@@ -36,4 +36,18 @@ internal static class KernelChecks
         if (headDim != table.HeadDim) throw new ArgumentException($"Rope: head dimension {headDim} but the table was built for {table.HeadDim}.");
         if (xLength < (long)tokens * heads * headDim) throw new ArgumentException($"Rope: x has {xLength} floats, needs {(long)tokens * heads * headDim}.");
     }
+
+    public static void Attention(int qLength, int kLength, int vLength, int biasLength, int probsLength, int contextLength,
+        int tokens, int heads, int kvHeads, int headDim)
+    {
+        if (tokens < 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || heads % kvHeads != 0)
+            throw new ArgumentOutOfRangeException(nameof(heads), $"Attention: tokens={tokens}, heads={heads}, kvHeads={kvHeads}, headDim={headDim} (heads must be a multiple of kvHeads).");
+        long t = tokens;
+        if (qLength < t * heads * headDim) throw new ArgumentException($"Attention: q has {qLength} floats, needs {t * heads * headDim}.");
+        if (kLength < t * kvHeads * headDim || vLength < t * kvHeads * headDim)
+            throw new ArgumentException($"Attention: k/v have {kLength}/{vLength} floats, need {t * kvHeads * headDim}.");
+        if (biasLength != 0 && biasLength < t * t) throw new ArgumentException($"Attention: bias has {biasLength} floats, needs T² = {t * t} (or none).");
+        if (probsLength < heads * t * t) throw new ArgumentException($"Attention: probs has {probsLength} floats, needs H·T² = {heads * t * t}.");
+        if (contextLength < t * heads * headDim) throw new ArgumentException($"Attention: context has {contextLength} floats, needs {t * heads * headDim}.");
+    }
 }

@@ -72,6 +72,34 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         for (int r = 0; r < rows; r++) SoftmaxRow(x.Slice(r * cols, cols));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScaleBiasSoftmax(Span<float> x, int rows, int cols, float scale, ReadOnlySpan<float> bias)
+    {
+        int w = TS.Count;
+        TV vscale = TS.Splat(scale);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.Slice(r * cols, cols);
+            ref float s = ref MemoryMarshal.GetReference(row);
+            int i = 0;
+            if (bias.IsEmpty)
+            {
+                for (; i + w <= cols; i += w) TS.Store(TS.Multiply(TS.Load(ref s, (nuint)i), vscale), ref s, (nuint)i);
+                for (; i < cols; i++) row[i] *= scale;
+            }
+            else
+            {
+                var biasRow = bias.Slice(r * cols, cols);
+                ref float b = ref MemoryMarshal.GetReference(biasRow);
+                for (; i + w <= cols; i += w)
+                    TS.Store(TS.Add(TS.Multiply(TS.Load(ref s, (nuint)i), vscale), TS.Load(ref b, (nuint)i)), ref s, (nuint)i);
+                for (; i < cols; i++) row[i] = row[i] * scale + biasRow[i];
+            }
+
+            SoftmaxRow(row);
+        }
+    }
+
     /// <summary>p_j = exp(x_j − max) / Σ exp(x_k − max); an all −∞ row becomes uniform (torch with
     /// dtype-min masking gives a uniform row too, since every entry then equals the max).</summary>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
