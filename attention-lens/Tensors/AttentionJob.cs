@@ -42,7 +42,7 @@ internal sealed unsafe class AttentionJob<TK>(
         }
 
         var biasSpan = bias == null ? ReadOnlySpan<float>.Empty : new ReadOnlySpan<float>(bias, t * t);
-        rows.ScaleBiasSoftmax(new Span<float>(scores, t * t), t, t, scale, biasSpan);
+        rows.ScaleBiasSoftmax(new Span<float>(scores, t * t), t, t, scaleQuery ? 1f : scale, biasSpan);
         var contextArgs = new GemmArgs(scores, v + (nint)g * d, false, null, context + (nint)h * d, t, t, d, t, (nint)kvHeads * d, lda);
         GemmDriver.Run<TK>(contextArgs, 1);
     }
