@@ -182,4 +182,33 @@ public class ElementwiseKernelTests
             KernelAssert.Equal(expected, x, $"{levelName} RoPE headDim={headDim}");
         }
     }
+
+    /// <summary>Arrays long enough to be split between threads give exactly the single-threaded
+    /// result (chunks start on vector boundaries, so every element takes the same path).</summary>
+    [Theory]
+    [MemberData(nameof(KernelAssert.Levels), MemberType = typeof(KernelAssert))]
+    public void Multithreaded_element_wise_kernels_equal_single_threaded_bitwise(string levelName)
+    {
+        var level = Enum.Parse<SimdLevel>(levelName);
+        var one = new CpuKernels(1, level);
+        var many = new CpuKernels(3, level);
+        var rng = new Random(12);
+        int n = CpuKernels.MinParallelElements * 2 + 37;
+        var x = KernelAssert.Random(rng, n, 6f);
+        var b = KernelAssert.Random(rng, n);
+        foreach (var activation in Enum.GetValues<Activation>())
+        {
+            var y1 = (float[])x.Clone();
+            var y3 = (float[])x.Clone();
+            one.Activate(y1, activation);
+            many.Activate(y3, activation);
+            KernelAssert.Equal(y1, y3, $"{levelName} {activation} 1 vs 3 threads");
+        }
+
+        var s1 = (float[])x.Clone();
+        var s3 = (float[])x.Clone();
+        one.SiluMultiply(s1, b);
+        many.SiluMultiply(s3, b);
+        KernelAssert.Equal(s1, s3, $"{levelName} SiluMultiply 1 vs 3 threads");
+    }
 }
