@@ -12,12 +12,16 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackB(in GemmArgs g, float* packed, int pc, int kc, int jc, int nc, int nr)
     {
+        if (!g.BIsNByK)
+        {
+            PackRows(g.B + pc * g.Ldb + jc, g.Ldb, packed, kc, nc, nr);
+            return;
+        }
+
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
-            float* dst = packed + (nint)jr * kc;
-            if (g.BIsNByK) PackTransposed(g.B + (jc + jr) * g.Ldb + pc, g.Ldb, dst, kc, cols, nr);
-            else PackRows(g.B + pc * g.Ldb + jc + jr, g.Ldb, dst, kc, cols, nr);
+            PackTransposed(g.B + (jc + jr) * g.Ldb + pc, g.Ldb, packed + (nint)jr * kc, kc, cols, nr);
         }
     }
 
@@ -90,15 +94,21 @@ internal static unsafe class GemmPacking
             for (int j = 0; j < 8; j++) dst[p * ldd + j] = src[j * lds + p];
     }
 
-    /// <summary>B is k×n: each packed row is a contiguous run of B's row.</summary>
+    /// <summary>B is k×n: row p of the block is read once, front to back (a strided walk down each
+    /// panel would touch a new page per row), and its nr-wide pieces go to the panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackRows(float* src, nint ld, float* dst, int kc, int cols, int nr)
+    private static void PackRows(float* src, nint ld, float* packed, int kc, int nc, int nr)
     {
         for (int p = 0; p < kc; p++)
         {
-            var d = new Span<float>(dst + (nint)p * nr, nr);
-            new ReadOnlySpan<float>(src + p * ld, cols).CopyTo(d);
-            if (cols < nr) d[cols..].Clear();
+            float* row = src + p * ld;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int cols = Math.Min(nr, nc - jr);
+                var d = new Span<float>(packed + (nint)jr * kc + (nint)p * nr, nr);
+                new ReadOnlySpan<float>(row + jr, cols).CopyTo(d);
+                if (cols < nr) d[cols..].Clear();
+            }
         }
     }
 
