@@ -49,6 +49,18 @@ public sealed class CpuKernels : IKernels
         fixed (float* pa = a, pb = b, pbias = bias, pc = c)
         {
             float* biasOrNull = bias.IsEmpty ? null : pbias;
+            if (bIsNByK && m <= SmallRowsLimit && k > 0)
+            {
+                switch (Level)
+                {
+                    case SimdLevel.Avx512: SmallRows<Simd512, Vector512<float>, Vector512<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    case SimdLevel.Avx2: SmallRows<Simd256, Vector256<float>, Vector256<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    default: SmallRows<Simd128, Vector128<float>, Vector128<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                }
+
+                return;
+            }
+
             switch (Level)
             {
                 case SimdLevel.Avx512: GemmDriver.Run<Avx512Gemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
@@ -56,6 +68,23 @@ public sealed class CpuKernels : IKernels
                 default: GemmDriver.Run<VectorGemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
             }
         }
+    }
+
+    /// <summary>Linear layers on at most this many rows skip packing (see <see cref="SmallRowsGemm{TS,TV,TD}"/>).</summary>
+    internal const int SmallRowsLimit = 24;
+
+    private unsafe void SmallRows<TS, TV, TD>(float* a, float* b, float* bias, float* c, int m, int k, int n)
+        where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+    {
+        int parts = Threads == 1 || (long)m * k * n < GemmDriver.MinParallelMacs ? 1 : Math.Min(3 * Threads, Math.Max(1, n / 64));
+        if (parts == 1)
+        {
+            SmallRowsGemm<TS, TV, TD>.Run(a, b, bias, c, m, k, n, 0, n);
+            return;
+        }
+
+        var job = new SmallRowsJob<TS, TV, TD>(a, b, bias, c, m, k, n, parts);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, job.Run);
     }
 
     public void Softmax(Span<float> x, int rows, int cols)

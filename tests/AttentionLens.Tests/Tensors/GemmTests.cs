@@ -57,7 +57,8 @@ public class GemmTests
         var level = Enum.Parse<SimdLevel>(levelName);
         var kernels = new CpuKernels(1, level);
         var rng = new Random(3);
-        Check(kernels, rng, 19, 600, 1045, bias: true, transposed: true, $"{level}");
+        Check(kernels, rng, 40, 600, 1045, bias: true, transposed: true, $"{level}");
+        Check(kernels, rng, 19, 600, 1045, bias: true, transposed: true, $"{level} (few rows: unpacked dot-product path)");
         Check(kernels, rng, 9, 513, 530, bias: false, transposed: false, $"{level}");
         Check(kernels, rng, 33, 257, 31, bias: true, transposed: false, $"{level}");
     }
@@ -81,7 +82,7 @@ public class GemmTests
         var level = Enum.Parse<SimdLevel>(levelName);
         var one = new CpuKernels(1, level);
         var rng = new Random(9);
-        foreach (var (m, k, n) in new[] { (70, 300, 700), (300, 200, 20), (128, 64, 128) })
+        foreach (var (m, k, n) in new[] { (70, 300, 700), (300, 200, 20), (128, 64, 128), (16, 771, 1030) })
             foreach (int threads in new[] { 2, 3, 4 })
             {
                 var many = new CpuKernels(threads, level);
