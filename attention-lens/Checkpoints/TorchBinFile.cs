@@ -10,7 +10,7 @@ namespace AttentionLens.Checkpoints;
 /// </summary>
 public sealed class TorchBinFile
 {
-    private const long MaxPickleBytes = 256L << 20;
+    private const long MaxPickleBytes = 16L << 20; // state-dict pickles of 10⁹-parameter models are well under 1 MB
 
     /// <summary>The globals <c>torch.save(model.state_dict())</c> writes, and nothing else.</summary>
     private static readonly Dictionary<string, SafetensorsDType> StorageTypes = new()
