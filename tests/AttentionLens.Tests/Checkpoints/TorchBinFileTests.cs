@@ -58,6 +58,20 @@ public sealed class TorchBinFileTests
     }
 
     [Fact]
+    public void ReadsAnOrderedDictWithMetadataAsTorchSaveWritesIt()
+    {
+        // torch.save(model.state_dict()): OrderedDict() via REDUCE, SETITEMS, then BUILD of {'_metadata': OrderedDict()}.
+        using var dir = new TempDirectory();
+        var tensorItems = StateDictPickle(2, 0, 2)[3..^2]; // MARK 'w' tensor, without the outer dict, SETITEMS and STOP
+        var pickle = Bytes((byte)0x80, (byte)2, (byte)'c', "collections\nOrderedDict\n", (byte)'q', (byte)0, (byte)')', (byte)'R',
+            tensorItems, (byte)'u',
+            (byte)'}', BinUnicode("_metadata"), (byte)'h', (byte)0, (byte)')', (byte)'R', (byte)'s', (byte)'b', (byte)'.');
+        var storage = new float[] { 4, 5 }.SelectMany(BitConverter.GetBytes).ToArray();
+        var file = TorchBinFile.Open(WriteZip(dir, pickle, ("0", storage)));
+        Assert.Equal([4f, 5f], file.ReadFloat32("w"));
+    }
+
+    [Fact]
     public void ViewOutsideItsStorageIsRefused()
     {
         using var dir = new TempDirectory();
