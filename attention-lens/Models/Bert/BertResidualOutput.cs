@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Bert;
@@ -29,7 +30,7 @@ public sealed class BertResidualOutput
     {
         var sum = new float[output.Length];
         _dense.Forward(kernels, h, sum, tokens);
-        for (int i = 0; i < sum.Length; i++) sum[i] += residual[i];
+        TensorPrimitives.Add(sum, residual[..sum.Length], sum);
         _norm.Forward(kernels, sum, output, tokens);
     }
 }

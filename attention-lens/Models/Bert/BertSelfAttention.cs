@@ -43,6 +43,6 @@ public sealed class BertSelfAttention
         _value.Forward(kernels, x, v, tokens);
         int d = _hidden / _heads;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d,
-            1f / MathF.Sqrt(d), projection: output, valueOutputs: valueOutputs, hidden: _hidden);
+            MathF.Sqrt(d), projection: output, valueOutputs: valueOutputs, hidden: _hidden);
     }
 }

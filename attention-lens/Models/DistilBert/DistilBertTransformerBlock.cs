@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.DistilBert;
@@ -66,11 +67,11 @@ public sealed class DistilBertTransformerBlock
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
         var context = new float[n];
-        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, 1f / MathF.Sqrt(d),
+        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, MathF.Sqrt(d),
             scaleQuery: true, projection: _out, valueOutputs: valueOutputs, hidden: _dim);
         var sum = new float[n];
         _out.Forward(kernels, context, sum, tokens);
-        for (int i = 0; i < n; i++) sum[i] += x[i];
+        TensorPrimitives.Add(sum, x, sum);
         var attended = new float[n];
         _saNorm.Forward(kernels, sum, attended, tokens);
 
@@ -78,7 +79,7 @@ public sealed class DistilBertTransformerBlock
         _lin1.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _lin2.Forward(kernels, inner, sum, tokens);
-        for (int i = 0; i < n; i++) sum[i] += attended[i];
+        TensorPrimitives.Add(sum, attended, sum);
         _outputNorm.Forward(kernels, sum, y, tokens);
     }
 }

@@ -54,7 +54,7 @@ public sealed class LlamaAttention
         kernels.Rope(k, tokens, _kvHeads, _headDim, rope);
         var context = new float[q.Length];
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim,
-            1f / MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
+            MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
         _o.Forward(kernels, context, output, tokens);
     }
 }

@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Llama;
@@ -49,7 +50,7 @@ public sealed class LlamaDecoderLayer
         _inputNorm.Forward(kernels, x, normed, tokens);
         var attended = new float[n];
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
-        for (int i = 0; i < n; i++) attended[i] += x[i];
+        TensorPrimitives.Add(attended, x, attended);
 
         _postNorm.Forward(kernels, attended, normed, tokens);
         var gate = new float[tokens * _inner];
@@ -58,6 +59,6 @@ public sealed class LlamaDecoderLayer
         _up.Forward(kernels, normed, up, tokens);
         kernels.SiluMultiply(gate, up);
         _down.Forward(kernels, gate, y, tokens);
-        for (int i = 0; i < n; i++) y[i] += attended[i];
+        TensorPrimitives.Add(y[..n], attended, y[..n]);
     }
 }
