@@ -111,4 +111,66 @@ public sealed class ModelVariantTests
             TensorAssert.Close("classifier logits", expected, result.ClassifierLogits, Atol, 3);
         }
     }
+
+    [Fact]
+    public void RobertaMaskedLMHeadIsTiedAndUsesLmHeadNames()
+    {
+        // RobertaForMaskedLM: roberta.* body and lm_head.{dense, layer_norm, bias}, decoder tied to the word embeddings.
+        // Expected logits are computed here in double from the reference sequence output.
+        using var dir = new TempDirectory();
+        const int c = 32, v = 309;
+        var dense = Enumerable.Range(0, c * c).Select(i => (float)Math.Cos(i * 0.37) * 0.3f).ToArray();
+        var denseBias = Enumerable.Range(0, c).Select(i => 0.01f * i).ToArray();
+        var gamma = Enumerable.Range(0, c).Select(i => 1f + 0.02f * i).ToArray();
+        var beta = Enumerable.Range(0, c).Select(i => -0.01f * i).ToArray();
+        var bias = Enumerable.Range(0, v).Select(i => (float)Math.Sin(i) * 0.1f).ToArray();
+        float[] embedding = [];
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", "roberta"), dir, cfg => cfg.Replace("\"RobertaModel\"", "\"RobertaForMaskedLM\""), w =>
+        {
+            foreach (var key in w.Keys.ToList()) { if (!key.StartsWith("pooler")) w["roberta." + key] = w[key]; w.Remove(key); }
+            embedding = w["roberta.embeddings.word_embeddings.weight"].Data;
+            w["lm_head.dense.weight"] = ([c, c], dense);
+            w["lm_head.dense.bias"] = ([c], denseBias);
+            w["lm_head.layer_norm.weight"] = ([c], gamma);
+            w["lm_head.layer_norm.bias"] = ([c], beta);
+            w["lm_head.bias"] = ([v], bias);
+        });
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", "roberta"), "single", out var reference);
+        using (reference)
+        {
+            int t = reference.Tokens;
+            var sequence = reference.BatchSlice("last_hidden_state", 0, 0);
+            var expected = new float[t * v];
+            for (int i = 0; i < t; i++)
+            {
+                var h = Enumerable.Range(0, c).Select(o => denseBias[o] + Enumerable.Range(0, c).Sum(k => (double)dense[o * c + k] * sequence[i * c + k])).ToArray();
+                h = h.Select(x => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)))).ToArray();
+                double mean = h.Average(), variance = h.Select(x => (x - mean) * (x - mean)).Average();
+                var n = h.Select((x, k) => (x - mean) / Math.Sqrt(variance + 1e-5) * gamma[k] + beta[k]).ToArray();
+                for (int o = 0; o < v; o++)
+                    expected[i * v + o] = (float)(bias[o] + Enumerable.Range(0, c).Sum(k => n[k] * embedding[o * c + k]));
+            }
+            TensorAssert.Close("roberta mlm logits", expected, result.Logits, Atol, t, v);
+        }
+    }
+
+    /// <summary>erf: its Maclaurin series for |x| ≤ 3 (terms stay below 10², so double keeps ~1e-13),
+    /// beyond that 1 − erfc(x) with erfc's asymptotic series (relative error below 1e-3 of erfc(3) ≈ 2e-5).</summary>
+    private static double Erf(double x)
+    {
+        double z = Math.Abs(x);
+        if (z > 3)
+        {
+            double inv = 1 / (2 * z * z);
+            double erfc = Math.Exp(-z * z) / (z * Math.Sqrt(Math.PI)) * (1 - inv + 3 * inv * inv - 15 * inv * inv * inv);
+            return Math.Sign(x) * (1 - erfc);
+        }
+        double sum = 0, term = x;
+        for (int n = 0; n < 60; n++)
+        {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.Sqrt(Math.PI) * sum;
+    }
 }
