@@ -111,12 +111,25 @@ public sealed class WeightStore
     private bool TryResolve(string name, out WeightEntry entry, out List<string> tried)
     {
         tried = [name];
+        // Old TensorFlow-converted checkpoints (bert-base-uncased) name LayerNorm parameters gamma and
+        // beta; transformers renames them to weight and bias when loading (modeling_utils._fix_key).
+        if (IsNormParameter(name, "weight")) tried.Add(name[..^"weight".Length] + "gamma");
+        if (IsNormParameter(name, "bias")) tried.Add(name[..^"bias".Length] + "beta");
         foreach (var prefix in AlternativePrefixes)
-            tried.Add(name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : prefix + name);
+            foreach (var candidate in tried.ToList())
+                tried.Add(candidate.StartsWith(prefix, StringComparison.Ordinal) ? candidate[prefix.Length..] : prefix + candidate);
         foreach (var candidate in tried)
             if (_entries!.TryGetValue(candidate, out entry!)) return true;
         entry = null!;
         return false;
+    }
+
+    /// <summary>True for "….LayerNorm.weight"-style names: a parameter of a module whose name contains "norm".</summary>
+    private static bool IsNormParameter(string name, string parameter)
+    {
+        if (!name.EndsWith("." + parameter, StringComparison.Ordinal)) return false;
+        var module = name[..^(parameter.Length + 1)];
+        return module[(module.LastIndexOf('.') + 1)..].Contains("norm", StringComparison.OrdinalIgnoreCase);
     }
 
     private void Count(string name, long elements)

@@ -29,6 +29,24 @@ public sealed class ModelVariantTests
     }
 
     [Fact]
+    public void LayerNormGammaAndBetaNamesLoad()
+    {
+        // Checkpoints converted from TensorFlow (bert-base-uncased) store LayerNorm.gamma / LayerNorm.beta.
+        using var dir = new TempDirectory();
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", "bert"), dir, editWeights: w =>
+        {
+            foreach (var key in w.Keys.Where(k => k.Contains("LayerNorm")).ToList())
+            {
+                w[key.Replace("LayerNorm.weight", "LayerNorm.gamma").Replace("LayerNorm.bias", "LayerNorm.beta")] = w[key];
+                w.Remove(key);
+            }
+        });
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", "bert"), "single", out var reference);
+        using (reference)
+            TensorAssert.Close("bert (gamma/beta) hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, Atol, result.HiddenStates.Length);
+    }
+
+    [Fact]
     public void UntiedHeadWithoutStoredLmHeadIsMissing()
     {
         using var dir = new TempDirectory();
