@@ -172,6 +172,46 @@ public sealed class ModelVariantTests
         }
     }
 
+    [Fact]
+    public void DistilBertMaskedLMHeadIsTiedToTheWordEmbeddings()
+    {
+        using var dir = new TempDirectory();
+        const int c = 32, v = 120;
+        var transform = Enumerable.Range(0, c * c).Select(i => (float)Math.Sin(i * 0.11) * 0.3f).ToArray();
+        var transformBias = Enumerable.Range(0, c).Select(i => -0.02f * i).ToArray();
+        var gamma = Enumerable.Range(0, c).Select(i => 1f - 0.01f * i).ToArray();
+        var beta = Enumerable.Range(0, c).Select(i => 0.03f * i).ToArray();
+        var bias = Enumerable.Range(0, v).Select(i => (float)Math.Cos(i) * 0.1f).ToArray();
+        float[] embedding = [];
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", "distilbert"), dir, cfg => cfg.Replace("\"DistilBertModel\"", "\"DistilBertForMaskedLM\""), w =>
+        {
+            foreach (var key in w.Keys.ToList()) { w["distilbert." + key] = w[key]; w.Remove(key); }
+            embedding = w["distilbert.embeddings.word_embeddings.weight"].Data;
+            w["vocab_transform.weight"] = ([c, c], transform);
+            w["vocab_transform.bias"] = ([c], transformBias);
+            w["vocab_layer_norm.weight"] = ([c], gamma);
+            w["vocab_layer_norm.bias"] = ([c], beta);
+            w["vocab_projector.bias"] = ([v], bias);
+        });
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", "distilbert"), "single", out var reference);
+        using (reference)
+        {
+            int t = reference.Tokens;
+            var sequence = reference.BatchSlice("last_hidden_state", 0, 0);
+            var expected = new float[t * v];
+            for (int i = 0; i < t; i++)
+            {
+                var h = Enumerable.Range(0, c).Select(o => transformBias[o] + Enumerable.Range(0, c).Sum(k => (double)transform[o * c + k] * sequence[i * c + k])).ToArray();
+                h = h.Select(x => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)))).ToArray();
+                double mean = h.Average(), variance = h.Select(x => (x - mean) * (x - mean)).Average();
+                var n = h.Select((x, k) => (x - mean) / Math.Sqrt(variance + 1e-12) * gamma[k] + beta[k]).ToArray();
+                for (int o = 0; o < v; o++)
+                    expected[i * v + o] = (float)(bias[o] + Enumerable.Range(0, c).Sum(k => n[k] * embedding[o * c + k]));
+            }
+            TensorAssert.Close("distilbert mlm logits", expected, result.Logits, Atol, t, v);
+        }
+    }
+
     /// <summary>erf: its Maclaurin series for |x| ≤ 3 (terms stay below 10², so double keeps ~1e-13),
     /// beyond that 1 − erfc(x) with erfc's asymptotic series (relative error below 1e-3 of erfc(3) ≈ 2e-5).</summary>
     private static double Erf(double x)
