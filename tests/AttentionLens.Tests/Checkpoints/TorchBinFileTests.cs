@@ -147,4 +147,20 @@ public sealed class TorchBinFileTests
         var name = "encoder.layer.1.attention.self.query.weight";
         Assert.Equal(safe.Get(name, [32, 32]).ToArray(), bin.Get(name, [32, 32]).ToArray());
     }
+
+    [Fact]
+    public void ShardedBinThroughItsIndexMatchesTheReference()
+    {
+        using var dir = new TempDirectory();
+        var source = SharedData.Path("golden", "hf", "roberta_bin");
+        File.Copy(Path.Combine(source, "config.json"), dir.File("config.json"));
+        File.Copy(Path.Combine(source, "pytorch_model.bin"), dir.File("pytorch_model-00001-of-00001.bin"));
+        var names = TorchBinFile.Open(Path.Combine(source, "pytorch_model.bin")).Tensors.Keys;
+        File.WriteAllText(dir.File("pytorch_model.bin.index.json"),
+            "{\"metadata\": {}, \"weight_map\": {" + string.Join(", ", names.Select(n => $"\"{n}\": \"pytorch_model-00001-of-00001.bin\"")) + "}}");
+        var model = ModelLoader.Load(dir.Path);
+        using var reference = new AttentionLens.Tests.Models.ReferenceCase(Path.Combine(source, "reference", "single.safetensors"));
+        var result = model.Forward(new ForwardInput(reference.InputRow("input.input_ids", 0)!));
+        AttentionLens.Tests.Models.TensorAssert.Close("sharded bin hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, 1e-4, result.HiddenStates.Length);
+    }
 }
