@@ -35,9 +35,9 @@ public sealed class BertSelfAttention
         int tokens, IHeadProjection output, Span<float> valueOutputs)
     {
         int n = tokens * _hidden;
-        var q = new float[n];
-        var k = new float[n];
-        var v = new float[n];
+        var q = Scratch.Uninitialized(n);
+        var k = Scratch.Uninitialized(n);
+        var v = Scratch.Uninitialized(n);
         _query.Forward(kernels, x, q, tokens);
         _key.Forward(kernels, x, k, tokens);
         _value.Forward(kernels, x, v, tokens);

@@ -25,10 +25,10 @@ public static class ScaledDotProductAttention
         float divisor, bool scaleQuery = false, IHeadProjection? projection = null, Span<float> valueOutputs = default, int hidden = 0)
     {
         int t = tokens, d = headDim;
-        var qh = new float[t * d];
-        var kh = new float[t * d];
-        var vh = new float[t * d];
-        var ch = new float[t * d];
+        var qh = Scratch.Uninitialized(t * d);
+        var kh = Scratch.Uninitialized(t * d);
+        var vh = Scratch.Uninitialized(t * d);
+        var ch = Scratch.Uninitialized(t * d);
         int group = heads / kvHeads;
         int lastKv = -1;
         for (int h = 0; h < heads; h++)

@@ -60,14 +60,14 @@ public sealed class Gpt2Block
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _hidden;
-        var normed = new float[n];
+        var normed = Scratch.Uninitialized(n);
         _ln1.Forward(kernels, x, normed, tokens);
-        var qkv = new float[3 * n];
+        var qkv = Scratch.Uninitialized(3 * n);
         _cAttn.Forward(kernels, normed, qkv, tokens);
         // c_attn's output splits along features into q | k | v (GPT2Attention.forward: split(split_size, dim=2)).
-        var q = new float[n];
-        var k = new float[n];
-        var v = new float[n];
+        var q = Scratch.Uninitialized(n);
+        var k = Scratch.Uninitialized(n);
+        var v = Scratch.Uninitialized(n);
         for (int t = 0; t < tokens; t++)
         {
             var row = qkv.AsSpan(t * 3 * _hidden, 3 * _hidden);
@@ -75,15 +75,15 @@ public sealed class Gpt2Block
             row.Slice(_hidden, _hidden).CopyTo(k.AsSpan(t * _hidden));
             row.Slice(2 * _hidden, _hidden).CopyTo(v.AsSpan(t * _hidden));
         }
-        var context = new float[n];
+        var context = Scratch.Uninitialized(n);
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _divisor,
             projection: _attnProj, valueOutputs: valueOutputs, hidden: _hidden);
-        var attended = new float[n];
+        var attended = Scratch.Uninitialized(n);
         _attnProj.Forward(kernels, context, attended, tokens);
         TensorPrimitives.Add(attended, x[..n], attended);
 
         _ln2.Forward(kernels, attended, normed, tokens);
-        var inner = new float[tokens * _inner];
+        var inner = Scratch.Uninitialized(tokens * _inner);
         _cFc.Forward(kernels, normed, inner, tokens);
         kernels.Activate(inner, _activation);
         _mlpProj.Forward(kernels, inner, y, tokens);

@@ -46,15 +46,15 @@ public sealed class LlamaDecoderLayer
         Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _hidden;
-        var normed = new float[n];
+        var normed = Scratch.Uninitialized(n);
         _inputNorm.Forward(kernels, x, normed, tokens);
-        var attended = new float[n];
+        var attended = Scratch.Uninitialized(n);
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
         TensorPrimitives.Add(attended, x, attended);
 
         _postNorm.Forward(kernels, attended, normed, tokens);
-        var gate = new float[tokens * _inner];
-        var up = new float[tokens * _inner];
+        var gate = Scratch.Uninitialized(tokens * _inner);
+        var up = Scratch.Uninitialized(tokens * _inner);
         _gate.Forward(kernels, normed, gate, tokens);
         _up.Forward(kernels, normed, up, tokens);
         kernels.SiluMultiply(gate, up);
