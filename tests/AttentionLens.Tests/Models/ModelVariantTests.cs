@@ -46,6 +46,21 @@ public sealed class ModelVariantTests
             TensorAssert.Close("bert (gamma/beta) hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, Atol, result.HiddenStates.Length);
     }
 
+    [Theory]
+    [InlineData("gpt2", "GPT2LMHeadModel", "GPT2Model")]
+    [InlineData("llama", "LlamaForCausalLM", "LlamaModel")]
+    public void BaseDecoderWithoutHeadHasNoLogits(string folder, string headArchitecture, string baseArchitecture)
+    {
+        using var dir = new TempDirectory();
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", folder), dir, c => c.Replace(headArchitecture, baseArchitecture));
+        var model = ModelLoader.Load(dir.Path);
+        Assert.False(model.Info.HasLmHead);
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", folder), "single", out var reference);
+        using (reference)
+            TensorAssert.Close($"{baseArchitecture} hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, Atol, result.HiddenStates.Length);
+        Assert.Null(result.Logits);
+    }
+
     [Fact]
     public void UntiedHeadWithoutStoredLmHeadIsMissing()
     {
