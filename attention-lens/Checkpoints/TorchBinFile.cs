@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.IO.Compression;
 
 namespace AttentionLens.Checkpoints;
@@ -10,10 +11,10 @@ namespace AttentionLens.Checkpoints;
 /// </summary>
 public sealed class TorchBinFile
 {
-    private const long MaxPickleBytes = 256L << 20;
+    private const long MaxPickleBytes = 16L << 20; // state-dict pickles of 10⁹-parameter models are well under 1 MB
 
     /// <summary>The globals <c>torch.save(model.state_dict())</c> writes, and nothing else.</summary>
-    private static readonly Dictionary<string, SafetensorsDType> StorageTypes = new()
+    private static readonly FrozenDictionary<string, SafetensorsDType> StorageTypes = new Dictionary<string, SafetensorsDType>
     {
         ["torch.FloatStorage"] = SafetensorsDType.F32,
         ["torch.HalfStorage"] = SafetensorsDType.F16,
@@ -25,15 +26,14 @@ public sealed class TorchBinFile
         ["torch.CharStorage"] = SafetensorsDType.I8,
         ["torch.ByteStorage"] = SafetensorsDType.U8,
         ["torch.BoolStorage"] = SafetensorsDType.Bool,
-    };
+    }.ToFrozenDictionary();
 
-    private static readonly HashSet<string> AllowedGlobals =
-    [
+    private static readonly FrozenSet<string> AllowedGlobals = new[]
+    {
         "torch._utils._rebuild_tensor_v2",
         "torch._utils._rebuild_parameter",
         "collections.OrderedDict",
-        .. StorageTypes.Keys,
-    ];
+    }.Concat(StorageTypes.Keys).ToFrozenSet();
 
     private readonly string _prefix;
 

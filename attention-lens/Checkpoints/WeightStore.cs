@@ -50,8 +50,11 @@ public sealed class WeightStore
         var index = Path.Combine(directory, "model.safetensors.index.json");
         if (File.Exists(index)) return FromSafetensors(directory, OpenShards(index, directory));
         var bin = Path.Combine(directory, "pytorch_model.bin");
-        if (File.Exists(bin)) return FromTorchBin(TorchBinFile.Open(bin));
-        throw new CheckpointException(Path.GetFullPath(directory), "no weights found: expected model.safetensors, model.safetensors.index.json or pytorch_model.bin.");
+        if (File.Exists(bin)) return FromTorchBin(directory, [TorchBinFile.Open(bin)]);
+        var binIndex = Path.Combine(directory, "pytorch_model.bin.index.json");
+        if (File.Exists(binIndex))
+            return FromTorchBin(directory, ShardNames(binIndex).Select(s => TorchBinFile.Open(Path.Combine(directory, s))).ToList());
+        throw new CheckpointException(Path.GetFullPath(directory), "no weights found: expected model.safetensors, model.safetensors.index.json, pytorch_model.bin or pytorch_model.bin.index.json.");
     }
 
     public static WeightStore FromSafetensors(string source, IReadOnlyList<SafetensorsFile> files)
@@ -67,8 +70,18 @@ public sealed class WeightStore
         return new WeightStore(Path.GetFullPath(source), entries, null, []);
     }
 
-    public static WeightStore FromTorchBin(TorchBinFile file) =>
-        new(file.Path, file.Tensors.ToDictionary(t => t.Key, t => new WeightEntry(t.Key, t.Value.Shape, file.Path, () => file.ReadFloat32(t.Key)), StringComparer.Ordinal), null, []);
+    public static WeightStore FromTorchBin(string source, IReadOnlyList<TorchBinFile> files)
+    {
+        var entries = new Dictionary<string, WeightEntry>(StringComparer.Ordinal);
+        foreach (var file in files)
+            foreach (var name in file.Tensors.Keys)
+            {
+                if (entries.TryGetValue(name, out var other))
+                    throw new CheckpointException(file.Path, $"tensor '{name}' is also stored in {other.File}.");
+                entries[name] = new WeightEntry(name, file.Tensors[name].Shape, file.Path, () => file.ReadFloat32(name));
+            }
+        return new WeightStore(Path.GetFullPath(source), entries, null, []);
+    }
 
     /// <summary>In-memory tensors (tests, converted checkpoints).</summary>
     public static WeightStore FromTensors(string source, IReadOnlyDictionary<string, (long[] Shape, float[] Data)> tensors) =>
@@ -111,12 +124,25 @@ public sealed class WeightStore
     private bool TryResolve(string name, out WeightEntry entry, out List<string> tried)
     {
         tried = [name];
+        // Old TensorFlow-converted checkpoints (bert-base-uncased) name LayerNorm parameters gamma and
+        // beta; transformers renames them to weight and bias when loading (modeling_utils._fix_key).
+        if (IsNormParameter(name, "weight")) tried.Add(name[..^"weight".Length] + "gamma");
+        if (IsNormParameter(name, "bias")) tried.Add(name[..^"bias".Length] + "beta");
         foreach (var prefix in AlternativePrefixes)
-            tried.Add(name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : prefix + name);
+            foreach (var candidate in tried.ToList())
+                tried.Add(candidate.StartsWith(prefix, StringComparison.Ordinal) ? candidate[prefix.Length..] : prefix + candidate);
         foreach (var candidate in tried)
             if (_entries!.TryGetValue(candidate, out entry!)) return true;
         entry = null!;
         return false;
+    }
+
+    /// <summary>True for "….LayerNorm.weight"-style names: a parameter of a module whose name contains "norm".</summary>
+    private static bool IsNormParameter(string name, string parameter)
+    {
+        if (!name.EndsWith("." + parameter, StringComparison.Ordinal)) return false;
+        var module = name[..^(parameter.Length + 1)];
+        return module[(module.LastIndexOf('.') + 1)..].Contains("norm", StringComparison.OrdinalIgnoreCase);
     }
 
     private void Count(string name, long elements)
@@ -149,7 +175,30 @@ public sealed class WeightStore
 
     private static List<SafetensorsFile> OpenShards(string indexPath, string directory)
     {
+        var (full, map) = ReadIndex(indexPath);
+        var files = ShardNames(indexPath).Select(shard => SafetensorsFile.Open(Path.Combine(directory, shard))).ToList();
+        var byShard = files.ToDictionary(f => Path.GetFileName(f.Path), StringComparer.Ordinal);
+        foreach (var (tensor, shard) in map)
+            if (!byShard[shard].Tensors.ContainsKey(tensor))
+                throw new CheckpointException(byShard[shard].Path, $"the index {full} says tensor '{tensor}' is in this shard, but it is not.");
+        return files;
+    }
+
+    /// <summary>The distinct shard file names of an index, each checked to be a plain file name.</summary>
+    private static List<string> ShardNames(string indexPath)
+    {
+        var (full, map) = ReadIndex(indexPath);
+        var names = map.Values.Distinct(StringComparer.Ordinal).ToList();
+        foreach (var shard in names)
+            if (shard.Contains('/') || shard.Contains('\\') || shard.Contains(".."))
+                throw new CheckpointException(full, $"shard '{shard}' is not a file name in the checkpoint folder.");
+        return names;
+    }
+
+    private static (string Path, Dictionary<string, string> Map) ReadIndex(string indexPath)
+    {
         var full = Path.GetFullPath(indexPath);
+        if (new FileInfo(full).Length > 64 << 20) throw new CheckpointException(full, "the index is implausibly large (over 64 MB).");
         Dictionary<string, string>? map;
         try
         {
@@ -161,18 +210,6 @@ public sealed class WeightStore
             throw new CheckpointException(full, $"not a valid index ({e.Message}).", e);
         }
         if (map is null || map.Count == 0) throw new CheckpointException(full, "weight_map is missing or empty.");
-        var files = new List<SafetensorsFile>();
-        foreach (var shard in map.Values.Distinct(StringComparer.Ordinal))
-        {
-            if (shard.Contains('/') || shard.Contains('\\') || shard.Contains(".."))
-                throw new CheckpointException(full, $"shard '{shard}' is not a file name in the checkpoint folder.");
-            var file = SafetensorsFile.Open(Path.Combine(directory, shard));
-            files.Add(file);
-        }
-        var byShard = files.ToDictionary(f => Path.GetFileName(f.Path), StringComparer.Ordinal);
-        foreach (var (tensor, shard) in map)
-            if (!byShard[shard].Tensors.ContainsKey(tensor))
-                throw new CheckpointException(byShard[shard].Path, $"the index says tensor '{tensor}' is in this shard, but it is not.");
-        return files;
+        return (full, map);
     }
 }

@@ -48,7 +48,13 @@ public static class ModelLoader
             {
                 var c = config.As(ModelsJsonContext.Default.DistilBertConfig);
                 c.Validate(path);
-                return store => DistilBertModel.Load(kernels, store.WithPrefixes("distilbert.").Root, c, path, arch);
+                bool mlm = arch.EndsWith("ForMaskedLM", StringComparison.Ordinal);
+                return store =>
+                {
+                    var root = store.WithPrefixes("distilbert.").Root;
+                    var body = DistilBertModel.Load(kernels, root, c, path, arch);
+                    return mlm ? DistilBertForMaskedLM.Load(kernels, body, root, c, path) : body;
+                };
             }
             case "gpt2":
             {

@@ -42,11 +42,11 @@ public sealed class BertLayer
     /// <param name="valueOutputs">(H, T, C) or empty.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
-        var context = new float[tokens * _hidden];
+        var context = Scratch.Uninitialized(tokens * _hidden);
         _attention.Forward(kernels, x, bias, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
-        var attended = new float[tokens * _hidden];
+        var attended = Scratch.Uninitialized(tokens * _hidden);
         _attentionOutput.Forward(kernels, context, x, attended, tokens);
-        var inner = new float[tokens * _ffn];
+        var inner = Scratch.Uninitialized(tokens * _ffn);
         _intermediate.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _output.Forward(kernels, inner, attended, y, tokens);

@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Bert;
@@ -27,9 +28,9 @@ public sealed class BertResidualOutput
     /// <param name="output">(T, C).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> h, ReadOnlySpan<float> residual, Span<float> output, int tokens)
     {
-        var sum = new float[output.Length];
+        var sum = Scratch.Uninitialized(output.Length);
         _dense.Forward(kernels, h, sum, tokens);
-        for (int i = 0; i < sum.Length; i++) sum[i] += residual[i];
+        TensorPrimitives.Add(sum, residual[..sum.Length], sum);
         _norm.Forward(kernels, sum, output, tokens);
     }
 }

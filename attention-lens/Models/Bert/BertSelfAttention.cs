@@ -35,14 +35,14 @@ public sealed class BertSelfAttention
         int tokens, IHeadProjection output, Span<float> valueOutputs)
     {
         int n = tokens * _hidden;
-        var q = new float[n];
-        var k = new float[n];
-        var v = new float[n];
+        var q = Scratch.Uninitialized(n);
+        var k = Scratch.Uninitialized(n);
+        var v = Scratch.Uninitialized(n);
         _query.Forward(kernels, x, q, tokens);
         _key.Forward(kernels, x, k, tokens);
         _value.Forward(kernels, x, v, tokens);
         int d = _hidden / _heads;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d,
-            1f / MathF.Sqrt(d), projection: output, valueOutputs: valueOutputs, hidden: _hidden);
+            MathF.Sqrt(d), projection: output, valueOutputs: valueOutputs, hidden: _hidden);
     }
 }

@@ -1,9 +1,10 @@
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
 
 /// <summary>
-/// Eager multi-head attention as transformers computes it: per head, P = softmax(Q Kᵀ · scale +
+/// Eager multi-head attention as transformers computes it: per head, P = softmax(Q Kᵀ / divisor +
 /// bias), context = P V, heads concatenated. Grouped-query attention maps query head h to key/value
 /// head h / (H / H_kv) (modeling_llama.py repeat_kv).
 /// </summary>
@@ -15,18 +16,19 @@ public static class ScaledDotProductAttention
     /// <param name="bias">(T, T) additive mask from <see cref="AttentionMasks"/>.</param>
     /// <param name="probs">(H, T, T) receives the attention probabilities.</param>
     /// <param name="context">(T, H·D) receives the concatenated head outputs.</param>
-    /// <param name="scaleQuery">Scale q before the product (DistilBERT) instead of the scores.</param>
+    /// <param name="divisor">√D (times layer + 1 for GPT-2's scale_attn_by_inverse_layer_idx): scores are divided by it, as torch does.</param>
+    /// <param name="scaleQuery">Divide q before the product (DistilBERT) instead of the scores.</param>
     /// <param name="projection">When given with <paramref name="valueOutputs"/>: W_O split by head.</param>
     /// <param name="valueOutputs">(H, T, C) receives f_h(x_j) = v_j^h W_O^h.</param>
     public static void Forward(IKernels kernels, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> bias, Span<float> probs, Span<float> context, int tokens, int heads, int kvHeads, int headDim,
-        float scale, bool scaleQuery = false, IHeadProjection? projection = null, Span<float> valueOutputs = default, int hidden = 0)
+        float divisor, bool scaleQuery = false, IHeadProjection? projection = null, Span<float> valueOutputs = default, int hidden = 0)
     {
         int t = tokens, d = headDim;
-        var qh = new float[t * d];
-        var kh = new float[t * d];
-        var vh = new float[t * d];
-        var ch = new float[t * d];
+        var qh = Scratch.Uninitialized(t * d);
+        var kh = Scratch.Uninitialized(t * d);
+        var vh = Scratch.Uninitialized(t * d);
+        var ch = Scratch.Uninitialized(t * d);
         int group = heads / kvHeads;
         int lastKv = -1;
         for (int h = 0; h < heads; h++)
@@ -42,14 +44,15 @@ public static class ScaledDotProductAttention
             var p = probs.Slice(h * t * t, t * t);
             if (scaleQuery)
             {
-                for (int i = 0; i < qh.Length; i++) qh[i] *= scale;
+                TensorPrimitives.Divide(qh, divisor, qh);
                 kernels.MatMulTransposed(qh, kh, ReadOnlySpan<float>.Empty, p, t, d, t);
-                for (int i = 0; i < p.Length; i++) p[i] += bias[i];
+                TensorPrimitives.Add(p, bias, p);
             }
             else
             {
                 kernels.MatMulTransposed(qh, kh, ReadOnlySpan<float>.Empty, p, t, d, t);
-                for (int i = 0; i < p.Length; i++) p[i] = p[i] * scale + bias[i];
+                TensorPrimitives.Divide(p, divisor, p);
+                TensorPrimitives.Add(p, bias, p);
             }
             kernels.Softmax(p, t, t);
             kernels.MatMul(p, vh, ReadOnlySpan<float>.Empty, ch, t, t, d);

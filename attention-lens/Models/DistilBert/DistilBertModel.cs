@@ -27,6 +27,9 @@ public sealed class DistilBertModel : ITransformerModel
 
     public ModelInfo Info { get; }
 
+    /// <summary>The word embedding table (V, C), which the masked-LM head's projector is tied to.</summary>
+    public ReadOnlyMemory<float> WordEmbeddings => _word.Weight;
+
     public static DistilBertModel Load(IKernels kernels, WeightScope w, DistilBertConfig c, string configPath, string architecture)
     {
         c.Validate(configPath);
@@ -40,9 +43,12 @@ public sealed class DistilBertModel : ITransformerModel
         return new DistilBertModel(kernels, word, position, norm, layers, info);
     }
 
-    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(input, options ?? ForwardOptions.Default, cancellationToken).ToResult();
+
+    /// <summary>Embeddings and blocks; the trace's last hidden state is the sequence output.</summary>
+    public ForwardTrace Run(ForwardInput input, ForwardOptions options, CancellationToken cancellationToken)
     {
-        options ??= ForwardOptions.Default;
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
@@ -57,6 +63,6 @@ public sealed class DistilBertModel : ITransformerModel
             cancellationToken.ThrowIfCancellationRequested();
             _layers[l].Forward(_kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
-        return trace.ToResult();
+        return trace;
     }
 }

@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.DistilBert;
@@ -59,26 +60,26 @@ public sealed class DistilBertTransformerBlock
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _dim, d = _dim / _heads;
-        var q = new float[n];
-        var k = new float[n];
-        var v = new float[n];
+        var q = Scratch.Uninitialized(n);
+        var k = Scratch.Uninitialized(n);
+        var v = Scratch.Uninitialized(n);
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
-        var context = new float[n];
-        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, 1f / MathF.Sqrt(d),
+        var context = Scratch.Uninitialized(n);
+        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, MathF.Sqrt(d),
             scaleQuery: true, projection: _out, valueOutputs: valueOutputs, hidden: _dim);
-        var sum = new float[n];
+        var sum = Scratch.Uninitialized(n);
         _out.Forward(kernels, context, sum, tokens);
-        for (int i = 0; i < n; i++) sum[i] += x[i];
-        var attended = new float[n];
+        TensorPrimitives.Add(sum, x, sum);
+        var attended = Scratch.Uninitialized(n);
         _saNorm.Forward(kernels, sum, attended, tokens);
 
-        var inner = new float[tokens * _hiddenDim];
+        var inner = Scratch.Uninitialized(tokens * _hiddenDim);
         _lin1.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _lin2.Forward(kernels, inner, sum, tokens);
-        for (int i = 0; i < n; i++) sum[i] += attended[i];
+        TensorPrimitives.Add(sum, attended, sum);
         _outputNorm.Forward(kernels, sum, y, tokens);
     }
 }

@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Gpt2;
@@ -17,12 +18,12 @@ public sealed class Gpt2Block
     private readonly Conv1D _cFc;
     private readonly Conv1D _mlpProj;
     private readonly Activation _activation;
-    private readonly float _scale;
+    private readonly float _divisor;
     private readonly int _hidden;
     private readonly int _heads;
     private readonly int _inner;
 
-    private Gpt2Block(LayerNorm ln1, Conv1D cAttn, Conv1D attnProj, LayerNorm ln2, Conv1D cFc, Conv1D mlpProj, Activation activation, float scale, int hidden, int heads, int inner)
+    private Gpt2Block(LayerNorm ln1, Conv1D cAttn, Conv1D attnProj, LayerNorm ln2, Conv1D cFc, Conv1D mlpProj, Activation activation, float divisor, int hidden, int heads, int inner)
     {
         _ln1 = ln1;
         _cAttn = cAttn;
@@ -31,7 +32,7 @@ public sealed class Gpt2Block
         _cFc = cFc;
         _mlpProj = mlpProj;
         _activation = activation;
-        _scale = scale;
+        _divisor = divisor;
         _hidden = hidden;
         _heads = heads;
         _inner = inner;
@@ -40,9 +41,9 @@ public sealed class Gpt2Block
     public static Gpt2Block Load(WeightScope w, Gpt2Config c, int layer, string configPath)
     {
         int e = c.NEmbd;
-        float scale = 1f;
-        if (c.ScaleAttnWeights) scale /= MathF.Sqrt(c.HeadDim);
-        if (c.ScaleAttnByInverseLayerIdx) scale /= layer + 1;
+        float divisor = 1f;
+        if (c.ScaleAttnWeights) divisor *= MathF.Sqrt(c.HeadDim);
+        if (c.ScaleAttnByInverseLayerIdx) divisor *= layer + 1;
         return new Gpt2Block(
             LayerNorm.Load(w.Scope("ln_1"), e, c.LayerNormEpsilon),
             Conv1D.Load(w.Scope("attn").Scope("c_attn"), e, 3 * e),
@@ -51,7 +52,7 @@ public sealed class Gpt2Block
             Conv1D.Load(w.Scope("mlp").Scope("c_fc"), e, c.Inner),
             Conv1D.Load(w.Scope("mlp").Scope("c_proj"), c.Inner, e),
             ActivationNames.Parse(c.ActivationFunction, "activation_function", configPath),
-            scale, e, c.NHead, c.Inner);
+            divisor, e, c.NHead, c.Inner);
     }
 
     /// <param name="x">(T, C) input.</param>
@@ -59,14 +60,14 @@ public sealed class Gpt2Block
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _hidden;
-        var normed = new float[n];
+        var normed = Scratch.Uninitialized(n);
         _ln1.Forward(kernels, x, normed, tokens);
-        var qkv = new float[3 * n];
+        var qkv = Scratch.Uninitialized(3 * n);
         _cAttn.Forward(kernels, normed, qkv, tokens);
         // c_attn's output splits along features into q | k | v (GPT2Attention.forward: split(split_size, dim=2)).
-        var q = new float[n];
-        var k = new float[n];
-        var v = new float[n];
+        var q = Scratch.Uninitialized(n);
+        var k = Scratch.Uninitialized(n);
+        var v = Scratch.Uninitialized(n);
         for (int t = 0; t < tokens; t++)
         {
             var row = qkv.AsSpan(t * 3 * _hidden, 3 * _hidden);
@@ -74,18 +75,18 @@ public sealed class Gpt2Block
             row.Slice(_hidden, _hidden).CopyTo(k.AsSpan(t * _hidden));
             row.Slice(2 * _hidden, _hidden).CopyTo(v.AsSpan(t * _hidden));
         }
-        var context = new float[n];
-        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _scale,
+        var context = Scratch.Uninitialized(n);
+        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _divisor,
             projection: _attnProj, valueOutputs: valueOutputs, hidden: _hidden);
-        var attended = new float[n];
+        var attended = Scratch.Uninitialized(n);
         _attnProj.Forward(kernels, context, attended, tokens);
-        for (int i = 0; i < n; i++) attended[i] += x[i];
+        TensorPrimitives.Add(attended, x[..n], attended);
 
         _ln2.Forward(kernels, attended, normed, tokens);
-        var inner = new float[tokens * _inner];
+        var inner = Scratch.Uninitialized(tokens * _inner);
         _cFc.Forward(kernels, normed, inner, tokens);
         kernels.Activate(inner, _activation);
         _mlpProj.Forward(kernels, inner, y, tokens);
-        for (int i = 0; i < n; i++) y[i] += attended[i];
+        TensorPrimitives.Add(y[..n], attended, y[..n]);
     }
 }

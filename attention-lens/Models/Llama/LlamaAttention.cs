@@ -44,17 +44,17 @@ public sealed class LlamaAttention
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
         Span<float> probs, Span<float> valueOutputs, int tokens)
     {
-        var q = new float[tokens * _heads * _headDim];
-        var k = new float[tokens * _kvHeads * _headDim];
-        var v = new float[tokens * _kvHeads * _headDim];
+        var q = Scratch.Uninitialized(tokens * _heads * _headDim);
+        var k = Scratch.Uninitialized(tokens * _kvHeads * _headDim);
+        var v = Scratch.Uninitialized(tokens * _kvHeads * _headDim);
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
         kernels.Rope(q, tokens, _heads, _headDim, rope);
         kernels.Rope(k, tokens, _kvHeads, _headDim, rope);
-        var context = new float[q.Length];
+        var context = Scratch.Uninitialized(q.Length);
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim,
-            1f / MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
+            MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
         _o.Forward(kernels, context, output, tokens);
     }
 }

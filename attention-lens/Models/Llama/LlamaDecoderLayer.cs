@@ -1,4 +1,5 @@
 using AttentionLens.Checkpoints;
+using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Llama;
@@ -45,19 +46,19 @@ public sealed class LlamaDecoderLayer
         Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _hidden;
-        var normed = new float[n];
+        var normed = Scratch.Uninitialized(n);
         _inputNorm.Forward(kernels, x, normed, tokens);
-        var attended = new float[n];
+        var attended = Scratch.Uninitialized(n);
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
-        for (int i = 0; i < n; i++) attended[i] += x[i];
+        TensorPrimitives.Add(attended, x, attended);
 
         _postNorm.Forward(kernels, attended, normed, tokens);
-        var gate = new float[tokens * _inner];
-        var up = new float[tokens * _inner];
+        var gate = Scratch.Uninitialized(tokens * _inner);
+        var up = Scratch.Uninitialized(tokens * _inner);
         _gate.Forward(kernels, normed, gate, tokens);
         _up.Forward(kernels, normed, up, tokens);
         kernels.SiluMultiply(gate, up);
         _down.Forward(kernels, gate, y, tokens);
-        for (int i = 0; i < n; i++) y[i] += attended[i];
+        TensorPrimitives.Add(y[..n], attended, y[..n]);
     }
 }

@@ -58,6 +58,20 @@ public sealed class TorchBinFileTests
     }
 
     [Fact]
+    public void ReadsAnOrderedDictWithMetadataAsTorchSaveWritesIt()
+    {
+        // torch.save(model.state_dict()): OrderedDict() via REDUCE, SETITEMS, then BUILD of {'_metadata': OrderedDict()}.
+        using var dir = new TempDirectory();
+        var tensorItems = StateDictPickle(2, 0, 2)[3..^2]; // MARK 'w' tensor, without the outer dict, SETITEMS and STOP
+        var pickle = Bytes((byte)0x80, (byte)2, (byte)'c', "collections\nOrderedDict\n", (byte)'q', (byte)0, (byte)')', (byte)'R',
+            tensorItems, (byte)'u',
+            (byte)'}', BinUnicode("_metadata"), (byte)'h', (byte)0, (byte)')', (byte)'R', (byte)'s', (byte)'b', (byte)'.');
+        var storage = new float[] { 4, 5 }.SelectMany(BitConverter.GetBytes).ToArray();
+        var file = TorchBinFile.Open(WriteZip(dir, pickle, ("0", storage)));
+        Assert.Equal([4f, 5f], file.ReadFloat32("w"));
+    }
+
+    [Fact]
     public void ViewOutsideItsStorageIsRefused()
     {
         using var dir = new TempDirectory();
@@ -132,5 +146,21 @@ public sealed class TorchBinFileTests
         Assert.Equal(safe.Names.Order(), bin.Names.Order());
         var name = "encoder.layer.1.attention.self.query.weight";
         Assert.Equal(safe.Get(name, [32, 32]).ToArray(), bin.Get(name, [32, 32]).ToArray());
+    }
+
+    [Fact]
+    public void ShardedBinThroughItsIndexMatchesTheReference()
+    {
+        using var dir = new TempDirectory();
+        var source = SharedData.Path("golden", "hf", "roberta_bin");
+        File.Copy(Path.Combine(source, "config.json"), dir.File("config.json"));
+        File.Copy(Path.Combine(source, "pytorch_model.bin"), dir.File("pytorch_model-00001-of-00001.bin"));
+        var names = TorchBinFile.Open(Path.Combine(source, "pytorch_model.bin")).Tensors.Keys;
+        File.WriteAllText(dir.File("pytorch_model.bin.index.json"),
+            "{\"metadata\": {}, \"weight_map\": {" + string.Join(", ", names.Select(n => $"\"{n}\": \"pytorch_model-00001-of-00001.bin\"")) + "}}");
+        var model = ModelLoader.Load(dir.Path);
+        using var reference = new AttentionLens.Tests.Models.ReferenceCase(Path.Combine(source, "reference", "single.safetensors"));
+        var result = model.Forward(new ForwardInput(reference.InputRow("input.input_ids", 0)!));
+        AttentionLens.Tests.Models.TensorAssert.Close("sharded bin hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, 1e-4, result.HiddenStates.Length);
     }
 }

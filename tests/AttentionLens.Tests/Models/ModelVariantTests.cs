@@ -29,6 +29,39 @@ public sealed class ModelVariantTests
     }
 
     [Fact]
+    public void LayerNormGammaAndBetaNamesLoad()
+    {
+        // Checkpoints converted from TensorFlow (bert-base-uncased) store LayerNorm.gamma / LayerNorm.beta.
+        using var dir = new TempDirectory();
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", "bert"), dir, editWeights: w =>
+        {
+            foreach (var key in w.Keys.Where(k => k.Contains("LayerNorm")).ToList())
+            {
+                w[key.Replace("LayerNorm.weight", "LayerNorm.gamma").Replace("LayerNorm.bias", "LayerNorm.beta")] = w[key];
+                w.Remove(key);
+            }
+        });
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", "bert"), "single", out var reference);
+        using (reference)
+            TensorAssert.Close("bert (gamma/beta) hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, Atol, result.HiddenStates.Length);
+    }
+
+    [Theory]
+    [InlineData("gpt2", "GPT2LMHeadModel", "GPT2Model")]
+    [InlineData("llama", "LlamaForCausalLM", "LlamaModel")]
+    public void BaseDecoderWithoutHeadHasNoLogits(string folder, string headArchitecture, string baseArchitecture)
+    {
+        using var dir = new TempDirectory();
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", folder), dir, c => c.Replace(headArchitecture, baseArchitecture));
+        var model = ModelLoader.Load(dir.Path);
+        Assert.False(model.Info.HasLmHead);
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", folder), "single", out var reference);
+        using (reference)
+            TensorAssert.Close($"{baseArchitecture} hidden_states", reference.BatchSlice("hidden_states", 0, 1), result.HiddenStates, Atol, result.HiddenStates.Length);
+        Assert.Null(result.Logits);
+    }
+
+    [Fact]
     public void UntiedHeadWithoutStoredLmHeadIsMissing()
     {
         using var dir = new TempDirectory();
@@ -110,5 +143,107 @@ public sealed class ModelVariantTests
             var expected = Enumerable.Range(0, 3).Select(k => (float)(bias[k] + Enumerable.Range(0, 32).Sum(i => (double)classifier[k * 32 + i] * pooled[i]))).ToArray();
             TensorAssert.Close("classifier logits", expected, result.ClassifierLogits, Atol, 3);
         }
+    }
+
+    [Fact]
+    public void RobertaMaskedLMHeadIsTiedAndUsesLmHeadNames()
+    {
+        // RobertaForMaskedLM: roberta.* body and lm_head.{dense, layer_norm, bias}, decoder tied to the word embeddings.
+        // Expected logits are computed here in double from the reference sequence output.
+        using var dir = new TempDirectory();
+        const int c = 32, v = 309;
+        var dense = Enumerable.Range(0, c * c).Select(i => (float)Math.Cos(i * 0.37) * 0.3f).ToArray();
+        var denseBias = Enumerable.Range(0, c).Select(i => 0.01f * i).ToArray();
+        var gamma = Enumerable.Range(0, c).Select(i => 1f + 0.02f * i).ToArray();
+        var beta = Enumerable.Range(0, c).Select(i => -0.01f * i).ToArray();
+        var bias = Enumerable.Range(0, v).Select(i => (float)Math.Sin(i) * 0.1f).ToArray();
+        float[] embedding = [];
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", "roberta"), dir, cfg => cfg.Replace("\"RobertaModel\"", "\"RobertaForMaskedLM\""), w =>
+        {
+            foreach (var key in w.Keys.ToList()) { if (!key.StartsWith("pooler")) w["roberta." + key] = w[key]; w.Remove(key); }
+            embedding = w["roberta.embeddings.word_embeddings.weight"].Data;
+            w["lm_head.dense.weight"] = ([c, c], dense);
+            w["lm_head.dense.bias"] = ([c], denseBias);
+            w["lm_head.layer_norm.weight"] = ([c], gamma);
+            w["lm_head.layer_norm.bias"] = ([c], beta);
+            w["lm_head.bias"] = ([v], bias);
+        });
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", "roberta"), "single", out var reference);
+        using (reference)
+        {
+            int t = reference.Tokens;
+            var sequence = reference.BatchSlice("last_hidden_state", 0, 0);
+            var expected = new float[t * v];
+            for (int i = 0; i < t; i++)
+            {
+                var h = Enumerable.Range(0, c).Select(o => denseBias[o] + Enumerable.Range(0, c).Sum(k => (double)dense[o * c + k] * sequence[i * c + k])).ToArray();
+                h = h.Select(x => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)))).ToArray();
+                double mean = h.Average(), variance = h.Select(x => (x - mean) * (x - mean)).Average();
+                var n = h.Select((x, k) => (x - mean) / Math.Sqrt(variance + 1e-5) * gamma[k] + beta[k]).ToArray();
+                for (int o = 0; o < v; o++)
+                    expected[i * v + o] = (float)(bias[o] + Enumerable.Range(0, c).Sum(k => n[k] * embedding[o * c + k]));
+            }
+            TensorAssert.Close("roberta mlm logits", expected, result.Logits, Atol, t, v);
+        }
+    }
+
+    [Fact]
+    public void DistilBertMaskedLMHeadIsTiedToTheWordEmbeddings()
+    {
+        using var dir = new TempDirectory();
+        const int c = 32, v = 120;
+        var transform = Enumerable.Range(0, c * c).Select(i => (float)Math.Sin(i * 0.11) * 0.3f).ToArray();
+        var transformBias = Enumerable.Range(0, c).Select(i => -0.02f * i).ToArray();
+        var gamma = Enumerable.Range(0, c).Select(i => 1f - 0.01f * i).ToArray();
+        var beta = Enumerable.Range(0, c).Select(i => 0.03f * i).ToArray();
+        var bias = Enumerable.Range(0, v).Select(i => (float)Math.Cos(i) * 0.1f).ToArray();
+        float[] embedding = [];
+        CheckpointFixture.Copy(SharedData.Path("golden", "hf", "distilbert"), dir, cfg => cfg.Replace("\"DistilBertModel\"", "\"DistilBertForMaskedLM\""), w =>
+        {
+            foreach (var key in w.Keys.ToList()) { w["distilbert." + key] = w[key]; w.Remove(key); }
+            embedding = w["distilbert.embeddings.word_embeddings.weight"].Data;
+            w["vocab_transform.weight"] = ([c, c], transform);
+            w["vocab_transform.bias"] = ([c], transformBias);
+            w["vocab_layer_norm.weight"] = ([c], gamma);
+            w["vocab_layer_norm.bias"] = ([c], beta);
+            w["vocab_projector.bias"] = ([v], bias);
+        });
+        var result = RunCase(dir.Path, Path.Combine("golden", "hf", "distilbert"), "single", out var reference);
+        using (reference)
+        {
+            int t = reference.Tokens;
+            var sequence = reference.BatchSlice("last_hidden_state", 0, 0);
+            var expected = new float[t * v];
+            for (int i = 0; i < t; i++)
+            {
+                var h = Enumerable.Range(0, c).Select(o => transformBias[o] + Enumerable.Range(0, c).Sum(k => (double)transform[o * c + k] * sequence[i * c + k])).ToArray();
+                h = h.Select(x => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)))).ToArray();
+                double mean = h.Average(), variance = h.Select(x => (x - mean) * (x - mean)).Average();
+                var n = h.Select((x, k) => (x - mean) / Math.Sqrt(variance + 1e-12) * gamma[k] + beta[k]).ToArray();
+                for (int o = 0; o < v; o++)
+                    expected[i * v + o] = (float)(bias[o] + Enumerable.Range(0, c).Sum(k => n[k] * embedding[o * c + k]));
+            }
+            TensorAssert.Close("distilbert mlm logits", expected, result.Logits, Atol, t, v);
+        }
+    }
+
+    /// <summary>erf: its Maclaurin series for |x| ≤ 3 (terms stay below 10², so double keeps ~1e-13),
+    /// beyond that 1 − erfc(x) with erfc's asymptotic series (relative error below 1e-3 of erfc(3) ≈ 2e-5).</summary>
+    private static double Erf(double x)
+    {
+        double z = Math.Abs(x);
+        if (z > 3)
+        {
+            double inv = 1 / (2 * z * z);
+            double erfc = Math.Exp(-z * z) / (z * Math.Sqrt(Math.PI)) * (1 - inv + 3 * inv * inv - 15 * inv * inv * inv);
+            return Math.Sign(x) * (1 - erfc);
+        }
+        double sum = 0, term = x;
+        for (int n = 0; n < 60; n++)
+        {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.Sqrt(Math.PI) * sum;
     }
 }
