@@ -38,7 +38,8 @@ public sealed class BertEmbeddings
     public void Forward(IKernels kernels, int[] ids, int[]? typeIds, int[] positionIds, Span<float> output)
     {
         int t = ids.Length;
-        var sum = new float[t * _hidden];
+        using var sumBuffer = new Scratch(t * _hidden);
+        var sum = sumBuffer.Span;
         _word.Lookup(ids, sum, accumulate: false);
         if (_tokenType is not null)
             _tokenType.Lookup(typeIds ?? new int[t], sum, accumulate: true);

@@ -48,10 +48,12 @@ public sealed class BertForMaskedLM : ITransformerModel
         var trace = _body.Run(input, options, cancellationToken);
         if (!options.ComputeLogits) return trace.ToResult();
         int t = trace.Tokens, c = trace.Hidden;
-        var h = new float[t * c];
+        using var hBuffer = new Scratch(t * c);
+        var h = hBuffer.Span;
         _transform.Forward(_kernels, trace.HiddenState(trace.Layers), h, t);
         _kernels.Activate(h, _activation);
-        var normed = new float[t * c];
+        using var normedBuffer = new Scratch(t * c);
+        var normed = normedBuffer.Span;
         _norm.Forward(_kernels, h, normed, t);
         var logits = new float[t * Info.VocabSize];
         _decoder.Forward(_kernels, normed, logits, t);

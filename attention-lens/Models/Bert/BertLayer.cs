@@ -42,11 +42,14 @@ public sealed class BertLayer
     /// <param name="valueOutputs">(H, T, C) or empty.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
-        var context = Scratch.Uninitialized(tokens * _hidden);
+        using var contextBuffer = new Scratch(tokens * _hidden);
+        var context = contextBuffer.Span;
         _attention.Forward(kernels, x, bias, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
-        var attended = Scratch.Uninitialized(tokens * _hidden);
+        using var attendedBuffer = new Scratch(tokens * _hidden);
+        var attended = attendedBuffer.Span;
         _attentionOutput.Forward(kernels, context, x, attended, tokens);
-        var inner = Scratch.Uninitialized(tokens * _ffn);
+        using var innerBuffer = new Scratch(tokens * _ffn);
+        var inner = innerBuffer.Span;
         _intermediate.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _output.Forward(kernels, inner, attended, y, tokens);

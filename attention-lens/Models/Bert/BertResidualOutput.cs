@@ -28,7 +28,8 @@ public sealed class BertResidualOutput
     /// <param name="output">(T, C).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> h, ReadOnlySpan<float> residual, Span<float> output, int tokens)
     {
-        var sum = Scratch.Uninitialized(output.Length);
+        using var sumBuffer = new Scratch(output.Length);
+        var sum = sumBuffer.Span;
         _dense.Forward(kernels, h, sum, tokens);
         TensorPrimitives.Add(sum, residual[..sum.Length], sum);
         _norm.Forward(kernels, sum, output, tokens);

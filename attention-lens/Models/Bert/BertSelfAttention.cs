@@ -35,9 +35,12 @@ public sealed class BertSelfAttention
         int tokens, IHeadProjection output, Span<float> valueOutputs)
     {
         int n = tokens * _hidden;
-        var q = Scratch.Uninitialized(n);
-        var k = Scratch.Uninitialized(n);
-        var v = Scratch.Uninitialized(n);
+        using var qBuffer = new Scratch(n);
+        var q = qBuffer.Span;
+        using var kBuffer = new Scratch(n);
+        var k = kBuffer.Span;
+        using var vBuffer = new Scratch(n);
+        var v = vBuffer.Span;
         _query.Forward(kernels, x, q, tokens);
         _key.Forward(kernels, x, k, tokens);
         _value.Forward(kernels, x, v, tokens);

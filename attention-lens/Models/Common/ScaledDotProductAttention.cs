@@ -35,7 +35,8 @@ public static class ScaledDotProductAttention
         IHeadProjection projection, Span<float> valueOutputs, int hidden)
     {
         int t = tokens, d = headDim, group = heads / kvHeads;
-        var vh = Scratch.Uninitialized(t * d).AsSpan();
+        using var vhBuffer = new Scratch(t * d);
+        var vh = vhBuffer.Span;
         int lastKv = -1;
         for (int h = 0; h < heads; h++)
         {

@@ -53,7 +53,8 @@ public sealed class DistilBertModel : ITransformerModel
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
-        var sum = new float[t * c];
+        using var sumBuffer = new Scratch(t * c);
+        var sum = sumBuffer.Span;
         _word.Lookup(input.InputIds, sum, accumulate: false);
         _position.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
         _norm.Forward(_kernels, sum, trace.HiddenState(0), t);

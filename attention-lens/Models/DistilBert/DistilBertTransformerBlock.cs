@@ -60,22 +60,30 @@ public sealed class DistilBertTransformerBlock
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _dim, d = _dim / _heads;
-        var q = Scratch.Uninitialized(n);
-        var k = Scratch.Uninitialized(n);
-        var v = Scratch.Uninitialized(n);
+        using var qBuffer = new Scratch(n);
+        var q = qBuffer.Span;
+        using var kBuffer = new Scratch(n);
+        var k = kBuffer.Span;
+        using var vBuffer = new Scratch(n);
+        var v = vBuffer.Span;
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
-        var context = Scratch.Uninitialized(n);
+        using var contextBuffer = new Scratch(n);
+        var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, MathF.Sqrt(d),
             scaleQuery: true, projection: _out, valueOutputs: valueOutputs, hidden: _dim);
-        var sum = Scratch.Uninitialized(n);
+        using var sumBuffer = new Scratch(n);
+        var sum = sumBuffer.Span;
         _out.Forward(kernels, context, sum, tokens);
         TensorPrimitives.Add(sum, x, sum);
-        var attended = Scratch.Uninitialized(n);
+        using var attendedBuffer = new Scratch(n);
+        var attended = attendedBuffer.Span;
         _saNorm.Forward(kernels, sum, attended, tokens);
 
-        var inner = Scratch.Uninitialized(tokens * _hiddenDim);
+        using var innerBuffer = new Scratch(tokens * _hiddenDim);
+
+        var inner = innerBuffer.Span;
         _lin1.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _lin2.Forward(kernels, inner, sum, tokens);

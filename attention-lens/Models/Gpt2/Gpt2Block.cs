@@ -60,30 +60,38 @@ public sealed class Gpt2Block
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _hidden;
-        var normed = Scratch.Uninitialized(n);
+        using var normedBuffer = new Scratch(n);
+        var normed = normedBuffer.Span;
         _ln1.Forward(kernels, x, normed, tokens);
-        var qkv = Scratch.Uninitialized(3 * n);
+        using var qkvBuffer = new Scratch(3 * n);
+        var qkv = qkvBuffer.Span;
         _cAttn.Forward(kernels, normed, qkv, tokens);
         // c_attn's output splits along features into q | k | v (GPT2Attention.forward: split(split_size, dim=2)).
-        var q = Scratch.Uninitialized(n);
-        var k = Scratch.Uninitialized(n);
-        var v = Scratch.Uninitialized(n);
+        using var qBuffer = new Scratch(n);
+        var q = qBuffer.Span;
+        using var kBuffer = new Scratch(n);
+        var k = kBuffer.Span;
+        using var vBuffer = new Scratch(n);
+        var v = vBuffer.Span;
         for (int t = 0; t < tokens; t++)
         {
-            var row = qkv.AsSpan(t * 3 * _hidden, 3 * _hidden);
-            row[.._hidden].CopyTo(q.AsSpan(t * _hidden));
-            row.Slice(_hidden, _hidden).CopyTo(k.AsSpan(t * _hidden));
-            row.Slice(2 * _hidden, _hidden).CopyTo(v.AsSpan(t * _hidden));
+            var row = qkv.Slice(t * 3 * _hidden, 3 * _hidden);
+            row[.._hidden].CopyTo(q.Slice(t * _hidden));
+            row.Slice(_hidden, _hidden).CopyTo(k.Slice(t * _hidden));
+            row.Slice(2 * _hidden, _hidden).CopyTo(v.Slice(t * _hidden));
         }
-        var context = Scratch.Uninitialized(n);
+        using var contextBuffer = new Scratch(n);
+        var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _divisor,
             projection: _attnProj, valueOutputs: valueOutputs, hidden: _hidden);
-        var attended = Scratch.Uninitialized(n);
+        using var attendedBuffer = new Scratch(n);
+        var attended = attendedBuffer.Span;
         _attnProj.Forward(kernels, context, attended, tokens);
         TensorPrimitives.Add(attended, x[..n], attended);
 
         _ln2.Forward(kernels, attended, normed, tokens);
-        var inner = Scratch.Uninitialized(tokens * _inner);
+        using var innerBuffer = new Scratch(tokens * _inner);
+        var inner = innerBuffer.Span;
         _cFc.Forward(kernels, normed, inner, tokens);
         kernels.Activate(inner, _activation);
         _mlpProj.Forward(kernels, inner, y, tokens);

@@ -56,7 +56,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
-        var h = new float[t * c];
+        var h = trace.HiddenState(0);
         _wte.Lookup(input.InputIds, h, accumulate: false);
         _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);
         // GPT2Model.forward embeds token_type_ids with wte when they are given.
@@ -65,18 +65,16 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
             if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
             _wte.Lookup(types, h, accumulate: true);
         }
-        h.CopyTo(trace.HiddenState(0));
         var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
-        var current = h;
-        var next = new float[t * c];
+        // Block l writes hidden state l + 1 in place, except the last, whose output is ln_f's input.
+        using var lastBuffer = new Scratch(t * c);
         for (int l = 0; l < _blocks.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _blocks[l].Forward(_kernels, current, next, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
-            (current, next) = (next, current);
-            if (l + 1 < _blocks.Length) current.CopyTo(trace.HiddenState(l + 1));
+            var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
+            _blocks[l].Forward(_kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
-        _lnF.Forward(_kernels, current, trace.HiddenState(Info.Layers), t);
+        _lnF.Forward(_kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;
         if (_lmHead is not null && options.ComputeLogits)
         {

@@ -44,15 +44,19 @@ public sealed class LlamaAttention
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
         Span<float> probs, Span<float> valueOutputs, int tokens)
     {
-        var q = Scratch.Uninitialized(tokens * _heads * _headDim);
-        var k = Scratch.Uninitialized(tokens * _kvHeads * _headDim);
-        var v = Scratch.Uninitialized(tokens * _kvHeads * _headDim);
+        using var qBuffer = new Scratch(tokens * _heads * _headDim);
+        var q = qBuffer.Span;
+        using var kBuffer = new Scratch(tokens * _kvHeads * _headDim);
+        var k = kBuffer.Span;
+        using var vBuffer = new Scratch(tokens * _kvHeads * _headDim);
+        var v = vBuffer.Span;
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
         kernels.Rope(q, tokens, _heads, _headDim, rope);
         kernels.Rope(k, tokens, _kvHeads, _headDim, rope);
-        var context = Scratch.Uninitialized(q.Length);
+        using var contextBuffer = new Scratch(q.Length);
+        var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim,
             MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
         _o.Forward(kernels, context, output, tokens);

@@ -46,15 +46,19 @@ public sealed class LlamaDecoderLayer
         Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         int n = tokens * _hidden;
-        var normed = Scratch.Uninitialized(n);
+        using var normedBuffer = new Scratch(n);
+        var normed = normedBuffer.Span;
         _inputNorm.Forward(kernels, x, normed, tokens);
-        var attended = Scratch.Uninitialized(n);
+        using var attendedBuffer = new Scratch(n);
+        var attended = attendedBuffer.Span;
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
         TensorPrimitives.Add(attended, x, attended);
 
         _postNorm.Forward(kernels, attended, normed, tokens);
-        var gate = Scratch.Uninitialized(tokens * _inner);
-        var up = Scratch.Uninitialized(tokens * _inner);
+        using var gateBuffer = new Scratch(tokens * _inner);
+        var gate = gateBuffer.Span;
+        using var upBuffer = new Scratch(tokens * _inner);
+        var up = upBuffer.Span;
         _gate.Forward(kernels, normed, gate, tokens);
         _up.Forward(kernels, normed, up, tokens);
         kernels.SiluMultiply(gate, up);

@@ -64,16 +64,15 @@ public sealed class LlamaForCausalLM : ITransformerModel
         _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
-        var current = trace.HiddenState(0).ToArray();
-        var next = new float[t * c];
+        // Layer l writes hidden state l + 1 in place, except the last, whose output is the final norm's input.
+        using var lastBuffer = new Scratch(t * c);
         for (int l = 0; l < _layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].Forward(_kernels, current, next, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
-            (current, next) = (next, current);
-            if (l + 1 < _layers.Length) current.CopyTo(trace.HiddenState(l + 1));
+            var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
+            _layers[l].Forward(_kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
-        _norm.Forward(_kernels, current, trace.HiddenState(Info.Layers), t);
+        _norm.Forward(_kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;
         if (_lmHead is not null && options.ComputeLogits)
         {
