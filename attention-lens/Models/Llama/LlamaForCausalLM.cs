@@ -37,8 +37,9 @@ public sealed class LlamaForCausalLM : ITransformerModel
     public static LlamaForCausalLM Load(IKernels kernels, WeightScope w, LlamaConfig c, string configPath, string modelType, string architecture, bool withHead)
     {
         c.Validate(configPath);
-        var inv = InverseFrequencies(c.HeadDim, c.RopeTheta);
-        c.RopeScaling?.Apply(inv, configPath);
+        var inv = c.RopeScaling is { } scaling
+            ? scaling.InverseFrequencies(c.HeadDim, c.RopeTheta, configPath)
+            : RopeTable.DefaultInverseFrequencies(c.HeadDim, c.RopeTheta);
         var embed = Embedding.Load(w.Scope("embed_tokens"), c.VocabSize, c.HiddenSize, "vocab_size");
         var layers = Enumerable.Range(0, c.NumHiddenLayers).Select(i => LlamaDecoderLayer.Load(w.Scope("layers").Scope(i.ToString()), c)).ToArray();
         var norm = RmsNorm.Load(w.Scope("norm"), c.HiddenSize, c.RmsNormEps);
@@ -80,17 +81,4 @@ public sealed class LlamaForCausalLM : ITransformerModel
             _lmHead.Forward(_kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
-    }
-
-    /// <summary>
-    /// LlamaRotaryEmbedding.__init__: inv_freq = 1 / base^(arange(0, D, 2).float() / D), every step in
-    /// float32 as torch computes it.
-    /// </summary>
-    private static float[] InverseFrequencies(int headDim, double theta)
-    {
-        var inv = new float[headDim / 2];
-        for (int i = 0; i < inv.Length; i++)
-            inv[i] = 1f / MathF.Pow((float)theta, (2 * i) / (float)headDim);
-        return inv;
-    }
-}
+    }}

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Llama;
 
@@ -19,37 +20,31 @@ public sealed record RopeScaling
 
     public string Kind => RopeType ?? Type ?? "default";
 
-    /// <summary>Applies the scaling to the default inverse frequencies in place.</summary>
-    public void Apply(float[] inverseFrequencies, string configPath)
+    /// <summary>
+    /// The model's inverse frequencies: <see cref="RopeTable.DefaultInverseFrequencies"/>, then the
+    /// scaling. "linear" divides in float32 as torch does (<c>inv_freq /= factor</c>); "llama3" is
+    /// <see cref="RopeTable.Llama3InverseFrequencies"/>, which follows torch's rounding step by step.
+    /// </summary>
+    public float[] InverseFrequencies(int headDim, double theta, string configPath)
     {
         switch (Kind)
         {
             case "default":
-                return;
+                return RopeTable.DefaultInverseFrequencies(headDim, theta);
             case "linear":
-                for (int i = 0; i < inverseFrequencies.Length; i++) inverseFrequencies[i] = (float)(inverseFrequencies[i] / Factor);
-                return;
-            case "llama3":
             {
-                if (Factor <= 0 || HighFreqFactor <= LowFreqFactor)
-                    throw new CheckpointException(configPath, "rope_scaling (llama3) needs factor > 0 and high_freq_factor > low_freq_factor.");
-                double lowFreqWavelen = OriginalMaxPositionEmbeddings / LowFreqFactor;
-                double highFreqWavelen = OriginalMaxPositionEmbeddings / HighFreqFactor;
-                for (int i = 0; i < inverseFrequencies.Length; i++)
-                {
-                    double freq = inverseFrequencies[i];
-                    double wavelen = 2 * Math.PI / freq;
-                    if (wavelen < highFreqWavelen) continue;
-                    if (wavelen > lowFreqWavelen)
-                    {
-                        inverseFrequencies[i] = (float)(freq / Factor);
-                        continue;
-                    }
-                    double smooth = (OriginalMaxPositionEmbeddings / wavelen - LowFreqFactor) / (HighFreqFactor - LowFreqFactor);
-                    inverseFrequencies[i] = (float)((1 - smooth) * freq / Factor + smooth * freq);
-                }
-                return;
+                if (!(Factor > 0))
+                    throw new CheckpointException(configPath, $"rope_scaling (linear) factor {Factor} must be > 0.");
+                var inv = RopeTable.DefaultInverseFrequencies(headDim, theta);
+                float factor = (float)Factor;
+                for (int i = 0; i < inv.Length; i++) inv[i] /= factor;
+                return inv;
             }
+            case "llama3":
+                if (!(Factor > 0) || !(LowFreqFactor > 0) || !(HighFreqFactor > LowFreqFactor) || OriginalMaxPositionEmbeddings <= 0)
+                    throw new CheckpointException(configPath,
+                        "rope_scaling (llama3) needs factor > 0, high_freq_factor > low_freq_factor > 0 and original_max_position_embeddings > 0.");
+                return RopeTable.Llama3InverseFrequencies(headDim, theta, Factor, LowFreqFactor, HighFreqFactor, OriginalMaxPositionEmbeddings);
             default:
                 throw new CheckpointException(configPath, $"rope_scaling type '{Kind}' is not supported (default, linear, llama3).");
         }

@@ -95,9 +95,9 @@ public sealed class ModelBehaviourTests
     public void Llama3RopeScalingKeepsHighAndDividesLowFrequencies()
     {
         // Llama 3.1 8B: θ 500000, D 128, factor 8, low 1, high 4, original context 8192.
-        var inv = Enumerable.Range(0, 64).Select(i => (float)(1.0 / Math.Pow(500000, 2.0 * i / 128))).ToArray();
-        var scaled = (float[])inv.Clone();
-        new RopeScaling { RopeType = "llama3", Factor = 8, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = 8192 }.Apply(scaled, "config.json");
+        var inv = RopeTable.DefaultInverseFrequencies(128, 500000);
+        var scaled = new RopeScaling { RopeType = "llama3", Factor = 8, LowFreqFactor = 1, HighFreqFactor = 4, OriginalMaxPositionEmbeddings = 8192 }
+            .InverseFrequencies(128, 500000, "config.json");
         for (int i = 0; i < inv.Length; i++)
         {
             double wavelength = 2 * Math.PI / inv[i];
@@ -106,5 +106,22 @@ public sealed class ModelBehaviourTests
             else Assert.InRange(scaled[i], inv[i] / 8, inv[i]);
         }
         Assert.Contains(scaled.Zip(inv), p => p.First != p.Second);
+    }
+
+    [Fact]
+    public void LinearRopeScalingDividesEveryFrequencyInFloat32()
+    {
+        var inv = RopeTable.DefaultInverseFrequencies(64, 10000);
+        var scaled = new RopeScaling { Type = "linear", Factor = 3 }.InverseFrequencies(64, 10000, "config.json");
+        for (int i = 0; i < inv.Length; i++) Assert.Equal(inv[i] / 3f, scaled[i]);
+    }
+
+    [Fact]
+    public void InvalidRopeScalingNamesTheConfigFile()
+    {
+        var e = Assert.ThrowsAny<AttentionLensException>(() =>
+            new RopeScaling { RopeType = "llama3", Factor = 8, LowFreqFactor = 4, HighFreqFactor = 1 }.InverseFrequencies(64, 1e4, "/m/config.json"));
+        Assert.Contains("/m/config.json", e.Message);
+        Assert.ThrowsAny<AttentionLensException>(() => new RopeScaling { RopeType = "yarn" }.InverseFrequencies(64, 1e4, "config.json"));
     }
 }
