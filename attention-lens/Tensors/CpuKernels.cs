@@ -37,6 +37,10 @@ public sealed class CpuKernels : IKernels
     public int Threads { get; }
     public SimdLevel Level { get; }
 
+    /// <summary>This instance when <paramref name="threads"/> is 0 or its own count, else a new one
+    /// on the same instruction set (construction is a few fields, so no cache is needed).</summary>
+    public IKernels WithThreads(int threads) => threads <= 0 || threads == Threads ? this : new CpuKernels(threads, Level);
+
     public void MatMulTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
         => Gemm(a, b, true, bias, c, m, k, n);
 

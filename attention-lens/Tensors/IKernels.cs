@@ -48,4 +48,10 @@ public interface IKernels
     void Attention(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> bias,
         Span<float> probs, Span<float> context, int tokens, int heads, int kvHeads, int headDim, float scale, bool scaleQuery = false)
         => AttentionReference.Run(this, q, k, v, bias, probs, context, tokens, heads, kvHeads, headDim, scale, scaleQuery);
+
+    /// <summary>
+    /// These kernels with at most <paramref name="threads"/> threads (a forward pass's ForwardOptions.Threads);
+    /// 0 or less keeps this instance's setting. Backends without a thread count return themselves.
+    /// </summary>
+    IKernels WithThreads(int threads) => this;
 }

@@ -33,8 +33,9 @@ public sealed class BertForSequenceClassification : ITransformerModel
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {
         var result = _body.Forward(input, options, cancellationToken);
+        var kernels = _kernels.WithThreads(options?.Threads ?? 0);
         var logits = new float[Info.NumLabels];
-        _classifier.Forward(_kernels, result.PooledOutput!, logits, 1);
+        _classifier.Forward(kernels, result.PooledOutput!, logits, 1);
         return new ForwardResult
         {
             Layers = result.Layers, Heads = result.Heads, Tokens = result.Tokens, Hidden = result.Hidden,

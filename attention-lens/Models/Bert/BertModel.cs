@@ -46,8 +46,9 @@ public sealed class BertModel : ITransformerModel
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var trace = Run(input, options ?? ForwardOptions.Default, cancellationToken);
-        var pooled = _pooler?.Forward(_kernels, trace.HiddenState(trace.Layers));
+        options ??= ForwardOptions.Default;
+        var trace = Run(input, options, cancellationToken);
+        var pooled = _pooler?.Forward(_kernels.WithThreads(options.Threads), trace.HiddenState(trace.Layers));
         return trace.ToResult(pooled: pooled);
     }
 
@@ -60,11 +61,12 @@ public sealed class BertModel : ITransformerModel
             throw new AttentionLensException($"the input has {t} tokens; this model's position embeddings allow at most {Info.MaxPositions}.");
         if (input.TokenTypeIds is { } types && types.Length != t)
             throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
+        var kernels = _kernels.WithThreads(options.Threads);
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs);
         var positions = _robertaPaddingIdx is int pad ? Roberta.RobertaPositionIds.FromInputIds(input.InputIds, pad) : Enumerable.Range(0, t).ToArray();
-        _embeddings.Forward(_kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
+        _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        _encoder.Forward(_kernels, trace, bias, cancellationToken);
+        _encoder.Forward(kernels, trace, bias, cancellationToken);
         return trace;
     }
 }

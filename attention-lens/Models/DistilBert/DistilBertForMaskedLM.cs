@@ -42,16 +42,17 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
         options ??= ForwardOptions.Default;
         var trace = _body.Run(input, options, cancellationToken);
         if (!options.ComputeLogits) return trace.ToResult();
+        var kernels = _kernels.WithThreads(options.Threads);
         int t = trace.Tokens, c = trace.Hidden;
         using var hBuffer = new Scratch(t * c);
         var h = hBuffer.Span;
-        _transform.Forward(_kernels, trace.HiddenState(trace.Layers), h, t);
-        _kernels.Activate(h, _activation);
+        _transform.Forward(kernels, trace.HiddenState(trace.Layers), h, t);
+        kernels.Activate(h, _activation);
         using var normedBuffer = new Scratch(t * c);
         var normed = normedBuffer.Span;
-        _norm.Forward(_kernels, h, normed, t);
+        _norm.Forward(kernels, h, normed, t);
         var logits = new float[t * Info.VocabSize];
-        _projector.Forward(_kernels, normed, logits, t);
+        _projector.Forward(kernels, normed, logits, t);
         return trace.ToResult(logits: logits);
     }
 }

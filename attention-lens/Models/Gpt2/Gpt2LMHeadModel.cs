@@ -52,6 +52,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= ForwardOptions.Default;
+        var kernels = _kernels.WithThreads(options.Threads);
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
@@ -72,14 +73,14 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
-            _blocks[l].Forward(_kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
-        _lnF.Forward(_kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
+        _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;
         if (_lmHead is not null && options.ComputeLogits)
         {
             logits = new float[t * Info.VocabSize];
-            _lmHead.Forward(_kernels, trace.HiddenState(Info.Layers), logits, t);
+            _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
     }

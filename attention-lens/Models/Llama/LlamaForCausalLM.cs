@@ -56,6 +56,7 @@ public sealed class LlamaForCausalLM : ITransformerModel
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= ForwardOptions.Default;
+        var kernels = _kernels.WithThreads(options.Threads);
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
@@ -71,14 +72,14 @@ public sealed class LlamaForCausalLM : ITransformerModel
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
-            _layers[l].Forward(_kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
-        _norm.Forward(_kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
+        _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;
         if (_lmHead is not null && options.ComputeLogits)
         {
             logits = new float[t * Info.VocabSize];
-            _lmHead.Forward(_kernels, trace.HiddenState(Info.Layers), logits, t);
+            _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
     }}
