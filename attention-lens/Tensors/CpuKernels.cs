@@ -147,6 +147,12 @@ public sealed class CpuKernels : IKernels
         }
     }
 
+    public void Add(Span<float> a, ReadOnlySpan<float> b)
+    {
+        KernelChecks.Vector(b.Length, a.Length, "Add b", optional: false);
+        _rows.Add(a, b);
+    }
+
     public void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table)
     {
         KernelChecks.Rope(x.Length, tokens, heads, headDim, table);

@@ -32,6 +32,13 @@ public interface IKernels
     /// <summary>a[i] = silu(a[i]) · b[i] (the SwiGLU gate of Llama's MLP).</summary>
     void SiluMultiply(Span<float> a, ReadOnlySpan<float> b);
 
+    /// <summary>a[i] += b[i] over a.Length elements (residual connections); b is at least as long.</summary>
+    void Add(Span<float> a, ReadOnlySpan<float> b)
+    {
+        KernelChecks.Vector(b.Length, a.Length, "Add b", optional: false);
+        for (int i = 0; i < a.Length; i++) a[i] += b[i];
+    }
+
     /// <summary>Applies rotary position embeddings in Hugging Face's rotate-half layout to
     /// x (T × heads × headDim, row-major), in place, for positions 0..T-1.</summary>
     void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table);

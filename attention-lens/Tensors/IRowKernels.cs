@@ -13,6 +13,7 @@ internal interface IRowKernels
     void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, int rows, int cols, float eps);
     void Activate(Span<float> x, Activation activation);
     void SiluMultiply(Span<float> a, ReadOnlySpan<float> b);
+    void Add(Span<float> a, ReadOnlySpan<float> b);
     void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table);
 
     /// <summary>y = erf(x), the function inside exact GELU (exposed for its accuracy test).</summary>

@@ -67,6 +67,17 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         ta[..(n - i)].CopyTo(a[i..]);
     }
 
+    /// <summary>a[i] += b[i]; one IEEE addition per element, so every width gives the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(Span<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length, w = TS.Count, i = 0;
+        ref float sa = ref MemoryMarshal.GetReference(a);
+        ref float sb = ref MemoryMarshal.GetReference(b);
+        for (; i + w <= n; i += w) TS.Store(TS.Add(TS.Load(ref sa, (nuint)i), TS.Load(ref sb, (nuint)i)), ref sa, (nuint)i);
+        for (; i < n; i++) a[i] += b[i];
+    }
+
     public void Softmax(Span<float> x, int rows, int cols)
     {
         for (int r = 0; r < rows; r++) SoftmaxRow(x.Slice(r * cols, cols));

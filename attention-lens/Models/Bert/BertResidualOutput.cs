@@ -1,5 +1,4 @@
 using AttentionLens.Checkpoints;
-using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Bert;
@@ -31,7 +30,7 @@ public sealed class BertResidualOutput
         using var sumBuffer = new Scratch(output.Length);
         var sum = sumBuffer.Span;
         _dense.Forward(kernels, h, sum, tokens);
-        TensorPrimitives.Add(sum, residual[..sum.Length], sum);
+        kernels.Add(sum, residual[..sum.Length]);
         _norm.Forward(kernels, sum, output, tokens);
     }
 }

@@ -12,9 +12,11 @@ public sealed class ForwardTrace
         Heads = heads;
         Tokens = tokens;
         Hidden = hidden;
-        Attentions = new float[checked(layers * heads * tokens * tokens)];
-        HiddenStates = new float[checked((layers + 1) * tokens * hidden)];
-        ValueOutputs = captureValueOutputs ? new float[checked(layers * heads * tokens * hidden)] : null;
+        // Not zeroed: every forward writes each element (probs of every head, every hidden state,
+        // every value output) before the trace is returned; a failed pass discards the trace.
+        Attentions = GC.AllocateUninitializedArray<float>(checked(layers * heads * tokens * tokens));
+        HiddenStates = GC.AllocateUninitializedArray<float>(checked((layers + 1) * tokens * hidden));
+        ValueOutputs = captureValueOutputs ? GC.AllocateUninitializedArray<float>(checked(layers * heads * tokens * hidden)) : null;
     }
 
     public int Layers { get; }

@@ -1,5 +1,4 @@
 using AttentionLens.Checkpoints;
-using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.DistilBert;
@@ -76,7 +75,7 @@ public sealed class DistilBertTransformerBlock
         using var sumBuffer = new Scratch(n);
         var sum = sumBuffer.Span;
         _out.Forward(kernels, context, sum, tokens);
-        TensorPrimitives.Add(sum, x, sum);
+        kernels.Add(sum, x);
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _saNorm.Forward(kernels, sum, attended, tokens);
@@ -87,7 +86,7 @@ public sealed class DistilBertTransformerBlock
         _lin1.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _lin2.Forward(kernels, inner, sum, tokens);
-        TensorPrimitives.Add(sum, attended, sum);
+        kernels.Add(sum, attended);
         _outputNorm.Forward(kernels, sum, y, tokens);
     }
 }

@@ -1,5 +1,4 @@
 using AttentionLens.Checkpoints;
-using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Gpt2;
@@ -87,7 +86,7 @@ public sealed class Gpt2Block
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _attnProj.Forward(kernels, context, attended, tokens);
-        TensorPrimitives.Add(attended, x[..n], attended);
+        kernels.Add(attended, x[..n]);
 
         _ln2.Forward(kernels, attended, normed, tokens);
         using var innerBuffer = new Scratch(tokens * _inner);
@@ -95,6 +94,6 @@ public sealed class Gpt2Block
         _cFc.Forward(kernels, normed, inner, tokens);
         kernels.Activate(inner, _activation);
         _mlpProj.Forward(kernels, inner, y, tokens);
-        TensorPrimitives.Add(y[..n], attended, y[..n]);
+        kernels.Add(y[..n], attended);
     }
 }

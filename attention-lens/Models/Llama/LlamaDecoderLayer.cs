@@ -1,5 +1,4 @@
 using AttentionLens.Checkpoints;
-using System.Numerics.Tensors;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Llama;
@@ -52,7 +51,7 @@ public sealed class LlamaDecoderLayer
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
-        TensorPrimitives.Add(attended, x, attended);
+        kernels.Add(attended, x);
 
         _postNorm.Forward(kernels, attended, normed, tokens);
         using var gateBuffer = new Scratch(tokens * _inner);
@@ -63,6 +62,6 @@ public sealed class LlamaDecoderLayer
         _up.Forward(kernels, normed, up, tokens);
         kernels.SiluMultiply(gate, up);
         _down.Forward(kernels, gate, y, tokens);
-        TensorPrimitives.Add(y[..n], attended, y[..n]);
+        kernels.Add(y[..n], attended);
     }
 }
