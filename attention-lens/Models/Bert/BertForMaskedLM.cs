@@ -56,7 +56,8 @@ public sealed class BertForMaskedLM : ITransformerModel
         using var normedBuffer = new Scratch(t * c);
         var normed = normedBuffer.Span;
         _norm.Forward(kernels, h, normed, t);
-        var logits = new float[t * Info.VocabSize];
+        // Not zeroed: the head GEMM below writes every element.
+        var logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
         _decoder.Forward(kernels, normed, logits, t);
         return trace.ToResult(logits: logits);
     }

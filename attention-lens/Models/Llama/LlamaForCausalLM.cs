@@ -78,7 +78,8 @@ public sealed class LlamaForCausalLM : ITransformerModel
         float[]? logits = null;
         if (_lmHead is not null && options.ComputeLogits)
         {
-            logits = new float[t * Info.VocabSize];
+            // Not zeroed: the head GEMM below writes every element.
+            logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
             _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
