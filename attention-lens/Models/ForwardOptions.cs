@@ -12,7 +12,7 @@ public sealed record ForwardOptions
     /// <summary>Compute logits from the LM head (or classifier) when the model has one.</summary>
     public bool ComputeLogits { get; init; } = true;
 
-    /// <summary>Threads the kernels may use; 0 = all cores.</summary>
+    /// <summary>Threads the kernels may use; 0 = the model's kernels as loaded (all cores by default).</summary>
     public int Threads { get; init; }
 
     public static ForwardOptions Default { get; } = new();

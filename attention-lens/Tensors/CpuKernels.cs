@@ -1,31 +1,194 @@
+using System.Runtime.Intrinsics;
+
 namespace AttentionLens.Tensors;
 
 /// <summary>
-/// The CPU backend. (Placeholder bodies delegate to the scalar references; the kernel work
-/// replaces them with SIMD and multithreading and keeps the references as the specification.)
+/// The CPU backend: SIMD kernels (AVX-512, AVX2/FMA or portable 128-bit, the widest the CPU has
+/// unless one is forced) with GEMM multithreaded over <see cref="Threads"/> threads. Instances are
+/// immutable and safe to share between threads; scratch memory belongs to each call.
+/// <see cref="ScalarKernels"/> is the specification every method here is tested against.
 /// </summary>
 public sealed class CpuKernels : IKernels
 {
+    /// <summary>All cores, widest instruction set.</summary>
     public static CpuKernels Instance { get; } = new();
 
+    /// <param name="threads">Degree of parallelism; 0 (or less) = all cores.</param>
+    public CpuKernels(int threads = 0) : this(threads, SimdSupport.Best) { }
+
+    /// <param name="threads">Degree of parallelism; 0 (or less) = all cores.</param>
+    /// <param name="level">Instruction-set path; must be supported by this CPU.</param>
+    public CpuKernels(int threads, SimdLevel level)
+    {
+        if (!SimdSupport.IsSupported(level))
+            throw new AttentionLensException($"This CPU does not support the {level} kernels; use {SimdSupport.Best} or lower.");
+        Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        Level = level;
+        _rows = level switch
+        {
+            SimdLevel.Avx512 => SimdKernels<Simd512, Vector512<float>, Vector512<double>>.Instance,
+            SimdLevel.Avx2 => SimdKernels<Simd256, Vector256<float>, Vector256<double>>.Instance,
+            _ => SimdKernels<Simd128, Vector128<float>, Vector128<double>>.Instance,
+        };
+    }
+
+    private readonly IRowKernels _rows;
+
+    public int Threads { get; }
+    public SimdLevel Level { get; }
+
+    /// <summary>This instance when <paramref name="threads"/> is 0 or its own count, else a new one
+    /// on the same instruction set (construction is a few fields, so no cache is needed).</summary>
+    public IKernels WithThreads(int threads) => threads <= 0 || threads == Threads ? this : new CpuKernels(threads, Level);
+
     public void MatMulTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
-        => ScalarKernels.MatMulTransposed(a, b, bias, c, m, k, n);
+        => Gemm(a, b, true, bias, c, m, k, n);
 
     public void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
-        => ScalarKernels.MatMul(a, b, bias, c, m, k, n);
+        => Gemm(a, b, false, bias, c, m, k, n);
 
-    public void Softmax(Span<float> x, int rows, int cols) => ScalarKernels.Softmax(x, rows, cols);
+    private unsafe void Gemm(ReadOnlySpan<float> a, ReadOnlySpan<float> b, bool bIsNByK, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
+    {
+        KernelChecks.Gemm(a.Length, b.Length, bias.Length, c.Length, m, k, n);
+        fixed (float* pa = a, pb = b, pbias = bias, pc = c)
+        {
+            float* biasOrNull = bias.IsEmpty ? null : pbias;
+            if (bIsNByK && m <= SmallRowsLimit && k > 0)
+            {
+                switch (Level)
+                {
+                    case SimdLevel.Avx512: SmallRows<Simd512, Vector512<float>, Vector512<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    case SimdLevel.Avx2: SmallRows<Simd256, Vector256<float>, Vector256<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    default: SmallRows<Simd128, Vector128<float>, Vector128<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                }
+
+                return;
+            }
+
+            switch (Level)
+            {
+                case SimdLevel.Avx512: GemmDriver.Run<Avx512Gemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
+                case SimdLevel.Avx2: GemmDriver.Run<Avx2Gemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
+                default: GemmDriver.Run<VectorGemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
+            }
+        }
+    }
+
+    /// <summary>Linear layers on at most this many rows skip packing (see <see cref="SmallRowsGemm{TS,TV,TD}"/>).</summary>
+    internal const int SmallRowsLimit = 24;
+
+    private unsafe void SmallRows<TS, TV, TD>(float* a, float* b, float* bias, float* c, int m, int k, int n)
+        where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+    {
+        int parts = Threads == 1 || (long)m * k * n < GemmDriver.MinParallelMacs ? 1 : Math.Min(3 * Threads, Math.Max(1, n / 64));
+        if (parts == 1)
+        {
+            SmallRowsGemm<TS, TV, TD>.Run(a, b, bias, c, m, k, n, 0, n);
+            return;
+        }
+
+        var job = new SmallRowsJob<TS, TV, TD>(a, b, bias, c, m, k, n, parts);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, job.Run);
+    }
+
+    public void Softmax(Span<float> x, int rows, int cols)
+    {
+        KernelChecks.Rows(x.Length, x.Length, rows, cols, "Softmax");
+        _rows.Softmax(x, rows, cols);
+    }
 
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, int rows, int cols, float eps)
-        => ScalarKernels.LayerNorm(x, gamma, beta, y, rows, cols, eps);
+    {
+        KernelChecks.Rows(x.Length, y.Length, rows, cols, "LayerNorm");
+        KernelChecks.Vector(gamma.Length, cols, "LayerNorm gamma", optional: false);
+        KernelChecks.Vector(beta.Length, cols, "LayerNorm beta", optional: true);
+        _rows.LayerNorm(x, gamma, beta, y, rows, cols, eps);
+    }
 
     public void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, int rows, int cols, float eps)
-        => ScalarKernels.RmsNorm(x, gamma, y, rows, cols, eps);
+    {
+        KernelChecks.Rows(x.Length, y.Length, rows, cols, "RmsNorm");
+        KernelChecks.Vector(gamma.Length, cols, "RmsNorm gamma", optional: false);
+        _rows.RmsNorm(x, gamma, y, rows, cols, eps);
+    }
 
-    public void Activate(Span<float> x, Activation activation) => ScalarKernels.Activate(x, activation);
+    /// <summary>Element-wise work at least this long is split between threads (a GELU of a
+    /// 128×3072 MLP activation costs about a millisecond, far above the fork/join cost).</summary>
+    internal const int MinParallelElements = 1 << 16;
 
-    public void SiluMultiply(Span<float> a, ReadOnlySpan<float> b) => ScalarKernels.SiluMultiply(a, b);
+    public unsafe void Activate(Span<float> x, Activation activation)
+    {
+        if (Threads == 1 || x.Length < MinParallelElements)
+        {
+            _rows.Activate(x, activation);
+            return;
+        }
+
+        fixed (float* p = x)
+        {
+            var job = new ElementwiseJob(_rows, p, null, x.Length, Threads, activation);
+            Parallel.For(0, job.Parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, job.Run);
+        }
+    }
+
+    public unsafe void SiluMultiply(Span<float> a, ReadOnlySpan<float> b)
+    {
+        KernelChecks.Vector(b.Length, a.Length, "SiluMultiply b", optional: false);
+        if (Threads == 1 || a.Length < MinParallelElements)
+        {
+            _rows.SiluMultiply(a, b);
+            return;
+        }
+
+        fixed (float* pa = a, pb = b)
+        {
+            var job = new ElementwiseJob(_rows, pa, pb, a.Length, Threads, null);
+            Parallel.For(0, job.Parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, job.Run);
+        }
+    }
+
+    public void Add(Span<float> a, ReadOnlySpan<float> b)
+    {
+        KernelChecks.Vector(b.Length, a.Length, "Add b", optional: false);
+        _rows.Add(a, b);
+    }
 
     public void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table)
-        => ScalarKernels.Rope(x, tokens, heads, headDim, table);
+    {
+        KernelChecks.Rope(x.Length, tokens, heads, headDim, table);
+        _rows.Rope(x, tokens, heads, headDim, table);
+    }
+
+    /// <summary>Multi-head attention with heads in parallel (see <see cref="IKernels.Attention"/>).</summary>
+    public unsafe void Attention(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> bias,
+        Span<float> probs, Span<float> context, int tokens, int heads, int kvHeads, int headDim, float scale, bool scaleQuery = false)
+    {
+        KernelChecks.Attention(q.Length, k.Length, v.Length, bias.Length, probs.Length, context.Length, tokens, heads, kvHeads, headDim);
+        if (tokens == 0) return;
+        fixed (float* pq = q, pk = k, pv = v, pb = bias, pp = probs, pc = context)
+        {
+            float* biasOrNull = bias.IsEmpty ? null : pb;
+            switch (Level)
+            {
+                case SimdLevel.Avx512: RunHeads(new AttentionJob<Avx512Gemm>(_rows, pq, pk, pv, biasOrNull, pp, pc, tokens, heads, kvHeads, headDim, scale, scaleQuery).Run, heads); break;
+                case SimdLevel.Avx2: RunHeads(new AttentionJob<Avx2Gemm>(_rows, pq, pk, pv, biasOrNull, pp, pc, tokens, heads, kvHeads, headDim, scale, scaleQuery).Run, heads); break;
+                default: RunHeads(new AttentionJob<VectorGemm>(_rows, pq, pk, pv, biasOrNull, pp, pc, tokens, heads, kvHeads, headDim, scale, scaleQuery).Run, heads); break;
+            }
+        }
+    }
+
+    private void RunHeads(Action<int> head, int heads)
+    {
+        if (Threads == 1 || heads == 1)
+            for (int h = 0; h < heads; h++) head(h);
+        else
+            Parallel.For(0, heads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, head);
+    }
+
+    /// <summary>y = erf(x) with the vectorised double-precision evaluation used by exact GELU.</summary>
+    public void Erf(ReadOnlySpan<float> x, Span<float> y)
+    {
+        KernelChecks.Vector(y.Length, x.Length, "Erf y", optional: false);
+        _rows.Erf(x, y);
+    }
 }

@@ -32,7 +32,33 @@ public interface IKernels
     /// <summary>a[i] = silu(a[i]) · b[i] (the SwiGLU gate of Llama's MLP).</summary>
     void SiluMultiply(Span<float> a, ReadOnlySpan<float> b);
 
+    /// <summary>a[i] += b[i] over a.Length elements (residual connections); b is at least as long.</summary>
+    void Add(Span<float> a, ReadOnlySpan<float> b)
+    {
+        KernelChecks.Vector(b.Length, a.Length, "Add b", optional: false);
+        for (int i = 0; i < a.Length; i++) a[i] += b[i];
+    }
+
     /// <summary>Applies rotary position embeddings in Hugging Face's rotate-half layout to
     /// x (T × heads × headDim, row-major), in place, for positions 0..T-1.</summary>
     void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table);
+
+    /// <summary>
+    /// Eager multi-head attention of one sequence, as transformers computes it per head h:
+    /// probs[h] = softmax(scale · Q_h K_gᵀ + bias) and context[:, h·D…] = probs[h] · V_g, with
+    /// g = h / (H / H_kv) (grouped-query attention's repeat_kv). q is (T, H·D), k and v (T, H_kv·D),
+    /// bias (T, T) additive (empty for none), probs (H, T, T), context (T, H·D). With
+    /// <paramref name="scaleQuery"/> the query is scaled before the product (DistilBERT) instead of
+    /// the scores. The default runs the per-head loop on this instance's other kernels;
+    /// <see cref="CpuKernels"/> runs heads in parallel on strided operands without copies.
+    /// </summary>
+    void Attention(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> bias,
+        Span<float> probs, Span<float> context, int tokens, int heads, int kvHeads, int headDim, float scale, bool scaleQuery = false)
+        => AttentionReference.Run(this, q, k, v, bias, probs, context, tokens, heads, kvHeads, headDim, scale, scaleQuery);
+
+    /// <summary>
+    /// These kernels with at most <paramref name="threads"/> threads (a forward pass's ForwardOptions.Threads);
+    /// 0 or less keeps this instance's setting. Backends without a thread count return themselves.
+    /// </summary>
+    IKernels WithThreads(int threads) => this;
 }

@@ -32,12 +32,59 @@ public sealed class RopeTable
     public float[] Cos { get; }
     public float[] Sin { get; }
 
-    /// <summary>inv_freq_i = 1 / θ^(2i/D), computed as transformers does (float32 of an int64 arange).</summary>
+    /// <summary>inv_freq_i = 1 / θ^(2i/D) with transformers' float32 rounding: the exponent is the
+    /// float32 quotient (arange(0, D, 2).float() / D), the power is rounded to float32, and so is the
+    /// reciprocal.</summary>
     public static float[] DefaultInverseFrequencies(int headDim, double theta)
     {
         var inv = new float[headDim / 2];
         for (int i = 0; i < inv.Length; i++)
-            inv[i] = (float)(1.0 / Math.Pow(theta, (2.0 * i) / headDim));
+        {
+            float exponent = (float)(2 * i) / headDim;
+            float power = (float)Math.Pow(theta, exponent);
+            inv[i] = 1f / power;
+        }
+
         return inv;
+    }
+
+    /// <summary>
+    /// Llama 3.1 <c>rope_scaling</c> (<c>rope_type: "llama3"</c>, transformers
+    /// <c>_compute_llama3_parameters</c>): with wavelength λ_i = 2π / inv_freq_i, frequencies whose
+    /// λ exceeds original_max_position_embeddings / low_freq_factor are divided by
+    /// <paramref name="factor"/>, those whose λ is below original / high_freq_factor are kept, and
+    /// those between are interpolated with s = (original/λ − low) / (high − low):
+    /// (1 − s)·f/factor + s·f. Each step is rounded to float32 in torch's order (scalar ÷ tensor is
+    /// evaluated as reciprocal(tensor) × scalar), so the result matches transformers bit for bit.
+    /// </summary>
+    public static float[] Llama3InverseFrequencies(int headDim, double theta, double factor, double lowFreqFactor,
+        double highFreqFactor, int originalMaxPositions)
+    {
+        if (!(factor > 0) || !(lowFreqFactor > 0) || !(highFreqFactor > lowFreqFactor) || originalMaxPositions <= 0)
+            throw new AttentionLensException(
+                $"rope_scaling (llama3): factor {factor}, low_freq_factor {lowFreqFactor}, high_freq_factor {highFreqFactor}, " +
+                $"original_max_position_embeddings {originalMaxPositions} — need factor > 0 and high > low > 0; fix config.json.");
+        var inv = DefaultInverseFrequencies(headDim, theta);
+        float f = (float)factor, low = (float)lowFreqFactor, high = (float)highFreqFactor, old = originalMaxPositions;
+        float lowWavelength = (float)(originalMaxPositions / lowFreqFactor);
+        float highWavelength = (float)(originalMaxPositions / highFreqFactor);
+        float twoPi = (float)(2 * Math.PI), span = (float)(highFreqFactor - lowFreqFactor);
+        var result = new float[inv.Length];
+        for (int i = 0; i < inv.Length; i++)
+        {
+            float wavelength = (1f / inv[i]) * twoPi;
+            float scaled = wavelength > lowWavelength ? inv[i] / f : inv[i];
+            bool medium = !(wavelength < highWavelength) && !(wavelength > lowWavelength);
+            if (!medium)
+            {
+                result[i] = scaled;
+                continue;
+            }
+
+            float smooth = ((1f / wavelength) * old - low) / span;
+            result[i] = (1f - smooth) * scaled / f + smooth * scaled;
+        }
+
+        return result;
     }
 }

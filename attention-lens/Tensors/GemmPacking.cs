@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace AttentionLens.Tensors;
+
+/// <summary>Packing and tile copies for <see cref="GemmDriver"/>.</summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>
+    /// Packs op(B)[pc:pc+kc, jc:jc+nc] into ⌈nc/nr⌉ micro-panels, panel q holding columns
+    /// jc+q·nr … as kc rows of nr contiguous floats (zero-padded past nc), at packed + q·nr·kc.
+    /// </summary>
+    public static void PackB(in GemmArgs g, float* packed, int pc, int kc, int jc, int nc, int nr)
+    {
+        if (!g.BIsNByK)
+        {
+            PackRows(g.B + pc * g.Ldb + jc, g.Ldb, packed, kc, nc, nr);
+            return;
+        }
+
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            PackTransposed(g.B + (jc + jr) * g.Ldb + pc, g.Ldb, packed + (nint)jr * kc, kc, cols, nr);
+        }
+    }
+
+    /// <summary>B is n×k: column j of op(B) is row j of B, contiguous in k, so the panel is a
+    /// transpose. Blocks of 8 columns × 8 k are transposed in registers when AVX is available.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTransposed(float* src, nint ld, float* dst, int kc, int cols, int nr)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= cols; j += 8)
+            {
+                float* s = src + j * ld;
+                int p = 0;
+                for (; p + 8 <= kc; p += 8) Transpose8x8(s + p, ld, dst + (nint)p * nr + j, nr);
+                for (; p < kc; p++)
+                    for (int jj = 0; jj < 8; jj++) dst[(nint)p * nr + j + jj] = s[jj * ld + p];
+            }
+        }
+
+        for (; j < cols; j++)
+        {
+            float* s = src + j * ld;
+            for (int p = 0; p < kc; p++) dst[(nint)p * nr + j] = s[p];
+        }
+
+        for (int jz = cols; jz < nr; jz++)
+            for (int p = 0; p < kc; p++) dst[(nint)p * nr + jz] = 0f;
+    }
+
+    /// <summary>dst[p·ldd + j] = src[j·lds + p] for an 8×8 block, with the standard
+    /// unpack/shuffle/permute sequence (24 shuffles for 64 elements).</summary>
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        var r0 = Vector256.Load(src); var r1 = Vector256.Load(src + lds);
+        var r2 = Vector256.Load(src + 2 * lds); var r3 = Vector256.Load(src + 3 * lds);
+        var r4 = Vector256.Load(src + 4 * lds); var r5 = Vector256.Load(src + 5 * lds);
+        var r6 = Vector256.Load(src + 6 * lds); var r7 = Vector256.Load(src + 7 * lds);
+        if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+        {
+            var t0 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r0, r1);
+            var t1 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r0, r1);
+            var t2 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r2, r3);
+            var t3 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r2, r3);
+            var t4 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r4, r5);
+            var t5 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r4, r5);
+            var t6 = System.Runtime.Intrinsics.X86.Avx.UnpackLow(r6, r7);
+            var t7 = System.Runtime.Intrinsics.X86.Avx.UnpackHigh(r6, r7);
+            var s0 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t0, t2, 0x44);
+            var s1 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t1, t3, 0x44);
+            var s3 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t1, t3, 0xEE);
+            var s4 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t4, t6, 0x44);
+            var s5 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t4, t6, 0xEE);
+            var s6 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t5, t7, 0x44);
+            var s7 = System.Runtime.Intrinsics.X86.Avx.Shuffle(t5, t7, 0xEE);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x20).Store(dst);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x20).Store(dst + ldd);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x20).Store(dst + 2 * ldd);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x20).Store(dst + 3 * ldd);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s0, s4, 0x31).Store(dst + 4 * ldd);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s1, s5, 0x31).Store(dst + 5 * ldd);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s2, s6, 0x31).Store(dst + 6 * ldd);
+            System.Runtime.Intrinsics.X86.Avx.Permute2x128(s3, s7, 0x31).Store(dst + 7 * ldd);
+            return;
+        }
+
+        for (int p = 0; p < 8; p++)
+            for (int j = 0; j < 8; j++) dst[p * ldd + j] = src[j * lds + p];
+    }
+
+    /// <summary>B is k×n: row p of the block is read once, front to back (a strided walk down each
+    /// panel would touch a new page per row), and its nr-wide pieces go to the panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackRows(float* src, nint ld, float* packed, int kc, int nc, int nr)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            float* row = src + p * ld;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int cols = Math.Min(nr, nc - jr);
+                var d = new Span<float>(packed + (nint)jr * kc + (nint)p * nr, nr);
+                new ReadOnlySpan<float>(row + jr, cols).CopyTo(d);
+                if (cols < nr) d[cols..].Clear();
+            }
+        }
+    }
+
+    /// <summary>Copies rows×kc of A (row stride lda) into a dense mr×kc block, zeroing the rows past
+    /// <paramref name="rows"/> so a full micro-kernel can run on a short strip.</summary>
+    public static void CopyRows(float* a, nint lda, int rows, int kc, float* dst, int mr)
+    {
+        for (int i = 0; i < mr; i++)
+        {
+            var d = new Span<float>(dst + (nint)i * kc, kc);
+            if (i < rows) new ReadOnlySpan<float>(a + i * lda, kc).CopyTo(d);
+            else d.Clear();
+        }
+    }
+
+    /// <summary>Copies a rows×cols tile between two row-major buffers.</summary>
+    public static void CopyTile(float* src, nint lds, float* dst, nint ldd, int rows, int cols)
+    {
+        for (int i = 0; i < rows; i++)
+            new ReadOnlySpan<float>(src + i * lds, cols).CopyTo(new Span<float>(dst + i * ldd, cols));
+    }
+}
