@@ -13,7 +13,7 @@ public class GoldenTokenizerTests
     [MemberData(nameof(Tokenizers))]
     public void EncodingMatchesReference(string name)
     {
-        var tokenizer = TokenizerLoader.Load(SharedData.Path("golden", "tokenizers", name));
+        var tokenizer = GoldenTokenizers.Get(name);
         var cases = GoldenCase.Load(name);
         Assert.Equal(34, cases.Count);
         var failures = new StringBuilder();
@@ -34,7 +34,7 @@ public class GoldenTokenizerTests
     [MemberData(nameof(Tokenizers))]
     public void DecodeMatchesReference(string name)
     {
-        var tokenizer = TokenizerLoader.Load(SharedData.Path("golden", "tokenizers", name));
+        var tokenizer = GoldenTokenizers.Get(name);
         var cases = GoldenCase.Load(name);
         for (var i = 0; i < cases.Count; i++)
         {
