@@ -9,8 +9,23 @@ public sealed class LowercaseNormalizer : INormalizer
 
     internal static void Apply(NormalizedString text)
     {
-        if (!NeedsWork(text.Text)) return;
+        var s = text.Text;
+        if (!NeedsWork(s)) return;
+        if (IsSimple(s))
+        {
+            // Every character lowercases to exactly one character: keep the alignments.
+            text.ReplaceSameLength(s.ToLowerInvariant());
+            return;
+        }
         text.MapRunes(r => UnicodeClasses.Lowercase(r) is { } lower ? RuneMapping.With(lower) : RuneMapping.Keep);
+    }
+
+    /// <summary>No surrogates and no İ (the one character whose lowercase is two characters).</summary>
+    private static bool IsSimple(string s)
+    {
+        foreach (var c in s)
+            if (c >= 0xD800 && c <= 0xDFFF || c == '\u0130') return false;
+        return true;
     }
 
     private static bool NeedsWork(string s)

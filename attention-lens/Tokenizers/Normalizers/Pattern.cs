@@ -16,6 +16,9 @@ public sealed class Pattern
         _regex = regex;
     }
 
+    /// <summary>The pattern's character when it is a one-character literal (not a surrogate).</summary>
+    public char? LiteralChar => _literal is { Length: 1 } l && !char.IsSurrogate(l[0]) ? l[0] : null;
+
     public static Pattern Literal(string s) => new(s, null);
 
     public static Pattern FromRegex(string regex) => new(null, new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Compiled));

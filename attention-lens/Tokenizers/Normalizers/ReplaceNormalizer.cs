@@ -18,6 +18,12 @@ public sealed class ReplaceNormalizer : INormalizer
 
     public void Normalize(NormalizedString text)
     {
+        if (Pattern.LiteralChar is char from && Content.Length == 1 && !char.IsSurrogate(Content[0]))
+        {
+            // One character for one: the content carries the replaced character's range either way.
+            if (text.Text.Contains(from)) text.ReplaceSameLength(text.Text.Replace(from, Content[0]));
+            return;
+        }
         var matches = Pattern.Matches(text.Text);
         if (matches.Count == 0) return;
         var t = text.Transform();

@@ -78,6 +78,9 @@ public sealed class AddedVocabulary
         var i = 0;
         while (i < text.Length)
         {
+            var next = matcher.NextCandidate(text, i);
+            if (next < 0) break;
+            i = next;
             var token = matcher.LongestAt(text, i);
             if (token is null)
             {
@@ -116,11 +119,20 @@ public sealed class AddedVocabulary
     private sealed class Matcher
     {
         private readonly Dictionary<char, (string, AddedToken)[]> _byFirst;
+        private readonly System.Buffers.SearchValues<char> _firstChars;
 
         public Matcher(List<(string Content, AddedToken Token)> entries)
         {
             _byFirst = entries.GroupBy(e => e.Content[0])
                 .ToDictionary(g => g.Key, g => g.OrderByDescending(e => e.Content.Length).ToArray());
+            _firstChars = System.Buffers.SearchValues.Create(_byFirst.Keys.ToArray());
+        }
+
+        /// <summary>The next position at or after <paramref name="from"/> where some token could start, or −1.</summary>
+        public int NextCandidate(string text, int from)
+        {
+            var k = text.AsSpan(from).IndexOfAny(_firstChars);
+            return k < 0 ? -1 : from + k;
         }
 
         public bool IsEmpty => _byFirst.Count == 0;

@@ -10,15 +10,18 @@ namespace AttentionLens.Tokenizers.Pipeline;
 /// </summary>
 public sealed class NormalizedString
 {
+    // Alignments of unit i are at [_base + i]: slices share their parent's arrays instead of copying.
     private int[] _starts;
     private int[] _ends;
+    private int _base;
 
-    private NormalizedString(string text, int[] starts, int[] ends, int originalStart)
+    private NormalizedString(string text, int[] starts, int[] ends, int originalStart, int @base = 0)
     {
         Text = text;
         _starts = starts;
         _ends = ends;
         OriginalStart = originalStart;
+        _base = @base;
     }
 
     /// <summary>The current (normalized) text.</summary>
@@ -52,18 +55,18 @@ public sealed class NormalizedString
         new(text, starts, ends, originalStart);
 
     /// <summary>Original start of unit <paramref name="i"/>.</summary>
-    public int StartAt(int i) => _starts[i];
+    public int StartAt(int i) => _starts[_base + i];
 
     /// <summary>Original end of unit <paramref name="i"/>.</summary>
-    public int EndAt(int i) => _ends[i];
+    public int EndAt(int i) => _ends[_base + i];
 
     /// <summary>The original range of the normalized units [start, end). An empty range maps to an
     /// empty original range at the corresponding position.</summary>
     public TextRange OriginalRange(int start, int end)
     {
         if (Text.Length == 0) return new TextRange(OriginalStart, OriginalStart);
-        if (end > start) return new TextRange(_starts[start], Math.Max(_starts[start], _ends[end - 1]));
-        var at = start < Text.Length ? _starts[start] : _ends[Text.Length - 1];
+        if (end > start) return new TextRange(StartAt(start), Math.Max(StartAt(start), EndAt(end - 1)));
+        var at = start < Text.Length ? StartAt(start) : EndAt(Text.Length - 1);
         return new TextRange(at, at);
     }
 
@@ -71,12 +74,8 @@ public sealed class NormalizedString
     public NormalizedString Slice(int start, int end)
     {
         var n = end - start;
-        var s = new int[n];
-        var e = new int[n];
-        Array.Copy(_starts, start, s, 0, n);
-        Array.Copy(_ends, start, e, 0, n);
-        var origin = n > 0 ? s[0] : OriginalRange(start, start).Start;
-        return new NormalizedString(Text.Substring(start, n), s, e, origin);
+        var origin = n > 0 ? StartAt(start) : OriginalRange(start, start).Start;
+        return new NormalizedString(Text.Substring(start, n), _starts, _ends, origin, _base + start);
     }
 
     /// <summary>Starts rewriting this piece; <see cref="NormalizedTransformer.Commit"/> replaces its content.</summary>
@@ -87,6 +86,15 @@ public sealed class NormalizedString
         Text = text;
         _starts = starts;
         _ends = ends;
+        _base = 0;
+    }
+
+    /// <summary>Replaces the text by one of the same length whose unit i stands where unit i stood
+    /// (a one-to-one character mapping): the alignments stay as they are.</summary>
+    internal void ReplaceSameLength(string text)
+    {
+        if (text.Length != Text.Length) throw new ArgumentException("one-to-one replacement must keep the length", nameof(text));
+        Text = text;
     }
 
     /// <summary>Maps every rune with <paramref name="map"/> (one rune in, any runes out): the first

@@ -11,17 +11,34 @@ namespace AttentionLens.Tokenizers.Pipeline;
 public sealed class NormalizedTransformer
 {
     private readonly NormalizedString _source;
-    private readonly StringBuilder _text;
-    private readonly List<int> _starts;
-    private readonly List<int> _ends;
+    private char[] _text;
+    private int[] _starts;
+    private int[] _ends;
+    private int _count;
     private int _cursor;
 
     internal NormalizedTransformer(NormalizedString source)
     {
         _source = source;
-        _text = new StringBuilder(source.Length + 8);
-        _starts = new List<int>(source.Length + 8);
-        _ends = new List<int>(source.Length + 8);
+        var capacity = source.Length + 8;
+        _text = new char[capacity];
+        _starts = new int[capacity];
+        _ends = new int[capacity];
+    }
+
+    private void Push(char c, int start, int end)
+    {
+        if (_count == _text.Length)
+        {
+            var n = _count * 2;
+            Array.Resize(ref _text, n);
+            Array.Resize(ref _starts, n);
+            Array.Resize(ref _ends, n);
+        }
+        _text[_count] = c;
+        _starts[_count] = start;
+        _ends[_count] = end;
+        _count++;
     }
 
     /// <summary>Position of the cursor in the source text (UTF-16 units).</summary>
@@ -38,12 +55,7 @@ public sealed class NormalizedTransformer
     public void Keep()
     {
         var w = CurrentWidth;
-        for (var i = 0; i < w; i++)
-        {
-            _text.Append(_source.Text[_cursor + i]);
-            _starts.Add(_source.StartAt(_cursor + i));
-            _ends.Add(_source.EndAt(_cursor + i));
-        }
+        for (var i = 0; i < w; i++) Push(_source.Text[_cursor + i], _source.StartAt(_cursor + i), _source.EndAt(_cursor + i));
         _cursor += w;
     }
 
@@ -98,18 +110,13 @@ public sealed class NormalizedTransformer
     {
         Span<char> buf = stackalloc char[2];
         var n = r.EncodeToUtf16(buf);
-        for (var i = 0; i < n; i++)
-        {
-            _text.Append(buf[i]);
-            _starts.Add(start);
-            _ends.Add(end);
-        }
+        for (var i = 0; i < n; i++) Push(buf[i], start, end);
     }
 
     /// <summary>Keeps the rest of the source and replaces the source's content with the result.</summary>
     public void Commit()
     {
         KeepUntil(_source.Length);
-        _source.Replace(_text.ToString(), _starts.ToArray(), _ends.ToArray());
+        _source.Replace(new string(_text, 0, _count), _starts, _ends);
     }
 }

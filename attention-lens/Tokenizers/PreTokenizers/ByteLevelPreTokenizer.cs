@@ -30,19 +30,48 @@ public sealed class ByteLevelPreTokenizer : IPreTokenizer
     public void PreTokenize(PreTokenizedString text)
     {
         var matches = new List<(int, int)>();
+        var pieces = new List<NormalizedString>();
         text.Split((s, output) =>
         {
             if (AddPrefixSpace && !s.Text.StartsWith(' ')) PrependSpace.Normalize(s);
             if (!UseRegex)
             {
+                ToBytes(s);
                 output.Add(s);
                 return;
             }
             matches.Clear();
             Gpt2Splitter.Split(s.Text, matches);
-            Splitter.Split(s, matches, SplitDelimiterBehavior.Isolated, false, output);
+            if (MapAscii(s))
+            {
+                // ASCII maps one character to one byte character, so mapping before slicing gives
+                // the same pieces with one string per piece instead of two.
+                Splitter.Split(s, matches, SplitDelimiterBehavior.Isolated, false, output);
+                return;
+            }
+            pieces.Clear();
+            Splitter.Split(s, matches, SplitDelimiterBehavior.Isolated, false, pieces);
+            foreach (var piece in pieces)
+            {
+                ToBytes(piece);
+                output.Add(piece);
+            }
         });
-        text.ForEachUntokenized(ToBytes);
+    }
+
+    /// <summary>Maps an all-ASCII piece to byte characters in place; false when it has other characters.</summary>
+    private static bool MapAscii(NormalizedString s)
+    {
+        var t = s.Text;
+        if (System.Text.Ascii.IsValid(t))
+        {
+            s.ReplaceSameLength(string.Create(t.Length, t, static (dst, src) =>
+            {
+                for (var i = 0; i < src.Length; i++) dst[i] = ByteLevelAlphabet.Encode((byte)src[i]);
+            }));
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Rewrites a piece as byte characters: the first byte of a character replaces it, the
@@ -51,9 +80,22 @@ public sealed class ByteLevelPreTokenizer : IPreTokenizer
     {
         var t = s.Text;
         var needed = false;
+        var ascii = true;
         foreach (var c in t)
-            if (c >= 0x80 || ByteLevelAlphabet.Encode((byte)c) != c) { needed = true; break; }
+        {
+            if (c >= 0x80) { ascii = false; needed = true; break; }
+            if (ByteLevelAlphabet.Encode((byte)c) != c) needed = true;
+        }
         if (!needed) return;
+        if (ascii)
+        {
+            // One byte per character: a one-to-one mapping that keeps every alignment.
+            s.ReplaceSameLength(string.Create(t.Length, t, static (dst, src) =>
+            {
+                for (var i = 0; i < src.Length; i++) dst[i] = ByteLevelAlphabet.Encode((byte)src[i]);
+            }));
+            return;
+        }
         Span<byte> utf8 = stackalloc byte[4];
         var tr = s.Transform();
         while (!tr.AtEnd)
