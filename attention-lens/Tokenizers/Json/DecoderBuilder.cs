@@ -20,7 +20,7 @@ public static class DecoderBuilder
             "Strip" => BuildStrip(s),
             "Replace" => new ReplaceDecoder(PatternBuilder.Build(s.Get("pattern")), s.GetString("content")),
             "BPEDecoder" => new BpeDecoder(s.GetStringOrNull("suffix") ?? "</w>"),
-            "Sequence" => new SequenceDecoder(s.Get("decoders").Items().Select(i => Build(i)!).ToList()),
+            "Sequence" => new SequenceDecoder(s.Get("decoders").Items().Select(i => Build(i)).OfType<IDecoder>().ToList()),
             _ => throw s.UnknownType(Known),
         };
     }

@@ -36,10 +36,20 @@ public static class ModelBuilder
     {
         var vocab = s.Get("vocab");
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (name, value) in vocab.Properties()) ids[name] = value.AsInt();
+        foreach (var (name, value) in vocab.Properties()) ids[name] = CheckedId(value);
         if (ids.Count == 0) throw vocab.Error("", "is empty; a tokenizer needs a vocabulary.");
         return new Vocabulary(ids);
     }
+
+    /// <summary>Token ids index arrays: refuse negative or absurdly large ones instead of allocating for them.</summary>
+    public static int CheckedId(JsonSection value)
+    {
+        var id = value.AsInt();
+        if (id is < 0 or > MaxId) throw value.Error("", $"token id {id} is outside 0..{MaxId}.");
+        return id;
+    }
+
+    public const int MaxId = 16_000_000;
 
     private static BpeModel BuildBpe(JsonSection s)
     {

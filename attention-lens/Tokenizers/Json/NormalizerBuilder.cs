@@ -27,7 +27,7 @@ public static class NormalizerBuilder
             "Prepend" => new PrependNormalizer(s.GetString("prepend")),
             "Strip" => new StripNormalizer(s.GetBool("strip_left", true), s.GetBool("strip_right", true)),
             "Precompiled" => PrecompiledNormalizer.FromBase64(s.GetStringOrNull("precompiled_charsmap"), s.File, s.Path + ".precompiled_charsmap"),
-            "Sequence" => new SequenceNormalizer(s.Get("normalizers").Items().Select(i => Build(i)!).ToList()),
+            "Sequence" => new SequenceNormalizer(s.Get("normalizers").Items().Select(i => Build(i)).OfType<INormalizer>().ToList()),
             _ => throw s.UnknownType(Known),
         };
     }

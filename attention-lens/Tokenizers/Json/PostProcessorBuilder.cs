@@ -17,7 +17,7 @@ public static class PostProcessorBuilder
                 s.GetBool("trim_offsets", true), s.GetBool("add_prefix_space", true)),
             "ByteLevel" => new ByteLevelProcessing(s.GetBool("trim_offsets", true), s.GetBool("add_prefix_space", true)),
             "TemplateProcessing" => BuildTemplate(s),
-            "Sequence" => new SequenceProcessing(s.Get("processors").Items().Select(i => Build(i)!).ToList()),
+            "Sequence" => new SequenceProcessing(s.Get("processors").Items().Select(i => Build(i)).OfType<IPostProcessor>().ToList()),
             _ => throw s.UnknownType(Known),
         };
     }

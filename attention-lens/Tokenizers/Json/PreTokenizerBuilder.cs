@@ -21,7 +21,7 @@ public static class PreTokenizerBuilder
             "Punctuation" => new PunctuationPreTokenizer(ReadBehavior(s, SplitDelimiterBehavior.Isolated)),
             "Digits" => new DigitsPreTokenizer(s.GetBool("individual_digits", false)),
             "Split" => new SplitPreTokenizer(PatternBuilder.Build(s.Get("pattern")), ReadBehavior(s, SplitDelimiterBehavior.Removed), s.GetBool("invert", false)),
-            "Sequence" => new SequencePreTokenizer(s.Get("pretokenizers").Items().Select(i => Build(i)!).ToList()),
+            "Sequence" => new SequencePreTokenizer(s.Get("pretokenizers").Items().Select(i => Build(i)).OfType<IPreTokenizer>().ToList()),
             _ => throw s.UnknownType(Known),
         };
     }

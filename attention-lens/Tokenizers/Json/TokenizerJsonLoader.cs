@@ -22,7 +22,7 @@ public static class TokenizerJsonLoader
             foreach (var t in list.Items())
             {
                 var special = t.GetBool("special", false);
-                added.Add(new AddedToken(t.Get("id").AsInt(), t.GetString("content"), special,
+                added.Add(new AddedToken(ModelBuilder.CheckedId(t.Get("id")), t.GetString("content"), special,
                     t.GetBool("single_word", false), t.GetBool("lstrip", false), t.GetBool("rstrip", false),
                     t.GetBool("normalized", !special)));
             }

@@ -23,7 +23,7 @@ public static class ByteLevelBpeLoader
         {
             var root = new JsonSection(doc.RootElement, vocabFile, "");
             var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (name, value) in root.Properties()) ids[name] = value.AsInt();
+            foreach (var (name, value) in root.Properties()) ids[name] = ModelBuilder.CheckedId(value);
             if (ids.Count == 0) throw new TokenizerException(vocabFile, "", "is empty; a tokenizer needs a vocabulary.");
             vocab = new Vocabulary(ids);
         }

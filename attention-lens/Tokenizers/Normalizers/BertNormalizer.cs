@@ -39,12 +39,8 @@ public sealed class BertNormalizer : INormalizer
 
     private void CleanAndPad(NormalizedString text)
     {
-        var needed = false;
-        foreach (var c in text.Text)
-        {
-            if (c < 0x20 || c >= 0x7F) { needed = true; break; }
-        }
-        if (!needed) return;
+        // Printable ASCII needs neither cleaning nor padding.
+        if (text.Text.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0) return;
         var t = text.Transform();
         while (!t.AtEnd)
         {

@@ -21,17 +21,9 @@ public sealed class LowercaseNormalizer : INormalizer
     }
 
     /// <summary>No surrogates and no İ (the one character whose lowercase is two characters).</summary>
-    private static bool IsSimple(string s)
-    {
-        foreach (var c in s)
-            if (c >= 0xD800 && c <= 0xDFFF || c == '\u0130') return false;
-        return true;
-    }
+    private static bool IsSimple(string s) =>
+        s.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 && !s.Contains('\u0130');
 
-    private static bool NeedsWork(string s)
-    {
-        foreach (var c in s)
-            if (c >= 0x80 || c is >= 'A' and <= 'Z') return true;
-        return false;
-    }
+    private static bool NeedsWork(string s) =>
+        s.AsSpan().IndexOfAnyInRange('A', 'Z') >= 0 || !System.Text.Ascii.IsValid(s);
 }

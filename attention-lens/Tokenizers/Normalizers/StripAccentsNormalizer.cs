@@ -16,10 +16,8 @@ public sealed class StripAccentsNormalizer : INormalizer
 
     internal static void Apply(NormalizedString text, bool nonSpacingOnly)
     {
-        var any = false;
-        foreach (var c in text.Text)
-            if (c >= 0x300) { any = true; break; }
-        if (!any) return;
+        // Combining marks start at U+0300.
+        if (text.Text.AsSpan().IndexOfAnyInRange('\u0300', '\uFFFF') < 0) return;
         text.MapRunes(r =>
         {
             var cat = Rune.GetUnicodeCategory(r);

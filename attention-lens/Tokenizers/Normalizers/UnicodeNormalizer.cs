@@ -48,12 +48,7 @@ public sealed class UnicodeNormalizer : INormalizer
         t.Commit();
     }
 
-    private static bool IsAscii(string s)
-    {
-        foreach (var c in s)
-            if (c >= 0x80) return false;
-        return true;
-    }
+    private static bool IsAscii(string s) => System.Text.Ascii.IsValid(s);
 
     private static int CountRunes(string s)
     {

@@ -6,8 +6,10 @@ public static class TextSanitizer
 {
     public static string ReplaceLoneSurrogates(string text)
     {
+        var first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0) return text;
         var bad = -1;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = first; i < text.Length; i++)
         {
             var c = text[i];
             if (!char.IsSurrogate(c)) continue;
