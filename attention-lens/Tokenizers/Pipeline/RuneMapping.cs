@@ -1,7 +1,5 @@
 namespace AttentionLens.Tokenizers.Pipeline;
 
-public enum RuneMappingKind { Keep, Remove, Replace }
-
 /// <summary>What a per-rune normalizer does with one rune: keep it, remove it, or replace it with a string.</summary>
 public readonly record struct RuneMapping(RuneMappingKind Kind, string? Output)
 {

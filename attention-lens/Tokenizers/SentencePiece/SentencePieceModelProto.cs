@@ -2,12 +2,6 @@ using System.Text;
 
 namespace AttentionLens.Tokenizers.SentencePiece;
 
-/// <summary>SentencePiece piece types (sentencepiece_model.proto).</summary>
-public enum PieceType { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6 }
-
-/// <summary>One vocabulary entry of a SentencePiece model.</summary>
-public sealed record SentencePieceEntry(string Piece, float Score, PieceType Type);
-
 /// <summary>
 /// The parts of SentencePiece's <c>ModelProto</c> a tokenizer needs (sentencepiece_model.proto):
 /// pieces (1), trainer_spec (2: model_type 3, byte_fallback 35, unk_id 40) and normalizer_spec
