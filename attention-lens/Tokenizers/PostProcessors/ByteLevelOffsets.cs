@@ -11,13 +11,13 @@ public static class ByteLevelOffsets
     {
         for (var i = 0; i < encoding.Count; i++)
         {
-            var token = encoding.Tokens[i];
+            var token = encoding.Tokens[i].Text;
             var leading = 0;
             while (leading < token.Length && IsSpace(token[leading])) leading++;
             var trailing = 0;
             while (trailing < token.Length && IsSpace(token[token.Length - 1 - trailing])) trailing++;
             if (leading == 0 && trailing == 0) continue;
-            var (start, end) = (encoding.Offsets[i].Start, encoding.Offsets[i].End);
+            var (start, end) = (encoding.Tokens[i].Source.Start, encoding.Tokens[i].Source.End);
             if (leading > 0)
             {
                 var isFirst = i == 0 || start == 0;
@@ -25,7 +25,7 @@ public static class ByteLevelOffsets
                 start = Math.Min(start + leading, end);
             }
             if (trailing > 0 && end >= trailing) end = Math.Max(end - trailing, start);
-            encoding.Offsets[i] = new TextRange(start, end);
+            encoding.SetOffsets(i, new TextRange(start, end));
         }
     }
 

@@ -1,42 +1,28 @@
 namespace AttentionLens.Tokenizers.PostProcessors;
 
-/// <summary>The mutable form of an encoding while the pipeline assembles it (Rust <c>Encoding</c>).</summary>
+/// <summary>The mutable form of an encoding while the pipeline assembles it (Rust <c>Encoding</c>):
+/// a list of immutable tokens; a post-processor that changes one replaces it.</summary>
 public sealed class EncodingBuilder
 {
-    public List<int> Ids { get; } = new();
-    public List<string> Tokens { get; } = new();
-    public List<TextRange> Offsets { get; } = new();
-    public List<bool> Special { get; } = new();
-    public List<int> TypeIds { get; } = new();
+    public List<Token> Tokens { get; } = new();
 
-    public int Count => Ids.Count;
+    public int Count => Tokens.Count;
 
-    public void Add(int id, string token, TextRange offsets, bool special, int typeId)
-    {
-        Ids.Add(id);
-        Tokens.Add(token);
-        Offsets.Add(offsets);
-        Special.Add(special);
-        TypeIds.Add(typeId);
-    }
+    public void Add(int id, string token, TextRange offsets, bool special, int typeId) =>
+        Tokens.Add(new Token(id, token, offsets, special, typeId));
 
     /// <summary>Appends every token of <paramref name="other"/>, optionally overriding its type id.</summary>
     public void Append(EncodingBuilder other, int? typeId = null)
     {
-        for (var i = 0; i < other.Count; i++)
-            Add(other.Ids[i], other.Tokens[i], other.Offsets[i], other.Special[i], typeId ?? other.TypeIds[i]);
+        if (typeId is not int type)
+        {
+            Tokens.AddRange(other.Tokens);
+            return;
+        }
+        foreach (var t in other.Tokens) Tokens.Add(t.TypeId == type ? t : t with { TypeId = type });
     }
 
-    public void SetTypeIds(int typeId)
-    {
-        for (var i = 0; i < TypeIds.Count; i++) TypeIds[i] = typeId;
-    }
+    public void SetOffsets(int index, TextRange offsets) => Tokens[index] = Tokens[index] with { Source = offsets };
 
-    public Encoding ToEncoding()
-    {
-        var tokens = new Token[Count];
-        for (var i = 0; i < tokens.Length; i++)
-            tokens[i] = new Token(Ids[i], Tokens[i], Offsets[i], Special[i], TypeIds[i]);
-        return new Encoding(tokens);
-    }
+    public Encoding ToEncoding() => new(Tokens.ToArray());
 }
