@@ -7,9 +7,9 @@ namespace AttentionLens.Tokenizers.Normalizers;
 /// <summary>
 /// NFC / NFD / NFKC / NFKD. Text is normalized one segment at a time — a character and the
 /// combining marks after it — so every output character keeps an exact original range: outputs are
-/// paired with inputs in order, surplus outputs are inserted (carry the previous input's range),
-/// surplus inputs are removed (their range folds into the last output's neighbour), as the Rust
-/// transform does for decompositions (changes +1) and compositions (changes −n).
+/// paired with inputs in order; surplus outputs are inserted (they carry the last consumed input's
+/// range) and surplus inputs are removed, as the Rust transform does for decompositions
+/// (changes +1) and compositions (changes −n, where the output keeps its first input's range).
 /// </summary>
 public sealed class UnicodeNormalizer : INormalizer
 {
