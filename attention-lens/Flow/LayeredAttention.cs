@@ -89,6 +89,21 @@ public sealed class LayeredAttention
         return new LayeredAttention(matrices.ToArray(), layers, tokens);
     }
 
+    /// <summary>
+    /// The graph with one extra layer below the inputs: every input node (0, i) gets an edge of
+    /// capacity <paramref name="capacity"/> into a single new node. In the result, layer l + 1 is the
+    /// original layer l and the super node is (0, 0); flow from (L + 1, t) to (0, 0) is the flow of
+    /// §5's super-source construction with every edge reversed (max-flow is symmetric under reversal).
+    /// </summary>
+    internal LayeredAttention WithSuperSink(double capacity)
+    {
+        int nn = Tokens * Tokens;
+        var extended = new double[(Layers + 1) * nn];
+        for (int i = 0; i < Tokens; i++) extended[i * Tokens] = capacity;
+        data.CopyTo(extended, nn);
+        return new LayeredAttention(extended, Layers + 1, Tokens);
+    }
+
     private void BuildAdjacency()
     {
         int n = Tokens, rows = Layers * n;
