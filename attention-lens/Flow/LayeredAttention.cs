@@ -36,7 +36,8 @@ public sealed class LayeredAttention
     public ReadOnlySpan<double> Block(int index) => data.AsSpan(index * Tokens * Tokens, Tokens * Tokens);
 
     // Compressed adjacency per block: for row (index·n + a) the columns b with capacity above
-    // PruneBelow (forward arcs), and for column (index·n + b) the rows a (backward arcs).
+    // PruneBelow (forward arcs, widest first), and for column (index·n + b) the rows a (backward
+    // arcs, by increasing index).
     internal int[] ForwardStart { get; private set; } = [];
     internal int[] ForwardIndex { get; private set; } = [];
     internal int[] BackwardStart { get; private set; } = [];
@@ -146,6 +147,20 @@ public sealed class LayeredAttention
             }
         }
         fStart[rows] = f;
+        // Forward arcs by decreasing capacity (ties by index): the solver's DFS then fills the widest
+        // edges first, which needs far fewer augmenting paths on peaked attention. Built once per
+        // graph and shared by every query.
+        for (int r = 0; r < rows; r++)
+        {
+            var idx = fIdx.AsSpan(fStart[r], (r + 1 < rows ? fStart[r + 1] : f) - fStart[r]);
+            int offset = r * n;
+            var capacities = data;
+            idx.Sort((x, y) =>
+            {
+                int byCapacity = capacities[offset + y].CompareTo(capacities[offset + x]);
+                return byCapacity != 0 ? byCapacity : x.CompareTo(y);
+            });
+        }
         ForwardStart = fStart;
         ForwardIndex = fIdx;
         BackwardStart = bStart;

@@ -16,9 +16,10 @@ namespace AttentionLens.Flow;
 ///   no incoming (top) or outgoing (bottom) edges, so they are never visited.
 /// - Residuals at or below <see cref="Epsilon"/> count as zero, or float noise would make endless
 ///   augmenting paths of size 1e-17.
-/// Determinism and tie-breaking: arcs are tried in a fixed order (forward arcs by increasing key
-/// index, then backward arcs by increasing query index) with current-arc pointers, so the edge
-/// flows of a query are a deterministic function of the capacities.
+/// Determinism and tie-breaking: arcs are tried in a fixed order (forward arcs by decreasing
+/// capacity, equal capacities by increasing key index, then backward arcs by increasing query
+/// index) with current-arc pointers, so the edge flows of a query are a deterministic function of
+/// the capacities.
 /// </summary>
 internal sealed class LayeredMaxFlow
 {
@@ -36,6 +37,11 @@ internal sealed class LayeredMaxFlow
     private readonly bool[] dirty;
     private readonly List<int> dirtyRows = [];
     private int top, source, sink;
+
+    /// <summary>Diagnostics of the last query: phases run and DFS calls made.</summary>
+    public int Phases { get; private set; }
+
+    public long Calls { get; private set; }
 
     public LayeredMaxFlow(LayeredAttention graph)
     {
@@ -63,6 +69,8 @@ internal sealed class LayeredMaxFlow
         sink = sinkPosition;
         double bound = Math.Min(g.OutCapacity[(top - 1) * n + source], g.InCapacity[sink]);
         double total = 0;
+        Phases = 0;
+        Calls = 0;
         if (bound > Epsilon)
         {
             // Phase one: levels are the distances top − l, known without a search.
@@ -73,6 +81,7 @@ internal sealed class LayeredMaxFlow
             level[top * n + source] = 0;
             while (true)
             {
+                Phases++;
                 Array.Clear(arc, 0, (top + 1) * n);
                 while (bound - total > BoundTolerance)
                 {
@@ -116,10 +125,11 @@ internal sealed class LayeredMaxFlow
             if (l >= 1)
             {
                 int row = (l - 1) * n + a;
-                for (int p = fStart[row]; p < fStart[row + 1]; p++)
+                int pBegin = fStart[row], pEnd = fStart[row + 1];
+                if (l == 1) { pBegin = 0; pEnd = g.Data[row * n + sink] > LayeredAttention.PruneBelow ? 1 : 0; }
+                for (int p = pBegin; p < pEnd; p++)
                 {
-                    int b = fIdx[p];
-                    if (l == 1 && b != sink) continue;
+                    int b = l == 1 ? sink : fIdx[p];
                     int next = (l - 1) * n + b;
                     if (level[next] >= 0) continue;
                     int e = row * n + b;
@@ -151,11 +161,14 @@ internal sealed class LayeredMaxFlow
     // from node (l, a) towards the sink, at most limit.
     private double Push(int l, int a, double limit)
     {
+        Calls++;
         if (l == 0) return limit;
         int node = l * n + a, lv = level[node];
         var data = g.Data;
         int fRow = (l - 1) * n + a;
         int fBegin = g.ForwardStart[fRow], fDeg = g.ForwardStart[fRow + 1] - fBegin;
+        // Layer 1: the only live forward arc is the one into the sink.
+        if (l == 1) fDeg = data[fRow * n + sink] > LayeredAttention.PruneBelow ? 1 : 0;
         int bCol = l * n + a;
         int bBegin = l < top ? g.BackwardStart[bCol] : 0, bDeg = l < top ? g.BackwardStart[bCol + 1] - bBegin : 0;
         double pushed = 0;
@@ -167,7 +180,7 @@ internal sealed class LayeredMaxFlow
             bool forward = it < fDeg;
             if (forward)
             {
-                int b = g.ForwardIndex[fBegin + it];
+                int b = l == 1 ? sink : g.ForwardIndex[fBegin + it];
                 next = (l - 1) * n + b;
                 if (level[next] != lv + 1) continue;
                 e = fRow * n + b;
@@ -190,6 +203,9 @@ internal sealed class LayeredMaxFlow
             pushed += d;
             if (limit - pushed <= Epsilon) return pushed;
         }
+        // Every arc is exhausted: the node is blocked for the rest of the phase. Taking it out of
+        // the level graph saves its other parents a call each.
+        level[node] = -1;
         return pushed;
     }
 }
