@@ -41,16 +41,10 @@ internal static class BenchFlowCommand
             Report("flow_all_targets", 16, 16 * 16, Median(reps, () => AttentionFlow.RawAllTargets(g16)));
             var g128 = Graph(128);
             Report("flow_one_target", 128, 128, Median(reps, () => AttentionFlow.RawForTarget(g128, 0)));
+            var g512 = Graph(512);
             if (!parseResult.GetValue(large))
-            {
-                var g512 = Graph(512);
                 Report("flow_one_target", 512, 512, Median(1, () => AttentionFlow.RawForTarget(g512, 0)));
-                Report("rollout_all_layers", 512, 0, Median(reps, () => Rollout.AllLayers(g512)));
-            }
-            else
-            {
-                Report("rollout_all_layers", 512, 0, Median(reps, () => Rollout.AllLayers(Graph(512))));
-            }
+            Report("rollout_all_layers", 512, 0, Median(reps, () => Rollout.AllLayers(g512)));
             return 0;
         });
         return command;
