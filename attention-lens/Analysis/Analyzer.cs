@@ -145,7 +145,7 @@ public static class Analyzer
         }
         AttentionFlow.NormaliseRows(byLayer, T);
         var shapley = ShapleyFlow.Compute(graph, target);
-        return new FlowScores(raw, normalised, new Matrix(L, T, byLayer), shapley.Values);
+        return new FlowScores(raw, normalised, new Matrix(L, T, byLayer), shapley.Values) { ShapleyTotal = shapley.Total };
     }
 
     private static ValueNormScores ComputeValueNorms(ForwardResult forward, AttentionShape shape, int target, CancellationToken cancellationToken)
@@ -158,7 +158,14 @@ public static class Analyzer
         for (int l = 0; l < L; l++) norms[l] = new Matrix(T, T, v.Norms.AsSpan(l * nn, nn).ToArray());
         var scores = v.Norms.AsSpan((L - 1) * nn + target * T, T).ToArray();
         AttentionFlow.NormaliseRows(scores, T);
-        return new ValueNormScores(norms, new Matrix(L * shape.Heads, T, v.HeadValueNorms), new Matrix(L, T, v.Received), new Matrix(L, T, v.Emitted), scores);
+        int H = shape.Heads;
+        var weighted = new double[L * H * T];
+        for (int l = 0; l < L; l++)
+            ValueWeightedAttention.WeightedHeadNorms<float>(forward.Attentions, v.HeadValueNorms, shape, l, target, weighted.AsSpan(l * H * T, H * T));
+        return new ValueNormScores(norms, new Matrix(L * H, T, v.HeadValueNorms), new Matrix(L, T, v.Received), new Matrix(L, T, v.Emitted), scores)
+        {
+            TargetWeightedHeadNorms = new Matrix(L * H, T, weighted),
+        };
     }
 
     private static HeadAggregate Map(HeadReduction reduction) => reduction switch

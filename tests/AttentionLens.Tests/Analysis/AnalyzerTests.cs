@@ -26,7 +26,10 @@ public class AnalyzerTests
         // Uniform causal attention: the last query reads 4 keys at 1/4 each.
         Assert.All(r.Attention!, v => Assert.Equal(0.25, v, 6));
         Assert.Equal(1, r.Flow!.Normalised.Sum(), 12);
-        Assert.Equal(r.Flow.Shapley.Sum(), Math.Min(1, r.Flow.Shapley.Sum()), 12);
+        Assert.Equal(r.Flow.ShapleyTotal, r.Flow.Shapley.Sum(), 12);
+        Assert.InRange(r.Flow.ShapleyTotal, 0, 1 + 1e-12);
+        // α·‖f_h(x_j)‖ at the target row = A[l,h][3, j]·‖f_h(x_j)‖ = ¼·‖f_h(x_j)‖ here.
+        Assert.Equal(0.25 * r.ValueNorms!.HeadValueNorms[1 * 2 + 1, 2], r.ValueNorms.TargetWeightedHeadNorms![1 * 2 + 1, 2], 6);
         Assert.Equal(1, Enumerable.Range(0, 4).Sum(j => r.Rollout[3, j]), 12);
         // Rollout after one layer at the target equals Â[1] row 3 = 0.5·[¼ ¼ ¼ ¼] + 0.5·e_3.
         Assert.Equal(new[] { 0.125, 0.125, 0.125, 0.625 }, Enumerable.Range(0, 4).Select(j => Math.Round(r.RolloutByLayer[0, j], 9)));
