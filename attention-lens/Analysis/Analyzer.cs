@@ -133,17 +133,12 @@ public static class Analyzer
     private static FlowScores ComputeFlow(LayeredAttention graph, int target, CancellationToken cancellationToken)
     {
         int L = graph.Layers, T = graph.Tokens;
-        var raw = AttentionFlow.RawForTarget(graph, target, cancellationToken);
+        var byLayer = AttentionFlow.RawByLayer(graph, target, cancellationToken);
+        var raw = byLayer.AsSpan((L - 1) * T, T).ToArray();
         var normalised = raw.ToArray();
         AttentionFlow.NormaliseRows(normalised, T);
-        var byLayer = new double[L * T];
-        for (int l = 1; l <= L; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var row = l == L ? raw : AttentionFlow.Raw(graph, l, [target], cancellationToken);
-            row.CopyTo(byLayer, (l - 1) * T);
-        }
         AttentionFlow.NormaliseRows(byLayer, T);
+        cancellationToken.ThrowIfCancellationRequested();
         var shapley = ShapleyFlow.Compute(graph, target);
         return new FlowScores(raw, normalised, new Matrix(L, T, byLayer), shapley.Values) { ShapleyTotal = shapley.Total };
     }

@@ -18,6 +18,20 @@ public static class AttentionFlow
         Raw(graph, graph.Layers, Enumerable.Range(0, graph.Tokens).ToArray(), cancellationToken);
 
     /// <summary>
+    /// (L × n) raw flow from (l, <paramref name="target"/>) for every layer l: row l−1 holds layer l.
+    /// One parallel loop over all L·n max-flows.
+    /// </summary>
+    public static double[] RawByLayer(LayeredAttention graph, int target, CancellationToken cancellationToken = default)
+    {
+        if (target < 0 || target >= graph.Tokens)
+            throw new InvalidAttentionException($"target position {target} is out of range; it must be in 0..{graph.Tokens - 1}.", "target");
+        var queries = Enumerable.Range(1, graph.Layers).Select(l => (Layer: l, Target: target)).ToArray();
+        var result = new double[graph.Layers * graph.Tokens];
+        Solve(graph, queries, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
     /// (L × n × n) raw flow from every layer's nodes: block l−1, row i holds the flow from (l, i) to
     /// every input token (the reference's <c>flow_all_layers_raw</c>).
     /// </summary>

@@ -29,7 +29,6 @@ public static class ValueWeightedAttention
         var received = new double[L * n];
         var emitted = new double[L * n];
         var gram = new double[n * H * H];
-        var a = new double[H];
         for (int l = 0; l < L; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -49,12 +48,38 @@ public static class ValueWeightedAttention
                     headNorms[(l * H + h) * n + j] = Math.Sqrt(gram[(j * H + h) * H + h]);
                 }
             }
-            var block = norms.AsSpan(l * n * n, n * n);
+            NormsOfLayer(attention, shape, l, gram, norms.AsSpan(l * n * n, n * n));
             for (int i = 0; i < n; i++)
             {
                 for (int j = 0; j < n; j++)
                 {
-                    for (int h = 0; h < H; h++) a[h] = double.CreateTruncating(attention[shape.BlockOffset(l, h) + i * n + j]);
+                    double v = norms[(l * n + i) * n + j];
+                    received[l * n + i] += v;
+                    emitted[l * n + j] += v;
+                }
+            }
+        }
+        return new ValueNormResult(norms, headNorms, received, emitted);
+    }
+
+    // N[l][i, j]² = aᵀ G_j a with a = (A[l,h][i, j])_h; rows i are independent, so they are spread
+    // over threads (each with its own a).
+    private static unsafe void NormsOfLayer<T>(ReadOnlySpan<T> attention, AttentionShape shape, int layer, double[] gram, Span<double> block)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int H = shape.Heads, n = shape.Tokens;
+        fixed (T* pa = attention)
+        fixed (double* pb = block)
+        {
+            var (xa, xb) = ((nint)pa, (nint)pb);
+            long total = attention.Length;
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = n >= 64 ? -1 : 1 }, () => new double[H], (i, _, a) =>
+            {
+                var att = new ReadOnlySpan<T>((void*)xa, (int)total);
+                var dst = new Span<double>((void*)xb, n * n);
+                for (int j = 0; j < n; j++)
+                {
+                    for (int h = 0; h < H; h++) a[h] = double.CreateTruncating(att[shape.BlockOffset(layer, h) + i * n + j]);
                     var g = gram.AsSpan(j * H * H, H * H);
                     double sq = 0;
                     for (int h = 0; h < H; h++)
@@ -64,14 +89,11 @@ public static class ValueWeightedAttention
                         for (int h2 = 0; h2 < H; h2++) row += g[h * H + h2] * a[h2];
                         sq += a[h] * row;
                     }
-                    double v = Math.Sqrt(Math.Max(sq, 0));
-                    block[i * n + j] = v;
-                    received[l * n + i] += v;
-                    emitted[l * n + j] += v;
+                    dst[i * n + j] = Math.Sqrt(Math.Max(sq, 0));
                 }
-            }
+                return a;
+            }, _ => { });
         }
-        return new ValueNormResult(norms, headNorms, received, emitted);
     }
 
     /// <summary>

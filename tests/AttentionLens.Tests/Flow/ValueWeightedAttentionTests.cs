@@ -4,10 +4,12 @@ namespace AttentionLens.Tests.Flow;
 
 public class ValueWeightedAttentionTests
 {
-    [Fact]
-    public void GramFormMatchesDirectVectorSum()
+    [Theory]
+    [InlineData(5)]
+    [InlineData(70)] // the multi-threaded row path
+    public void GramFormMatchesDirectVectorSum(int n)
     {
-        int L = 2, H = 3, n = 5, C = 7;
+        int L = 2, H = 3, C = 7;
         var rng = new Random(11);
         var shape = AttentionShape.Create(L, H, n);
         var att = new double[shape.Elements];
