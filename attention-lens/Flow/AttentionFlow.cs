@@ -6,6 +6,11 @@ namespace AttentionLens.Flow;
 /// capacity Â[l][i, j]; F is F_raw with each row divided by its sum. Max-flow values are unique,
 /// so these equal the reference's networkx Edmonds–Karp values to rounding whatever the algorithm.
 /// Queries are independent and run in parallel, each thread with its own flow buffers.
+/// Work shared across queries: the graph's pruned adjacency (widest arcs first) and the in- and
+/// out-capacities that give each query its bound are built once per attention and read by every
+/// (target, sink) query; a thread's flow buffers are reused from query to query and only the rows a
+/// query touched are cleared. Each query starts from zero flow (no warm start from another sink's
+/// flow) and its first Dinic phase uses the layer indices as levels, without a search.
 /// </summary>
 public static class AttentionFlow
 {
