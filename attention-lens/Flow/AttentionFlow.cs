@@ -90,6 +90,9 @@ public static class AttentionFlow
         int n = graph.Tokens;
         long pairs = (long)queries.Length * n;
         var options = new ParallelOptions { CancellationToken = cancellationToken };
+        // Per-source bounds, computed once and shared by the n sinks of each source.
+        var bounds = new double[pairs];
+        Parallel.For(0, queries.Length, options, q => LayeredMaxFlow.Bounds(graph, queries[q].Layer, queries[q].Target, bounds.AsSpan(q * n, n)));
         if (pairs < 64)
         {
             var solver = new LayeredMaxFlow(graph);
@@ -97,7 +100,7 @@ public static class AttentionFlow
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (layer, target) = queries[p / n];
-                result[p] = solver.Solve(layer, target, p % n);
+                result[p] = solver.Solve(layer, target, p % n, upperBound: bounds[p]);
             }
             return;
         }
@@ -105,7 +108,7 @@ public static class AttentionFlow
         {
             if (cancellationToken.IsCancellationRequested) { state.Stop(); return solver; }
             var (layer, target) = queries[p / n];
-            result[p] = solver.Solve(layer, target, p % n);
+            result[p] = solver.Solve(layer, target, p % n, upperBound: bounds[p]);
             return solver;
         }, _ => { });
         cancellationToken.ThrowIfCancellationRequested();

@@ -62,12 +62,12 @@ internal sealed class LayeredMaxFlow
     /// to node (0, <paramref name="sinkPosition"/>). With <paramref name="keepFlow"/> the edge flows stay
     /// readable until <see cref="Reset"/>; otherwise they are cleared before returning.
     /// </summary>
-    public double Solve(int sourceLayer, int sourcePosition, int sinkPosition, bool keepFlow = false)
+    public double Solve(int sourceLayer, int sourcePosition, int sinkPosition, bool keepFlow = false, double upperBound = double.PositiveInfinity)
     {
         top = sourceLayer;
         source = sourcePosition;
         sink = sinkPosition;
-        double bound = Math.Min(g.OutCapacity[(top - 1) * n + source], g.InCapacity[sink]);
+        double bound = Math.Min(Math.Min(g.OutCapacity[(top - 1) * n + source], g.InCapacity[sink]), upperBound);
         double total = 0;
         Phases = 0;
         Calls = 0;
@@ -94,6 +94,35 @@ internal sealed class LayeredMaxFlow
         }
         if (!keepFlow) Reset();
         return total;
+    }
+
+    /// <summary>
+    /// Upper bounds on the flow from (<paramref name="sourceLayer"/>, <paramref name="sourcePosition"/>)
+    /// to every input token, shared by all sinks of that source. Every path decomposition of a flow in
+    /// this DAG sends at most min(Â[l][a, b], throughput of (l, a)) along an edge, so with
+    /// U(top, s) = out-capacity of s and U(l−1, b) = Σ_a min(Â[l][a, b], U(l, a)), U(0, j) bounds the
+    /// flow into (0, j). It is at most the in-capacity of the sink and lets more queries stop early.
+    /// </summary>
+    public static void Bounds(LayeredAttention graph, int sourceLayer, int sourcePosition, Span<double> destination)
+    {
+        int n = graph.Tokens;
+        var current = new double[n];
+        var next = new double[n];
+        current[sourcePosition] = graph.OutCapacity[(sourceLayer - 1) * n + sourcePosition];
+        for (int l = sourceLayer; l >= 1; l--)
+        {
+            Array.Clear(next);
+            var block = graph.Block(l - 1);
+            for (int a = 0; a < n; a++)
+            {
+                double u = current[a];
+                if (u <= 0) continue;
+                var row = block.Slice(a * n, n);
+                for (int b = 0; b < n; b++) next[b] += Math.Min(row[b], u);
+            }
+            (current, next) = (next, current);
+        }
+        current.CopyTo(destination);
     }
 
     /// <summary>Clears the flow rows the last query touched.</summary>

@@ -66,6 +66,28 @@ public class AttentionFlowTests
         Assert.True(below > n, $"only {below} banded pairs below the bound");
     }
 
+    [Theory]
+    [InlineData("n8_banded")]
+    [InlineData("n16_banded")]
+    public void SharedBoundsNeverCutBelowTheReference(string set)
+    {
+        var graph = FlowGolden.Graph(set, out var shape);
+        int n = shape.Tokens;
+        var expected = FlowGolden.Read(set, "flow_raw.npy").Data;
+        var bound = new double[n];
+        int tight = 0;
+        for (int t = 0; t < n; t++)
+        {
+            LayeredMaxFlow.Bounds(graph, shape.Layers, t, bound);
+            for (int j = 0; j < n; j++)
+            {
+                Assert.True(bound[j] >= expected[t * n + j] - 1e-12, $"{set} [{t}, {j}]: bound {bound[j]:R} below reference {expected[t * n + j]:R}");
+                if (bound[j] <= expected[t * n + j] + 1e-12) tight++;
+            }
+        }
+        Assert.True(tight < n * n, "the bound alone must not reproduce the banded reference");
+    }
+
     [Fact]
     public void TinyExampleMatchesHandValues()
     {
