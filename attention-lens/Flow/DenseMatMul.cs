@@ -6,6 +6,8 @@ namespace AttentionLens.Flow;
 /// <summary>Square double matrix product C = A · B (row-major, n × n), the one product rollout needs.</summary>
 internal static class DenseMatMul
 {
+    private const int KBlock = 128;
+
     /// <summary>
     /// Rows are split across threads when n is large enough for that to pay. Within a thread a
     /// register-blocked kernel computes 8 (or 4) rows × 16 columns of C at a time with AVX-512 FMAs
@@ -39,12 +41,19 @@ internal static class DenseMatMul
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
             cols = n / 16 * 16;
-            for (int jb = 0; jb < cols; jb += 16)
+            // k is cut into blocks of KBlock so the 16-column strip of B being swept (KBlock × 16
+            // doubles = 16 KB) stays in L1; later blocks add to C.
+            for (int k0 = 0; k0 < n; k0 += KBlock)
             {
-                int ib = lo;
-                for (; ib + 8 <= hi; ib += 8) Kernel8x16(a, b, c, n, ib, jb);
-                for (; ib + 4 <= hi; ib += 4) Kernel4x16(a, b, c, n, ib, jb);
-                for (; ib < hi; ib++) Kernel1x16(a, b, c, n, ib, jb);
+                int k1 = Math.Min(n, k0 + KBlock);
+                bool add = k0 > 0;
+                for (int jb = 0; jb < cols; jb += 16)
+                {
+                    int ib = lo;
+                    for (; ib + 8 <= hi; ib += 8) Kernel8x16(a, b, c, n, ib, jb, k0, k1, add);
+                    for (; ib + 4 <= hi; ib += 4) Kernel4x16(a, b, c, n, ib, jb, k0, k1, add);
+                    for (; ib < hi; ib++) Kernel1x16(a, b, c, n, ib, jb, k0, k1, add);
+                }
             }
         }
         // Columns the blocked kernel did not cover (all of them without AVX-512): row-at-a-time.
@@ -73,20 +82,23 @@ internal static class DenseMatMul
         }
     }
 
-    private static unsafe void Kernel8x16(double* a, double* b, double* c, int n, int ib, int jb)
+    /// <summary>An accumulator's start: zero for the first k block, else what C already holds.</summary>
+    private static unsafe Vector512<double> Start(double* p, bool add) => add ? Vector512.Load(p) : Vector512<double>.Zero;
+
+    private static unsafe void Kernel8x16(double* a, double* b, double* c, int n, int ib, int jb, int k0, int k1, bool add)
     {
-        var c00 = Vector512<double>.Zero; var c01 = Vector512<double>.Zero;
-        var c10 = Vector512<double>.Zero; var c11 = Vector512<double>.Zero;
-        var c20 = Vector512<double>.Zero; var c21 = Vector512<double>.Zero;
-        var c30 = Vector512<double>.Zero; var c31 = Vector512<double>.Zero;
-        var c40 = Vector512<double>.Zero; var c41 = Vector512<double>.Zero;
-        var c50 = Vector512<double>.Zero; var c51 = Vector512<double>.Zero;
-        var c60 = Vector512<double>.Zero; var c61 = Vector512<double>.Zero;
-        var c70 = Vector512<double>.Zero; var c71 = Vector512<double>.Zero;
+        var c00 = Start(c + (long)ib * n + jb, add); var c01 = Start(c + (long)ib * n + jb + 8, add);
+        var c10 = Start(c + (long)(ib + 1) * n + jb, add); var c11 = Start(c + (long)(ib + 1) * n + jb + 8, add);
+        var c20 = Start(c + (long)(ib + 2) * n + jb, add); var c21 = Start(c + (long)(ib + 2) * n + jb + 8, add);
+        var c30 = Start(c + (long)(ib + 3) * n + jb, add); var c31 = Start(c + (long)(ib + 3) * n + jb + 8, add);
+        var c40 = Start(c + (long)(ib + 4) * n + jb, add); var c41 = Start(c + (long)(ib + 4) * n + jb + 8, add);
+        var c50 = Start(c + (long)(ib + 5) * n + jb, add); var c51 = Start(c + (long)(ib + 5) * n + jb + 8, add);
+        var c60 = Start(c + (long)(ib + 6) * n + jb, add); var c61 = Start(c + (long)(ib + 6) * n + jb + 8, add);
+        var c70 = Start(c + (long)(ib + 7) * n + jb, add); var c71 = Start(c + (long)(ib + 7) * n + jb + 8, add);
         double* a0 = a + (long)ib * n;
         long n1 = n, n2 = 2L * n, n3 = 3L * n, n4 = 4L * n, n5 = 5L * n, n6 = 6L * n, n7 = 7L * n;
-        double* bk = b + jb;
-        for (int k = 0; k < n; k++, bk += n)
+        double* bk = b + (long)k0 * n + jb;
+        for (int k = k0; k < k1; k++, bk += n)
         {
             var b0 = Vector512.Load(bk);
             var b1 = Vector512.Load(bk + 8);
@@ -119,15 +131,15 @@ internal static class DenseMatMul
         c70.Store(cr); c71.Store(cr + 8);
     }
 
-    private static unsafe void Kernel4x16(double* a, double* b, double* c, int n, int ib, int jb)
+    private static unsafe void Kernel4x16(double* a, double* b, double* c, int n, int ib, int jb, int k0, int k1, bool add)
     {
-        var c00 = Vector512<double>.Zero; var c01 = Vector512<double>.Zero;
-        var c10 = Vector512<double>.Zero; var c11 = Vector512<double>.Zero;
-        var c20 = Vector512<double>.Zero; var c21 = Vector512<double>.Zero;
-        var c30 = Vector512<double>.Zero; var c31 = Vector512<double>.Zero;
+        var c00 = Start(c + (long)ib * n + jb, add); var c01 = Start(c + (long)ib * n + jb + 8, add);
+        var c10 = Start(c + (long)(ib + 1) * n + jb, add); var c11 = Start(c + (long)(ib + 1) * n + jb + 8, add);
+        var c20 = Start(c + (long)(ib + 2) * n + jb, add); var c21 = Start(c + (long)(ib + 2) * n + jb + 8, add);
+        var c30 = Start(c + (long)(ib + 3) * n + jb, add); var c31 = Start(c + (long)(ib + 3) * n + jb + 8, add);
         double* a0 = a + (long)ib * n, a1 = a0 + n, a2 = a1 + n, a3 = a2 + n;
-        double* bk = b + jb;
-        for (int k = 0; k < n; k++, bk += n)
+        double* bk = b + (long)k0 * n + jb;
+        for (int k = k0; k < k1; k++, bk += n)
         {
             var b0 = Vector512.Load(bk);
             var b1 = Vector512.Load(bk + 8);
@@ -147,12 +159,12 @@ internal static class DenseMatMul
         c30.Store(cr); c31.Store(cr + 8);
     }
 
-    private static unsafe void Kernel1x16(double* a, double* b, double* c, int n, int i, int jb)
+    private static unsafe void Kernel1x16(double* a, double* b, double* c, int n, int i, int jb, int k0, int k1, bool add)
     {
-        var c0 = Vector512<double>.Zero; var c1 = Vector512<double>.Zero;
+        var c0 = Start(c + (long)i * n + jb, add); var c1 = Start(c + (long)i * n + jb + 8, add);
         double* ai = a + (long)i * n;
-        double* bk = b + jb;
-        for (int k = 0; k < n; k++, bk += n)
+        double* bk = b + (long)k0 * n + jb;
+        for (int k = k0; k < k1; k++, bk += n)
         {
             var s = Vector512.Create(ai[k]);
             c0 = Vector512.FusedMultiplyAdd(s, Vector512.Load(bk), c0);
