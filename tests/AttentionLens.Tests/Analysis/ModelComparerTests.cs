@@ -74,6 +74,25 @@ public class ModelComparerTests
         Assert.Contains("SUM", c.Merge);
     }
 
+    /// <summary>
+    /// "aé b": A splits "é" into two byte-level pieces that both carry its span [1, 2) (as
+    /// tokenizers reports them); B has "aé" as one token. Units: "aé" = A {0, 1, 2} ∪ B {0};
+    /// " b" = A {3} ∪ B {1}. A's [.1 .2 .3 .4] → [.6, .4]; B's [.5 .5] → [.5, .5].
+    /// </summary>
+    [Fact]
+    public void BytePiecesOfOneCharacterStayTogether()
+    {
+        const string text = "aé b";
+        Token[] ta = [Tok("a", 0, 1), Tok("Ã", 1, 2), Tok("©", 1, 2), Tok(" b", 2, 4)];
+        Token[] tb = [Tok("aé", 0, 2), Tok(" b", 2, 4)];
+        var c = ModelComparer.Compare(Result([0.1, 0.2, 0.3, 0.4]), ta, Result([0.5, 0.5]), tb, text, text);
+        Assert.Equal(2, c.Units.Count);
+        Assert.Equal(new[] { 0, 1, 2 }, c.Units[0].TokensA);
+        Assert.Equal(new[] { 0 }, c.Units[0].TokensB);
+        Assert.Equal(new[] { 0.6, 0.4 }, c.Scores[AnalysisMethod.Attention].A.Select(v => Math.Round(v, 12)));
+        Assert.Equal(new[] { -0.1, 0.1 }, c.Scores[AnalysisMethod.Attention].Difference.Select(v => Math.Round(v, 12)));
+    }
+
     [Fact]
     public void DifferentTextsAreRefused()
     {
