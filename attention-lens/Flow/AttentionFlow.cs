@@ -89,7 +89,9 @@ public static class AttentionFlow
     {
         int n = graph.Tokens;
         long pairs = (long)queries.Length * n;
-        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        // One solver (L·n² doubles of flow) per worker: cap the workers at the core count so a long
+        // loop cannot grow the pool, and the memory, beyond it.
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
         // Per-source bounds, computed once and shared by the n sinks of each source.
         var bounds = new double[pairs];
         Parallel.For(0, queries.Length, options, q => LayeredMaxFlow.Bounds(graph, queries[q].Layer, queries[q].Target, bounds.AsSpan(q * n, n)));
