@@ -43,6 +43,15 @@ public sealed class LayeredAttention
     internal int[] BackwardStart { get; private set; } = [];
     internal int[] BackwardIndex { get; private set; } = [];
 
+    /// <summary>Capacity of each forward arc, in arc order.</summary>
+    internal double[] ForwardCapacity { get; private set; } = [];
+
+    /// <summary>For each backward arc, the index of the forward arc it runs against.</summary>
+    internal int[] BackwardArc { get; private set; } = [];
+
+    /// <summary>Layer 1 (block 0): arc index of edge (1, a) → (0, b) at [a·n + b], or −1 when pruned.</summary>
+    internal int[] FirstLayerArc { get; private set; } = [];
+
     /// <summary>Out-capacity Σ_b Â[l][a, b] of node (l, a), at [(l−1)·n + a].</summary>
     internal double[] OutCapacity { get; private set; } = [];
 
@@ -128,39 +137,51 @@ public sealed class LayeredAttention
             }
         }
         var fIdx = new int[count];
+        var fCap = new double[count];
         var bIdx = new int[count];
+        var bArc = new int[count];
         for (int r = 0; r < rows; r++) bStart[r + 1] += bStart[r];
-        var bFill = bStart.AsSpan(0, rows).ToArray();
         int f = 0;
-        for (int k = 0; k < Layers; k++)
-        {
-            var block = Block(k);
-            for (int a = 0; a < n; a++)
-            {
-                fStart[k * n + a] = f;
-                for (int b = 0; b < n; b++)
-                {
-                    if (block[a * n + b] <= PruneBelow) continue;
-                    fIdx[f++] = b;
-                    bIdx[bFill[k * n + b]++] = a;
-                }
-            }
-        }
-        fStart[rows] = f;
-        // Forward arcs by decreasing capacity (ties by index): the solver's DFS then fills the widest
-        // edges first, which needs far fewer augmenting paths on peaked attention. Built once per
-        // graph and shared by every query.
         for (int r = 0; r < rows; r++)
         {
-            var idx = fIdx.AsSpan(fStart[r], (r + 1 < rows ? fStart[r + 1] : f) - fStart[r]);
+            fStart[r] = f;
+            var row = data.AsSpan(r * n, n);
+            for (int b = 0; b < n; b++)
+            {
+                if (row[b] > PruneBelow) fIdx[f++] = b;
+            }
+            // Forward arcs by decreasing capacity (ties by index): the solver's DFS then fills the
+            // widest edges first, which needs far fewer augmenting paths on peaked attention.
             int offset = r * n;
             var capacities = data;
-            idx.Sort((x, y) =>
+            fIdx.AsSpan(fStart[r], f - fStart[r]).Sort((x, y) =>
             {
                 int byCapacity = capacities[offset + y].CompareTo(capacities[offset + x]);
                 return byCapacity != 0 ? byCapacity : x.CompareTo(y);
             });
         }
+        fStart[rows] = f;
+        // Backward lists from the sorted forward lists, rows in increasing order; each backward arc
+        // remembers the forward arc whose flow it cancels. Arc flows live in forward-arc order.
+        var bFill = bStart.AsSpan(0, rows).ToArray();
+        var first = new int[n * n];
+        Array.Fill(first, -1);
+        for (int r = 0; r < rows; r++)
+        {
+            int k = r / n, a = r % n;
+            for (int p = fStart[r]; p < fStart[r + 1]; p++)
+            {
+                int b = fIdx[p];
+                fCap[p] = data[r * n + b];
+                int q = bFill[k * n + b]++;
+                bIdx[q] = a;
+                bArc[q] = p;
+                if (k == 0) first[a * n + b] = p;
+            }
+        }
+        ForwardCapacity = fCap;
+        BackwardArc = bArc;
+        FirstLayerArc = first;
         ForwardStart = fStart;
         ForwardIndex = fIdx;
         BackwardStart = bStart;

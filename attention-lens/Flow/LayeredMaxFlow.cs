@@ -2,10 +2,11 @@ namespace AttentionLens.Flow;
 
 /// <summary>
 /// Dinic's max-flow specialised to the layered attention graph (algorithms.md §4). One instance is a
-/// per-thread workspace: the flow lives in L dense n × n matrices F_l[a, b] beside the capacities
-/// Â[l][a, b], so the forward residual of edge (l, a) → (l−1, b) is Â − F (a contiguous row) and the
-/// backward residual (l−1, b) → (l, a) is F. Queries reuse the buffers; only the rows a query touched
-/// are cleared afterwards.
+/// per-thread workspace: the flow F of every edge (l, a) → (l−1, b) is stored in the graph's
+/// forward-arc order (row (l, a)'s arcs contiguous, beside their capacities; dense n × n per layer
+/// when nothing is pruned), so the forward residual is Â − F and the backward residual
+/// (l−1, b) → (l, a) is F, reached through the backward arc's link to its forward arc. Queries reuse
+/// the buffers; only the rows a query touched are cleared afterwards.
 ///
 /// Structure used:
 /// - Layer indices are exact BFS levels for the first phase (every source-to-sink path has length
@@ -47,7 +48,7 @@ internal sealed class LayeredMaxFlow
     {
         g = graph;
         n = graph.Tokens;
-        flow = new double[graph.Layers * n * n];
+        flow = new double[graph.ForwardCapacity.Length];
         level = new int[(graph.Layers + 1) * n];
         arc = new int[(graph.Layers + 1) * n];
         queue = new int[(graph.Layers + 1) * n];
@@ -55,7 +56,13 @@ internal sealed class LayeredMaxFlow
     }
 
     /// <summary>The flow on edge (l, a) → (l−1, b) after the last <see cref="Solve"/> with keepFlow.</summary>
-    public double EdgeFlow(int layer, int a, int b) => flow[((layer - 1) * n + a) * n + b];
+    public double EdgeFlow(int layer, int a, int b)
+    {
+        int row = (layer - 1) * n + a;
+        for (int p = g.ForwardStart[row]; p < g.ForwardStart[row + 1]; p++)
+            if (g.ForwardIndex[p] == b) return flow[p];
+        return 0;
+    }
 
     /// <summary>
     /// Max-flow value from node (<paramref name="sourceLayer"/>, <paramref name="sourcePosition"/>)
@@ -130,7 +137,7 @@ internal sealed class LayeredMaxFlow
     {
         foreach (int row in dirtyRows)
         {
-            flow.AsSpan(row * n, n).Clear();
+            flow.AsSpan(g.ForwardStart[row], g.ForwardStart[row + 1] - g.ForwardStart[row]).Clear();
             dirty[row] = false;
         }
         dirtyRows.Clear();
@@ -144,28 +151,31 @@ internal sealed class LayeredMaxFlow
         int head = 0, tail = 0, sinkLevel = -1;
         level[top * n + source] = 0;
         queue[tail++] = top * n + source;
-        var fStart = g.ForwardStart; var fIdx = g.ForwardIndex;
-        var bStart = g.BackwardStart; var bIdx = g.BackwardIndex;
+        var fStart = g.ForwardStart; var fIdx = g.ForwardIndex; var cap = g.ForwardCapacity;
+        var bStart = g.BackwardStart; var bIdx = g.BackwardIndex; var bArc = g.BackwardArc;
         while (head < tail)
         {
             int node = queue[head++];
             int l = node / n, a = node % n, lv = level[node];
             if (sinkLevel >= 0 && lv + 1 >= sinkLevel) continue;
-            if (l >= 1)
+            if (l == 1)
+            {
+                int e = g.FirstLayerArc[a * n + sink];
+                if (e >= 0 && level[sink] < 0 && cap[e] - flow[e] > Epsilon)
+                {
+                    level[sink] = lv + 1;
+                    sinkLevel = lv + 1;
+                }
+            }
+            else if (l > 1)
             {
                 int row = (l - 1) * n + a;
-                int pBegin = fStart[row], pEnd = fStart[row + 1];
-                if (l == 1) { pBegin = 0; pEnd = g.Data[row * n + sink] > LayeredAttention.PruneBelow ? 1 : 0; }
-                for (int p = pBegin; p < pEnd; p++)
+                for (int p = fStart[row]; p < fStart[row + 1]; p++)
                 {
-                    int b = l == 1 ? sink : fIdx[p];
-                    int next = (l - 1) * n + b;
-                    if (level[next] >= 0) continue;
-                    int e = row * n + b;
-                    if (g.Data[e] - flow[e] <= Epsilon) continue;
+                    int next = (l - 1) * n + fIdx[p];
+                    if (level[next] >= 0 || cap[p] - flow[p] <= Epsilon) continue;
                     level[next] = lv + 1;
-                    if (l == 1) sinkLevel = lv + 1;
-                    else queue[tail++] = next;
+                    queue[tail++] = next;
                 }
             }
             if (l < top)
@@ -176,8 +186,7 @@ internal sealed class LayeredMaxFlow
                     int a2 = bIdx[p];
                     if (l + 1 == top && a2 != source) continue;
                     int next = (l + 1) * n + a2;
-                    if (level[next] >= 0) continue;
-                    if (flow[(l * n + a2) * n + a] <= Epsilon) continue;
+                    if (level[next] >= 0 || flow[bArc[p]] <= Epsilon) continue;
                     level[next] = lv + 1;
                     queue[tail++] = next;
                 }
@@ -193,11 +202,15 @@ internal sealed class LayeredMaxFlow
         Calls++;
         if (l == 0) return limit;
         int node = l * n + a, lv = level[node];
-        var data = g.Data;
+        var cap = g.ForwardCapacity;
         int fRow = (l - 1) * n + a;
         int fBegin = g.ForwardStart[fRow], fDeg = g.ForwardStart[fRow + 1] - fBegin;
         // Layer 1: the only live forward arc is the one into the sink.
-        if (l == 1) fDeg = data[fRow * n + sink] > LayeredAttention.PruneBelow ? 1 : 0;
+        if (l == 1)
+        {
+            fBegin = g.FirstLayerArc[a * n + sink];
+            fDeg = fBegin >= 0 ? 1 : 0;
+        }
         int bCol = l * n + a;
         int bBegin = l < top ? g.BackwardStart[bCol] : 0, bDeg = l < top ? g.BackwardStart[bCol + 1] - bBegin : 0;
         double pushed = 0;
@@ -209,24 +222,23 @@ internal sealed class LayeredMaxFlow
             bool forward = it < fDeg;
             if (forward)
             {
-                int b = l == 1 ? sink : g.ForwardIndex[fBegin + it];
-                next = (l - 1) * n + b;
+                e = fBegin + it;
+                next = l == 1 ? sink : (l - 1) * n + g.ForwardIndex[e];
                 if (level[next] != lv + 1) continue;
-                e = fRow * n + b;
-                residual = data[e] - flow[e];
+                residual = cap[e] - flow[e];
             }
             else
             {
-                int a2 = g.BackwardIndex[bBegin + it - fDeg];
-                next = (l + 1) * n + a2;
+                int q = bBegin + it - fDeg;
+                next = (l + 1) * n + g.BackwardIndex[q];
                 if (level[next] != lv + 1) continue;
-                e = (l * n + a2) * n + a;
+                e = g.BackwardArc[q];
                 residual = flow[e];
             }
             if (residual <= Epsilon) continue;
             double d = Push(next / n, next % n, Math.Min(limit - pushed, residual));
             if (d <= 0) continue;
-            int row = e / n;
+            int row = forward ? fRow : l * n + (next % n);
             if (!dirty[row]) { dirty[row] = true; dirtyRows.Add(row); }
             if (forward) flow[e] += d; else flow[e] -= d;
             pushed += d;
