@@ -61,6 +61,26 @@ public class ShapleyFlowTests
         for (int j = 0; j < shape.Tokens; j++) Assert.True(result.Values[j] <= raw[j] + 1e-9, $"j={j}: {result.Values[j]} > {raw[j]}");
     }
 
+    [Fact]
+    public void CausalFlowMatchesTextbookMaxFlow()
+    {
+        // Causal masking prunes the upper triangle from the solver's adjacency; the textbook
+        // Edmonds–Karp on the dense matrix must agree for every sink of a middle target.
+        var att = FlowGolden.Read("n8_banded", "attention.npy");
+        var shape = AttentionShape.FromDims(att.Shape, "n8_banded");
+        var graph = LayeredAttention.FromAttention<double>(CausalCopy(att.Data, shape), shape, new ReductionOptions(Causal: true));
+        int n = shape.Tokens, L = shape.Layers, target = 5;
+        var cap = new double[(L + 1) * n, (L + 1) * n];
+        for (int l = 1; l <= L; l++)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    cap[l * n + i, (l - 1) * n + j] = graph.Block(l - 1)[i * n + j];
+        var raw = AttentionFlow.RawForTarget(graph, target);
+        var expected = Enumerable.Range(0, n).Select(j => ReferenceMaxFlow.Value(cap, L * n + target, j)).ToArray();
+        ArrayAssert.Close(expected, raw, 1e-9, "causal flow vs Edmonds–Karp", n);
+        Assert.Equal(0, raw[target + 1]);
+    }
+
     /// <summary>Masks keys after each query and renormalises rows, like a causal softmax.</summary>
     public static double[] CausalCopy(double[] data, AttentionShape shape)
     {
