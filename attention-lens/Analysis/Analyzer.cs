@@ -30,6 +30,8 @@ public static class Analyzer
         if (target < 0 || target >= T)
             throw new AnalysisException($"Target position {target} is out of range; it must be in 0..{T - 1}.", "target");
         var methods = options.Methods;
+        if (methods.Contains(AnalysisMethod.Influence) && !(options.Tau > 0 && options.Tau <= 1 && options.Alpha > 0 && options.Alpha <= 1))
+            throw new AnalysisException($"Influence needs 0 < τ ≤ 1 and 0 < α ≤ 1 (AnalysisOptions.Tau = {options.Tau}, Alpha = {options.Alpha}).", "options");
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 

@@ -83,6 +83,14 @@ public class AnalyzerTests
         Assert.Contains("0..2", Assert.Throws<AnalysisException>(() => Analyzer.Analyze(new FakeModel(false, [1, 1, 1]), new ForwardInput([1, 2, 3]), new AnalysisOptions { Target = 3 })).Message);
 
     [Fact]
+    public void BadInfluenceParametersAreRefusedBeforeTheForwardPass()
+    {
+        var model = new FakeModel(false, [1, 1, 1]);
+        Assert.Contains("τ", Assert.Throws<AnalysisException>(() => Analyzer.Analyze(model, new ForwardInput([1, 2, 3]), new AnalysisOptions { Tau = 0 })).Message);
+        Assert.Equal(0, model.Calls);
+    }
+
+    [Fact]
     public void CancellationIsHonoured()
     {
         using var cts = new CancellationTokenSource();
