@@ -17,24 +17,34 @@ internal static class DenseMatMul
     /// </summary>
     public static unsafe void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int n)
     {
+        bool lower = IsLowerTriangular(a, n) && IsLowerTriangular(b, n);
         fixed (double* pa = a, pb = b, pc = c)
         {
             var (xa, xb, xc) = ((nint)pa, (nint)pb, (nint)pc);
             int blocks = n >= 128 ? Math.Min(Environment.ProcessorCount * 2, n / 16) : 1;
             if (blocks == 1)
             {
-                Rows((double*)xa, (double*)xb, (double*)xc, n, 0, n);
+                Rows((double*)xa, (double*)xb, (double*)xc, n, 0, n, lower);
                 return;
             }
             Parallel.For(0, blocks, blk =>
             {
                 int lo = (int)((long)n * blk / blocks), hi = (int)((long)n * (blk + 1) / blocks);
-                Rows((double*)xa, (double*)xb, (double*)xc, n, lo, hi);
+                Rows((double*)xa, (double*)xb, (double*)xc, n, lo, hi, lower);
             });
         }
     }
 
-    private static unsafe void Rows(double* a, double* b, double* c, int n, int lo, int hi)
+    private static bool IsLowerTriangular(ReadOnlySpan<double> m, int n)
+    {
+        for (int i = 0; i < n - 1; i++)
+        {
+            if (m.Slice(i * n + i + 1, n - i - 1).ContainsAnyExcept(0.0)) return false;
+        }
+        return true;
+    }
+
+    private static unsafe void Rows(double* a, double* b, double* c, int n, int lo, int hi, bool lower)
     {
         int done = lo;
         int cols = 0;
@@ -49,10 +59,13 @@ internal static class DenseMatMul
                 bool add = k0 > 0;
                 for (int jb = 0; jb < cols; jb += 16)
                 {
+                    // Lower-triangular A and B (causal models): C[i, j] = Σ_{j ≤ k ≤ i} A[i, k] B[k, j],
+                    // so a block of rows ib.. and columns jb.. only needs k in [jb, last row].
+                    int kLo = lower ? Math.Max(k0, jb) : k0;
                     int ib = lo;
-                    for (; ib + 8 <= hi; ib += 8) Kernel8x16(a, b, c, n, ib, jb, k0, k1, add);
-                    for (; ib + 4 <= hi; ib += 4) Kernel4x16(a, b, c, n, ib, jb, k0, k1, add);
-                    for (; ib < hi; ib++) Kernel1x16(a, b, c, n, ib, jb, k0, k1, add);
+                    for (; ib + 8 <= hi; ib += 8) Kernel8x16(a, b, c, n, ib, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, ib + 8)) : k1, add);
+                    for (; ib + 4 <= hi; ib += 4) Kernel4x16(a, b, c, n, ib, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, ib + 4)) : k1, add);
+                    for (; ib < hi; ib++) Kernel1x16(a, b, c, n, ib, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, ib + 1)) : k1, add);
                 }
             }
         }

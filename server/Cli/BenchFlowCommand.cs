@@ -45,6 +45,8 @@ internal static class BenchFlowCommand
             if (!parseResult.GetValue(large))
                 Report("flow_one_target", 512, 512, Median(1, () => AttentionFlow.RawForTarget(g512, 0)));
             Report("rollout_all_layers", 512, 0, Median(reps, () => Rollout.AllLayers(g512)));
+            var causal512 = LayeredAttention.FromAttention<double>(Banded(512, 3512, causal: true), AttentionShape.Create(Layers, Heads, 512), new ReductionOptions(Causal: true));
+            Report("rollout_all_layers_causal", 512, 0, Median(reps, () => Rollout.AllLayers(causal512)));
             return 0;
         });
         return command;
@@ -53,8 +55,8 @@ internal static class BenchFlowCommand
     private static LayeredAttention Graph(int n) =>
         LayeredAttention.FromAttention<double>(Banded(n, 3000 + n), AttentionShape.Create(Layers, Heads, n));
 
-    /// <summary>[L, H, n, n] banded softmax attention, seeded.</summary>
-    internal static double[] Banded(int n, int seed)
+    /// <summary>[L, H, n, n] banded softmax attention, seeded; causal: keys after the query masked.</summary>
+    internal static double[] Banded(int n, int seed, bool causal = false)
     {
         var rng = new Random(seed);
         var att = new double[Layers * Heads * n * n];
@@ -72,7 +74,7 @@ internal static class BenchFlowCommand
                 max = Math.Max(max, r[k]);
             }
             double sum = 0;
-            for (int k = 0; k < n; k++) sum += r[k] = Math.Exp(r[k] - max);
+            for (int k = 0; k < n; k++) sum += r[k] = causal && k > q ? 0 : Math.Exp(r[k] - max);
             for (int k = 0; k < n; k++) r[k] /= sum;
         }
         return att;
