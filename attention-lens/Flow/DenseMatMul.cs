@@ -53,19 +53,34 @@ internal static class DenseMatMul
             cols = n / 16 * 16;
             // k is cut into blocks of KBlock so the 16-column strip of B being swept (KBlock × 16
             // doubles = 16 KB) stays in L1; later blocks add to C.
+            // The 8-row panel of A for one k block is packed k-major (8 consecutive doubles per k),
+            // so its broadcasts read one cache line per k instead of 8 rows n doubles apart (which
+            // alias in L1 when n is a multiple of 512).
+            double* pack = stackalloc double[8 * KBlock];
             for (int k0 = 0; k0 < n; k0 += KBlock)
             {
                 int k1 = Math.Min(n, k0 + KBlock);
                 bool add = k0 > 0;
+                int ib = lo;
+                for (; ib + 8 <= hi; ib += 8)
+                {
+                    for (int k = k0; k < k1; k++)
+                        for (int r = 0; r < 8; r++) pack[(k - k0) * 8 + r] = a[(long)(ib + r) * n + k];
+                    for (int jb = 0; jb < cols; jb += 16)
+                    {
+                        // Lower-triangular A and B (causal models): C[i, j] = Σ_{j ≤ k ≤ i} A[i, k] B[k, j],
+                        // so rows ib.. and columns jb.. only need k in [jb, last row].
+                        int kLo = lower ? Math.Max(k0, jb) : k0;
+                        int kHi = lower ? Math.Max(kLo, Math.Min(k1, ib + 8)) : k1;
+                        Kernel8x16(pack + (kLo - k0) * 8, b, c, n, ib, jb, kLo, kHi, add);
+                    }
+                }
                 for (int jb = 0; jb < cols; jb += 16)
                 {
-                    // Lower-triangular A and B (causal models): C[i, j] = Σ_{j ≤ k ≤ i} A[i, k] B[k, j],
-                    // so a block of rows ib.. and columns jb.. only needs k in [jb, last row].
                     int kLo = lower ? Math.Max(k0, jb) : k0;
-                    int ib = lo;
-                    for (; ib + 8 <= hi; ib += 8) Kernel8x16(a, b, c, n, ib, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, ib + 8)) : k1, add);
-                    for (; ib + 4 <= hi; ib += 4) Kernel4x16(a, b, c, n, ib, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, ib + 4)) : k1, add);
-                    for (; ib < hi; ib++) Kernel1x16(a, b, c, n, ib, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, ib + 1)) : k1, add);
+                    int i = ib;
+                    for (; i + 4 <= hi; i += 4) Kernel4x16(a, b, c, n, i, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, i + 4)) : k1, add);
+                    for (; i < hi; i++) Kernel1x16(a, b, c, n, i, jb, kLo, lower ? Math.Max(kLo, Math.Min(k1, i + 1)) : k1, add);
                 }
             }
         }
@@ -98,7 +113,9 @@ internal static class DenseMatMul
     /// <summary>An accumulator's start: zero for the first k block, else what C already holds.</summary>
     private static unsafe Vector512<double> Start(double* p, bool add) => add ? Vector512.Load(p) : Vector512<double>.Zero;
 
-    private static unsafe void Kernel8x16(double* a, double* b, double* c, int n, int ib, int jb, int k0, int k1, bool add)
+    /// <summary>C[ib..ib+8, jb..jb+16] (+)= A-panel · B over k in [k0, k1); <paramref name="ap"/> is the
+    /// packed panel at k0 (8 values per k).</summary>
+    private static unsafe void Kernel8x16(double* ap, double* b, double* c, int n, int ib, int jb, int k0, int k1, bool add)
     {
         var c00 = Start(c + (long)ib * n + jb, add); var c01 = Start(c + (long)ib * n + jb + 8, add);
         var c10 = Start(c + (long)(ib + 1) * n + jb, add); var c11 = Start(c + (long)(ib + 1) * n + jb + 8, add);
@@ -108,29 +125,26 @@ internal static class DenseMatMul
         var c50 = Start(c + (long)(ib + 5) * n + jb, add); var c51 = Start(c + (long)(ib + 5) * n + jb + 8, add);
         var c60 = Start(c + (long)(ib + 6) * n + jb, add); var c61 = Start(c + (long)(ib + 6) * n + jb + 8, add);
         var c70 = Start(c + (long)(ib + 7) * n + jb, add); var c71 = Start(c + (long)(ib + 7) * n + jb + 8, add);
-        double* a0 = a + (long)ib * n;
-        long n1 = n, n2 = 2L * n, n3 = 3L * n, n4 = 4L * n, n5 = 5L * n, n6 = 6L * n, n7 = 7L * n;
         double* bk = b + (long)k0 * n + jb;
-        for (int k = k0; k < k1; k++, bk += n)
+        for (int k = k0; k < k1; k++, bk += n, ap += 8)
         {
             var b0 = Vector512.Load(bk);
             var b1 = Vector512.Load(bk + 8);
-            double* ak = a0 + k;
-            var s = Vector512.Create(ak[0]);
+            var s = Vector512.Create(ap[0]);
             c00 = Vector512.FusedMultiplyAdd(s, b0, c00); c01 = Vector512.FusedMultiplyAdd(s, b1, c01);
-            s = Vector512.Create(ak[n1]);
+            s = Vector512.Create(ap[1]);
             c10 = Vector512.FusedMultiplyAdd(s, b0, c10); c11 = Vector512.FusedMultiplyAdd(s, b1, c11);
-            s = Vector512.Create(ak[n2]);
+            s = Vector512.Create(ap[2]);
             c20 = Vector512.FusedMultiplyAdd(s, b0, c20); c21 = Vector512.FusedMultiplyAdd(s, b1, c21);
-            s = Vector512.Create(ak[n3]);
+            s = Vector512.Create(ap[3]);
             c30 = Vector512.FusedMultiplyAdd(s, b0, c30); c31 = Vector512.FusedMultiplyAdd(s, b1, c31);
-            s = Vector512.Create(ak[n4]);
+            s = Vector512.Create(ap[4]);
             c40 = Vector512.FusedMultiplyAdd(s, b0, c40); c41 = Vector512.FusedMultiplyAdd(s, b1, c41);
-            s = Vector512.Create(ak[n5]);
+            s = Vector512.Create(ap[5]);
             c50 = Vector512.FusedMultiplyAdd(s, b0, c50); c51 = Vector512.FusedMultiplyAdd(s, b1, c51);
-            s = Vector512.Create(ak[n6]);
+            s = Vector512.Create(ap[6]);
             c60 = Vector512.FusedMultiplyAdd(s, b0, c60); c61 = Vector512.FusedMultiplyAdd(s, b1, c61);
-            s = Vector512.Create(ak[n7]);
+            s = Vector512.Create(ap[7]);
             c70 = Vector512.FusedMultiplyAdd(s, b0, c70); c71 = Vector512.FusedMultiplyAdd(s, b1, c71);
         }
         double* cr = c + (long)ib * n + jb;
