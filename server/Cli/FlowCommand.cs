@@ -94,6 +94,17 @@ internal static class FlowCommand
         return (data, AttentionShape.FromDims(dims, path));
     }
 
-    private static (int[] Dims, double[] Data) ReadSafetensors(string path) =>
-        throw new AttentionLensException($"{path}: only .npy attention files are read by this build; convert with numpy.save.", path);
+    /// <summary>The <c>attentions</c> tensor of a `forward` output (F32 [L, H, T, T]) or of a
+    /// transformers reference file ([L, 1, H, T, T]).</summary>
+    private static (int[] Dims, double[] Data) ReadSafetensors(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        if (!file.Tensors.ContainsKey("attentions"))
+            throw new InvalidAttentionException($"{path}: no 'attentions' tensor (it has {string.Join(", ", file.Tensors.Keys.Take(8))}); write one with `attention-lens forward`.", path);
+        var info = file.Info("attentions");
+        var values = file.GetFloat32("attentions").Span;
+        var data = new double[values.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = values[i];
+        return (info.Shape.Select(d => checked((int)d)).ToArray(), data);
+    }
 }

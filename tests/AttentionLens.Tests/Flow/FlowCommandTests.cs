@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AttentionLens.Checkpoints;
+using AttentionLens.Flow;
+using AttentionLens.Models;
 using AttentionLens.Server.Cli;
 
 namespace AttentionLens.Tests.Flow;
@@ -48,6 +50,49 @@ public sealed class FlowCommandTests : IDisposable
         var output = Path.Combine(dir, "rollout.npy");
         Assert.Equal(0, Run("--attention", SharedData.Path("golden", "flow", "n16", "attention.npy"), "--method", "rollout", "--out", output));
         ArrayAssert.Close(FlowGolden.Read("n16", "rollout.npy").Data, NpyFile.Read(output).Data, 1e-9, "cli rollout", 16, 16);
+    }
+
+    [Fact]
+    public void ReadsTransformersReferenceSafetensors()
+    {
+        // The llama reference stores attentions as [L, 1, H, T, T] (batch axis second).
+        var path = SharedData.Path("golden", "hf", "llama", "reference", "single.safetensors");
+        var output = Path.Combine(dir, "llama.npy");
+        Assert.Equal(0, Run("--attention", path, "--method", "flow", "--causal", "--target", "all", "--out", output));
+        using var file = SafetensorsFile.Open(path);
+        var dims = file.Info("attentions").Shape.Select(d => (int)d).ToArray();
+        var shape = AttentionShape.Create(dims[0], dims[2], dims[3]);
+        var graph = LayeredAttention.FromAttention<float>(file.ReadFloat32("attentions"), shape, new ReductionOptions(Causal: true));
+        var expected = AttentionFlow.RawAllTargets(graph);
+        AttentionFlow.NormaliseRows(expected, shape.Tokens);
+        var written = NpyFile.Read(output);
+        Assert.Equal(new[] { shape.Tokens, shape.Tokens }, written.Shape);
+        ArrayAssert.Close(expected, written.Data, 1e-12, "cli flow from safetensors", shape.Tokens, shape.Tokens);
+    }
+
+    [Fact]
+    public void ReadsTheForwardCommandOutput()
+    {
+        // forward writes attentions [L, H, T, T]; rollout of it equals rollout of the model's own
+        // attention computed in-process.
+        var model = SharedData.Path("golden", "hf", "bert");
+        var forwardOut = Path.Combine(dir, "fwd.safetensors");
+        var root = new RootCommand();
+        root.Subcommands.Add(ForwardCommand.Create());
+        Assert.Equal(0, root.Parse(["forward", "--model", model, "--ids", "2,5,7,9,3", "--out", forwardOut]).Invoke());
+        var output = Path.Combine(dir, "rollout.npy");
+        Assert.Equal(0, Run("--attention", forwardOut, "--method", "rollout", "--target", "0", "--out", output));
+        var result = ModelLoader.Load(model).Forward(new ForwardInput([2, 5, 7, 9, 3]));
+        var graph = LayeredAttention.FromAttention<float>(result.Attentions, AttentionShape.Create(result.Layers, result.Heads, 5));
+        var expected = Rollout.Final(graph).AsSpan(0, 5).ToArray();
+        ArrayAssert.Close(expected, NpyFile.Read(output).Data, 1e-12, "cli rollout of forward output", 1, 5);
+    }
+
+    [Fact]
+    public void SafetensorsWithoutAttentionsIsRefused()
+    {
+        var output = Path.Combine(dir, "x.npy");
+        Assert.Equal(1, Run("--attention", SharedData.Path("golden", "hf", "bert", "model.safetensors"), "--out", output));
     }
 
     [Fact]
