@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Attention-flow benchmark: the C# solver (`attention-lens bench flow`) against networkx
 # Edmonds–Karp (the reference's algorithm) for all 16 targets at n = 16 on the same 12 × 12 banded
-# attention, plus the C# timings at n = 128, 512 and rollout at n = 512. Prints JSON lines and the
-# speed-up. Not a test: numbers only. NETWORKX_PAIRS=K times only K of the 256 pairs (extrapolated).
+# attention, plus the C# timings at n = 128, 512 and rollout at n = 512, and (when ../shared has
+# stories260K) Spearman ρ of every method against occlusion on its prompts. Prints JSON lines and
+# the speed-up. Not a test: numbers only. NETWORKX_PAIRS=K times only K of the 256 pairs (extrapolated).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -16,7 +17,10 @@ fi
 dotnet build server/Server.csproj -c Release -v quiet -nologo >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dotnet server/bin/Release/net10.0/attention-lens.dll bench flow --write-attention "$work/att16.npy" ${BENCH_FLOW_ARGS:-} | tee "$work/csharp.jsonl"
+shared=${ATTENTION_LENS_SHARED:-$(cd .. && pwd)/shared}
+faith=()
+if [ -f "$shared/models/stories260K/manifest.json" ]; then faith=(--faithfulness-model "$shared/models/stories260K"); fi
+dotnet server/bin/Release/net10.0/attention-lens.dll bench flow --write-attention "$work/att16.npy" "${faith[@]}" ${BENCH_FLOW_ARGS:-} | tee "$work/csharp.jsonl"
 pairs_arg=()
 if [ -n "${NETWORKX_PAIRS:-}" ]; then pairs_arg=(--pairs "$NETWORKX_PAIRS"); fi
 /usr/bin/python3 scripts/bench-flow-networkx.py "$work/att16.npy" "${pairs_arg[@]}" | tee "$work/nx.jsonl"

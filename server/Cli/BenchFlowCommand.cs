@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using AttentionLens.Analysis;
 using AttentionLens.Checkpoints;
 using AttentionLens.Flow;
+using AttentionLens.Models;
 
 namespace AttentionLens.Server.Cli;
 
@@ -23,6 +26,8 @@ internal static class BenchFlowCommand
         var write = new Option<string?>("--write-attention") { Description = "Write the n=16 attention [12,12,16,16] here (.npy) and its raw flow beside it (*.flow_raw.npy)." };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions per case (median reported).", DefaultValueFactory = _ => 5 };
         var large = new Option<bool>("--skip-512") { Description = "Leave out the n=512 flow case." };
+        var faithfulness = new Option<string?>("--faithfulness-model") { Description = "A model folder with a manifest.json of prompts (shared/models/stories260K): print Spearman ρ of every method against occlusion per prompt." };
+        command.Options.Add(faithfulness);
         command.Options.Add(write);
         command.Options.Add(repeats);
         command.Options.Add(large);
@@ -47,9 +52,30 @@ internal static class BenchFlowCommand
             Report("rollout_all_layers", 512, 0, Median(reps, () => Rollout.AllLayers(g512)));
             var causal512 = LayeredAttention.FromAttention<double>(Banded(512, 3512, causal: true), AttentionShape.Create(Layers, Heads, 512), new ReductionOptions(Causal: true));
             Report("rollout_all_layers_causal", 512, 0, Median(reps, () => Rollout.AllLayers(causal512)));
+            var modelDir = parseResult.GetValue(faithfulness);
+            if (!string.IsNullOrEmpty(modelDir)) Faithfulness(modelDir);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Analyses every single-sequence prompt of the folder's manifest with every method
+    /// and prints each method's Spearman ρ against leave-one-out occlusion (§8).</summary>
+    private static void Faithfulness(string dir)
+    {
+        var model = ModelLoader.Load(dir);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")));
+        var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod>(Enum.GetValues<AnalysisMethod>()) };
+        foreach (var c in doc.RootElement.GetProperty("model").GetProperty("cases").EnumerateObject())
+        {
+            if (!c.Value.TryGetProperty("input_ids", out var ids) || ids.ValueKind != JsonValueKind.Array) continue;
+            var input = new ForwardInput(ids.EnumerateArray().Select(e => e.GetInt32()).ToArray());
+            var sw = Stopwatch.StartNew();
+            var result = Analyzer.Analyze(model, input, options);
+            var rho = string.Join(",", result.Faithfulness!.Spearman.Select(kv => string.Create(CultureInfo.InvariantCulture, $"\"{kv.Key}\":{kv.Value:F4}")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"faithfulness\",\"model\":\"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))}\",\"case\":\"{c.Name}\",\"tokens\":{input.Length},\"target\":{result.Target},\"ms\":{sw.Elapsed.TotalMilliseconds:F1},\"spearman\":{{{rho}}}}}"));
+        }
     }
 
     private static LayeredAttention Graph(int n) =>
