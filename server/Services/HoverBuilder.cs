@@ -64,7 +64,7 @@ public static class HoverBuilder
         var heads = TopInfluenceHeads(r, index, alpha);
         if (heads.Count == 0) return "_No traced edge reaches this token (no head attends to it above τ on a traced path)._";
         return "Heads carrying most of it: " + string.Join(", ",
-            heads.Select(h => string.Create(CultureInfo.InvariantCulture, $"L{h.Layer}·H{h.Head} ({h.Share:P0})")));
+            heads.Select(h => string.Create(CultureInfo.InvariantCulture, $"L{h.Layer}·H{h.Head} ({h.Share * 100:F0}%)")));
     }
 
     private static string Escape(string s) => s.Replace("`", "ˋ").Replace("\n", "\\n");
