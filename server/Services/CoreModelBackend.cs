@@ -12,9 +12,21 @@ public sealed class CoreModelBackend : IModelBackend
 
     public LoadedModel Load(string directory, CancellationToken cancellationToken)
     {
-        var tokenizer = TokenizerLoader.Load(directory);
-        cancellationToken.ThrowIfCancellationRequested();
-        var model = ModelLoader.Load(directory);
+        if (!CheckpointSummary.HasTokenizerFiles(directory))
+            throw new NotAModelException(directory, CheckpointSummary.Expected, "No tokenizer file (tokenizer.json, vocab.txt, vocab.json + merges.txt, tokenizer.model) was found.");
+        ITokenizer tokenizer;
+        ITransformerModel model;
+        try
+        {
+            tokenizer = TokenizerLoader.Load(directory);
+            cancellationToken.ThrowIfCancellationRequested();
+            model = ModelLoader.Load(directory);
+        }
+        catch (AttentionLensException e) when (e is not NotAModelException)
+        {
+            // The loaders name the file and the fault; the client also needs the model folder.
+            throw new NotAModelException(directory, CheckpointSummary.Expected, e.Message, e);
+        }
         var bytes = model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry;
         return new LoadedModel(directory, model, tokenizer, bytes);
     }
