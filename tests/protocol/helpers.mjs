@@ -38,10 +38,17 @@ export function startConnection(args = []) {
     new rpc.StreamMessageWriter(server.proc.stdin));
   const notifications = [];
   connection.onNotification((method, params) => notifications.push({ method, params }));
+  // vscode-jsonrpc routes $/progress to per-token handlers, not to onNotification: register one
+  // for every token the server asks to create.
   const created = [];
-  connection.onRequest('window/workDoneProgress/create', (params) => { created.push(params.token); return null; });
+  const progress = [];
+  connection.onRequest('window/workDoneProgress/create', (params) => {
+    created.push(params.token);
+    connection.onProgress(new rpc.ProgressType(), params.token, (value) => progress.push({ token: params.token, value }));
+    return null;
+  });
   connection.listen();
-  return { ...server, connection, notifications, created };
+  return { ...server, connection, notifications, created, progress };
 }
 
 export async function initialize(connection, initializationOptions = {}) {
@@ -92,5 +99,8 @@ export function withTimeout(promise, ms, what) {
     new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms); }),
   ]);
 }
+
+/** LSP's RequestCancelled (vscode-jsonrpc alone does not name it). */
+export const RequestCancelled = -32800;
 
 export { rpc };

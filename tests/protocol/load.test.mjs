@@ -3,7 +3,7 @@
 // the memory budget it was configured with.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startConnection, initialize, shutdownAndExit, openDocument, memoryOf, stories, shared, rpc } from './helpers.mjs';
+import { startConnection, initialize, shutdownAndExit, openDocument, memoryOf, stories, shared, rpc, RequestCancelled } from './helpers.mjs';
 
 const budgetMb = 256;
 const models = [stories, shared('golden', 'hf', 'gpt2')];
@@ -44,7 +44,7 @@ test('50 concurrent analyses on two models stay within the memory budget', async
     }));
     clearInterval(sampler);
 
-    const failed = outcomes.filter((o) => !o.ok && o.code !== rpc.LSPErrorCodes.RequestCancelled);
+    const failed = outcomes.filter((o) => !o.ok && o.code !== RequestCancelled);
     assert.deepEqual(failed, [], 'requests that neither completed nor were cancelled');
     const completed = outcomes.filter((o) => o.ok).length;
     assert.ok(completed >= 40, `only ${completed} of 50 completed`);

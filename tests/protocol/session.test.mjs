@@ -2,7 +2,7 @@
 // analyze a sentence, hover on a token, cancel a running analysis, shutdown and exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startConnection, initialize, shutdownAndExit, openDocument, offsetAt, stories, rpc } from './helpers.mjs';
+import { startConnection, initialize, shutdownAndExit, openDocument, offsetAt, stories, rpc, RequestCancelled } from './helpers.mjs';
 
 const uri = 'file:///protocol-test/story.txt';
 const sentence = 'Once upon a time, there was a little girl named Lily.';
@@ -76,15 +76,26 @@ test('editor session over stdio with the npm client', async (t) => {
         model: stories, methods: ['rollout', 'flow', 'influence', 'valueNorms', 'faithfulness'],
       }, source.token);
       setTimeout(() => source.cancel(), 30);
-      await assert.rejects(pending, (e) => e.code === rpc.LSPErrorCodes.RequestCancelled);
+      await assert.rejects(pending, (e) => e.code === RequestCancelled);
       const again = await s.connection.sendRequest('attentionLens/analyze', { textDocument: { uri }, range: selection, model: stories, methods: ['rollout'] });
       assert.equal(again.tokens.length, result.tokens.length);
     });
 
-    await t.test('progress was reported on a token the server created', () => {
-      const kinds = s.notifications.filter((n) => n.method === '$/progress').map((n) => n.params.value.kind);
+    await t.test('progress is reported on a token the server created', () => {
       assert.ok(s.created.length >= 1, 'no window/workDoneProgress/create');
-      assert.ok(kinds.includes('begin') && kinds.includes('end'), 'progress kinds: ' + kinds.join(','));
+      const kinds = s.progress.filter((p) => p.token === s.created[0]).map((p) => p.value.kind);
+      assert.equal(kinds[0], 'begin', 'progress kinds: ' + kinds.join(','));
+      assert.ok(kinds.includes('report'), 'progress kinds: ' + kinds.join(','));
+      assert.equal(kinds.at(-1), 'end', 'progress kinds: ' + kinds.join(','));
+    });
+
+    await t.test('progress is reported on a token the client gave', async () => {
+      const token = 'client-token-1';
+      const values = [];
+      const disposable = s.connection.onProgress(new rpc.ProgressType(), token, (v) => values.push(v));
+      await s.connection.sendRequest('attentionLens/analyze', { textDocument: { uri }, range: selection, model: stories, methods: ['rollout'], workDoneToken: token });
+      disposable.dispose();
+      assert.deepEqual([values[0].kind, values.at(-1).kind], ['begin', 'end']);
     });
 
     assert.equal(await shutdownAndExit(s), 0, s.stderr());
