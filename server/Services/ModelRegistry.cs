@@ -34,6 +34,7 @@ public sealed class ModelRegistry(Func<ServerSettings> settings, string bundledR
     public string Resolve(string model)
     {
         if (string.IsNullOrWhiteSpace(model)) throw new InvalidParamsException("'model' is empty: give a model id from attentionLens/listModels or a checkpoint folder.");
+        if (RandomModelSpec.IsRandom(model)) return RandomModelSpec.Parse(model).ToString();
         foreach (var (id, path, _) in Candidates())
             if (string.Equals(id, model, StringComparison.Ordinal)) return path;
         var full = Path.GetFullPath(ExpandHome(model));
