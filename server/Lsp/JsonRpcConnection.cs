@@ -104,6 +104,11 @@ internal sealed class JsonRpcConnection
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The client closed the streams: nothing is left to answer.
+            trace("transport closed: " + e.Message);
+        }
         foreach (var cts in inFlight.Values) cts.Cancel();
         foreach (var pending in outgoing.Values) pending.TrySetCanceled();
         try

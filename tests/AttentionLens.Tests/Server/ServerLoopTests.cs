@@ -53,6 +53,15 @@ public class ServerLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task RequestsAfterShutdownAreRefusedWithInvalidRequest()
+    {
+        await using var client = new InMemoryClient(new FakeBackend());
+        await client.InitializeAsync();
+        await client.RequestAsync(Methods.Shutdown, null);
+        Assert.Equal(ErrorCodes.InvalidRequest, ErrorCode(await client.RequestAsync(Methods.ListModels, null)));
+    }
+
+    [Fact]
     public async Task RequestBeforeInitializeIsRefusedWithServerNotInitialized()
     {
         await using var client = new InMemoryClient(new FakeBackend());
