@@ -21,7 +21,7 @@ internal sealed class InMemoryClient : IAsyncDisposable
     private readonly Task readLoop;
     private int nextId;
 
-    public InMemoryClient(FakeBackend backend, ServerSettings? settings = null, int maxConcurrent = 2)
+    public InMemoryClient(AttentionLens.Server.Services.IModelBackend backend, ServerSettings? settings = null, int maxConcurrent = 2)
     {
         var server = ServerHost.Create(toServer.Reader, fromServer.Writer, backend, _ => { }, settings, bundledRoot: "/nonexistent", maxConcurrent);
         ServerTask = Task.Run(async () =>
