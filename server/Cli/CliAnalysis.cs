@@ -8,7 +8,7 @@ namespace AttentionLens.Server.Cli;
 /// <summary>
 /// What the analyze, compare and models commands share: the same <see cref="AnalysisService"/>
 /// the server uses (so terminal and editor give the same numbers), indented protocol JSON, and
-/// progress that is a Spectre.Console status on a terminal and plain lines otherwise, always on
+/// progress that is a Spectre.Console progress bar on a terminal and plain lines otherwise, always on
 /// stderr so stdout holds only the result.
 /// </summary>
 internal sealed class CliAnalysis
@@ -52,12 +52,17 @@ internal sealed class CliAnalysis
             }
             else
             {
-                await terminal.Status().StartAsync(title, async ctx =>
+                await terminal.Progress().AutoClear(true).StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask(title, maxValue: 100);
                     await work((message, percentage) =>
                     {
-                        ctx.Status($"{title}: {message} ({percentage}%)");
+                        task.Description = $"{title}: {Markup.Escape(message)}";
+                        task.Value = percentage;
                         return Task.CompletedTask;
-                    }).ConfigureAwait(false)).ConfigureAwait(false);
+                    }).ConfigureAwait(false);
+                    task.Value = 100;
+                }).ConfigureAwait(false);
             }
             return 0;
         }
