@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text;
+using AttentionLens.Tokenizers.Pipeline;
+
+namespace AttentionLens.Tokenizers.Normalizers;
+
+/// <summary>StripAccents: removes combining marks (meant to follow NFD/NFKD). BERT's variant removes
+/// only non-spacing marks (Mn), as Google's <c>_run_strip_accents</c>.</summary>
+public sealed class StripAccentsNormalizer : INormalizer
+{
+    public StripAccentsNormalizer(bool nonSpacingOnly = false) => NonSpacingOnly = nonSpacingOnly;
+
+    public bool NonSpacingOnly { get; }
+
+    public void Normalize(NormalizedString text) => Apply(text, NonSpacingOnly);
+
+    internal static void Apply(NormalizedString text, bool nonSpacingOnly)
+    {
+        // Combining marks start at U+0300.
+        if (text.Text.AsSpan().IndexOfAnyInRange('\u0300', '\uFFFF') < 0) return;
+        text.MapRunes(r =>
+        {
+            var cat = Rune.GetUnicodeCategory(r);
+            var mark = nonSpacingOnly
+                ? cat == UnicodeCategory.NonSpacingMark
+                : cat is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+            return mark ? RuneMapping.Remove : RuneMapping.Keep;
+        });
+    }
+}
