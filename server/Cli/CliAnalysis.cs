@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
@@ -26,7 +27,7 @@ internal sealed class CliAnalysis
 
     public AnalysisService Service { get; }
 
-    public static JsonSerializerOptions Indented { get; } = new(ProtocolJsonContext.Default.Options) { WriteIndented = true };
+    public static JsonSerializerOptions Indented { get; } = new(ProtocolJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The whole text as a one-document request, as if it were selected in an editor.</summary>
     public static AnalysisRequest Request(string text, string model, int? target, string? methods)

@@ -24,11 +24,11 @@ internal static class CompareCommand
             CompareResult? result = null;
             var code = await cli.RunAsync("compare", async progress =>
             {
-                var a = await cli.Service.AnalyzeAsync(CliAnalysis.Request(t, parseResult.GetValue(modelA)!, parseResult.GetValue(target), parseResult.GetValue(methods)),
-                    (m, p) => progress("A: " + m, p / 2), ct).ConfigureAwait(false);
+                var requestA = CliAnalysis.Request(t, parseResult.GetValue(modelA)!, parseResult.GetValue(target), parseResult.GetValue(methods));
+                var a = await cli.Service.AnalyzeAsync(requestA, (m, p) => progress("A: " + m, p / 2), ct).ConfigureAwait(false);
                 var b = await cli.Service.AnalyzeAsync(CliAnalysis.Request(t, parseResult.GetValue(modelB)!, parseResult.GetValue(target), parseResult.GetValue(methods)),
                     (m, p) => progress("B: " + m, 50 + p / 2), ct).ConfigureAwait(false);
-                result = new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored));
+                result = new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored, requestA.Document));
             }).ConfigureAwait(false);
             if (code != 0) return code;
             await CliAnalysis.WriteAsync(JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(CompareResult))), parseResult.GetValue(output)).ConfigureAwait(false);

@@ -49,7 +49,7 @@ internal sealed partial class LanguageServer
             var b = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelB, p.Target, p.Methods, p.Options),
                 (m, pct) => progress.ReportAsync("B: " + m, 50 + pct / 2), ct).ConfigureAwait(false);
             await progress.EndAsync("compared").ConfigureAwait(false);
-            return new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored));
+            return new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored, doc));
         }
         catch
         {

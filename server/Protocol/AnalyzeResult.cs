@@ -28,14 +28,16 @@ public sealed record TokenDto(int Index, int Id, string Text, Range Range, bool 
 /// <summary>Dense row-major matrix, never nested lists.</summary>
 public sealed record MatrixDto(int Rows, int Cols, double[] Data);
 
-public sealed record FlowDto(double[] Raw, double[] Normalised, double[] Shapley, MatrixDto? ByLayer);
+/// <summary>§4–§5; <paramref name="ShapleyTotal"/> is the one max-flow value the Shapley shares sum to.</summary>
+public sealed record FlowDto(double[] Raw, double[] Normalised, double[] Shapley, double ShapleyTotal, MatrixDto? ByLayer);
 
 /// <summary>A traced edge (§6): in layer (1..L) and head, position From attends to To with Weight ≥ τ.</summary>
 public sealed record EdgeDto(int Layer, int Head, int From, int To, double Weight);
 
 public sealed record InfluenceDto(double[] Scores, IReadOnlyList<EdgeDto> Edges, MatrixDto? ByLayer, MatrixDto? Counts);
 
-public sealed record ValueNormsDto(double[] Scores, MatrixDto Received, MatrixDto Emitted, MatrixDto? HeadValueNorms);
+/// <summary>§7; <paramref name="TargetWeightedHeadNorms"/> (L·H × T) is α·‖f_h(x_j)‖ for the target row, with <c>options.layers</c>.</summary>
+public sealed record ValueNormsDto(double[] Scores, MatrixDto Received, MatrixDto Emitted, MatrixDto? HeadValueNorms, MatrixDto? TargetWeightedHeadNorms);
 
 /// <summary>Spearman ρ is null where it is undefined (a constant score vector).</summary>
 public sealed record FaithfulnessDto(double[] Occlusion, string TargetDescription, IReadOnlyDictionary<string, double?> Spearman);

@@ -18,14 +18,23 @@ public sealed record CompareParams
 public sealed record CompareResult(AnalyzeResult A, AnalyzeResult B, ComparisonDto Difference);
 
 /// <summary>
-/// §6 comparison. With the same tokenization: per-method score differences (B − A) and traced
-/// edges shared / only in A / only in B (keyed by layer, head, from, to). Otherwise only
-/// <paramref name="SameTokenization"/> = false and the reason.
+/// §6 comparison, computed by the core's ModelComparer. Tokens of A and B are aligned through
+/// their character ranges into units (one token each when both tokenize alike); scores are summed
+/// per unit; traced edges (layer, head, from, to), with positions in units, are shared by both,
+/// only in A or only in B.
 /// </summary>
+/// <param name="Units">Aligned stretches of the document with the token indices of A and B in each.</param>
+/// <param name="Scores">Per method both analyses have: A's and B's score per unit and B − A.</param>
+/// <param name="Merge">How scores and edges were merged into units, in words (for the UI).</param>
 public sealed record ComparisonDto(
     bool SameTokenization,
-    string? Reason,
-    IReadOnlyDictionary<string, double[]>? ScoreDifference,
-    IReadOnlyList<EdgeDto>? SharedEdges,
-    IReadOnlyList<EdgeDto>? OnlyA,
-    IReadOnlyList<EdgeDto>? OnlyB);
+    IReadOnlyList<AlignedUnitDto> Units,
+    IReadOnlyDictionary<string, ScoreComparisonDto> Scores,
+    IReadOnlyList<EdgeDto> SharedEdges,
+    IReadOnlyList<EdgeDto> OnlyA,
+    IReadOnlyList<EdgeDto> OnlyB,
+    string Merge);
+
+public sealed record AlignedUnitDto(Range Range, int[] TokensA, int[] TokensB);
+
+public sealed record ScoreComparisonDto(double[] A, double[] B, double[] Difference);

@@ -17,12 +17,13 @@ public static class AnalysisMapper
         Rollout = Matrix(r.Rollout),
         RolloutByLayer = byLayer ? Matrix(r.RolloutByLayer) : null,
         Attention = r.Attention,
-        Flow = r.Flow is { } f ? new FlowDto(f.Raw, f.Normalised, f.Shapley, byLayer ? Matrix(f.ByLayer) : null) : null,
+        Flow = r.Flow is { } f ? new FlowDto(f.Raw, f.Normalised, f.Shapley, f.ShapleyTotal, byLayer ? Matrix(f.ByLayer) : null) : null,
         Influence = r.Influence is { } i
             ? new InfluenceDto(i.Scores, i.Edges.Select(Edge).ToArray(), byLayer ? Matrix(i.ByLayer) : null, byLayer ? Matrix(i.Counts) : null)
             : null,
         ValueNorms = r.ValueNorms is { } v
-            ? new ValueNormsDto(v.Scores, Matrix(v.Received), Matrix(v.Emitted), byLayer ? Matrix(v.HeadValueNorms) : null)
+            ? new ValueNormsDto(v.Scores, Matrix(v.Received), Matrix(v.Emitted), byLayer ? Matrix(v.HeadValueNorms) : null,
+                byLayer && v.TargetWeightedHeadNorms is { } tw ? Matrix(tw) : null)
             : null,
         Faithfulness = r.Faithfulness is { } fa
             ? new FaithfulnessDto(fa.Occlusion, fa.TargetDescription,

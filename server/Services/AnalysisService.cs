@@ -83,7 +83,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         var id = store.NewId();
         timings["total"] = total.Elapsed.TotalMilliseconds;
         var dto = AnalysisMapper.ToDto(id, descriptor, tokens, result, request.Options?.Layers ?? false, timings);
-        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, result, options);
+        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options);
         store.Add(stored);
         return (dto, stored);
     }

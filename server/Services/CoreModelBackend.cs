@@ -12,6 +12,7 @@ public sealed class CoreModelBackend : IModelBackend
 
     public LoadedModel Load(string directory, CancellationToken cancellationToken)
     {
+        if (RandomModelSpec.IsRandom(directory)) return LoadRandom(RandomModelSpec.Parse(directory));
         if (!CheckpointSummary.HasTokenizerFiles(directory))
             throw new NotAModelException(directory, CheckpointSummary.Expected, "No tokenizer file (tokenizer.json, vocab.txt, vocab.json + merges.txt, tokenizer.model) was found.");
         ITokenizer tokenizer;
@@ -36,4 +37,11 @@ public sealed class CoreModelBackend : IModelBackend
 
     public ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken) =>
         model.Model.Forward(input, new ForwardOptions { ComputeLogits = false }, cancellationToken);
+
+    private static LoadedModel LoadRandom(RandomModelSpec spec)
+    {
+        var tokenizer = TokenizerLoader.Load(spec.TokenizerDirectory);
+        var model = ModelPresets.CreateRandom(spec.Preset, spec.Seed);
+        return new LoadedModel(spec.ToString(), model, tokenizer, model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry);
+    }
 }

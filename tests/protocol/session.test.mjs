@@ -2,7 +2,7 @@
 // analyze a sentence, hover on a token, cancel a running analysis, shutdown and exit 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startConnection, initialize, shutdownAndExit, openDocument, offsetAt, stories, rpc, RequestCancelled } from './helpers.mjs';
+import { startConnection, initialize, shutdownAndExit, openDocument, offsetAt, stories, shared, rpc, RequestCancelled } from './helpers.mjs';
 
 const uri = 'file:///protocol-test/story.txt';
 const sentence = 'Once upon a time, there was a little girl named Lily.';
@@ -64,6 +64,25 @@ test('editor session over stdio with the npm client', async (t) => {
       const expected = result.influence.scores[index];
       assert.ok(Math.abs(score - expected) <= 1e-3 * Math.max(1, Math.abs(expected)), `hover says ${score}, the analysis ${expected}:\n${md}`);
       assert.match(md, /rank \d+ of \d+/);
+    });
+
+    await t.test('compare aligns two tokenizations over the selection', async () => {
+      const gpt2 = shared('golden', 'hf', 'gpt2');
+      const { a, b, difference } = await s.connection.sendRequest('attentionLens/compare', {
+        textDocument: { uri }, range: selection, modelA: stories, modelB: gpt2, methods: ['rollout', 'influence'],
+      });
+      assert.equal(a.model.path, stories);
+      assert.equal(b.model.path, gpt2);
+      assert.equal(difference.sameTokenization, false);
+      const start = offsetAt(text, selection.start), end = offsetAt(text, selection.end);
+      const units = difference.units.filter((u) => offsetAt(text, u.range.end) > offsetAt(text, u.range.start));
+      assert.equal(offsetAt(text, units[0].range.start), start);
+      assert.equal(offsetAt(text, units.at(-1).range.end), end);
+      for (const [method, scores] of Object.entries(difference.scores)) {
+        assert.equal(scores.a.length, difference.units.length, method);
+        scores.difference.forEach((d, i) => assert.ok(Math.abs(d - (scores.b[i] - scores.a[i])) < 1e-9, `${method} unit ${i}`));
+      }
+      assert.ok('influence' in difference.scores);
     });
 
     await t.test('a cancelled analysis answers RequestCancelled and the server keeps serving', async () => {

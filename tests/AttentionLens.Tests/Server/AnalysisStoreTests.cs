@@ -6,7 +6,7 @@ namespace AttentionLens.Tests.Server;
 public class AnalysisStoreTests
 {
     private static StoredAnalysis Make(string id, string uri) =>
-        new(id, uri, 1, "/m", "m", new AttentionLens.Models.ForwardInput([1]), [], [], null!, new AttentionLens.Analysis.AnalysisOptions());
+        new(id, uri, 1, "/m", "m", new AttentionLens.Models.ForwardInput([1]), [], [], [], "", 0, null!, new AttentionLens.Analysis.AnalysisOptions());
 
     [Fact]
     public void KeepsTheNewestUpToCapacityAndForgetsClosedDocuments()

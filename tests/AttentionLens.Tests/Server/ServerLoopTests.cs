@@ -261,6 +261,7 @@ public class ServerLoopTests : IDisposable
         Assert.True(diff.GetProperty("sameTokenization").GetBoolean());
         Assert.Equal(4, diff.GetProperty("sharedEdges").GetArrayLength());
         Assert.Equal(0, diff.GetProperty("onlyA").GetArrayLength());
-        Assert.All(diff.GetProperty("scoreDifference").GetProperty("influence").EnumerateArray(), v => Assert.Equal(0, v.GetDouble()));
+        Assert.Equal(4, diff.GetProperty("units").GetArrayLength());
+        Assert.All(diff.GetProperty("scores").GetProperty("influence").GetProperty("difference").EnumerateArray(), v => Assert.Equal(0, v.GetDouble()));
     }
 }
