@@ -57,7 +57,8 @@ test('50 concurrent analyses on two models stay within the memory budget', async
     assert.equal(stats.loadedModels.length, 2, 'both models stay loaded: ' + stats.loadedModels.join(', '));
     console.log(`load: ${completed}/50 completed, ${50 - completed} cancelled; RSS now ${(rss / 2 ** 20).toFixed(1)} MiB, ` +
       `peak ${(peak / 2 ** 20).toFixed(1)} MiB (sampled max ${(worstRss / 2 ** 20).toFixed(1)} MiB over ${sampled} samples), budget ${budgetMb} MiB`);
-    assert.ok(peak < budget, `peak RSS ${(peak / 2 ** 20).toFixed(1)} MiB exceeds the ${budgetMb} MiB budget`);
+    const highest = Math.max(peak, worstRss);
+    assert.ok(highest < budget, `peak RSS ${(highest / 2 ** 20).toFixed(1)} MiB exceeds the ${budgetMb} MiB budget`);
     assert.ok(stats.peakRssBytes < budget);
 
     assert.equal(await shutdownAndExit(s), 0, s.stderr());
