@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using AttentionLens.Server.Protocol;
+using AttentionLens.Server.Services;
+using Ctx = AttentionLens.Server.Protocol.ProtocolJsonContext;
+
+namespace AttentionLens.Server.Lsp;
+
+/// <summary>Our methods: listModels, analyze, attention, compare, serverStats.</summary>
+internal sealed partial class LanguageServer
+{
+    private void RegisterAttentionLens()
+    {
+        connection.OnRequest(Methods.ListModels, Ctx.Default.ListModelsParams, Ctx.Default.ListModelsResult,
+            (_, _) => Task.FromResult<ListModelsResult?>(new ListModelsResult(service.ListModels())), () => new ListModelsParams());
+        connection.OnRequest(Methods.Analyze, Ctx.Default.AnalyzeParams, Ctx.Default.AnalyzeResult, Analyze);
+        connection.OnRequest(Methods.Attention, Ctx.Default.AttentionParams, Ctx.Default.AttentionResult,
+            async (p, ct) => (AttentionResult?)await service.AttentionAsync(p, ct).ConfigureAwait(false));
+        connection.OnRequest(Methods.Compare, Ctx.Default.CompareParams, Ctx.Default.CompareResult, Compare);
+        connection.OnRequest(Methods.ServerStats, Ctx.Default.ServerStatsParams, Ctx.Default.ServerStatsResult,
+            (_, _) => Task.FromResult<ServerStatsResult?>(Stats()), () => new ServerStatsParams());
+    }
+
+    private async Task<AnalyzeResult?> Analyze(AnalyzeParams p, CancellationToken ct)
+    {
+        var request = new AnalysisRequest(p.TextDocument.Uri, documents.Get(p.TextDocument.Uri), p.Range, p.Model, p.Target, p.Methods, p.Options);
+        var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);
+        try
+        {
+            var (result, _) = await service.AnalyzeAsync(request, progress.ReportAsync, ct).ConfigureAwait(false);
+            await progress.EndAsync($"{result.Tokens.Count} tokens in {result.Timings["total"]:F0} ms").ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception e)
+        {
+            await progress.EndAsync(ct.IsCancellationRequested ? "cancelled" : "failed").ConfigureAwait(false);
+            if (!ct.IsCancellationRequested) Log(2, $"analyze {p.Model}: {e.Message}");
+            throw;
+        }
+    }
+
+    private async Task<CompareResult?> Compare(CompareParams p, CancellationToken ct)
+    {
+        var doc = documents.Get(p.TextDocument.Uri);
+        var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: comparing {p.ModelA} and {p.ModelB}", ct).ConfigureAwait(false);
+        try
+        {
+            var a = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelA, p.Target, p.Methods, p.Options),
+                (m, pct) => progress.ReportAsync("A: " + m, pct / 2), ct).ConfigureAwait(false);
+            var b = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelB, p.Target, p.Methods, p.Options),
+                (m, pct) => progress.ReportAsync("B: " + m, 50 + pct / 2), ct).ConfigureAwait(false);
+            await progress.EndAsync("compared").ConfigureAwait(false);
+            return new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored, doc));
+        }
+        catch
+        {
+            await progress.EndAsync(ct.IsCancellationRequested ? "cancelled" : "failed").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private ServerStatsResult Stats()
+    {
+        var (rss, peak) = ProcessMemory.Read();
+        return new ServerStatsResult(rss, peak, GC.GetTotalMemory(false), settings.BudgetBytes, service.Cache.CachedBytes,
+            service.Cache.LoadedPaths, service.Store.Count, connection.ActiveRequests);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace AttentionLens.Server.Protocol;
+
+/// <summary><c>attentionLens/analyze</c> params: analyse <paramref name="Range"/> of an open document.</summary>
+public sealed record AnalyzeParams
+{
+    public required TextDocumentIdentifier TextDocument { get; init; }
+    public required Range Range { get; init; }
+    /// <summary>A model id from listModels, or a checkpoint folder path.</summary>
+    public required string Model { get; init; }
+    /// <summary>Token index whose prediction is explained; default first token (encoders) or last (decoders).</summary>
+    public int? Target { get; init; }
+    /// <summary>Any of attention, rollout, flow, influence, valueNorms, faithfulness; rollout is always computed.</summary>
+    public IReadOnlyList<string>? Methods { get; init; }
+    public AnalyzeOptions? Options { get; init; }
+    /// <summary>LSP work-done token supplied by the client, used for $/progress.</summary>
+    public JsonElement? WorkDoneToken { get; init; }
+}
+
+/// <summary>Method options (shared/docs/algorithms.md §1–§6).</summary>
+public sealed record AnalyzeOptions
+{
+    /// <summary>mean (default), max, min or sum.</summary>
+    public string? HeadReduction { get; init; }
+    /// <summary>Heads included in the reduction (0-based); null = all.</summary>
+    public IReadOnlyList<int>? Heads { get; init; }
+    public bool? Residual { get; init; }
+    public double? Tau { get; init; }
+    public double? Alpha { get; init; }
+    /// <summary>Include per-layer matrices (rolloutByLayer, flow.byLayer, influence.byLayer…).</summary>
+    public bool? Layers { get; init; }
+    public int? MaxTokens { get; init; }
+    public bool? ReceptiveFieldNormalisation { get; init; }
+}

@@ -1,0 +1,16 @@
+namespace AttentionLens.Server.Protocol;
+
+public sealed record TextDocumentIdentifier(string Uri);
+
+public sealed record VersionedTextDocumentIdentifier(string Uri, int Version);
+
+public sealed record TextDocumentItem(string Uri, string LanguageId, int Version, string Text);
+
+public sealed record DidOpenTextDocumentParams(TextDocumentItem TextDocument);
+
+/// <summary>One change: with <paramref name="Range"/> an incremental edit, without it the full text.</summary>
+public sealed record TextDocumentContentChangeEvent(string Text, Range? Range = null);
+
+public sealed record DidChangeTextDocumentParams(VersionedTextDocumentIdentifier TextDocument, IReadOnlyList<TextDocumentContentChangeEvent> ContentChanges);
+
+public sealed record DidCloseTextDocumentParams(TextDocumentIdentifier TextDocument);

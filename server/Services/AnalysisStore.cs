@@ -1,0 +1,54 @@
+namespace AttentionLens.Server.Services;
+
+/// <summary>The most recent analyses, bounded in number so kept results cannot grow without limit.</summary>
+public sealed class AnalysisStore(int capacity = AnalysisStore.DefaultCapacity)
+{
+    public const int DefaultCapacity = 32;
+    private readonly object gate = new();
+    private readonly LinkedList<StoredAnalysis> order = new();
+    private readonly Dictionary<string, LinkedListNode<StoredAnalysis>> byId = new(StringComparer.Ordinal);
+    private long next;
+
+    public int Count
+    {
+        get { lock (gate) return byId.Count; }
+    }
+
+    public string NewId() => "a" + Interlocked.Increment(ref next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public void Add(StoredAnalysis analysis)
+    {
+        lock (gate)
+        {
+            byId[analysis.Id] = order.AddFirst(analysis);
+            while (byId.Count > capacity && order.Last is { } oldest)
+            {
+                byId.Remove(oldest.Value.Id);
+                order.RemoveLast();
+            }
+        }
+    }
+
+    public StoredAnalysis Get(string id)
+    {
+        lock (gate) return byId.TryGetValue(id, out var node) ? node.Value : throw new AnalysisNotFoundException(id);
+    }
+
+    /// <summary>Newest first, the analyses of <paramref name="uri"/>.</summary>
+    public IReadOnlyList<StoredAnalysis> ForDocument(string uri)
+    {
+        lock (gate) return order.Where(a => a.Uri == uri).ToArray();
+    }
+
+    public void ForgetDocument(string uri)
+    {
+        lock (gate)
+        {
+            foreach (var a in order.Where(a => a.Uri == uri).ToList())
+            {
+                order.Remove(byId[a.Id]);
+                byId.Remove(a.Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using AttentionLens.Analysis;
+using AttentionLens.Models;
+using AttentionLens.Tokenizers;
+
+namespace AttentionLens.Server.Services;
+
+/// <summary>The real pipeline: TokenizerLoader → ModelLoader → Analyzer.</summary>
+public sealed class CoreModelBackend : IModelBackend
+{
+    // Rough per-entry cost of a vocabulary (string, id, dictionary slot) for the budget estimate.
+    private const long BytesPerVocabEntry = 96;
+
+    public LoadedModel Load(string directory, CancellationToken cancellationToken)
+    {
+        if (RandomModelSpec.IsRandom(directory)) return LoadRandom(RandomModelSpec.Parse(directory));
+        if (!CheckpointSummary.HasTokenizerFiles(directory))
+            throw new NotAModelException(directory, CheckpointSummary.Expected, "No tokenizer file (tokenizer.json, vocab.txt, vocab.json + merges.txt, tokenizer.model) was found.");
+        ITokenizer tokenizer;
+        ITransformerModel model;
+        try
+        {
+            tokenizer = TokenizerLoader.Load(directory);
+            cancellationToken.ThrowIfCancellationRequested();
+            model = ModelLoader.Load(directory);
+        }
+        catch (AttentionLensException e) when (e is not NotAModelException)
+        {
+            // The loaders name the file and the fault; the client also needs the model folder.
+            throw new NotAModelException(directory, CheckpointSummary.Expected, e.Message, e);
+        }
+        var bytes = model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry;
+        return new LoadedModel(directory, model, tokenizer, bytes);
+    }
+
+    public AnalysisResult Analyze(LoadedModel model, ForwardInput input, AnalysisOptions options, CancellationToken cancellationToken) =>
+        Analyzer.Analyze(model.Model, input, options, cancellationToken);
+
+    public ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken) =>
+        model.Model.Forward(input, new ForwardOptions { ComputeLogits = false }, cancellationToken);
+
+    private static LoadedModel LoadRandom(RandomModelSpec spec)
+    {
+        var tokenizer = TokenizerLoader.Load(spec.TokenizerDirectory);
+        var model = ModelPresets.CreateRandom(spec.Preset, spec.Seed);
+        return new LoadedModel(spec.ToString(), model, tokenizer, model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry);
+    }
+}

@@ -1,0 +1,21 @@
+using AttentionLens.Analysis;
+using AttentionLens.Models;
+
+namespace AttentionLens.Server.Services;
+
+/// <summary>
+/// The seam between the server and the core pipeline: load a checkpoint (model + tokenizer),
+/// analyse, run a bare forward pass. <see cref="CoreModelBackend"/> is the real one; tests drive
+/// the whole server with a fake.
+/// </summary>
+public interface IModelBackend
+{
+    /// <summary>Loads the checkpoint in <paramref name="directory"/>; throws AttentionLensException naming the fault.</summary>
+    LoadedModel Load(string directory, CancellationToken cancellationToken);
+
+    /// <summary>Runs the forward pass and every requested method; checks the token at least once per layer.</summary>
+    AnalysisResult Analyze(LoadedModel model, ForwardInput input, AnalysisOptions options, CancellationToken cancellationToken);
+
+    /// <summary>A forward pass alone (per-head attention for attentionLens/attention).</summary>
+    ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken);
+}
