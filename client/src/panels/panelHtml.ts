@@ -1,22 +1,12 @@
-// The HTML shell of every panel. The Content-Security-Policy allows only our bundled script (by nonce)
-// and stylesheet; images only from data:/blob: (PNG export draws the SVG through an <img>). Nothing
-// here contains analysis data: tokens arrive later as a message and are written with textContent.
+// The HTML shell of every panel, under the policy of shared/csp.ts. Nothing here contains analysis
+// data: tokens arrive later as a message and are written with textContent.
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { contentSecurityPolicy, nonceFrom } from '../shared/csp';
 import type { ViewKind } from '../shared/messages';
 
 export function createNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return [
-    "default-src 'none'",
-    `img-src ${cspSource} data: blob:`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  return nonceFrom(randomBytes(18));
 }
 
 export function panelHtml(webview: vscode.Webview, bundleRoot: vscode.Uri, kind: ViewKind, title: string): string {
