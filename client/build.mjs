@@ -2,7 +2,8 @@
 //  - dist/client/extension.js: the extension host side (CommonJS, node; `vscode` is provided by the host),
 //  - dist/client/webview.js + webview.css: the code every panel runs (browser IIFE; D3 is bundled
 //    here and only here, so no panel ever loads anything from the network).
-// With --tests it also bundles client/test/*.test.ts into out/test for `node --test`.
+// With --tests it bundles client/test/*.test.ts into out/test for `node --test`, with --e2e the
+// end-to-end script into out/e2e.
 import { build } from 'esbuild';
 import { readdirSync, existsSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -27,6 +28,13 @@ if (args.has('--check-server')) {
 }
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+if (args.has('--e2e')) {
+  const e2eDir = join(root, 'tests', 'e2e');
+  await build({ ...common, minify: false, sourcemap: 'inline', entryPoints: [join(e2eDir, 'e2e.ts'), join(e2eDir, 'perturbModel.ts')],
+    outdir: join(root, 'out', 'e2e'), platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] });
+  process.exit(0);
+}
 
 if (args.has('--tests')) {
   const testDir = join(here, 'test');

@@ -29,6 +29,9 @@ export abstract class AnalysisPanel implements vscode.Disposable {
     const bundleRoot = vscode.Uri.joinPath(services.extensionUri, 'dist', 'client');
     this.panel = vscode.window.createWebviewPanel(`attentionLens.${kind}`, title, { viewColumn: column, preserveFocus: true }, {
       enableScripts: true,
+      // Keeps the player position, the chosen head and the force layout when the tab is hidden;
+      // the panels are few and small, so the memory is worth it.
+      retainContextWhenHidden: true,
       localResourceRoots: [bundleRoot],
     });
     this.panel.webview.html = panelHtml(this.panel.webview, bundleRoot, kind, title);

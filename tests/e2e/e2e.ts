@@ -1,0 +1,161 @@
+// End-to-end test in a real VS Code (code-server) driven through headless Chromium, as a user would:
+// open a file, select a sentence, run commands from the palette, read the webviews, hover a token.
+// run.sh installs and starts everything; this script only drives the browser and asserts.
+// Environment: E2E_URL (workbench URL), E2E_ARTIFACTS (screenshot folder), E2E_EXPECTED_TOKENS.
+import { chromium, type Frame, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const url = required('E2E_URL');
+const artifacts = required('E2E_ARTIFACTS');
+const expectedTokens = Number(required('E2E_EXPECTED_TOKENS'));
+const analysisTimeoutMs = 180_000;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run tests/e2e/run.sh)`);
+  return value;
+}
+
+let passed = 0;
+let failed = 0;
+function check(name: string, ok: boolean, detail: string): void {
+  if (ok) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`not ok - ${name}: ${detail}`); }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/** The webview frame whose document has <body data-view=kind> (webviews are nested iframes). */
+async function viewFrame(page: Page, kind: string, timeoutMs = analysisTimeoutMs): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.locator(`body[data-view="${kind}"]`).count() > 0) return frame;
+      } catch { /* a frame navigating away */ }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no ${kind} webview within ${timeoutMs} ms`);
+}
+
+/** Waits until the view has drawn tokens and returns how many elements carry data-token-index. */
+async function tokenElements(frame: Frame, timeoutMs = analysisTimeoutMs): Promise<number> {
+  await frame.locator('[data-token-index]').first().waitFor({ state: 'attached', timeout: timeoutMs });
+  return frame.locator('[data-token-index]').count();
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Puts the cursor at the start of editor line `line` (1-based) and selects to its end. */
+async function selectLine(page: Page, line: number): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(artifacts, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  try {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'story.txt' }).first().click({ timeout: 60_000 });
+    await page.locator('.monaco-editor .view-lines').first().waitFor();
+
+    // 1. Analyze Selection on the first sentence.
+    await selectLine(page, 1);
+    await runCommand(page, 'Attention Lens: Analyze Selection');
+    const flow = await viewFrame(page, 'flowTrace');
+    const flowCount = await tokenElements(flow);
+    check('Flow Trace has one data-token-index element per token', flowCount === expectedTokens, `${flowCount} elements, ${expectedTokens} tokens`);
+    const rings = await viewFrame(page, 'tokenRings');
+    const ringCount = await tokenElements(rings);
+    check('Token Rings has one data-token-index element per token', ringCount === expectedTokens, `${ringCount} elements, ${expectedTokens} tokens`);
+    await shot(page, '01-flow-trace');
+
+    // Decorations: backgrounds in the analysis colour (rgba(255, 153, 0, …)) inside the editor.
+    await page.waitForTimeout(500);
+    const decorated = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
+      .filter((el) => getComputedStyle(el).backgroundColor.startsWith('rgba(255, 153, 0')).length);
+    check('the editor shows influence decorations', decorated > 0, `${decorated} decorated elements`);
+
+    // Hover over "girl": the server's hover shows the token's score.
+    const word = page.locator('.monaco-editor .view-line span', { hasText: 'girl' }).first();
+    const box = await word.boundingBox();
+    if (!box) throw new Error('the word "girl" is not on screen');
+    await page.mouse.move(box.x + box.width - 6, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents').first();
+    let hoverText = '';
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 20_000 });
+      hoverText = (await hover.innerText()).trim();
+    } catch { hoverText = '(no hover)'; }
+    check('hovering an analysed token shows a number', /\d\.\d|\d+e-?\d+/.test(hoverText), JSON.stringify(hoverText));
+    await shot(page, '02-hover');
+    await page.mouse.move(5, 500);
+    await page.keyboard.press('Escape');
+
+    // The Token Rings in front, for the README.
+    await runCommand(page, 'Attention Lens: Show Token Rings');
+    await page.waitForTimeout(800);
+    await shot(page, '03-token-rings');
+
+    // 2. Compare Models: the legend shows the three classes.
+    await selectLine(page, 1);
+    await runCommand(page, 'Attention Lens: Compare Models on Selection');
+    const compared = await viewFrame(page, 'tokenRings');
+    await compared.locator('.legend [data-edge-class]').first().waitFor({ timeout: analysisTimeoutMs });
+    const classes = await compared.locator('.legend [data-edge-class]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-class')).sort());
+    check('the comparison legend shows shared / only A / only B', JSON.stringify(classes) === JSON.stringify(['onlyA', 'onlyB', 'shared']), JSON.stringify(classes));
+    await shot(page, '04-compare');
+
+    // 3. Markup in the text stays text: nothing is parsed or executed.
+    await selectLine(page, 3);
+    await runCommand(page, 'Attention Lens: Analyze Selection');
+    const flow2 = await viewFrame(page, 'flowTrace');
+    await flow2.waitForFunction(() => Array.from(document.querySelectorAll('[data-token-index]')).some((e) => (e.textContent ?? '').includes('<')), undefined, { timeout: analysisTimeoutMs });
+    await page.waitForTimeout(1500);
+    // An <img onerror=alert(1)> that got parsed would be an <img> element and would open a dialog.
+    let images = 0;
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.locator('body[data-view]').count() > 0) images += await frame.locator('img').count();
+      } catch { /* a frame navigating away */ }
+    }
+    const labels = await flow2.locator('[data-token-index]').allTextContents();
+    check('markup in the selection renders as text', labels.join('').includes('<') && images === 0, `labels ${JSON.stringify(labels)}, ${images} <img> elements`);
+    check('nothing in the selection executes', dialogs.length === 0, `dialogs: ${JSON.stringify(dialogs)}`);
+    await shot(page, '05-markup-as-text');
+  } catch (e) {
+    failed++;
+    console.log(`not ok - e2e aborted: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    await shot(page, 'failure').catch(() => undefined);
+  } finally {
+    await browser.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+void main();
