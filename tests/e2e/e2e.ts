@@ -57,14 +57,12 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Puts the cursor at the start of editor line `line` (1-based) and selects to its end. */
-async function selectLine(page: Page, line: number): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+G');
-  await page.keyboard.type(String(line));
-  await page.keyboard.press('Enter');
+/** Selects the editor line that contains `text`, from its start to its end. */
+async function selectLine(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-line', { hasText: text }).first().click();
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
+  await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor({ timeout: 10_000 });
 }
 
 async function main(): Promise<void> {
@@ -83,15 +81,17 @@ async function main(): Promise<void> {
     await page.locator('.monaco-editor .view-lines').first().waitFor();
 
     // 1. Analyze Selection on the first sentence.
-    await selectLine(page, 1);
+    await selectLine(page, 'Once upon');
     await runCommand(page, 'Attention Lens: Analyze Selection');
     const flow = await viewFrame(page, 'flowTrace');
     const flowCount = await tokenElements(flow);
     check('Flow Trace has one data-token-index element per token', flowCount === expectedTokens, `${flowCount} elements, ${expectedTokens} tokens`);
+    await shot(page, '01-flow-trace');
+    // A webview opened behind another tab is loaded only when first shown.
+    await runCommand(page, 'Attention Lens: Show Token Rings');
     const rings = await viewFrame(page, 'tokenRings');
     const ringCount = await tokenElements(rings);
     check('Token Rings has one data-token-index element per token', ringCount === expectedTokens, `${ringCount} elements, ${expectedTokens} tokens`);
-    await shot(page, '01-flow-trace');
 
     // Decorations: backgrounds in the analysis colour (rgba(255, 153, 0, …)) inside the editor.
     await page.waitForTimeout(500);
@@ -116,13 +116,13 @@ async function main(): Promise<void> {
     await page.mouse.move(5, 500);
     await page.keyboard.press('Escape');
 
-    // The Token Rings in front, for the README.
-    await runCommand(page, 'Attention Lens: Show Token Rings');
-    await page.waitForTimeout(800);
+    // The Token Rings with a token selected, for the README.
+    await rings.locator('[data-token-index="9"]').click();
+    await page.waitForTimeout(500);
     await shot(page, '03-token-rings');
 
     // 2. Compare Models: the legend shows the three classes.
-    await selectLine(page, 1);
+    await selectLine(page, 'Once upon');
     await runCommand(page, 'Attention Lens: Compare Models on Selection');
     const compared = await viewFrame(page, 'tokenRings');
     await compared.locator('.legend [data-edge-class]').first().waitFor({ timeout: analysisTimeoutMs });
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     await shot(page, '04-compare');
 
     // 3. Markup in the text stays text: nothing is parsed or executed.
-    await selectLine(page, 3);
+    await selectLine(page, 'She found');
     await runCommand(page, 'Attention Lens: Analyze Selection');
     const flow2 = await viewFrame(page, 'flowTrace');
     await flow2.waitForFunction(() => Array.from(document.querySelectorAll('[data-token-index]')).some((e) => (e.textContent ?? '').includes('<')), undefined, { timeout: analysisTimeoutMs });

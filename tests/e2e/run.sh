@@ -48,7 +48,9 @@ cat > "$work/user/User/settings.json" <<JSON
   "telemetry.telemetryLevel": "off",
   "editor.hover.delay": 200,
   "workbench.colorTheme": "Default Dark Modern",
-  "extensions.ignoreRecommendations": true
+  "extensions.ignoreRecommendations": true,
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
 }
 JSON
 

@@ -100,6 +100,8 @@ export class ServerConnection implements vscode.Disposable {
       const server = this.serverPath(settings);
       const command = server.toLowerCase().endsWith('.dll') ? { command: dotnet, args: [server, 'serve'] } : { command: server, args: ['serve'] };
       if (command.command === dotnet) await this.checkRuntime(dotnet);
+      // A client that stopped for good (restarts exhausted) is replaced, not reused.
+      if (this.client) { const old = this.client; this.client = undefined; void old.dispose().catch(() => undefined); }
       const client = this.createClient(command, settings);
       this.client = client;
       await client.start();

@@ -26,6 +26,8 @@ export class FlowTraceView implements PanelView {
   }
 
   render(view: AnalysisView): void {
+    // A new analysis starts with nothing selected; the host sends the selection after it.
+    this.selected = null;
     this.player?.dispose();
     this.view = view;
     this.root.replaceChildren();

@@ -27,6 +27,8 @@ export class HeadsView implements PanelView {
   }
 
   render(view: AnalysisView): void {
+    // A new analysis starts with nothing selected; the host sends the selection after it.
+    this.selected = null;
     this.view = view;
     this.layers.clear();
     this.shown = undefined;

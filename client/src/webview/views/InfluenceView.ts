@@ -24,6 +24,8 @@ export class InfluenceView implements PanelView {
   }
 
   render(view: AnalysisView): void {
+    // A new analysis starts with nothing selected; the host sends the selection after it.
+    this.selected = null;
     this.view = view;
     this.method = view.method;
     this.draw();

@@ -34,6 +34,8 @@ export class LayerGraphView implements PanelView {
   }
 
   render(view: AnalysisView): void {
+    // A new analysis starts with nothing selected; the host sends the selection after it.
+    this.selected = null;
     this.player?.dispose();
     this.view = view;
     this.attentionByLayer.clear();
