@@ -120,6 +120,34 @@ async function main(): Promise<void> {
     await rings.locator('[data-token-index="9"]').click();
     await page.waitForTimeout(500);
     await shot(page, '03-token-rings');
+    const syncedFlow = await flow.locator('[data-token-index="9"].selected').count();
+    const outlined = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
+      .filter((el) => getComputedStyle(el).borderTopStyle === 'solid').length);
+    check('selecting a token in one panel selects it in the others and outlines it in the editor', syncedFlow === 1 && outlined > 0, `flow trace: ${syncedFlow}, editor outlines: ${outlined}`);
+
+    // The other panels draw the same analysis.
+    await runCommand(page, 'Attention Lens: Show Influence');
+    const influence = await viewFrame(page, 'influence');
+    const bars = await tokenElements(influence);
+    const rhos = await influence.locator('.faithfulness tr').count();
+    check('Influence draws one bar per token and the faithfulness of each method', bars === expectedTokens && rhos >= 2, `${bars} bars, ${rhos} ρ rows`);
+    await shot(page, '06-influence');
+    await runCommand(page, 'Attention Lens: Show Heads');
+    const heads = await viewFrame(page, 'heads');
+    await heads.locator('canvas.thumb').first().waitFor({ timeout: 30_000 });
+    await heads.waitForFunction(() => document.querySelectorAll('canvas.thumb').length > 0 && document.querySelectorAll('canvas.thumb.loading').length === 0, undefined, { timeout: analysisTimeoutMs });
+    await heads.locator('canvas.thumb').first().click();
+    await heads.locator('canvas.full').waitFor({ timeout: 30_000 });
+    const box2 = await heads.locator('canvas.full').boundingBox();
+    if (box2) await page.mouse.move(box2.x + box2.width - 3, box2.y + box2.height - 3);
+    const tip = await heads.locator('.tooltip').innerText();
+    check('Heads shows every head and a full heatmap with values on hover', /\d\.\d{4}/.test(tip), JSON.stringify(tip));
+    await shot(page, '07-heads');
+    await runCommand(page, 'Attention Lens: Show Layer Graph');
+    const graph = await viewFrame(page, 'layerGraph');
+    const graphNodes = await tokenElements(graph);
+    check('Layer Graph draws one node per token', graphNodes === expectedTokens, `${graphNodes} nodes`);
+    await shot(page, '08-layer-graph');
 
     // 2. Compare Models: the legend shows the three classes.
     await selectLine(page, 'Once upon');

@@ -40,7 +40,9 @@ export class Panels implements vscode.Disposable {
     let panel = this.open.get(kind);
     if (panel) panel.reveal();
     else {
-      panel = factories[kind](this.services, vscode.ViewColumn.Beside);
+      // All panels share one group beside the editor instead of splitting the window again and again.
+      const column = [...this.open.values()].map((p) => p.column).find((c) => c !== undefined) ?? vscode.ViewColumn.Beside;
+      panel = factories[kind](this.services, column);
       this.open.set(kind, panel);
     }
     this.last = panel;

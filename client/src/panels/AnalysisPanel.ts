@@ -44,6 +44,11 @@ export abstract class AnalysisPanel implements vscode.Disposable {
     );
   }
 
+  /** The editor group the panel is in, so the next panel can join it. */
+  get column(): vscode.ViewColumn | undefined {
+    return this.panel.viewColumn;
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, true);
   }

@@ -13,8 +13,8 @@ import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
 import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
 
-const width = 560;
-const height = 420;
+/** Smallest extent of the view box, so that a two-token graph is not blown up. */
+const minSize = 420;
 
 interface GraphNode extends d3.SimulationNodeDatum { token: number; radius: number }
 interface GraphLink extends d3.SimulationLinkDatum<GraphNode> { weight: number }
@@ -85,14 +85,22 @@ export class LayerGraphView implements PanelView {
     const links: GraphLink[] = pairs.map((p) => ({ source: p.source, target: p.target, weight: p.weight }));
     // A fixed number of ticks computed up front: a stable picture per layer, no animation cost.
     const simulation = d3.forceSimulation(nodes)
-      .force('link', d3.forceLink<GraphNode, GraphLink>(links).id((n) => n.token).strength((l) => 0.2 + 0.8 * l.weight))
-      .force('charge', d3.forceManyBody().strength(-120))
-      .force('collide', d3.forceCollide<GraphNode>().radius((n) => n.radius + 3))
+      .force('link', d3.forceLink<GraphNode, GraphLink>(links).id((n) => n.token).distance(70).strength((l) => 0.1 + 0.6 * l.weight))
+      .force('charge', d3.forceManyBody().strength(-260))
+      .force('collide', d3.forceCollide<GraphNode>().radius((n) => n.radius + 10))
       .force('center', d3.forceCenter(0, 0))
       .stop();
     for (let i = 0; i < 220; i++) simulation.tick();
 
-    const svg = stage.append('svg').attr('class', 'layer-graph').attr('viewBox', `${-width / 2} ${-height / 2} ${width} ${height}`)
+    // Fit the view box to the laid-out graph (plus room for labels), whatever its spread.
+    const pad = 40;
+    const xs = nodes.map((n) => n.x ?? 0);
+    const ys = nodes.map((n) => n.y ?? 0);
+    const x0 = Math.min(...xs, -minSize / 2) - pad;
+    const y0 = Math.min(...ys, -minSize / 2) - pad;
+    const w = Math.max(...xs, minSize / 2) + pad - x0;
+    const h = Math.max(...ys, minSize / 2) + pad - y0;
+    const svg = stage.append('svg').attr('class', 'layer-graph').attr('viewBox', `${x0} ${y0} ${w} ${h}`)
       .attr('role', 'img').attr('aria-label', `Layer ${layer} graph`);
     this.svg = svg.node();
     svg.append('g').attr('class', 'edges').selectAll('line').data(links).join('line').attr('class', 'edge')
