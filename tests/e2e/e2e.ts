@@ -3,8 +3,8 @@
 // run.sh installs and starts everything; this script only drives the browser and asserts.
 // Environment: E2E_URL (workbench URL), E2E_ARTIFACTS (screenshot folder), E2E_EXPECTED_TOKENS.
 import { chromium, type Frame, type Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const url = required('E2E_URL');
 const artifacts = required('E2E_ARTIFACTS');
@@ -49,12 +49,24 @@ async function tokenElements(frame: Frame, timeoutMs = analysisTimeoutMs): Promi
 }
 
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  // The palette lists what the workbench knew when it opened; right after start-up the extension's
+  // contributions may not be in yet, so reopen it until the command shows.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 6) throw e;
+      await page.waitForTimeout(2_000);
+    }
+  }
 }
 
 /** Selects the editor line that contains `text`, from its start to its end. */
@@ -63,6 +75,30 @@ async function selectLine(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
   await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor({ timeout: 10_000 });
+}
+
+/** Runs an export command and answers VS Code's save dialog (a quick input in the browser) with `path`. */
+async function exportTo(page: Page, command: string, path: string): Promise<string> {
+  rmSync(path, { force: true });
+  await runCommand(page, command);
+  // The palette and the save dialog share one quick-input widget: wait until it shows a path.
+  await page.waitForFunction(() => {
+    const input = document.querySelector<HTMLInputElement>('.quick-input-widget input');
+    return input !== null && input.offsetParent !== null && input.value.startsWith('/');
+  }, undefined, { timeout: 20_000 });
+  // The dialog fills in its default path after it opens and checks a typed path asynchronously:
+  // type until the input holds our path, then give it a moment before Enter.
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 0; attempt < 5 && (await input.inputValue()) !== path; attempt++) {
+    await page.waitForTimeout(500);
+    await input.fill(path);
+  }
+  await page.waitForTimeout(1_000);
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(path) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (!existsSync(path)) { await shot(page, `export-failed-${basename(path)}`); await page.keyboard.press('Escape'); return ''; }
+  return readFileSync(path, 'latin1');
 }
 
 async function main(): Promise<void> {
@@ -79,6 +115,8 @@ async function main(): Promise<void> {
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'story.txt' }).first().click({ timeout: 60_000 });
     await page.locator('.monaco-editor .view-lines').first().waitFor();
+    // The extension is active once its status-bar item shows the configured model.
+    await page.locator('.statusbar-item', { hasText: 'stories260K' }).first().waitFor({ timeout: 60_000 });
 
     // 1. Analyze Selection on the first sentence.
     await selectLine(page, 'Once upon');
@@ -124,6 +162,18 @@ async function main(): Promise<void> {
     const outlined = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
       .filter((el) => getComputedStyle(el).borderTopStyle === 'solid').length);
     check('selecting a token in one panel selects it in the others and outlines it in the editor', syncedFlow === 1 && outlined > 0, `flow trace: ${syncedFlow}, editor outlines: ${outlined}`);
+
+    // Exports: the drawing as SVG and PNG, the analysis as JSON.
+    const svg = await exportTo(page, 'Attention Lens: Export View as SVG', join(artifacts, 'export-rings.svg'));
+    check('Export View writes a standalone SVG with every token', svg.startsWith('<svg') && (svg.match(/data-token-index=/g) ?? []).length === expectedTokens && !svg.includes('var(--'),
+      `${svg.length} bytes, ${(svg.match(/data-token-index=/g) ?? []).length} tokens`);
+    const png = await exportTo(page, 'Attention Lens: Export View as PNG', join(artifacts, 'export-rings.png'));
+    check('Export View writes a PNG', png.startsWith('\x89PNG'), `${png.length} bytes`);
+    if (!png) await shot(page, 'png-export-failed');
+    const json = await exportTo(page, 'Attention Lens: Export Analysis (JSON)', join(artifacts, 'export-analysis.json'));
+    let exportedTokens = -1;
+    try { exportedTokens = (JSON.parse(json) as { tokens: unknown[] }).tokens.length; } catch { /* reported below */ }
+    check('Export Analysis writes the analysis as JSON', exportedTokens === expectedTokens, `${json.length} bytes, ${exportedTokens} tokens`);
 
     // The other panels draw the same analysis.
     await runCommand(page, 'Attention Lens: Show Influence');

@@ -108,7 +108,9 @@ export class FlowTraceView implements PanelView {
     this.selected = index;
     if (!this.svg || !this.view) return;
     markSelected(this.root, index);
-    const keys = index === null ? null : pathsFromInput(this.edges, this.view.layers, index);
+    const paths = index === null ? null : pathsFromInput(this.edges, this.view.layers, index);
+    // A token with no traced path dims nothing: the picture would go dark and say less.
+    const keys = paths !== null && paths.size > 0 ? paths : null;
     this.svg.selectAll<SVGLineElement, LayerEdge>('line.edge')
       .classed('highlighted', (e) => keys !== null && keys.has(edgeKey(e)))
       .classed('dimmed', (e) => keys !== null && !keys.has(edgeKey(e)));

@@ -122,7 +122,9 @@ export class TokenRingsView implements PanelView {
   select(index: number | null): void {
     if (!this.svg || !this.view) return;
     markSelected(this.root, index);
-    const keys = index === null ? null : pathsFromInput(this.edges, this.view.layers, index);
+    const paths = index === null ? null : pathsFromInput(this.edges, this.view.layers, index);
+    // A token with no traced path dims nothing: the picture would go dark and say less.
+    const keys = paths !== null && paths.size > 0 ? paths : null;
     this.svg.selectAll<SVGPathElement, DrawnEdge>('path.edge')
       .classed('highlighted', (e) => keys !== null && keys.has(edgeKey(e)))
       .classed('dimmed', (e) => keys !== null && !keys.has(edgeKey(e)));
