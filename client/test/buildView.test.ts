@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildComparisonView, buildView, chosenMethod, scoresOf } from '../src/shared/buildView';
+import { buildComparisonView, buildView, chosenMethod, displayModelName, scoresOf } from '../src/shared/buildView';
 import { smallResult } from './fixtures';
 
 test('scoresOf takes the target\'s rollout row and each method\'s scores', () => {
@@ -41,4 +41,11 @@ test('buildComparisonView classifies edges, or explains when tokenizations diffe
   const differ = buildComparisonView({ a, b, difference: { sameTokenization: false, reason: 'vocabularies differ' } }, 'influence');
   assert.deepEqual(differ.comparison?.edges, []);
   assert.equal(differ.comparison?.reason, 'vocabularies differ');
+});
+
+test('displayModelName shortens path ids to the folder name', () => {
+  assert.equal(displayModelName('/work/shared/models/stories260K'), 'stories260K');
+  assert.equal(displayModelName('C:\\models\\gpt2\\'), 'gpt2');
+  assert.equal(displayModelName('stories260K'), 'stories260K');
+  assert.equal(displayModelName('random:tiny'), 'random:tiny');
 });

@@ -175,6 +175,8 @@ async function main(): Promise<void> {
     try { exportedTokens = (JSON.parse(json) as { tokens: unknown[] }).tokens.length; } catch { /* reported below */ }
     check('Export Analysis writes the analysis as JSON', exportedTokens === expectedTokens, `${json.length} bytes, ${exportedTokens} tokens`);
 
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
     // The other panels draw the same analysis.
     await runCommand(page, 'Attention Lens: Show Influence');
     const influence = await viewFrame(page, 'influence');
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
     await heads.locator('canvas.thumb').first().click();
     await heads.locator('canvas.full').waitFor({ timeout: 30_000 });
     const box2 = await heads.locator('canvas.full').boundingBox();
-    if (box2) await page.mouse.move(box2.x + box2.width - 3, box2.y + box2.height - 3);
+    if (box2) await page.mouse.move(box2.x + 3, box2.y + 3); // the first cell: <s> attends to itself
     const tip = await heads.locator('.tooltip').innerText();
     check('Heads shows every head and a full heatmap with values on hover', /\d\.\d{4}/.test(tip), JSON.stringify(tip));
     await shot(page, '07-heads');

@@ -5,6 +5,12 @@ import { scoreMethods } from './analysisView';
 import { classifyEdges, mergeHeads } from './graph';
 import { rowsOf } from './heads';
 
+/** A short name for a model: the folder name when the id is a path (ids may be whole paths). */
+export function displayModelName(id: string): string {
+  const parts = id.split(/[\\/]+/).filter((p) => p.length > 0);
+  return parts.length > 0 ? (parts[parts.length - 1] as string) : id;
+}
+
 /** The per-token scores of each method present in the result, for its target. */
 export function scoresOf(result: AnalyzeResult): Partial<Record<ScoreMethod, number[]>> {
   const t = result.target;
@@ -34,7 +40,7 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
     }
   }
   return {
-    model: result.model.id,
+    model: displayModelName(result.model.id),
     tokens: result.tokens.map((t) => ({ index: t.index, text: t.text, special: t.special })),
     layers: result.layers,
     heads: result.heads,
@@ -56,8 +62,8 @@ export function buildComparisonView(result: CompareResult, preferred: ScoreMetho
   const view = buildView(result.a, preferred);
   const d = result.difference;
   view.comparison = {
-    modelA: result.a.model.id,
-    modelB: result.b.model.id,
+    modelA: displayModelName(result.a.model.id),
+    modelB: displayModelName(result.b.model.id),
     sameTokenization: d.sameTokenization,
     reason: d.reason ?? null,
     edges: d.sameTokenization ? classifyEdges(d.sharedEdges ?? [], d.onlyA ?? [], d.onlyB ?? []) : [],

@@ -12,7 +12,9 @@ import type { PanelView } from '../PanelView';
 import { themeColor } from '../theme';
 import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
 
-const thumb = 72;
+/** Largest and smallest thumbnail side; the grid fits the panel's width between the two. */
+const maxThumb = 72;
+const minThumb = 28;
 
 export class HeadsView implements PanelView {
   private view: AnalysisView | undefined;
@@ -21,6 +23,7 @@ export class HeadsView implements PanelView {
   private detail: d3.Selection<HTMLDivElement, unknown, null, undefined> | undefined;
   private shown: { layer: number; head: number } | undefined;
   private selected: number | null = null;
+  private thumb = maxThumb;
 
   constructor(private readonly root: HTMLElement) {
     setTokenChoiceHandler((i) => this.select(i));
@@ -37,6 +40,8 @@ export class HeadsView implements PanelView {
     const header = root.append('header');
     header.append('h1').text(`Heads — ${view.model}`);
     header.append('p').attr('class', 'hint').text(`${view.layers} layers × ${view.heads} heads; row = query, column = key. Click a head (or press Enter) for its full heatmap.`);
+    this.thumb = Math.max(minThumb, Math.min(maxThumb, Math.floor((this.root.clientWidth - 48) / Math.max(1, view.heads)) - 6));
+    const thumb = this.thumb;
     const layout = root.append('div').attr('class', 'heads-layout');
     this.grid = layout.append('div').attr('class', 'head-grid').style('grid-template-columns', `auto repeat(${view.heads}, ${thumb + 6}px)`);
     this.grid.append('span');
@@ -78,7 +83,7 @@ export class HeadsView implements PanelView {
     this.layers.set(a.layer, a);
     for (let h = 0; h < a.heads; h++) {
       const canvas = this.grid.select<HTMLCanvasElement>(`canvas[data-head="${a.layer}:${h}"]`).classed('loading', false).node();
-      if (canvas) this.paint(canvas, headRows(a.data, h, a.tokens), thumb / Math.max(1, a.tokens));
+      if (canvas) this.paint(canvas, headRows(a.data, h, a.tokens), this.thumb / Math.max(1, a.tokens));
     }
     if (this.shown?.layer === a.layer) this.showHead(this.shown.layer, this.shown.head);
   }
@@ -127,6 +132,7 @@ export class HeadsView implements PanelView {
     const view = this.view;
     if (!view || !this.grid) throw new Error('nothing to export yet');
     const pad = 30;
+    const thumb = this.thumb;
     const parts: string[] = [];
     const { low } = this.colors();
     const width = pad + view.heads * (thumb + 6);
