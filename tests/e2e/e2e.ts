@@ -3,12 +3,13 @@
 // run.sh installs and starts everything; this script only drives the browser and asserts.
 // Environment: E2E_URL (workbench URL), E2E_ARTIFACTS (screenshot folder), E2E_EXPECTED_TOKENS.
 import { chromium, type Frame, type Page } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const url = required('E2E_URL');
 const artifacts = required('E2E_ARTIFACTS');
 const expectedTokens = Number(required('E2E_EXPECTED_TOKENS'));
+const codeServerPid = Number(required('E2E_CODE_SERVER_PID'));
 const analysisTimeoutMs = 180_000;
 
 function required(name: string): string {
@@ -75,6 +76,26 @@ async function selectLine(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
   await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor({ timeout: 10_000 });
+}
+
+/** The Attention Lens server among the processes code-server (which this test started) has started. */
+function serverPid(): number | undefined {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* the process ended */ }
+  }
+  const descends = (pid: number): boolean => { for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === codeServerPid) return true; return false; };
+  for (const pid of parent.keys()) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd.some((a) => a.endsWith('attention-lens.dll') || a.endsWith('fake-server.js')) && cmd.includes('serve') && descends(pid)) return pid;
+    } catch { /* the process ended */ }
+  }
+  return undefined;
 }
 
 /** Runs an export command and answers VS Code's save dialog (a quick input in the browser) with `path`. */
@@ -210,7 +231,22 @@ async function main(): Promise<void> {
     check('the comparison legend shows shared / only A / only B', JSON.stringify(classes) === JSON.stringify(['onlyA', 'onlyB', 'shared']), JSON.stringify(classes));
     await shot(page, '04-compare');
 
-    // 3. Markup in the text stays text: nothing is parsed or executed.
+    // 3. The server dies: the user is told, it comes back, and the next analysis works.
+    const pid = serverPid();
+    if (pid === undefined) throw new Error('the Attention Lens server process was not found');
+    process.kill(pid, 'SIGKILL');
+    let told = true;
+    try {
+      await page.locator('.notifications-toasts', { hasText: 'stopped unexpectedly' }).first().waitFor({ timeout: 30_000 });
+    } catch { told = false; }
+    await shot(page, '09-server-restarted');
+    const deadline = Date.now() + 30_000;
+    let restarted = serverPid();
+    while ((restarted === undefined || restarted === pid) && Date.now() < deadline) { await page.waitForTimeout(500); restarted = serverPid(); }
+    check('a server that dies is restarted and the user is told', told && restarted !== undefined && restarted !== pid, `notified: ${told}, new server: ${restarted}`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
+    // 4. Markup in the text stays text (and the restarted server analyses it): nothing is parsed or executed.
     await selectLine(page, 'She found');
     await runCommand(page, 'Attention Lens: Analyze Selection');
     const flow2 = await viewFrame(page, 'flowTrace');

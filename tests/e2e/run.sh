@@ -71,7 +71,7 @@ done
 # BOS + the 15 pieces of the reference tokenizer for the first line (shared manifest, prompt 0).
 expected=${E2E_EXPECTED_TOKENS:-$(node -e "const m=require('$model/manifest.json');console.log(m.model.tokenizer_crosscheck.prompts[0].pieces.length)" 2>/dev/null || echo 16)}
 status=0
-E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_ARTIFACTS="$artifacts" E2E_EXPECTED_TOKENS="$expected" \
+E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_ARTIFACTS="$artifacts" E2E_EXPECTED_TOKENS="$expected" E2E_CODE_SERVER_PID="$cs_pid" \
   node out/e2e/e2e.js || status=$?
 if [ "$status" -eq 0 ] && [ -n "${E2E_UPDATE_DOCS:-}" ]; then
   mkdir -p docs/images && cp "$artifacts/03-token-rings.png" docs/images/token-rings.png

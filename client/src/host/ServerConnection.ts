@@ -13,6 +13,7 @@ import {
   type WorkDoneProgressReport, type WorkDoneProgressEnd,
 } from 'vscode-languageclient/node';
 import { dotnetInstallUrl, hasRequiredRuntime, missingRuntimeMessage, parseRuntimes } from '../shared/dotnetRuntimes';
+import { RestartPolicy } from '../shared/restartPolicy';
 import { expandPath, serverSettingsOf, type Settings } from '../shared/settings';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'failed';
@@ -22,16 +23,13 @@ export class ServerStartError extends Error {
   constructor(message: string, readonly actions: ReadonlyArray<{ title: string; run: () => void }>) { super(message); }
 }
 
-/** Restarts allowed within `restartWindowMs` before we stop trying and ask the user. */
-const maxRestarts = 4;
-const restartWindowMs = 3 * 60 * 1000;
 
 export type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 
 export class ServerConnection implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
-  private readonly restarts: number[] = [];
+  private readonly restarts = new RestartPolicy();
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateEmitter.event;
   private currentState: ServerState = 'stopped';
@@ -78,7 +76,7 @@ export class ServerConnection implements vscode.Disposable {
 
   async restart(): Promise<void> {
     await this.stop();
-    this.restarts.length = 0;
+    this.restarts.reset();
     await this.ensureStarted();
   }
 
@@ -174,17 +172,14 @@ export class ServerConnection implements vscode.Disposable {
 
   /** The server process ended: restart it a few times, then stop and let the user decide. */
   private onClosed(): { action: CloseAction; handled: boolean } {
-    const now = Date.now();
-    while (this.restarts.length > 0 && now - (this.restarts[0] as number) > restartWindowMs) this.restarts.shift();
-    if (this.restarts.length < maxRestarts) {
-      this.restarts.push(now);
+    if (this.restarts.shouldRestart(Date.now())) {
       this.setState('starting');
       void vscode.window.showWarningMessage('The Attention Lens server stopped unexpectedly and is being restarted. Open analyses must be run again.', 'Show Log')
         .then((choice) => { if (choice === 'Show Log') this.output.show(); });
       return { action: CloseAction.Restart, handled: true };
     }
     this.setState('failed');
-    void vscode.window.showErrorMessage(`The Attention Lens server stopped ${maxRestarts + 1} times in 3 minutes and will not be restarted automatically.`, 'Restart Server', 'Show Log')
+    void vscode.window.showErrorMessage(`The Attention Lens server stopped ${this.restarts.maxRestarts + 1} times in ${this.restarts.windowMs / 60000} minutes and will not be restarted automatically.`, 'Restart Server', 'Show Log')
       .then((choice) => {
         if (choice === 'Restart Server') void this.restart();
         else if (choice === 'Show Log') this.output.show();
