@@ -49,17 +49,18 @@ async function tokenElements(frame: Frame, timeoutMs = analysisTimeoutMs): Promi
   return frame.locator('[data-token-index]').count();
 }
 
+const quickInput = '.quick-input-widget .quick-input-box input';
+
 async function runCommand(page: Page, title: string): Promise<void> {
   // The palette lists what the workbench knew when it opened; right after start-up the extension's
-  // contributions may not be in yet, so reopen it until the command shows.
+  // contributions may not be in yet, and a closing widget can swallow keys: retry from scratch.
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+Shift+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
     try {
-      await row.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Control+Shift+P');
+      const input = page.locator(quickInput);
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 5_000 });
       await page.keyboard.press('Enter');
       return;
     } catch (e) {
@@ -104,12 +105,12 @@ async function exportTo(page: Page, command: string, path: string): Promise<stri
   await runCommand(page, command);
   // The palette and the save dialog share one quick-input widget: wait until it shows a path.
   await page.waitForFunction(() => {
-    const input = document.querySelector<HTMLInputElement>('.quick-input-widget input');
+    const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
     return input !== null && input.offsetParent !== null && input.value.startsWith('/');
   }, undefined, { timeout: 20_000 });
   // The dialog fills in its default path after it opens and checks a typed path asynchronously:
   // type until the input holds our path, then give it a moment before Enter.
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator(quickInput);
   for (let attempt = 0; attempt < 5 && (await input.inputValue()) !== path; attempt++) {
     await page.waitForTimeout(500);
     await input.fill(path);
