@@ -159,12 +159,33 @@ async function main(): Promise<void> {
       .filter((el) => getComputedStyle(el).backgroundColor.startsWith('rgba(255, 153, 0')).length);
     check('the editor shows influence decorations', decorated > 0, `${decorated} decorated elements`);
 
-    // Hover over "girl": the server's hover shows the token's score.
-    const word = page.locator('.monaco-editor .view-line span', { hasText: 'girl' }).first();
-    const box = await word.boundingBox();
-    if (!box) throw new Error('the word "girl" is not on screen');
-    await page.mouse.move(box.x + box.width - 6, box.y + box.height / 2);
-    await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+    // Hover over "girl": the server's hover shows the token's score. The point is the middle of its
+    // "i", found through the text nodes because decorations split the line into many spans.
+    const point = await page.evaluate(() => {
+      for (const line of Array.from(document.querySelectorAll('.monaco-editor .view-line'))) {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        const nodes: Text[] = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+        const text = nodes.map((n) => n.data).join('');
+        let at = text.indexOf('girl');
+        if (at < 0) continue;
+        at += 1;
+        for (const n of nodes) {
+          if (at < n.data.length) {
+            const range = document.createRange();
+            range.setStart(n, at);
+            range.setEnd(n, at + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          at -= n.data.length;
+        }
+      }
+      return null;
+    });
+    if (!point) throw new Error('the word "girl" is not on screen');
+    await page.mouse.move(point.x - 1, point.y);
+    await page.mouse.move(point.x, point.y);
     const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents').first();
     let hoverText = '';
     try {

@@ -41,6 +41,8 @@ export class TokenRingsView implements PanelView {
     const all: DrawnEdge[] = comparison ? comparison.edges : view.edges;
     this.edges = tracedFromTarget(all, view.layers, view.target);
 
+    // Long inputs trace hundreds of edges: thinner, fainter strokes keep the rings readable.
+    const density = Math.min(1, 150 / Math.max(1, this.edges.length));
     const svg = d3.select(this.root).append('svg')
       .attr('class', 'rings')
       .attr('viewBox', `${-size / 2} ${-size / 2} ${size} ${size}`)
@@ -71,7 +73,8 @@ export class TokenRingsView implements PanelView {
         return `M${a.x},${a.y} Q${mx},${my} ${b.x},${b.y}`;
       })
       .style('stroke', (e) => (e.edgeClass ? cssVar(edgeClassColorVariable[e.edgeClass]) : null))
-      .attr('stroke-width', (e) => 0.6 + 3.4 * e.weight);
+      .attr('stroke-width', (e) => 0.4 + 3.4 * e.weight * density)
+      .style('stroke-opacity', String(Math.min(0.75, Math.max(0.2, 0.75 * density))));
 
     const nodes: { layer: number; index: number }[] = [];
     for (let layer = 0; layer < L; layer++) for (let index = 0; index < T; index++) nodes.push({ layer, index });
