@@ -1,0 +1,251 @@
+// What each command does. extension.ts maps command ids to these methods (see commandTable).
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { basename } from 'node:path';
+import {
+  AnalyzeRequest, AttentionRequest, CompareRequest, ErrorCodes, ListModelsRequest,
+  analysisMethodNames, type AnalyzeParams, type AnalyzeResult, type CompareResult, type Range,
+} from '../protocol';
+import { buildComparisonView, buildView } from '../shared/buildView';
+import type { ExportFormat, LayerAttention } from '../shared/messages';
+import { tokenAt } from '../shared/positions';
+import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetBeforeTokens, type Settings } from '../shared/settings';
+import type { AnalysisSession } from './AnalysisSession';
+import type { Panels } from './Panels';
+import { ServerConnection, ServerStartError } from './ServerConnection';
+
+/** An error of a request: LSP's ResponseError carries `code`. */
+interface CodedError { code?: number; message: string }
+
+export class Commands {
+  constructor(
+    private readonly server: ServerConnection,
+    private readonly session: AnalysisSession,
+    private readonly panels: Panels,
+    private readonly settings: () => Settings,
+    private readonly output: vscode.OutputChannel,
+  ) {}
+
+  private expand(path: string): string {
+    return expandPath(path, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, homedir());
+  }
+
+  /** The editor and its selection, or a message saying what is missing. */
+  private selection(): { editor: vscode.TextEditor; range: Range } | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Attention Lens: select the text to analyse first.');
+      return undefined;
+    }
+    const s = editor.selection;
+    return { editor, range: { start: { line: s.start.line, character: s.start.character }, end: { line: s.end.line, character: s.end.character } } };
+  }
+
+  private requireModel(model: string, setting: string): string | undefined {
+    if (model) return this.expand(model);
+    void vscode.window.showErrorMessage(`Attention Lens: no model is configured (${setting}).`, 'Choose Model…')
+      .then((c) => { if (c) void this.selectModel(); });
+    return undefined;
+  }
+
+  async analyzeSelection(): Promise<void> {
+    const sel = this.selection();
+    if (!sel) return;
+    const settings = this.settings();
+    const model = this.requireModel(activeModel(settings), 'attentionLens.defaultModel');
+    if (!model) return;
+    const params: AnalyzeParams = {
+      textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, model,
+      methods: [...analysisMethodNames], options: analyzeOptionsOf(settings),
+    };
+    const target = targetBeforeTokens(settings.target);
+    if (target !== undefined) params.target = target;
+    const result = await this.withProgress(`Analysing with ${basename(model)}`, async (token, workDoneToken) => {
+      let r = await this.server.request(AnalyzeRequest, { ...params, workDoneToken }, token);
+      // "last" and "cursor" name a token we only know once the text is tokenized.
+      const wanted = this.wantedTarget(r, settings, sel.editor);
+      if (wanted !== undefined && wanted !== r.target) r = await this.server.request(AnalyzeRequest, { ...params, target: wanted, workDoneToken }, token);
+      return r;
+    });
+    if (!result) return;
+    this.session.setAnalysis({ documentUri: sel.editor.document.uri, result, comparison: null, view: buildView(result, settings.method) });
+    this.output.appendLine(`Analysed ${result.tokens.length} tokens with ${result.model.id} in ${(result.timings['total'] ?? 0).toFixed(0)} ms.`);
+    this.panels.show('tokenRings');
+    this.panels.show('flowTrace');
+  }
+
+  private wantedTarget(r: AnalyzeResult, settings: Settings, editor: vscode.TextEditor): number | undefined {
+    if (settings.target === 'last') return r.tokens.length - 1;
+    if (settings.target === 'first') return 0;
+    const p = editor.selection.active;
+    return tokenAt(r.tokens, { line: p.line, character: p.character })?.index;
+  }
+
+  async compareModels(): Promise<void> {
+    const sel = this.selection();
+    if (!sel) return;
+    const settings = this.settings();
+    const modelA = this.requireModel(activeModel(settings), 'attentionLens.defaultModel');
+    if (!modelA) return;
+    let partner = comparisonPartner(settings);
+    if (!partner) {
+      partner = (await this.pickModel('Model to compare with')) ?? '';
+      if (!partner) return;
+    }
+    const modelB = this.expand(partner);
+    const target = targetBeforeTokens(settings.target);
+    const result: CompareResult | undefined = await this.withProgress(`Comparing ${basename(modelA)} with ${basename(modelB)}`, (token, workDoneToken) =>
+      this.server.request(CompareRequest, {
+        textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, modelA, modelB,
+        methods: [...analysisMethodNames], options: analyzeOptionsOf(settings), workDoneToken,
+        ...(target !== undefined ? { target } : {}),
+      }, token));
+    if (!result) return;
+    if (!result.difference.sameTokenization) {
+      void vscode.window.showWarningMessage(`Attention Lens: the two models tokenize this text differently, so their edges cannot be compared. ${result.difference.reason ?? ''}`);
+    }
+    this.session.setAnalysis({ documentUri: sel.editor.document.uri, result: result.a, comparison: result, view: buildComparisonView(result, settings.method) });
+    this.panels.show('tokenRings');
+  }
+
+  /** Runs a request under a VS Code progress notification fed by the server's $/progress; errors become notifications. */
+  private async withProgress<T>(title: string, run: (token: vscode.CancellationToken, workDoneToken: string) => Promise<T>): Promise<T | undefined> {
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Attention Lens: ${title}`, cancellable: true }, async (progress, token) => {
+        const workDoneToken = randomUUID();
+        let last = 0;
+        const subscription = await this.server.onProgress(workDoneToken, (value) => {
+          if (value.kind === 'end') return;
+          const percentage = value.percentage ?? last;
+          progress.report({ message: value.message, increment: Math.max(0, percentage - last) });
+          last = Math.max(last, percentage);
+        });
+        try { return await run(token, workDoneToken); } finally { subscription.dispose(); }
+      });
+    } catch (e) {
+      this.reportError(e);
+      return undefined;
+    }
+  }
+
+  private reportError(e: unknown): void {
+    if (e instanceof ServerStartError) {
+      void vscode.window.showErrorMessage(e.message, ...e.actions.map((a) => a.title)).then((c) => e.actions.find((a) => a.title === c)?.run());
+      return;
+    }
+    const err = e as CodedError;
+    if (err.code === ErrorCodes.RequestCancelled) return;
+    const message = `Attention Lens: ${err.message ?? String(e)}`;
+    this.output.appendLine(message);
+    switch (err.code) {
+      case ErrorCodes.ModelNotFound:
+      case ErrorCodes.NotAModel:
+        void vscode.window.showErrorMessage(message, 'Choose Model…').then((c) => { if (c) void this.selectModel(); });
+        return;
+      case ErrorCodes.TooManyTokens:
+        void vscode.window.showErrorMessage(message, 'Open Settings').then((c) => { if (c) void vscode.commands.executeCommand('workbench.action.openSettings', 'attentionLens.maxTokens'); });
+        return;
+      default:
+        void vscode.window.showErrorMessage(message, 'Show Log').then((c) => { if (c) this.output.show(); });
+    }
+  }
+
+  /** Offers the configured models (with what the server knows of them) and a folder picker. */
+  private async pickModel(placeHolder: string): Promise<string | undefined> {
+    const settings = this.settings();
+    type Item = vscode.QuickPickItem & { path?: string; browse?: boolean };
+    const items: Item[] = [];
+    const known = new Set<string>();
+    try {
+      const listed = await this.server.request(ListModelsRequest, {});
+      for (const m of listed.models) {
+        known.add(m.path);
+        items.push({ label: m.id, path: m.path, description: m.architecture ? `${m.architecture}, ${m.layers ?? '?'} layers × ${m.heads ?? '?'} heads` : '', detail: m.problem ? `${m.path} — ${m.problem}` : m.path });
+      }
+    } catch (e) {
+      this.output.appendLine(`listModels failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    for (const m of settings.models) {
+      const path = this.expand(m);
+      if (!known.has(path)) items.push({ label: basename(path), path, detail: path });
+    }
+    items.push({ label: '$(folder-opened) Browse for a model folder…', browse: true });
+    const picked = await vscode.window.showQuickPick(items, { placeHolder });
+    if (!picked) return undefined;
+    if (!picked.browse) return picked.path;
+    const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model' });
+    const path = folder?.[0]?.fsPath;
+    if (path && !settings.models.includes(path)) {
+      await vscode.workspace.getConfiguration('attentionLens').update('models', [...settings.models, path], this.configTarget());
+    }
+    return path;
+  }
+
+  private configTarget(): vscode.ConfigurationTarget {
+    return vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  }
+
+  async selectModel(): Promise<void> {
+    const path = await this.pickModel('Model for Attention Lens analyses');
+    if (path) await vscode.workspace.getConfiguration('attentionLens').update('defaultModel', path, this.configTarget());
+  }
+
+  private requireAnalysis(): boolean {
+    if (this.session.current) return true;
+    void vscode.window.showInformationMessage('Attention Lens: analyse a selection first (Attention Lens: Analyze Selection).');
+    return false;
+  }
+
+  showHeads(): void { if (this.requireAnalysis()) this.panels.show('heads'); }
+  showTokenRings(): void { if (this.requireAnalysis()) this.panels.show('tokenRings'); }
+  showFlowTrace(): void { if (this.requireAnalysis()) this.panels.show('flowTrace'); }
+  showLayerGraph(): void { if (this.requireAnalysis()) this.panels.show('layerGraph'); }
+  showInfluence(): void { if (this.requireAnalysis()) this.panels.show('influence'); }
+
+  /** Per-head attention of one layer of the current analysis, for the Heads and Layer Graph panels. */
+  async layerAttention(layer: number): Promise<LayerAttention> {
+    const current = this.session.current;
+    if (!current) throw new Error('There is no analysis.');
+    const result = await this.server.request(AttentionRequest, { analysisId: current.result.analysisId, layer });
+    const matrices = result.matrices.filter((m) => m.layer === layer).sort((a, b) => a.head - b.head);
+    return { layer, heads: matrices.length, tokens: result.tokens, data: matrices.flatMap((m) => m.data) };
+  }
+
+  async exportView(format?: ExportFormat): Promise<void> {
+    const panel = this.panels.exportTarget();
+    if (!panel) { void vscode.window.showInformationMessage('Attention Lens: open a panel to export first.'); return; }
+    const chosen: ExportFormat | undefined = format ?? (await vscode.window.showQuickPick<vscode.QuickPickItem & { format: ExportFormat }>(
+      [{ label: 'SVG', format: 'svg' }, { label: 'PNG', format: 'png' }], { placeHolder: `Export ${panel.title} as` }))?.format;
+    if (!chosen) return;
+    try {
+      const data = await panel.exportView(chosen);
+      const uri = await vscode.window.showSaveDialog({ defaultUri: this.defaultExportUri(`attention-lens-${panel.kind}.${chosen}`), filters: { [chosen.toUpperCase()]: [chosen] } });
+      if (!uri) return;
+      const bytes = chosen === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64');
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      void vscode.window.showInformationMessage(`Attention Lens: saved ${uri.fsPath}`);
+    } catch (e) {
+      this.reportError(e);
+    }
+  }
+
+  async exportAnalysis(): Promise<void> {
+    const current = this.session.current;
+    if (!current) { this.requireAnalysis(); return; }
+    const uri = await vscode.window.showSaveDialog({ defaultUri: this.defaultExportUri('attention-lens-analysis.json'), filters: { JSON: ['json'] } });
+    if (!uri) return;
+    const payload = current.comparison ?? current.result;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(payload, null, 2), 'utf8'));
+    void vscode.window.showInformationMessage(`Attention Lens: saved ${uri.fsPath}`);
+  }
+
+  private defaultExportUri(name: string): vscode.Uri | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return folder ? vscode.Uri.joinPath(folder, name) : undefined;
+  }
+
+  async restartServer(): Promise<void> {
+    try { await this.server.restart(); } catch (e) { this.reportError(e); }
+  }
+}

@@ -1,0 +1,173 @@
+// The Attention Lens protocol as the client sees it: one file mirroring the server's records
+// (server/Protocol/*.cs, described in docs/protocol.md). Requests are typed `RequestType`s so a call
+// site cannot send the wrong params or misread a result. Field names are listed again as runtime
+// values (`*Fields`), checked by the compiler to be exactly the keys of each interface, so that a
+// unit test can compare them with docs/protocol.md and fail when the two sides drift.
+import { RequestType } from 'vscode-languageserver-protocol';
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+export interface TextDocumentIdentifier { uri: string }
+
+/** Dense row-major matrix as it travels: never nested lists. */
+export interface Matrix { rows: number; cols: number; data: number[] }
+
+export type HeadReductionName = 'mean' | 'max' | 'min' | 'sum';
+export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'faithfulness';
+export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'faithfulness'];
+
+export interface AnalyzeOptions {
+  headReduction?: HeadReductionName;
+  heads?: number[];
+  residual?: boolean;
+  tau?: number;
+  alpha?: number;
+  /** Include per-layer matrices (rolloutByLayer, flow.byLayer, influence.byLayer…). */
+  layers?: boolean;
+  maxTokens?: number;
+  receptiveFieldNormalisation?: boolean;
+}
+
+export interface AnalyzeParams {
+  textDocument: TextDocumentIdentifier;
+  range: Range;
+  /** A model id from listModels, or a checkpoint folder path. */
+  model: string;
+  /** Token index whose prediction is explained; default first (encoders) or last (decoders). */
+  target?: number;
+  methods?: AnalysisMethodName[];
+  options?: AnalyzeOptions;
+  workDoneToken?: string | number;
+}
+
+export interface ModelDescriptor {
+  id: string; path: string; architecture: string; modelType: string;
+  layers: number; heads: number; parameterCount: number; isCausal: boolean;
+}
+
+/** A token and its range in the document (an empty range at its position for special tokens). */
+export interface Token { index: number; id: number; text: string; range: Range; special: boolean }
+
+/** A traced edge (algorithms §6): in layer 1..L and a head, position `from` attends to `to` with weight ≥ τ. */
+export interface Edge { layer: number; head: number; from: number; to: number; weight: number }
+
+export interface FlowScores { raw: number[]; normalised: number[]; shapley: number[]; byLayer?: Matrix | null }
+export interface InfluenceScores { scores: number[]; edges: Edge[]; byLayer?: Matrix | null; counts?: Matrix | null }
+export interface ValueNormScores { scores: number[]; received: Matrix; emitted: Matrix; headValueNorms?: Matrix | null }
+/** Spearman ρ per method name; null where it is undefined (a constant score vector). */
+export interface FaithfulnessScores { occlusion: number[]; targetDescription: string; spearman: Record<string, number | null> }
+
+export interface AnalyzeResult {
+  analysisId: string;
+  model: ModelDescriptor;
+  tokens: Token[];
+  layers: number;
+  heads: number;
+  target: number;
+  rollout: Matrix;
+  rolloutByLayer?: Matrix | null;
+  attention?: number[] | null;
+  flow?: FlowScores | null;
+  influence?: InfluenceScores | null;
+  valueNorms?: ValueNormScores | null;
+  faithfulness?: FaithfulnessScores | null;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}
+
+export interface AttentionParams { analysisId: string; layer?: number; head?: number }
+/** The (T × T) softmax attention of one head; row = query, column = key. Layer is 1..L. */
+export interface HeadMatrix { layer: number; head: number; rows: number; cols: number; data: number[] }
+export interface AttentionResult { analysisId: string; tokens: number; matrices: HeadMatrix[] }
+
+export interface CompareParams {
+  textDocument: TextDocumentIdentifier;
+  range: Range;
+  modelA: string;
+  modelB: string;
+  target?: number;
+  methods?: AnalysisMethodName[];
+  options?: AnalyzeOptions;
+  workDoneToken?: string | number;
+}
+
+/** Edge sets are present only when both models tokenize the text the same way. */
+export interface Comparison {
+  sameTokenization: boolean;
+  reason?: string | null;
+  scoreDifference?: Record<string, number[]> | null;
+  sharedEdges?: Edge[] | null;
+  onlyA?: Edge[] | null;
+  onlyB?: Edge[] | null;
+}
+export interface CompareResult { a: AnalyzeResult; b: AnalyzeResult; difference: Comparison }
+
+export type ListModelsParams = Record<string, never>;
+export interface ModelEntry {
+  id: string; path: string; source: string;
+  architecture?: string | null; modelType?: string | null;
+  layers?: number | null; heads?: number | null; parameterCount?: number | null;
+  hasTokenizer: boolean; loaded: boolean; problem?: string | null;
+}
+export interface ListModelsResult { models: ModelEntry[] }
+
+/** The `attentionLens` settings object sent as initializationOptions and didChangeConfiguration. */
+export interface ServerSettings {
+  modelPaths?: string[];
+  memoryBudgetMb?: number;
+  maxTokens?: number;
+  useHuggingFaceCache?: boolean;
+  huggingFaceCache?: string;
+  hoverMethod?: string;
+  maxConcurrentAnalyses?: number;
+}
+
+export const ListModelsRequest = new RequestType<ListModelsParams, ListModelsResult, void>('attentionLens/listModels');
+export const AnalyzeRequest = new RequestType<AnalyzeParams, AnalyzeResult, void>('attentionLens/analyze');
+export const AttentionRequest = new RequestType<AttentionParams, AttentionResult, void>('attentionLens/attention');
+export const CompareRequest = new RequestType<CompareParams, CompareResult, void>('attentionLens/compare');
+
+/** Every custom method the client calls. */
+export const customMethods: readonly string[] = [ListModelsRequest.method, AnalyzeRequest.method, AttentionRequest.method, CompareRequest.method];
+
+/** Application error codes (outside JSON-RPC's reserved -32768..-32000). */
+export const ErrorCodes = {
+  RequestCancelled: -32800,
+  ModelNotFound: 1001,
+  NotAModel: 1002,
+  TooManyTokens: 1003,
+  AnalysisNotFound: 1004,
+  DocumentNotOpen: 1005,
+  MemoryBudgetExceeded: 1006,
+  InvalidInput: 1007,
+  NotAvailable: 1008,
+} as const;
+
+/** Returns the keys of an object literal that the compiler checks to be exactly the keys of T. */
+function fieldsOf<T>() {
+  return <K extends Record<keyof T, true>>(keys: K & Record<Exclude<keyof K, keyof T>, never>): string[] => Object.keys(keys);
+}
+
+/** Field names per record, by the record's name on the server. */
+export const protocolFields: Record<string, string[]> = {
+  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, methods: true, options: true, workDoneToken: true }),
+  AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true }),
+  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, attention: true, flow: true, influence: true, valueNorms: true, faithfulness: true, timings: true }),
+  ModelDescriptor: fieldsOf<ModelDescriptor>()({ id: true, path: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, isCausal: true }),
+  TokenDto: fieldsOf<Token>()({ index: true, id: true, text: true, range: true, special: true }),
+  MatrixDto: fieldsOf<Matrix>()({ rows: true, cols: true, data: true }),
+  EdgeDto: fieldsOf<Edge>()({ layer: true, head: true, from: true, to: true, weight: true }),
+  FlowDto: fieldsOf<FlowScores>()({ raw: true, normalised: true, shapley: true, byLayer: true }),
+  InfluenceDto: fieldsOf<InfluenceScores>()({ scores: true, edges: true, byLayer: true, counts: true }),
+  ValueNormsDto: fieldsOf<ValueNormScores>()({ scores: true, received: true, emitted: true, headValueNorms: true }),
+  FaithfulnessDto: fieldsOf<FaithfulnessScores>()({ occlusion: true, targetDescription: true, spearman: true }),
+  AttentionParams: fieldsOf<AttentionParams>()({ analysisId: true, layer: true, head: true }),
+  AttentionResult: fieldsOf<AttentionResult>()({ analysisId: true, tokens: true, matrices: true }),
+  HeadMatrixDto: fieldsOf<HeadMatrix>()({ layer: true, head: true, rows: true, cols: true, data: true }),
+  CompareParams: fieldsOf<CompareParams>()({ textDocument: true, range: true, modelA: true, modelB: true, target: true, methods: true, options: true, workDoneToken: true }),
+  CompareResult: fieldsOf<CompareResult>()({ a: true, b: true, difference: true }),
+  ComparisonDto: fieldsOf<Comparison>()({ sameTokenization: true, reason: true, scoreDifference: true, sharedEdges: true, onlyA: true, onlyB: true }),
+  ListModelsResult: fieldsOf<ListModelsResult>()({ models: true }),
+  ModelEntry: fieldsOf<ModelEntry>()({ id: true, path: true, source: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, hasTokenizer: true, loaded: true, problem: true }),
+  ServerSettings: fieldsOf<ServerSettings>()({ modelPaths: true, memoryBudgetMb: true, maxTokens: true, useHuggingFaceCache: true, huggingFaceCache: true, hoverMethod: true, maxConcurrentAnalyses: true }),
+};

@@ -1,0 +1,72 @@
+// Turns the server's results into the view every panel draws. Pure: tested without VS Code.
+import type { AnalyzeResult, CompareResult } from '../protocol';
+import type { AnalysisView, ScoreMethod } from './analysisView';
+import { scoreMethods } from './analysisView';
+import { classifyEdges, mergeHeads } from './graph';
+import { rowsOf } from './heads';
+
+/** A short name for a model: the folder name when the id is a path (ids may be whole paths). */
+export function displayModelName(id: string): string {
+  const parts = id.split(/[\\/]+/).filter((p) => p.length > 0);
+  return parts.length > 0 ? (parts[parts.length - 1] as string) : id;
+}
+
+/** The per-token scores of each method present in the result, for its target. */
+export function scoresOf(result: AnalyzeResult): Partial<Record<ScoreMethod, number[]>> {
+  const t = result.target;
+  const scores: Partial<Record<ScoreMethod, number[]>> = {};
+  const rolloutRow = result.rollout.data.slice(t * result.rollout.cols, (t + 1) * result.rollout.cols);
+  if (rolloutRow.length === result.tokens.length) scores.rollout = rolloutRow;
+  if (result.attention) scores.attention = result.attention;
+  if (result.flow) scores.flow = result.flow.normalised;
+  if (result.influence) scores.influence = result.influence.scores;
+  if (result.valueNorms) scores.valueNorms = result.valueNorms.scores;
+  return scores;
+}
+
+/** The scores to show for `preferred`, falling back to influence, then rollout (always computed). */
+export function chosenMethod(scores: Partial<Record<ScoreMethod, number[]>>, preferred: ScoreMethod): ScoreMethod {
+  if (scores[preferred]) return preferred;
+  return scores.influence ? 'influence' : 'rollout';
+}
+
+export function buildView(result: AnalyzeResult, preferred: ScoreMethod): AnalysisView {
+  const scores = scoresOf(result);
+  const faithfulness: Partial<Record<ScoreMethod, number | null>> = {};
+  if (result.faithfulness) {
+    for (const m of scoreMethods) {
+      const rho = result.faithfulness.spearman[m];
+      if (rho !== undefined) faithfulness[m] = rho;
+    }
+  }
+  return {
+    model: displayModelName(result.model.id),
+    tokens: result.tokens.map((t) => ({ index: t.index, text: t.text, special: t.special })),
+    layers: result.layers,
+    heads: result.heads,
+    target: result.target,
+    method: chosenMethod(scores, preferred),
+    scores,
+    faithfulness,
+    faithfulnessTarget: result.faithfulness?.targetDescription ?? null,
+    rolloutByLayer: result.rolloutByLayer ? rowsOf(result.rolloutByLayer) : null,
+    flowByLayer: result.flow?.byLayer ? rowsOf(result.flow.byLayer) : null,
+    edges: result.influence ? mergeHeads(result.influence.edges) : [],
+    received: result.valueNorms ? rowsOf(result.valueNorms.received) : null,
+    comparison: null,
+  };
+}
+
+/** Model A's view with the comparison's classified edges; the edge sets exist only for equal tokenizations. */
+export function buildComparisonView(result: CompareResult, preferred: ScoreMethod): AnalysisView {
+  const view = buildView(result.a, preferred);
+  const d = result.difference;
+  view.comparison = {
+    modelA: displayModelName(result.a.model.id),
+    modelB: displayModelName(result.b.model.id),
+    sameTokenization: d.sameTokenization,
+    reason: d.reason ?? null,
+    edges: d.sameTokenization ? classifyEdges(d.sharedEdges ?? [], d.onlyA ?? [], d.onlyB ?? []) : [],
+  };
+  return view;
+}

@@ -1,0 +1,49 @@
+// Entry point of the webview bundle: picks the view named on <body data-view>, then routes host
+// messages to it. Unknown or malformed messages are ignored (parseHostMessage).
+import { parseHostMessage, viewKinds, type ViewKind } from '../shared/messages';
+import { send } from './hostBridge';
+import type { PanelView } from './PanelView';
+import { svgToPng } from './exportSvg';
+import { TokenRingsView } from './views/TokenRingsView';
+import { FlowTraceView } from './views/FlowTraceView';
+import { HeadsView } from './views/HeadsView';
+import { LayerGraphView } from './views/LayerGraphView';
+import { InfluenceView } from './views/InfluenceView';
+
+const root = document.getElementById('root') as HTMLElement;
+const kind = document.body.dataset['view'] as ViewKind;
+if (!viewKinds.includes(kind)) throw new Error(`unknown view ${String(kind)}`);
+
+const factories: Record<ViewKind, (root: HTMLElement) => PanelView> = {
+  tokenRings: (r) => new TokenRingsView(r),
+  flowTrace: (r) => new FlowTraceView(r),
+  heads: (r) => new HeadsView(r),
+  layerGraph: (r) => new LayerGraphView(r),
+  influence: (r) => new InfluenceView(r),
+};
+const view = factories[kind](root);
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = parseHostMessage(event.data);
+  if (!message) return;
+  switch (message.type) {
+    case 'analysis': view.render(message.view); return;
+    case 'selectToken': view.select(message.index); return;
+    case 'attention': view.attention?.(message.attention); return;
+    case 'attentionError': view.attentionError?.(message.layer, message.message); return;
+    case 'export': {
+      const { format, requestId } = message;
+      void (async () => {
+        try {
+          const svg = view.exportSvg();
+          send({ type: 'exported', requestId, format, data: format === 'svg' ? svg : await svgToPng(svg) });
+        } catch (e) {
+          send({ type: 'exportFailed', requestId, message: e instanceof Error ? e.message : String(e) });
+        }
+      })();
+      return;
+    }
+  }
+});
+
+send({ type: 'ready' });

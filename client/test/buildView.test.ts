@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildComparisonView, buildView, chosenMethod, displayModelName, scoresOf } from '../src/shared/buildView';
+import { smallResult } from './fixtures';
+
+test('scoresOf takes the target\'s rollout row and each method\'s scores', () => {
+  const s = scoresOf(smallResult());
+  assert.deepEqual(s.rollout, [0.2, 0.3, 0.5]);
+  assert.deepEqual(s.influence, [0, 0.9, 1.8]);
+  assert.deepEqual(s.attention, [0.1, 0.2, 0.7]);
+  assert.deepEqual(s.valueNorms, [0.2, 0.3, 0.5]);
+  assert.equal(s.flow?.length, 3);
+});
+
+test('chosenMethod falls back when the preferred method was not computed', () => {
+  const r = smallResult();
+  r.flow = null;
+  assert.equal(chosenMethod(scoresOf(r), 'flow'), 'influence');
+  r.influence = null;
+  assert.equal(chosenMethod(scoresOf(r), 'flow'), 'rollout');
+});
+
+test('buildView carries tokens, per-layer rows, faithfulness and merged edges', () => {
+  const v = buildView(smallResult([{ layer: 2, head: 0, from: 2, to: 1, weight: 0.4 }, { layer: 2, head: 1, from: 2, to: 1, weight: 0.7 }]), 'influence');
+  assert.equal(v.model, 'stories260K');
+  assert.deepEqual(v.tokens.map((t) => t.text), ['<s>', 'Once', ' upon']);
+  assert.deepEqual(v.rolloutByLayer, [[0.3, 0.3, 0.4], [0.2, 0.3, 0.5]]);
+  assert.deepEqual(v.received, [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(v.edges, [{ layer: 2, from: 2, to: 1, weight: 0.7 }]);
+  assert.equal(v.faithfulness.flow, null);
+  assert.equal(v.faithfulness.rollout, 1);
+  assert.equal(v.comparison, null);
+});
+
+test('buildComparisonView classifies edges, or explains when tokenizations differ', () => {
+  const a = smallResult();
+  const b = { ...smallResult(), model: { ...a.model, id: 'other' } };
+  const same = buildComparisonView({ a, b, difference: { sameTokenization: true, sharedEdges: [{ layer: 1, head: 0, from: 1, to: 0, weight: 0.5 }], onlyA: [{ layer: 2, head: 0, from: 2, to: 1, weight: 0.3 }], onlyB: [{ layer: 2, head: 1, from: 2, to: 2, weight: 0.2 }] } }, 'influence');
+  assert.deepEqual(same.comparison?.edges.map((e) => e.edgeClass).sort(), ['onlyA', 'onlyB', 'shared']);
+  assert.equal(same.comparison?.modelB, 'other');
+  const differ = buildComparisonView({ a, b, difference: { sameTokenization: false, reason: 'vocabularies differ' } }, 'influence');
+  assert.deepEqual(differ.comparison?.edges, []);
+  assert.equal(differ.comparison?.reason, 'vocabularies differ');
+});
+
+test('displayModelName shortens path ids to the folder name', () => {
+  assert.equal(displayModelName('/work/shared/models/stories260K'), 'stories260K');
+  assert.equal(displayModelName('C:\\models\\gpt2\\'), 'gpt2');
+  assert.equal(displayModelName('stories260K'), 'stories260K');
+  assert.equal(displayModelName('random:tiny'), 'random:tiny');
+});

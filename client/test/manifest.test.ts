@@ -1,0 +1,58 @@
+// The extension manifest (package.json) against the code: commands, settings and bundle paths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultSettings } from '../src/shared/settings';
+import { repoRoot } from './repoRoot';
+
+interface Manifest {
+  main: string;
+  engines: { vscode: string };
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    keybindings: { command: string; key: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+    configuration: { properties: Record<string, { default: unknown }> };
+  };
+}
+
+const root = repoRoot();
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const extensionSource = readFileSync(join(root, 'client', 'src', 'extension.ts'), 'utf8');
+
+test('the command table and the manifest list the same commands, all in the Attention Lens category', () => {
+  const registered = [...extensionSource.matchAll(/\['(attentionLens\.\w+)'/g)].map((m) => m[1]).sort();
+  const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+  assert.deepEqual(registered, contributed);
+  for (const c of manifest.contributes.commands) assert.equal(c.category, 'Attention Lens', c.command);
+  for (const required of ['analyzeSelection', 'compareModels', 'selectModel', 'showHeads', 'exportView', 'exportAnalysis']) {
+    assert.ok(contributed.includes(`attentionLens.${required}`), required);
+  }
+});
+
+test('Analyze Selection has a keybinding and both selection commands are in the editor context menu', () => {
+  assert.ok(manifest.contributes.keybindings.some((k) => k.command === 'attentionLens.analyzeSelection' && k.key));
+  const context = manifest.contributes.menus['editor/context'] ?? [];
+  for (const id of ['attentionLens.analyzeSelection', 'attentionLens.compareModels']) {
+    assert.ok(context.some((m) => m.command === id && m.when === 'editorHasSelection'), id);
+  }
+});
+
+test('every setting the code reads is contributed with the same default', () => {
+  const properties = manifest.contributes.configuration.properties;
+  const keyOf: Record<string, string> = { traceServer: 'trace.server' };
+  for (const [key, value] of Object.entries(defaultSettings)) {
+    const name = `attentionLens.${keyOf[key] ?? key}`;
+    assert.ok(name in properties, `${name} is read but not contributed`);
+    assert.deepEqual(properties[name]?.default, value, name);
+  }
+  assert.equal(Object.keys(properties).length, Object.keys(defaultSettings).length);
+});
+
+test('the manifest points at the built bundle', () => {
+  assert.equal(manifest.main, './dist/client/extension.js');
+  const vsixIgnore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+  assert.match(vsixIgnore, /!dist\/client\/\*\*/);
+  assert.match(vsixIgnore, /!dist\/server\/\*\*/);
+});

@@ -1,0 +1,299 @@
+// End-to-end test in a real VS Code (code-server) driven through headless Chromium, as a user would:
+// open a file, select a sentence, run commands from the palette, read the webviews, hover a token.
+// run.sh installs and starts everything; this script only drives the browser and asserts.
+// Environment: E2E_URL (workbench URL), E2E_ARTIFACTS (screenshot folder), E2E_EXPECTED_TOKENS.
+import { chromium, type Frame, type Page } from 'playwright-core';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+const url = required('E2E_URL');
+const artifacts = required('E2E_ARTIFACTS');
+const expectedTokens = Number(required('E2E_EXPECTED_TOKENS'));
+const codeServerPid = Number(required('E2E_CODE_SERVER_PID'));
+const analysisTimeoutMs = 180_000;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run tests/e2e/run.sh)`);
+  return value;
+}
+
+let passed = 0;
+let failed = 0;
+function check(name: string, ok: boolean, detail: string): void {
+  if (ok) { passed++; console.log(`ok - ${name}`); }
+  else { failed++; console.log(`not ok - ${name}: ${detail}`); }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`) });
+}
+
+/** The webview frame whose document has <body data-view=kind> (webviews are nested iframes). */
+async function viewFrame(page: Page, kind: string, timeoutMs = analysisTimeoutMs): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.locator(`body[data-view="${kind}"]`).count() > 0) return frame;
+      } catch { /* a frame navigating away */ }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no ${kind} webview within ${timeoutMs} ms`);
+}
+
+/** Waits until the view has drawn tokens and returns how many elements carry data-token-index. */
+async function tokenElements(frame: Frame, timeoutMs = analysisTimeoutMs): Promise<number> {
+  await frame.locator('[data-token-index]').first().waitFor({ state: 'attached', timeout: timeoutMs });
+  return frame.locator('[data-token-index]').count();
+}
+
+const quickInput = '.quick-input-widget .quick-input-box input';
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  // The palette lists what the workbench knew when it opened; right after start-up the extension's
+  // contributions may not be in yet, and a closing widget can swallow keys: retry from scratch.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('Control+Shift+P');
+      const input = page.locator(quickInput);
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 6) throw e;
+      await page.waitForTimeout(2_000);
+    }
+  }
+}
+
+/** Selects the editor line that contains `text`, from its start to its end. */
+async function selectLine(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-line', { hasText: text }).first().click();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor({ timeout: 10_000 });
+}
+
+/** The Attention Lens server among the processes code-server (which this test started) has started. */
+function serverPid(): number | undefined {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* the process ended */ }
+  }
+  const descends = (pid: number): boolean => { for (let p = pid; p > 1; p = parent.get(p) ?? 0) if (p === codeServerPid) return true; return false; };
+  for (const pid of parent.keys()) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd.some((a) => a.endsWith('attention-lens.dll') || a.endsWith('fake-server.js')) && cmd.includes('serve') && descends(pid)) return pid;
+    } catch { /* the process ended */ }
+  }
+  return undefined;
+}
+
+/** Runs an export command and answers VS Code's save dialog (a quick input in the browser) with `path`. */
+async function exportTo(page: Page, command: string, path: string): Promise<string> {
+  rmSync(path, { force: true });
+  await runCommand(page, command);
+  // The palette and the save dialog share one quick-input widget: wait until it shows a path.
+  await page.waitForFunction(() => {
+    const input = document.querySelector<HTMLInputElement>('.quick-input-widget .quick-input-box input');
+    return input !== null && input.offsetParent !== null && input.value.startsWith('/');
+  }, undefined, { timeout: 20_000 });
+  // The dialog fills in its default path after it opens and checks a typed path asynchronously:
+  // type until the input holds our path, then give it a moment before Enter.
+  const input = page.locator(quickInput);
+  for (let attempt = 0; attempt < 5 && (await input.inputValue()) !== path; attempt++) {
+    await page.waitForTimeout(500);
+    await input.fill(path);
+  }
+  await page.waitForTimeout(1_000);
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(path) && Date.now() < deadline) await page.waitForTimeout(250);
+  if (!existsSync(path)) { await shot(page, `export-failed-${basename(path)}`); await page.keyboard.press('Escape'); return ''; }
+  return readFileSync(path, 'latin1');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(artifacts, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  try {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'story.txt' }).first().click({ timeout: 60_000 });
+    await page.locator('.monaco-editor .view-lines').first().waitFor();
+    // The extension is active once its status-bar item shows the configured model.
+    await page.locator('.statusbar-item', { hasText: 'stories260K' }).first().waitFor({ timeout: 60_000 });
+
+    // 1. Analyze Selection on the first sentence.
+    await selectLine(page, 'Once upon');
+    await runCommand(page, 'Attention Lens: Analyze Selection');
+    const flow = await viewFrame(page, 'flowTrace');
+    const flowCount = await tokenElements(flow);
+    check('Flow Trace has one data-token-index element per token', flowCount === expectedTokens, `${flowCount} elements, ${expectedTokens} tokens`);
+    await shot(page, '01-flow-trace');
+    // A webview opened behind another tab is loaded only when first shown.
+    await runCommand(page, 'Attention Lens: Show Token Rings');
+    const rings = await viewFrame(page, 'tokenRings');
+    const ringCount = await tokenElements(rings);
+    check('Token Rings has one data-token-index element per token', ringCount === expectedTokens, `${ringCount} elements, ${expectedTokens} tokens`);
+
+    // Decorations: backgrounds in the analysis colour (rgba(255, 153, 0, …)) inside the editor.
+    await page.waitForTimeout(500);
+    const decorated = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
+      .filter((el) => getComputedStyle(el).backgroundColor.startsWith('rgba(255, 153, 0')).length);
+    check('the editor shows influence decorations', decorated > 0, `${decorated} decorated elements`);
+
+    // Hover over "girl": the server's hover shows the token's score. The point is the middle of its
+    // "i", found through the text nodes because decorations split the line into many spans.
+    const point = await page.evaluate(() => {
+      for (const line of Array.from(document.querySelectorAll('.monaco-editor .view-line'))) {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        const nodes: Text[] = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
+        const text = nodes.map((n) => n.data).join('');
+        let at = text.indexOf('girl');
+        if (at < 0) continue;
+        at += 1;
+        for (const n of nodes) {
+          if (at < n.data.length) {
+            const range = document.createRange();
+            range.setStart(n, at);
+            range.setEnd(n, at + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          at -= n.data.length;
+        }
+      }
+      return null;
+    });
+    if (!point) throw new Error('the word "girl" is not on screen');
+    await page.mouse.move(point.x - 1, point.y);
+    await page.mouse.move(point.x, point.y);
+    const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents').first();
+    let hoverText = '';
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 20_000 });
+      hoverText = (await hover.innerText()).trim();
+    } catch { hoverText = '(no hover)'; }
+    check('hovering an analysed token shows a number', /\d\.\d|\d+e-?\d+/.test(hoverText), JSON.stringify(hoverText));
+    await shot(page, '02-hover');
+    await page.mouse.move(5, 500);
+    await page.keyboard.press('Escape');
+
+    // The Token Rings with a token selected, for the README.
+    await rings.locator('[data-token-index="9"]').click();
+    await page.waitForTimeout(500);
+    await shot(page, '03-token-rings');
+    const syncedFlow = await flow.locator('[data-token-index="9"].selected').count();
+    const outlined = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-overlays div, .monaco-editor .view-lines span'))
+      .filter((el) => getComputedStyle(el).borderTopStyle === 'solid').length);
+    check('selecting a token in one panel selects it in the others and outlines it in the editor', syncedFlow === 1 && outlined > 0, `flow trace: ${syncedFlow}, editor outlines: ${outlined}`);
+
+    // Exports: the drawing as SVG and PNG, the analysis as JSON.
+    const svg = await exportTo(page, 'Attention Lens: Export View as SVG', join(artifacts, 'export-rings.svg'));
+    check('Export View writes a standalone SVG with every token', svg.startsWith('<svg') && (svg.match(/data-token-index=/g) ?? []).length === expectedTokens && !svg.includes('var(--'),
+      `${svg.length} bytes, ${(svg.match(/data-token-index=/g) ?? []).length} tokens`);
+    const png = await exportTo(page, 'Attention Lens: Export View as PNG', join(artifacts, 'export-rings.png'));
+    check('Export View writes a PNG', png.startsWith('\x89PNG'), `${png.length} bytes`);
+    if (!png) await shot(page, 'png-export-failed');
+    const json = await exportTo(page, 'Attention Lens: Export Analysis (JSON)', join(artifacts, 'export-analysis.json'));
+    let exportedTokens = -1;
+    try { exportedTokens = (JSON.parse(json) as { tokens: unknown[] }).tokens.length; } catch { /* reported below */ }
+    check('Export Analysis writes the analysis as JSON', exportedTokens === expectedTokens, `${json.length} bytes, ${exportedTokens} tokens`);
+
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
+    // The other panels draw the same analysis.
+    await runCommand(page, 'Attention Lens: Show Influence');
+    const influence = await viewFrame(page, 'influence');
+    const bars = await tokenElements(influence);
+    const rhos = await influence.locator('.faithfulness tr').count();
+    check('Influence draws one bar per token and the faithfulness of each method', bars === expectedTokens && rhos >= 2, `${bars} bars, ${rhos} ρ rows`);
+    await shot(page, '06-influence');
+    await runCommand(page, 'Attention Lens: Show Heads');
+    const heads = await viewFrame(page, 'heads');
+    await heads.locator('canvas.thumb').first().waitFor({ timeout: 30_000 });
+    await heads.waitForFunction(() => document.querySelectorAll('canvas.thumb').length > 0 && document.querySelectorAll('canvas.thumb.loading').length === 0, undefined, { timeout: analysisTimeoutMs });
+    await heads.locator('canvas.thumb').first().click();
+    await heads.locator('canvas.full').waitFor({ timeout: 30_000 });
+    const box2 = await heads.locator('canvas.full').boundingBox();
+    if (box2) await page.mouse.move(box2.x + 3, box2.y + 3); // the first cell: <s> attends to itself
+    const tip = await heads.locator('.tooltip').innerText();
+    check('Heads shows every head and a full heatmap with values on hover', /\d\.\d{4}/.test(tip), JSON.stringify(tip));
+    await shot(page, '07-heads');
+    await runCommand(page, 'Attention Lens: Show Layer Graph');
+    const graph = await viewFrame(page, 'layerGraph');
+    const graphNodes = await tokenElements(graph);
+    check('Layer Graph draws one node per token', graphNodes === expectedTokens, `${graphNodes} nodes`);
+    await shot(page, '08-layer-graph');
+
+    // 2. Compare Models: the legend shows the three classes.
+    await selectLine(page, 'Once upon');
+    await runCommand(page, 'Attention Lens: Compare Models on Selection');
+    const compared = await viewFrame(page, 'tokenRings');
+    await compared.locator('.legend [data-edge-class]').first().waitFor({ timeout: analysisTimeoutMs });
+    const classes = await compared.locator('.legend [data-edge-class]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-class')).sort());
+    check('the comparison legend shows shared / only A / only B', JSON.stringify(classes) === JSON.stringify(['onlyA', 'onlyB', 'shared']), JSON.stringify(classes));
+    await shot(page, '04-compare');
+
+    // 3. The server dies: the user is told, it comes back, and the next analysis works.
+    const pid = serverPid();
+    if (pid === undefined) throw new Error('the Attention Lens server process was not found');
+    process.kill(pid, 'SIGKILL');
+    let told = true;
+    try {
+      await page.locator('.notifications-toasts', { hasText: 'stopped unexpectedly' }).first().waitFor({ timeout: 30_000 });
+    } catch { told = false; }
+    await shot(page, '09-server-restarted');
+    const deadline = Date.now() + 30_000;
+    let restarted = serverPid();
+    while ((restarted === undefined || restarted === pid) && Date.now() < deadline) { await page.waitForTimeout(500); restarted = serverPid(); }
+    check('a server that dies is restarted and the user is told', told && restarted !== undefined && restarted !== pid, `notified: ${told}, new server: ${restarted}`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
+    // 4. Markup in the text stays text (and the restarted server analyses it): nothing is parsed or executed.
+    await selectLine(page, 'She found');
+    await runCommand(page, 'Attention Lens: Analyze Selection');
+    const flow2 = await viewFrame(page, 'flowTrace');
+    await flow2.waitForFunction(() => Array.from(document.querySelectorAll('[data-token-index]')).some((e) => (e.textContent ?? '').includes('<')), undefined, { timeout: analysisTimeoutMs });
+    await page.waitForTimeout(1500);
+    // An <img onerror=alert(1)> that got parsed would be an <img> element and would open a dialog.
+    let images = 0;
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.locator('body[data-view]').count() > 0) images += await frame.locator('img').count();
+      } catch { /* a frame navigating away */ }
+    }
+    const labels = await flow2.locator('[data-token-index]').allTextContents();
+    check('markup in the selection renders as text', labels.join('').includes('<') && images === 0, `labels ${JSON.stringify(labels)}, ${images} <img> elements`);
+    check('nothing in the selection executes', dialogs.length === 0, `dialogs: ${JSON.stringify(dialogs)}`);
+    await shot(page, '05-markup-as-text');
+  } catch (e) {
+    failed++;
+    console.log(`not ok - e2e aborted: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    await shot(page, 'failure').catch(() => undefined);
+  } finally {
+    await browser.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+void main();
