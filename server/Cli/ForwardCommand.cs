@@ -1,18 +1,90 @@
 using System.CommandLine;
+using AttentionLens.Checkpoints;
+using AttentionLens.Models;
+using AttentionLens.Tokenizers;
 
 namespace AttentionLens.Server.Cli;
 
-/// <summary>`attention-lens forward`: Run a model's forward pass and write its tensors.</summary>
+/// <summary>
+/// `attention-lens forward --model DIR (--ids 1,2,3 [--token-type-ids 0,0,1] | --text "...") --out FILE.safetensors`:
+/// runs a checkpoint's forward pass and writes input_ids (I64 [T]), attentions (F32 [L,H,T,T]),
+/// hidden_states (F32 [L+1,T,C]) and, when the model has an LM head, logits (F32 [T,V]).
+/// </summary>
 internal static class ForwardCommand
 {
     public static Command Create()
     {
+        var model = new Option<string>("--model") { Description = "Checkpoint folder (config.json + weights) or a hub id in the local Hugging Face cache.", Required = true };
+        var ids = new Option<string?>("--ids") { Description = "Comma-separated input ids, e.g. 1,2,3." };
+        var typeIds = new Option<string?>("--token-type-ids") { Description = "Comma-separated token type ids (with --ids), e.g. 0,0,1." };
+        var text = new Option<string?>("--text") { Description = "Text to tokenize with the checkpoint's tokenizer (instead of --ids)." };
+        var output = new Option<string>("--out") { Description = "Output .safetensors file.", Required = true };
         var command = new Command("forward", "Run a model's forward pass and write its tensors.");
-        command.SetAction(_ =>
+        foreach (var option in new Option[] { model, ids, typeIds, text, output }) command.Options.Add(option);
+        command.SetAction(parseResult =>
         {
-            Console.Error.WriteLine("'forward' is not available yet.");
-            return 2;
+            try
+            {
+                Run(parseResult.GetValue(model)!, parseResult.GetValue(ids), parseResult.GetValue(typeIds), parseResult.GetValue(text), parseResult.GetValue(output)!);
+                return 0;
+            }
+            catch (Exception e) when (e is AttentionLensException or IOException or UnauthorizedAccessException or NotImplementedException)
+            {
+                Console.Error.WriteLine($"forward: {e.Message}");
+                return 1;
+            }
         });
         return command;
+    }
+
+    internal static void Run(string modelArgument, string? idsText, string? typeIdsText, string? text, string outPath)
+    {
+        if ((idsText is null) == (text is null))
+            throw new AttentionLensException("give exactly one of --ids and --text.");
+        if (typeIdsText is not null && idsText is null)
+            throw new AttentionLensException("--token-type-ids goes with --ids; --text takes token types from the tokenizer.");
+        var folder = ModelLocator.Resolve(modelArgument);
+        int[] inputIds;
+        int[]? tokenTypes = null;
+        if (idsText is not null)
+        {
+            inputIds = ParseIds(idsText, "--ids");
+            if (typeIdsText is not null)
+            {
+                tokenTypes = ParseIds(typeIdsText, "--token-type-ids");
+                if (tokenTypes.Length != inputIds.Length)
+                    throw new AttentionLensException($"--token-type-ids has {tokenTypes.Length} entries for {inputIds.Length} ids; give one per id.");
+            }
+        }
+        else
+        {
+            var encoding = TokenizerLoader.Load(folder).Encode(text!);
+            inputIds = encoding.Ids;
+            tokenTypes = encoding.TypeIds;
+        }
+
+        var network = ModelLoader.Load(folder);
+        var result = network.Forward(new ForwardInput(inputIds, tokenTypes));
+        int t = result.Tokens;
+        var tensors = new List<SafetensorsEntry>
+        {
+            SafetensorsEntry.Int64("input_ids", [t], inputIds.Select(i => (long)i).ToArray()),
+            SafetensorsEntry.Float32("attentions", [result.Layers, result.Heads, t, t], result.Attentions),
+            SafetensorsEntry.Float32("hidden_states", [result.Layers + 1, t, result.Hidden], result.HiddenStates),
+        };
+        if (result.Logits is { } logits)
+            tensors.Add(SafetensorsEntry.Float32("logits", [t, network.Info.VocabSize], logits));
+        SafetensorsWriter.Write(outPath, tensors, new Dictionary<string, string> { ["model_type"] = network.Info.ModelType, ["architecture"] = network.Info.Architecture });
+    }
+
+    private static int[] ParseIds(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], out values[i]) || values[i] < 0)
+                throw new AttentionLensException($"{option}: '{parts[i]}' is not a non-negative integer; write ids as 1,2,3.");
+        if (values.Length == 0 || parts[0].Length == 0) throw new AttentionLensException($"{option} is empty.");
+        return values;
     }
 }

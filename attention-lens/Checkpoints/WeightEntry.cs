@@ -1,0 +1,4 @@
+namespace AttentionLens.Checkpoints;
+
+/// <summary>One named tensor a <see cref="WeightStore"/> can provide: where it is, its shape, how to read it as float32.</summary>
+internal sealed record WeightEntry(string Name, long[] Shape, string File, Func<ReadOnlyMemory<float>> Load);

@@ -1,0 +1,94 @@
+namespace AttentionLens.Flow;
+
+/// <summary>
+/// Exact attention flow (algorithms.md §4; Abnar and Zuidema 2020): F_raw[t, j] is the max-flow
+/// value from node (L, t) to node (0, j) of the layered graph whose edge (l, i) → (l−1, j) has
+/// capacity Â[l][i, j]; F is F_raw with each row divided by its sum. Max-flow values are unique,
+/// so these equal the reference's networkx Edmonds–Karp values to rounding whatever the algorithm.
+/// Queries are independent and run in parallel, each thread with its own flow buffers.
+/// </summary>
+public static class AttentionFlow
+{
+    /// <summary>(n) raw flow from (L, <paramref name="target"/>) to every input token.</summary>
+    public static double[] RawForTarget(LayeredAttention graph, int target, CancellationToken cancellationToken = default) =>
+        Raw(graph, graph.Layers, [target], cancellationToken);
+
+    /// <summary>(n × n) raw flow, row t from (L, t) to every input token.</summary>
+    public static double[] RawAllTargets(LayeredAttention graph, CancellationToken cancellationToken = default) =>
+        Raw(graph, graph.Layers, Enumerable.Range(0, graph.Tokens).ToArray(), cancellationToken);
+
+    /// <summary>
+    /// (L × n × n) raw flow from every layer's nodes: block l−1, row i holds the flow from (l, i) to
+    /// every input token (the reference's <c>flow_all_layers_raw</c>).
+    /// </summary>
+    public static double[] RawAllLayers(LayeredAttention graph, CancellationToken cancellationToken = default)
+    {
+        int n = graph.Tokens;
+        var result = new double[graph.Layers * n * n];
+        var queries = Enumerable.Range(0, graph.Layers * n).Select(q => (Layer: q / n + 1, Target: q % n)).ToArray();
+        Solve(graph, queries, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// (targets × n) raw flow from (<paramref name="sourceLayer"/>, t) for each t in
+    /// <paramref name="targets"/>; <paramref name="sourceLayer"/> is 1..L.
+    /// </summary>
+    public static double[] Raw(LayeredAttention graph, int sourceLayer, IReadOnlyList<int> targets, CancellationToken cancellationToken = default)
+    {
+        if (sourceLayer < 1 || sourceLayer > graph.Layers)
+            throw new InvalidAttentionException($"source layer {sourceLayer} is out of range 1..{graph.Layers}.");
+        var queries = new (int Layer, int Target)[targets.Count];
+        for (int k = 0; k < targets.Count; k++)
+        {
+            if (targets[k] < 0 || targets[k] >= graph.Tokens)
+                throw new InvalidAttentionException($"target position {targets[k]} is out of range; it must be in 0..{graph.Tokens - 1}.", "target");
+            queries[k] = (sourceLayer, targets[k]);
+        }
+        var result = new double[targets.Count * graph.Tokens];
+        Solve(graph, queries, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Divides each row of <paramref name="matrix"/> (rows × <paramref name="cols"/>) by its sum
+    /// in place, as the reference does; a row summing to zero is left as zeros.</summary>
+    public static void NormaliseRows(Span<double> matrix, int cols)
+    {
+        for (int r = 0; r < matrix.Length / cols; r++)
+        {
+            var row = matrix.Slice(r * cols, cols);
+            double sum = 0;
+            foreach (var v in row) sum += v;
+            if (sum <= 0) continue;
+            for (int j = 0; j < cols; j++) row[j] /= sum;
+        }
+    }
+
+    // One work item per (query, sink) pair, so that a single target at large n still uses every
+    // core; each worker owns a solver (its flow buffers) for the whole loop.
+    private static void Solve(LayeredAttention graph, (int Layer, int Target)[] queries, double[] result, CancellationToken cancellationToken)
+    {
+        int n = graph.Tokens;
+        long pairs = (long)queries.Length * n;
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        if (pairs < 64)
+        {
+            var solver = new LayeredMaxFlow(graph);
+            for (int p = 0; p < pairs; p++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (layer, target) = queries[p / n];
+                result[p] = solver.Solve(layer, target, p % n);
+            }
+            return;
+        }
+        Parallel.For(0, (int)pairs, options, () => new LayeredMaxFlow(graph), (p, state, solver) =>
+        {
+            if (cancellationToken.IsCancellationRequested) { state.Stop(); return solver; }
+            var (layer, target) = queries[p / n];
+            result[p] = solver.Solve(layer, target, p % n);
+            return solver;
+        }, _ => { });
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}

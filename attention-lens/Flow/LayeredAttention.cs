@@ -1,0 +1,171 @@
+using System.Numerics;
+
+namespace AttentionLens.Flow;
+
+/// <summary>
+/// The per-layer matrices Â[1..L] (each n × n, row = query, column = key) that rollout multiplies
+/// and that are the capacities of the attention-flow graph (algorithms.md §4): edge (l, i) → (l−1, j)
+/// has capacity Â[l][i, j]. Block k (0-based) holds layer k + 1.
+/// Edges whose capacity is at most <see cref="PruneBelow"/> are left out of the adjacency lists the
+/// max-flow solver walks: in causal models that removes the upper triangle, and it removes softmax
+/// underflow; a max-flow changes by at most (edges in a cut) × 1e-15 from it.
+/// </summary>
+public sealed class LayeredAttention
+{
+    /// <summary>Capacities at or below this are treated as absent edges.</summary>
+    public const double PruneBelow = 1e-15;
+
+    private readonly double[] data;
+
+    private LayeredAttention(double[] data, int layers, int tokens)
+    {
+        this.data = data;
+        Layers = layers;
+        Tokens = tokens;
+        BuildAdjacency();
+    }
+
+    public int Layers { get; }
+
+    public int Tokens { get; }
+
+    /// <summary>All blocks, (L × n × n) row-major.</summary>
+    public ReadOnlySpan<double> Data => data;
+
+    /// <summary>Â of layer <paramref name="index"/> + 1 (0-based block index).</summary>
+    public ReadOnlySpan<double> Block(int index) => data.AsSpan(index * Tokens * Tokens, Tokens * Tokens);
+
+    // Compressed adjacency per block: for row (index·n + a) the columns b with capacity above
+    // PruneBelow (forward arcs, widest first), and for column (index·n + b) the rows a (backward
+    // arcs, by increasing index).
+    internal int[] ForwardStart { get; private set; } = [];
+    internal int[] ForwardIndex { get; private set; } = [];
+    internal int[] BackwardStart { get; private set; } = [];
+    internal int[] BackwardIndex { get; private set; } = [];
+
+    /// <summary>Out-capacity Σ_b Â[l][a, b] of node (l, a), at [(l−1)·n + a].</summary>
+    internal double[] OutCapacity { get; private set; } = [];
+
+    /// <summary>In-capacity Σ_a Â[l][a, b] into node (l−1, b), at [(l−1)·n + b].</summary>
+    internal double[] InCapacity { get; private set; } = [];
+
+    /// <summary>
+    /// Validates <paramref name="attention"/> (L, H, T, T) and reduces it to Â per layer: head
+    /// reduction, the causal mask if asked, then the residual augmentation exactly as the reference
+    /// builds it, (Σ_h A / H + I) / rowsum, in double.
+    /// </summary>
+    public static LayeredAttention FromAttention<T>(ReadOnlySpan<T> attention, AttentionShape shape, ReductionOptions? options = null, string source = "attention")
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        options ??= ReductionOptions.Default;
+        shape.Validate(attention, source);
+        int n = shape.Tokens, nn = n * n;
+        var data = new double[shape.Layers * nn];
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            var block = data.AsSpan(l * nn, nn);
+            HeadReducer.Reduce(attention, shape, l, options.Aggregate, options.Heads, block);
+            if (options.Causal)
+            {
+                for (int i = 0; i < n; i++) block.Slice(i * n + i + 1, n - i - 1).Clear();
+            }
+            if (options.Residual) ResidualAugmentation.Apply(block, n);
+        }
+        return new LayeredAttention(data, shape.Layers, n);
+    }
+
+    /// <summary>
+    /// Wraps matrices that are already the capacities (for example a reference's residual-augmented
+    /// attention): (L × n × n), finite and non-negative. The array is copied.
+    /// </summary>
+    public static LayeredAttention FromMatrices(ReadOnlySpan<double> matrices, int layers, int tokens, string source = "matrices")
+    {
+        if (layers <= 0 || tokens <= 0 || matrices.Length != (long)layers * tokens * tokens)
+            throw new InvalidAttentionException($"{source}: expected {layers} × {tokens} × {tokens} values but got {matrices.Length}.", source);
+        for (int e = 0; e < matrices.Length; e++)
+        {
+            if (!double.IsFinite(matrices[e]) || matrices[e] < 0)
+                throw new InvalidAttentionException($"{source}: value {matrices[e]} at flat index {e} is not a finite non-negative capacity.", source);
+        }
+        return new LayeredAttention(matrices.ToArray(), layers, tokens);
+    }
+
+    /// <summary>
+    /// The graph with one extra layer below the inputs: every input node (0, i) gets an edge of
+    /// capacity <paramref name="capacity"/> into a single new node. In the result, layer l + 1 is the
+    /// original layer l and the super node is (0, 0); flow from (L + 1, t) to (0, 0) is the flow of
+    /// §5's super-source construction with every edge reversed (max-flow is symmetric under reversal).
+    /// </summary>
+    internal LayeredAttention WithSuperSink(double capacity)
+    {
+        int nn = Tokens * Tokens;
+        var extended = new double[(Layers + 1) * nn];
+        for (int i = 0; i < Tokens; i++) extended[i * Tokens] = capacity;
+        data.CopyTo(extended, nn);
+        return new LayeredAttention(extended, Layers + 1, Tokens);
+    }
+
+    private void BuildAdjacency()
+    {
+        int n = Tokens, rows = Layers * n;
+        var fStart = new int[rows + 1];
+        var bStart = new int[rows + 1];
+        var outCap = new double[rows];
+        var inCap = new double[rows];
+        int count = 0;
+        for (int k = 0; k < Layers; k++)
+        {
+            var block = Block(k);
+            for (int a = 0; a < n; a++)
+            {
+                for (int b = 0; b < n; b++)
+                {
+                    double c = block[a * n + b];
+                    outCap[k * n + a] += c;
+                    inCap[k * n + b] += c;
+                    if (c > PruneBelow) { count++; bStart[k * n + b + 1]++; }
+                }
+            }
+        }
+        var fIdx = new int[count];
+        var bIdx = new int[count];
+        for (int r = 0; r < rows; r++) bStart[r + 1] += bStart[r];
+        var bFill = bStart.AsSpan(0, rows).ToArray();
+        int f = 0;
+        for (int k = 0; k < Layers; k++)
+        {
+            var block = Block(k);
+            for (int a = 0; a < n; a++)
+            {
+                fStart[k * n + a] = f;
+                for (int b = 0; b < n; b++)
+                {
+                    if (block[a * n + b] <= PruneBelow) continue;
+                    fIdx[f++] = b;
+                    bIdx[bFill[k * n + b]++] = a;
+                }
+            }
+        }
+        fStart[rows] = f;
+        // Forward arcs by decreasing capacity (ties by index): the solver's DFS then fills the widest
+        // edges first, which needs far fewer augmenting paths on peaked attention. Built once per
+        // graph and shared by every query.
+        for (int r = 0; r < rows; r++)
+        {
+            var idx = fIdx.AsSpan(fStart[r], (r + 1 < rows ? fStart[r + 1] : f) - fStart[r]);
+            int offset = r * n;
+            var capacities = data;
+            idx.Sort((x, y) =>
+            {
+                int byCapacity = capacities[offset + y].CompareTo(capacities[offset + x]);
+                return byCapacity != 0 ? byCapacity : x.CompareTo(y);
+            });
+        }
+        ForwardStart = fStart;
+        ForwardIndex = fIdx;
+        BackwardStart = bStart;
+        BackwardIndex = bIdx;
+        OutCapacity = outCap;
+        InCapacity = inCap;
+    }
+}

@@ -1,0 +1,47 @@
+namespace AttentionLens.Flow;
+
+/// <summary>
+/// Attention rollout (algorithms.md §3; Abnar and Zuidema 2020): R[1] = Â[1], R[l] = Â[l] · R[l−1].
+/// R[l][t, j] is the share of input token j in position t after layer l.
+/// </summary>
+public static class Rollout
+{
+    /// <summary>(L × n × n): block l−1 holds R[l] (the reference's <c>rollout_all_layers</c>).</summary>
+    public static double[] AllLayers(LayeredAttention attention, CancellationToken cancellationToken = default)
+    {
+        int n = attention.Tokens, nn = n * n;
+        var joint = new double[attention.Layers * nn];
+        AllLayers(attention, joint, cancellationToken);
+        return joint;
+    }
+
+    /// <summary>Writes every layer's rollout into <paramref name="destination"/> (L × n × n).</summary>
+    public static void AllLayers(LayeredAttention attention, Span<double> destination, CancellationToken cancellationToken = default)
+    {
+        int n = attention.Tokens, nn = n * n;
+        if (destination.Length != attention.Layers * nn)
+            throw new ArgumentException($"destination must hold {attention.Layers * nn} values.", nameof(destination));
+        attention.Block(0).CopyTo(destination);
+        for (int l = 1; l < attention.Layers; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DenseMatMul.Multiply(attention.Block(l), destination.Slice((l - 1) * nn, nn), destination.Slice(l * nn, nn), n);
+        }
+    }
+
+    /// <summary>(n × n) R[L], the rollout after the last layer.</summary>
+    public static double[] Final(LayeredAttention attention, CancellationToken cancellationToken = default)
+    {
+        int nn = attention.Tokens * attention.Tokens;
+        return AllLayers(attention, cancellationToken).AsSpan((attention.Layers - 1) * nn, nn).ToArray();
+    }
+
+    /// <summary>(L × n) from every layer's rollout: row l−1 is R[l][<paramref name="target"/>, ·].</summary>
+    public static double[] TargetRows(ReadOnlySpan<double> allLayers, int layers, int tokens, int target)
+    {
+        var rows = new double[layers * tokens];
+        for (int l = 0; l < layers; l++)
+            allLayers.Slice(l * tokens * tokens + target * tokens, tokens).CopyTo(rows.AsSpan(l * tokens, tokens));
+        return rows;
+    }
+}

@@ -1,0 +1,27 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>torch <c>nn.LayerNorm</c> over the last dimension (weight and bias of size C).</summary>
+public sealed class LayerNorm
+{
+    private readonly ReadOnlyMemory<float> _weight;
+    private readonly ReadOnlyMemory<float> _bias;
+    private readonly int _size;
+    private readonly float _eps;
+
+    private LayerNorm(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int size, float eps)
+    {
+        _weight = weight;
+        _bias = bias;
+        _size = size;
+        _eps = eps;
+    }
+
+    public static LayerNorm Load(WeightScope w, int size, double eps) =>
+        new(w.Get("weight", size), w.Get("bias", size), size, (float)eps);
+
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
+        kernels.LayerNorm(x, _weight.Span, _bias.Span, y, rows, _size, _eps);
+}

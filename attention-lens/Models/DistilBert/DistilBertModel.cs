@@ -1,0 +1,62 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.DistilBert;
+
+/// <summary>
+/// modeling_distilbert.py DistilBertModel: Embeddings (LayerNorm(word + position), eps 1e-12, no
+/// token types) and Transformer (the blocks). Hidden state 0 is the embedding output.
+/// </summary>
+public sealed class DistilBertModel : ITransformerModel
+{
+    private readonly IKernels _kernels;
+    private readonly Embedding _word;
+    private readonly Embedding _position;
+    private readonly LayerNorm _norm;
+    private readonly DistilBertTransformerBlock[] _layers;
+
+    private DistilBertModel(IKernels kernels, Embedding word, Embedding position, LayerNorm norm, DistilBertTransformerBlock[] layers, ModelInfo info)
+    {
+        _kernels = kernels;
+        _word = word;
+        _position = position;
+        _norm = norm;
+        _layers = layers;
+        Info = info;
+    }
+
+    public ModelInfo Info { get; }
+
+    public static DistilBertModel Load(IKernels kernels, WeightScope w, DistilBertConfig c, string configPath, string architecture)
+    {
+        c.Validate(configPath);
+        var e = w.Scope("embeddings");
+        var word = Embedding.Load(e.Scope("word_embeddings"), c.VocabSize, c.Dim, "vocab_size");
+        var position = Embedding.Load(e.Scope("position_embeddings"), c.MaxPositionEmbeddings, c.Dim, "max_position_embeddings");
+        var norm = LayerNorm.Load(e.Scope("LayerNorm"), c.Dim, 1e-12);
+        var layers = Enumerable.Range(0, c.NLayers).Select(i => DistilBertTransformerBlock.Load(w.Scope("transformer").Scope("layer").Scope(i.ToString()), c, configPath)).ToArray();
+        var info = new ModelInfo("distilbert", architecture, c.NLayers, c.NHeads, c.NHeads, c.Dim, c.Dim / c.NHeads, c.VocabSize,
+            w.Store.ParameterCount, IsCausal: false, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
+        return new DistilBertModel(kernels, word, position, norm, layers, info);
+    }
+
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ForwardOptions.Default;
+        int t = input.Length, c = Info.HiddenSize;
+        if (t == 0) throw new AttentionLensException("the input has no tokens.");
+        if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var sum = new float[t * c];
+        _word.Lookup(input.InputIds, sum, accumulate: false);
+        _position.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
+        _norm.Forward(_kernels, sum, trace.HiddenState(0), t);
+        var bias = AttentionMasks.Padding(input.AttentionMask, t);
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _layers[l].Forward(_kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+        }
+        return trace.ToResult();
+    }
+}

@@ -1,0 +1,34 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.Gpt2;
+
+/// <summary>transformers pytorch_utils.Conv1D: y = x W + b with W stored (in × out), the transpose of nn.Linear.</summary>
+public sealed class Conv1D : IHeadProjection
+{
+    private readonly ReadOnlyMemory<float> _weight;
+    private readonly ReadOnlyMemory<float> _bias;
+    private readonly int _in;
+    private readonly int _out;
+
+    private Conv1D(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures)
+    {
+        _weight = weight;
+        _bias = bias;
+        _in = inFeatures;
+        _out = outFeatures;
+    }
+
+    public static Conv1D Load(WeightScope w, int inFeatures, int outFeatures) =>
+        new(w.Get("weight", inFeatures, outFeatures), w.Get("bias", outFeatures), inFeatures, outFeatures);
+
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
+        kernels.MatMul(x, _weight.Span, _bias.Span, y, rows, _in, _out);
+
+    /// <summary>v_h W_O^h: rows [hD, (h+1)D) of the (in × out) weight are already contiguous.</summary>
+    public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)
+    {
+        int d = valueHead.Length / tokens;
+        kernels.MatMul(valueHead, _weight.Span.Slice(head * d * _out, d * _out), ReadOnlySpan<float>.Empty, output, tokens, d, _out);
+    }
+}

@@ -1,0 +1,88 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.Gpt2;
+
+/// <summary>
+/// modeling_gpt2.py GPT2Model (wte + wpe, blocks, ln_f) and, when it has one, GPT2LMHeadModel's
+/// lm_head: tied to wte unless tie_word_embeddings is false (then lm_head.weight is read).
+/// Hidden states are the block inputs, then ln_f of the last output (GPT2Model.forward).
+/// </summary>
+public sealed class Gpt2LMHeadModel : ITransformerModel
+{
+    private readonly IKernels _kernels;
+    private readonly Embedding _wte;
+    private readonly Embedding _wpe;
+    private readonly Gpt2Block[] _blocks;
+    private readonly LayerNorm _lnF;
+    private readonly Linear? _lmHead;
+
+    private Gpt2LMHeadModel(IKernels kernels, Embedding wte, Embedding wpe, Gpt2Block[] blocks, LayerNorm lnF, Linear? lmHead, ModelInfo info)
+    {
+        _kernels = kernels;
+        _wte = wte;
+        _wpe = wpe;
+        _blocks = blocks;
+        _lnF = lnF;
+        _lmHead = lmHead;
+        Info = info;
+    }
+
+    public ModelInfo Info { get; }
+
+    /// <param name="w">Root scope of a store that retries with the "transformer." prefix.</param>
+    /// <param name="withHead">GPT2LMHeadModel (true) or GPT2Model (false).</param>
+    public static Gpt2LMHeadModel Load(IKernels kernels, WeightScope w, Gpt2Config c, string configPath, string architecture, bool withHead)
+    {
+        c.Validate(configPath);
+        var wte = Embedding.Load(w.Scope("wte"), c.VocabSize, c.NEmbd, "vocab_size");
+        var wpe = Embedding.Load(w.Scope("wpe"), c.NPositions, c.NEmbd, "n_positions");
+        var blocks = Enumerable.Range(0, c.NLayer).Select(i => Gpt2Block.Load(w.Scope("h").Scope(i.ToString()), c, i, configPath)).ToArray();
+        var lnF = LayerNorm.Load(w.Scope("ln_f"), c.NEmbd, c.LayerNormEpsilon);
+        Linear? head = null;
+        if (withHead)
+            head = c.TieWordEmbeddings
+                ? Linear.FromWeights(wte.Weight, ReadOnlyMemory<float>.Empty, c.NEmbd, c.VocabSize)
+                : Linear.Load(w.Scope("lm_head"), c.NEmbd, c.VocabSize, bias: false);
+        var info = new ModelInfo("gpt2", architecture, c.NLayer, c.NHead, c.NHead, c.NEmbd, c.HeadDim, c.VocabSize,
+            w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.NPositions);
+        return new Gpt2LMHeadModel(kernels, wte, wpe, blocks, lnF, head, info);
+    }
+
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ForwardOptions.Default;
+        int t = input.Length, c = Info.HiddenSize;
+        if (t == 0) throw new AttentionLensException("the input has no tokens.");
+        if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var h = new float[t * c];
+        _wte.Lookup(input.InputIds, h, accumulate: false);
+        _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);
+        // GPT2Model.forward embeds token_type_ids with wte when they are given.
+        if (input.TokenTypeIds is { } types)
+        {
+            if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
+            _wte.Lookup(types, h, accumulate: true);
+        }
+        h.CopyTo(trace.HiddenState(0));
+        var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
+        var current = h;
+        var next = new float[t * c];
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _blocks[l].Forward(_kernels, current, next, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            (current, next) = (next, current);
+            if (l + 1 < _blocks.Length) current.CopyTo(trace.HiddenState(l + 1));
+        }
+        _lnF.Forward(_kernels, current, trace.HiddenState(Info.Layers), t);
+        float[]? logits = null;
+        if (_lmHead is not null && options.ComputeLogits)
+        {
+            logits = new float[t * Info.VocabSize];
+            _lmHead.Forward(_kernels, trace.HiddenState(Info.Layers), logits, t);
+        }
+        return trace.ToResult(logits: logits);
+    }
+}

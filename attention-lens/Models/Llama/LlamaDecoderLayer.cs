@@ -1,0 +1,63 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.Llama;
+
+/// <summary>
+/// modeling_llama.py LlamaDecoderLayer (pre-norm): h = x + attn(rms₁(x)); y = h + mlp(rms₂(h)) with
+/// LlamaMLP = down_proj(silu(gate_proj(·)) ⊙ up_proj(·)) (SwiGLU).
+/// </summary>
+public sealed class LlamaDecoderLayer
+{
+    private readonly RmsNorm _inputNorm;
+    private readonly LlamaAttention _attention;
+    private readonly RmsNorm _postNorm;
+    private readonly Linear _gate;
+    private readonly Linear _up;
+    private readonly Linear _down;
+    private readonly int _hidden;
+    private readonly int _inner;
+
+    private LlamaDecoderLayer(RmsNorm inputNorm, LlamaAttention attention, RmsNorm postNorm, Linear gate, Linear up, Linear down, int hidden, int inner)
+    {
+        _inputNorm = inputNorm;
+        _attention = attention;
+        _postNorm = postNorm;
+        _gate = gate;
+        _up = up;
+        _down = down;
+        _hidden = hidden;
+        _inner = inner;
+    }
+
+    public static LlamaDecoderLayer Load(WeightScope w, LlamaConfig c) => new(
+        RmsNorm.Load(w.Scope("input_layernorm"), c.HiddenSize, c.RmsNormEps),
+        LlamaAttention.Load(w.Scope("self_attn"), c),
+        RmsNorm.Load(w.Scope("post_attention_layernorm"), c.HiddenSize, c.RmsNormEps),
+        Linear.Load(w.Scope("mlp").Scope("gate_proj"), c.HiddenSize, c.IntermediateSize, c.MlpBias),
+        Linear.Load(w.Scope("mlp").Scope("up_proj"), c.HiddenSize, c.IntermediateSize, c.MlpBias),
+        Linear.Load(w.Scope("mlp").Scope("down_proj"), c.IntermediateSize, c.HiddenSize, c.MlpBias),
+        c.HiddenSize, c.IntermediateSize);
+
+    /// <param name="x">(T, C) input.</param>
+    /// <param name="y">(T, C) output.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
+        Span<float> probs, Span<float> valueOutputs, int tokens)
+    {
+        int n = tokens * _hidden;
+        var normed = new float[n];
+        _inputNorm.Forward(kernels, x, normed, tokens);
+        var attended = new float[n];
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        for (int i = 0; i < n; i++) attended[i] += x[i];
+
+        _postNorm.Forward(kernels, attended, normed, tokens);
+        var gate = new float[tokens * _inner];
+        var up = new float[tokens * _inner];
+        _gate.Forward(kernels, normed, gate, tokens);
+        _up.Forward(kernels, normed, up, tokens);
+        kernels.SiluMultiply(gate, up);
+        _down.Forward(kernels, gate, y, tokens);
+        for (int i = 0; i < n; i++) y[i] += attended[i];
+    }
+}

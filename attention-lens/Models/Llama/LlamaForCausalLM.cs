@@ -1,0 +1,97 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.Llama;
+
+/// <summary>
+/// modeling_llama.py LlamaModel (embed_tokens, decoder layers, final norm) and LlamaForCausalLM's
+/// lm_head. With tie_word_embeddings the head is embed_tokens (as transformers ties them, whether
+/// or not lm_head.weight is also stored); otherwise lm_head.weight must be stored. Positions are
+/// 0..T−1 (cache_position) regardless of padding, as in transformers 4.40.
+/// </summary>
+public sealed class LlamaForCausalLM : ITransformerModel
+{
+    private readonly IKernels _kernels;
+    private readonly Embedding _embed;
+    private readonly LlamaDecoderLayer[] _layers;
+    private readonly RmsNorm _norm;
+    private readonly Linear? _lmHead;
+    private readonly float[] _inverseFrequencies;
+    private readonly int? _slidingWindow;
+
+    private LlamaForCausalLM(IKernels kernels, Embedding embed, LlamaDecoderLayer[] layers, RmsNorm norm, Linear? lmHead, float[] inverseFrequencies, int? slidingWindow, ModelInfo info)
+    {
+        _kernels = kernels;
+        _embed = embed;
+        _layers = layers;
+        _norm = norm;
+        _lmHead = lmHead;
+        _inverseFrequencies = inverseFrequencies;
+        _slidingWindow = slidingWindow;
+        Info = info;
+    }
+
+    public ModelInfo Info { get; }
+
+    /// <param name="w">Root scope of a store retrying with the "model." prefix.</param>
+    public static LlamaForCausalLM Load(IKernels kernels, WeightScope w, LlamaConfig c, string configPath, string modelType, string architecture, bool withHead)
+    {
+        c.Validate(configPath);
+        var inv = InverseFrequencies(c.HeadDim, c.RopeTheta);
+        c.RopeScaling?.Apply(inv, configPath);
+        var embed = Embedding.Load(w.Scope("embed_tokens"), c.VocabSize, c.HiddenSize, "vocab_size");
+        var layers = Enumerable.Range(0, c.NumHiddenLayers).Select(i => LlamaDecoderLayer.Load(w.Scope("layers").Scope(i.ToString()), c)).ToArray();
+        var norm = RmsNorm.Load(w.Scope("norm"), c.HiddenSize, c.RmsNormEps);
+        Linear? head = null;
+        if (withHead)
+            head = c.TieWordEmbeddings
+                ? Linear.FromWeights(embed.Weight, ReadOnlyMemory<float>.Empty, c.HiddenSize, c.VocabSize)
+                : Linear.Load(w.Scope("lm_head"), c.HiddenSize, c.VocabSize, bias: false);
+        var info = new ModelInfo(modelType, architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.KeyValueHeads, c.HiddenSize, c.HeadDim,
+            c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
+        return new LlamaForCausalLM(kernels, embed, layers, norm, head, inv, c.EffectiveSlidingWindow, info);
+    }
+
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ForwardOptions.Default;
+        int t = input.Length, c = Info.HiddenSize;
+        if (t == 0) throw new AttentionLensException("the input has no tokens.");
+        if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
+        if (_slidingWindow is int window && t > window)
+            throw new AttentionLensException($"the input has {t} tokens, more than the sliding window of {window}; sliding-window attention is not implemented.");
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
+        var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
+        var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
+        var current = trace.HiddenState(0).ToArray();
+        var next = new float[t * c];
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _layers[l].Forward(_kernels, current, next, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            (current, next) = (next, current);
+            if (l + 1 < _layers.Length) current.CopyTo(trace.HiddenState(l + 1));
+        }
+        _norm.Forward(_kernels, current, trace.HiddenState(Info.Layers), t);
+        float[]? logits = null;
+        if (_lmHead is not null && options.ComputeLogits)
+        {
+            logits = new float[t * Info.VocabSize];
+            _lmHead.Forward(_kernels, trace.HiddenState(Info.Layers), logits, t);
+        }
+        return trace.ToResult(logits: logits);
+    }
+
+    /// <summary>
+    /// LlamaRotaryEmbedding.__init__: inv_freq = 1 / base^(arange(0, D, 2).float() / D), every step in
+    /// float32 as torch computes it.
+    /// </summary>
+    private static float[] InverseFrequencies(int headDim, double theta)
+    {
+        var inv = new float[headDim / 2];
+        for (int i = 0; i < inv.Length; i++)
+            inv[i] = 1f / MathF.Pow((float)theta, (2 * i) / (float)headDim);
+        return inv;
+    }
+}

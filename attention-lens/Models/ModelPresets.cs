@@ -1,0 +1,32 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Models.Bert;
+using AttentionLens.Models.Gpt2;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>
+/// Models of standard published sizes with random weights (no checkpoint), for benchmarks:
+/// <c>bert-base</c> (BertModel, 12 layers, C 768, 12 heads, F 3072, V 30522), <c>gpt2</c>
+/// (GPT2LMHeadModel, 12 layers, C 768, 12 heads, V 50257) and <c>gpt2-medium</c> (24 layers,
+/// C 1024, 16 heads). Weights are drawn as <see cref="WeightStore.Random"/> describes.
+/// </summary>
+public static class ModelPresets
+{
+    public static IReadOnlyList<string> Names { get; } = ["bert-base", "gpt2", "gpt2-medium"];
+
+    public static ITransformerModel CreateRandom(string preset, int seed) => CreateRandom(preset, seed, CpuKernels.Instance);
+
+    public static ITransformerModel CreateRandom(string preset, int seed, IKernels kernels)
+    {
+        var root = WeightStore.Random(seed).Root;
+        string source = $"preset {preset}";
+        return preset switch
+        {
+            "bert-base" => BertModel.Load(kernels, root, new BertConfig(), source, "bert", "BertModel", pooler: true),
+            "gpt2" => Gpt2LMHeadModel.Load(kernels, root, new Gpt2Config(), source, "GPT2LMHeadModel", withHead: true),
+            "gpt2-medium" => Gpt2LMHeadModel.Load(kernels, root, new Gpt2Config { NEmbd = 1024, NLayer = 24, NHead = 16 }, source, "GPT2LMHeadModel", withHead: true),
+            _ => throw new AttentionLensException($"unknown preset '{preset}'; choose one of {string.Join(", ", Names)}."),
+        };
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text;
+using AttentionLens.Tokenizers.Normalizers;
+
+namespace AttentionLens.Tokenizers.Pipeline;
+
+/// <summary>
+/// Finds added tokens in the text as the Rust <c>AddedVocabulary::extract_and_normalize</c> does:
+/// tokens with <c>normalized = false</c> are matched leftmost-longest in the original text; the
+/// pieces between them are normalized; tokens with <c>normalized = true</c> (their content normalized
+/// the same way) are then matched in those normalized pieces.
+/// </summary>
+public sealed class AddedVocabulary
+{
+    private readonly Matcher _raw;
+    private readonly Matcher _normalized;
+    private readonly Dictionary<int, AddedToken> _byId = new();
+    private readonly Dictionary<string, AddedToken> _byContent = new(StringComparer.Ordinal);
+
+    public AddedVocabulary(IReadOnlyList<AddedToken> tokens, INormalizer? normalizer)
+    {
+        Tokens = tokens;
+        var raw = new List<(string, AddedToken)>();
+        var norm = new List<(string, AddedToken)>();
+        foreach (var t in tokens)
+        {
+            _byId[t.Id] = t;
+            _byContent.TryAdd(t.Content, t);
+            if (t.Content.Length == 0) continue;
+            if (t.Normalized && normalizer is not null)
+            {
+                var n = NormalizedString.FromOriginal(t.Content);
+                normalizer.Normalize(n);
+                if (n.Length > 0) norm.Add((n.Text, t));
+            }
+            else if (t.Normalized) norm.Add((t.Content, t));
+            else raw.Add((t.Content, t));
+        }
+        _raw = new Matcher(raw);
+        _normalized = new Matcher(norm);
+    }
+
+    public IReadOnlyList<AddedToken> Tokens { get; }
+
+    public AddedToken? ById(int id) => _byId.GetValueOrDefault(id);
+
+    public AddedToken? ByContent(string content) => _byContent.GetValueOrDefault(content);
+
+    public bool IsSpecial(int id) => _byId.TryGetValue(id, out var t) && t.Special;
+
+    /// <summary>Splits <paramref name="text"/> on added tokens and normalizes the rest.</summary>
+    public PreTokenizedString ExtractAndNormalize(string text, INormalizer? normalizer)
+    {
+        var splits = new List<Split>();
+        var whole = NormalizedString.FromOriginal(text);
+        foreach (var piece in SplitOn(whole, _raw))
+        {
+            if (piece.Tokens is not null)
+            {
+                splits.Add(piece);
+                continue;
+            }
+            normalizer?.Normalize(piece.Normalized);
+            splits.AddRange(SplitOn(piece.Normalized, _normalized));
+        }
+        return new PreTokenizedString(splits);
+    }
+
+    private static List<Split> SplitOn(NormalizedString s, Matcher matcher)
+    {
+        var result = new List<Split>();
+        if (matcher.IsEmpty || s.Length == 0)
+        {
+            result.Add(new Split(s));
+            return result;
+        }
+        var text = s.Text;
+        var last = 0;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var token = matcher.LongestAt(text, i);
+            if (token is null)
+            {
+                i++;
+                continue;
+            }
+            var (content, added) = token.Value;
+            var start = i;
+            var stop = i + content.Length;
+            if (added.SingleWord && !(IsBoundaryBefore(text, start) && IsBoundaryAfter(text, stop)))
+            {
+                i++;
+                continue;
+            }
+            if (added.Lstrip)
+                while (start > last && char.IsWhiteSpace(text[start - 1])) start--;
+            if (added.Rstrip)
+                while (stop < text.Length && char.IsWhiteSpace(text[stop])) stop++;
+            if (start > last) result.Add(new Split(s.Slice(last, start)));
+            result.Add(new Split(s.Slice(start, stop), [new ModelToken(added.Id, text[start..stop], 0, stop - start)]));
+            last = i = stop;
+        }
+        if (last < text.Length) result.Add(new Split(s.Slice(last, text.Length)));
+        return result;
+    }
+
+    private static bool IsWordRune(Rune r) => Rune.IsLetterOrDigit(r) || r.Value == '_';
+
+    private static bool IsBoundaryBefore(string text, int at) =>
+        at == 0 || Rune.DecodeLastFromUtf16(text.AsSpan(0, at), out var r, out _) != System.Buffers.OperationStatus.Done || !IsWordRune(r);
+
+    private static bool IsBoundaryAfter(string text, int at) =>
+        at >= text.Length || Rune.DecodeFromUtf16(text.AsSpan(at), out var r, out _) != System.Buffers.OperationStatus.Done || !IsWordRune(r);
+
+    /// <summary>Leftmost-longest matching of a small set of strings, indexed by first character.</summary>
+    private sealed class Matcher
+    {
+        private readonly Dictionary<char, (string, AddedToken)[]> _byFirst;
+
+        public Matcher(List<(string Content, AddedToken Token)> entries)
+        {
+            _byFirst = entries.GroupBy(e => e.Content[0])
+                .ToDictionary(g => g.Key, g => g.OrderByDescending(e => e.Content.Length).ToArray());
+        }
+
+        public bool IsEmpty => _byFirst.Count == 0;
+
+        public (string, AddedToken)? LongestAt(string text, int i)
+        {
+            if (!_byFirst.TryGetValue(text[i], out var candidates)) return null;
+            foreach (var c in candidates)
+                if (string.CompareOrdinal(text, i, c.Item1, 0, c.Item1.Length) == 0 && i + c.Item1.Length <= text.Length)
+                    return c;
+            return null;
+        }
+    }
+}
