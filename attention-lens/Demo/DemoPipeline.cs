@@ -62,9 +62,7 @@ public static class DemoPipeline
                 r => r.Logits is { } l ? NextWord(gpt2Tokenizer, l, gptEncoding.Count) : null),
         };
 
-        var comparison = analyses[0].Result.Influence is { } a && analyses[1].Result.Influence is { } b
-            ? TracedGraphComparison.Compare(a, b)
-            : throw new AttentionLensException("The analysis returned no traced-graph influence, which the comparison needs.");
+        var comparison = ModelComparer.Compare(analyses[0].Result, bertEncoding.Tokens, analyses[1].Result, bertEncoding.Tokens, sentence, sentence);
         timings["total"] = total.Elapsed.TotalMilliseconds;
         return new DemoRun(analyses, comparison, timings);
     }

@@ -85,7 +85,7 @@ internal static class DemoCommand
             }).ToArray(),
             Comparisons =
             [
-                new ReportComparison(pre.Name, fine.Name, pre.Encoding.Tokens, pre.Result.Layers, run.Comparison.Shared, run.Comparison.OnlyA, run.Comparison.OnlyB),
+                ReportComparison.From(run.Comparison, pre.Name, fine.Name, pre.Text, pre.Encoding.Tokens, pre.Result.Layers),
             ],
             TimingsMs = run.TimingsMs,
         };
@@ -121,7 +121,9 @@ internal static class DemoCommand
         }
 
         sb.AppendLine();
-        sb.AppendLine(c, $"Traced edges, {run.Analyses[0].Name} vs {run.Analyses[1].Name}: {run.Comparison.Shared.Count} shared, {run.Comparison.OnlyA.Count} only pre-trained, {run.Comparison.OnlyB.Count} only fine-tuned (Jaccard {run.Comparison.Jaccard:0.00}).");
+        var cmp = run.Comparison;
+        var edges = cmp.SharedEdges.Count + cmp.OnlyA.Count + cmp.OnlyB.Count;
+        sb.AppendLine(c, $"Traced edges, {run.Analyses[0].Name} vs {run.Analyses[1].Name}: {cmp.SharedEdges.Count} shared, {cmp.OnlyA.Count} only pre-trained, {cmp.OnlyB.Count} only fine-tuned (Jaccard {(edges == 0 ? 1 : (double)cmp.SharedEdges.Count / edges):0.00}).");
         sb.AppendLine("Timings: " + string.Join(", ", run.TimingsMs.Select(t => string.Create(c, $"{t.Key} {t.Value:0} ms"))));
         return sb.ToString();
     }

@@ -76,7 +76,7 @@ public static class HtmlReport
             Fact(w, "prediction", a.Prediction);
         }
 
-        w.Write("</dl><h3>Token scores for the target</h3><p class=\"hint\">Each row is scaled to its own largest value; hover a cell for its exact score. The target is outlined.</p><div class=\"fig\">");
+        w.Write("</dl><h3>Token scores for the target</h3><p class=\"hint\">Colour spans each row from its smallest to its largest value; hover a cell for its exact score. The target is outlined.</p><div class=\"fig\">");
         SvgFigures.TokenStrips(w, tokens, SvgFigures.MethodRows(r), r.Target);
         w.Write("</div>");
 
@@ -135,7 +135,21 @@ public static class HtmlReport
             .Concat(c.OnlyB.Select(e => (e, "#e66101", $"only {c.NameB}")))
             .ToArray();
         SvgFigures.TracedGraph(w, c.Tokens, c.Layers, edges);
-        w.Write("</div></section>\n");
+        w.Write("</div>");
+        if (c.Scores.Count > 0)
+        {
+            w.Write($"<h3>Score change, {Markup.Escape(c.NameB)} − {Markup.Escape(c.NameA)}</h3><p class=\"hint\">Blue: the method gives the token more in {Markup.Escape(c.NameB)}; orange: less.</p><div class=\"fig\">");
+            var rows = c.Scores.Select(kv => (SvgFigures.MethodLabel(kv.Key), kv.Value.Difference)).ToArray();
+            SvgFigures.TokenStrips(w, c.Tokens, rows, -1, signed: true);
+            w.Write("</div>");
+        }
+
+        if (c.Merge is not null)
+        {
+            w.Write($"<p class=\"hint\">{Markup.Escape(c.Merge)}</p>");
+        }
+
+        w.Write("</section>\n");
     }
 
     private static void WriteTable(TextWriter w, ReportTable table)

@@ -62,20 +62,50 @@ internal static class Markup
             return "#ccc";
         }
 
-        t = Math.Clamp(t, 0, 1);
-        var r = (int)Math.Round(255 - t * (255 - 33));
-        var g = (int)Math.Round(255 - t * (255 - 102));
-        var b = (int)Math.Round(255 - t * (255 - 172));
-        return $"#{r:x2}{g:x2}{b:x2}";
+        return Mix(Math.Clamp(t, 0, 1), 33, 102, 172);
     }
 
     /// <summary>Text colour readable on <see cref="Heat"/>(t).</summary>
-    public static string Ink(double t) => t > 0.55 ? "#fff" : "#111";
+    public static string Ink(double t) => Math.Abs(t) > 0.55 ? "#fff" : "#111";
 
-    /// <summary>Scales scores to [0, 1] by the largest absolute value (0 stays 0).</summary>
+    /// <summary>Orange (−1) through white (0) to blue (+1) for signed values such as differences.</summary>
+    public static string Diverge(double t)
+    {
+        if (double.IsNaN(t))
+        {
+            return "#ccc";
+        }
+
+        t = Math.Clamp(t, -1, 1);
+        return t >= 0 ? Heat(t) : Mix(-t, 230, 97, 1);
+    }
+
+    private static string Mix(double t, int r1, int g1, int b1)
+    {
+        var r = (int)Math.Round(255 - t * (255 - r1));
+        var g = (int)Math.Round(255 - t * (255 - g1));
+        var b = (int)Math.Round(255 - t * (255 - b1));
+        return $"#{r:x2}{g:x2}{b:x2}";
+    }
+
+    /// <summary>Maps scores onto [0, 1] between their minimum and maximum, so that small differences
+    /// between tokens stay visible; a constant (or empty) set maps to 0. Non-finite values map to NaN.</summary>
     public static double[] Normalise(IReadOnlyList<double> scores)
     {
-        var max = scores.Count == 0 ? 0 : scores.Max(Math.Abs);
-        return scores.Select(s => max > 0 && double.IsFinite(s) ? Math.Abs(s) / max : 0).ToArray();
+        var finite = scores.Where(double.IsFinite).ToArray();
+        if (finite.Length == 0)
+        {
+            return scores.Select(_ => double.NaN).ToArray();
+        }
+
+        double min = finite.Min(), max = finite.Max();
+        return scores.Select(s => !double.IsFinite(s) ? double.NaN : max > min ? (s - min) / (max - min) : 0).ToArray();
+    }
+
+    /// <summary>Maps signed scores onto [−1, 1] by the largest absolute value (0 stays 0).</summary>
+    public static double[] NormaliseSigned(IReadOnlyList<double> scores)
+    {
+        var max = scores.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max();
+        return scores.Select(s => !double.IsFinite(s) ? double.NaN : max > 0 ? s / max : 0).ToArray();
     }
 }

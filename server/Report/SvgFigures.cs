@@ -18,9 +18,10 @@ internal static class SvgFigures
     public static double[] TokenWidths(IReadOnlyList<Token> tokens) =>
         tokens.Select(t => Math.Max(34, 7.2 * t.Text.Length + 12)).ToArray();
 
-    /// <summary>Rows of token cells coloured by each method's scores (scaled by the row's largest
+    /// <summary>Rows of token cells coloured by each method's scores (each row between its own
+    /// minimum and maximum, or, when <paramref name="signed"/>, orange-white-blue by the largest
     /// absolute value); the target token's cells are outlined. Returns the figure's height.</summary>
-    public static double TokenStrips(TextWriter w, IReadOnlyList<Token> tokens, IReadOnlyList<(string Label, double[] Scores)> rows, int target, double x = 0, double y = 0)
+    public static double TokenStrips(TextWriter w, IReadOnlyList<Token> tokens, IReadOnlyList<(string Label, double[] Scores)> rows, int target, double x = 0, double y = 0, bool signed = false)
     {
         var widths = TokenWidths(tokens);
         var width = LabelWidth + widths.Sum() + 4;
@@ -38,13 +39,13 @@ internal static class SvgFigures
         {
             var (label, scores) = rows[r];
             var ry = RowHeight * (r + 1);
-            var norm = Markup.Normalise(scores);
+            var norm = signed ? Markup.NormaliseSigned(scores) : Markup.Normalise(scores);
             w.Write($"<text x=\"{Markup.N(LabelWidth - 8)}\" y=\"{Markup.N(ry + 17)}\" text-anchor=\"end\">{Markup.Escape(label)}</text>");
             cx = LabelWidth;
             for (var i = 0; i < tokens.Count && i < scores.Length; i++)
             {
                 var stroke = i == target ? " stroke=\"#c2185b\" stroke-width=\"2\"" : " stroke=\"#fff\"";
-                w.Write($"<rect x=\"{Markup.N(cx)}\" y=\"{Markup.N(ry + 2)}\" width=\"{Markup.N(widths[i] - 2)}\" height=\"{Markup.N(RowHeight - 4)}\" rx=\"3\" fill=\"{Markup.Heat(norm[i])}\"{stroke}><title>{Markup.Escape(label)} · {Markup.Escape(tokens[i].Text)}: {Markup.N(scores[i], "0.0000")}</title></rect>");
+                w.Write($"<rect x=\"{Markup.N(cx)}\" y=\"{Markup.N(ry + 2)}\" width=\"{Markup.N(widths[i] - 2)}\" height=\"{Markup.N(RowHeight - 4)}\" rx=\"3\" fill=\"{(signed ? Markup.Diverge(norm[i]) : Markup.Heat(norm[i]))}\"{stroke}><title>{Markup.Escape(label)} · {Markup.Escape(tokens[i].Text)}: {Markup.N(scores[i], "0.0000")}</title></rect>");
                 w.Write($"<text x=\"{Markup.N(cx + widths[i] / 2 - 1)}\" y=\"{Markup.N(ry + 17)}\" text-anchor=\"middle\" font-size=\"10\" fill=\"{Markup.Ink(norm[i])}\" pointer-events=\"none\">{Markup.N(scores[i], "0.00")}</text>");
                 cx += widths[i];
             }
@@ -133,6 +134,18 @@ internal static class SvgFigures
         w.Write("</svg>");
     }
 
+    /// <summary>The row label of a method's token scores.</summary>
+    public static string MethodLabel(AnalysisMethod method) => method switch
+    {
+        AnalysisMethod.Attention => "raw attention (last layer)",
+        AnalysisMethod.Rollout => "rollout",
+        AnalysisMethod.Flow => "flow (max-flow)",
+        AnalysisMethod.Influence => "influence (traced graph)",
+        AnalysisMethod.ValueNorms => "value-weighted norms",
+        AnalysisMethod.Faithfulness => "occlusion (ground truth)",
+        _ => method.ToString(),
+    };
+
     /// <summary>The method rows a report shows for one analysis, in a fixed order, skipping methods not computed.</summary>
     public static IReadOnlyList<(string Label, double[] Scores)> MethodRows(AnalysisResult result)
     {
@@ -145,13 +158,13 @@ internal static class SvgFigures
             }
         }
 
-        Add("raw attention (last layer)", result.Attention);
-        Add("rollout", result.ScoresFor(AnalysisMethod.Rollout));
-        Add("flow (max-flow)", result.Flow?.Normalised);
+        Add(MethodLabel(AnalysisMethod.Attention), result.Attention);
+        Add(MethodLabel(AnalysisMethod.Rollout), result.ScoresFor(AnalysisMethod.Rollout));
+        Add(MethodLabel(AnalysisMethod.Flow), result.Flow?.Normalised);
         Add("flow Shapley values", result.Flow?.Shapley);
-        Add("influence (traced graph)", result.Influence?.Scores);
-        Add("value-weighted norms", result.ValueNorms?.Scores);
-        Add("occlusion (ground truth)", result.Faithfulness?.Occlusion);
+        Add(MethodLabel(AnalysisMethod.Influence), result.Influence?.Scores);
+        Add(MethodLabel(AnalysisMethod.ValueNorms), result.ValueNorms?.Scores);
+        Add(MethodLabel(AnalysisMethod.Faithfulness), result.Faithfulness?.Occlusion);
         return rows;
     }
 }
