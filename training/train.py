@@ -274,8 +274,13 @@ def record(model, kind: str, cases: list[tuple[str, list[int], list[str]]]) -> d
     return {"tolerance": 1e-4, "note": "float32 forward of the training tool (training/hf_models.py)", "cases": out}
 
 
-def write_readme(out: str, metrics: dict, claims: dict, times: dict, sizes: dict, log: list, args) -> None:
-    """models/demo/README.md: what the models are, how they were trained, what they reach."""
+def write_readme(out: str) -> None:
+    """models/demo/README.md from training.json: what the models are, how they were trained, what
+    they reach (also runnable alone: train.py --readme-only)."""
+    with open(os.path.join(out, "training.json"), encoding="utf-8") as f:
+        record = json.load(f)
+    metrics, claims, times, sizes, log = record["metrics"], record["claims"], record["train_seconds"], record["bytes"], record["log"]
+    args = argparse.Namespace(bert_steps=record["steps"]["bert"], finetune_steps=record["steps"]["finetune"], gpt2_steps=record["steps"]["gpt2"])
     last = {m: next(e["loss"] for e in reversed(log) if e["model"] == m) for m in times}
     first = {m: next(e["loss"] for e in log if e["model"] == m) for m in times}
     steps = {"bert-pretrained": args.bert_steps, "bert-finetuned": args.finetune_steps, "gpt2": args.gpt2_steps}
@@ -283,7 +288,7 @@ def write_readme(out: str, metrics: dict, claims: dict, times: dict, sizes: dict
             "bert-finetuned": "subject number, singular/plural (BertForSequenceClassification)",
             "gpt2": "next word (GPT2LMHeadModel)"}
     rows = "\n".join(f"| {m} | {task[m]} | {steps[m]} | {first[m]:.3f} → {last[m]:.3f} | {times[m]:.0f} s | {sizes[m] / 1024:.0f} KiB |" for m in times)
-    total = sum(sizes.values()) + os.path.getsize(os.path.join(out, "heldout.json"))
+    total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(out) for f in files if f != "README.md")
     text = f"""# Demo models (generated — do not edit by hand)
 
 Written by `training/train.py` (see `training/README.md`). Regenerate, bit for bit on the same torch
@@ -303,13 +308,13 @@ the engine must reproduce within 1e-4). `heldout.json` holds {len(json.load(open
 
 Sizes: hidden {HIDDEN}, {LAYERS} layers, {HEADS} heads, feed-forward {INTERMEDIATE}, {MAX_POS} positions.
 Seeds: corpus {SEED_CORPUS} ({CORPUS_SIZE} sentences), held-out {SEED_HELDOUT}, BERT {SEED_BERT}, fine-tuning {SEED_FINETUNE}, GPT-2 {SEED_GPT2}.
-torch {torch.__version__}, one thread, deterministic algorithms, batch {BATCH}, AdamW.
+torch {record["torch"]}, one thread, deterministic algorithms, batch {BATCH}, AdamW.
 
 | model | task | steps | training loss first → last | time | size |
 |---|---|---:|---|---:|---:|
 {rows}
 
-Total committed size: {total / 1024 / 1024:.2f} MiB.
+Total committed size of models/demo (all files but this README): {total / 1024 / 1024:.2f} MiB.
 
 ## Held-out accuracy
 
@@ -330,7 +335,11 @@ def main() -> None:
     ap.add_argument("--bert-lr", type=float, default=1e-3)
     ap.add_argument("--finetune-steps", type=int, default=300)
     ap.add_argument("--gpt2-steps", type=int, default=1500)
+    ap.add_argument("--readme-only", action="store_true", help="only rewrite models/demo/README.md from training.json")
     args = ap.parse_args()
+    if args.readme_only:
+        write_readme(os.path.abspath(args.out))
+        return
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     out = os.path.abspath(args.out)
@@ -410,7 +419,7 @@ def main() -> None:
         "torch": torch.__version__,
         "log": log,
     })
-    write_readme(out, metrics, claims, times, sizes, log, args)
+    write_readme(out)
     print(json.dumps({"seconds": times, "bytes": sizes}), flush=True)
 
 

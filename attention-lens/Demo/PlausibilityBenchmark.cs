@@ -11,7 +11,10 @@ namespace AttentionLens.Demo;
 /// so only the subject noun tells the answer (attractor nouns of the other number compete).
 /// GPT-2 column: the last position of the prefix before the main verb, i.e. the position that
 /// predicts the verb, on present-tense sentences whose verb agrees with the subject.
-/// A hit is the subject ranking in the method's top k among the word tokens.
+/// A hit is the subject ranking in the method's top k among the candidates: the word tokens other
+/// than the target itself. (The target is [CLS], a special token, for BERT; for GPT-2 it is the
+/// word before the verb, whose own position the residual term 0.5·I of rollout and flow, and the
+/// causal mask, favour by construction — the question is which earlier word the method points to.)
 /// </summary>
 public sealed class PlausibilityBenchmark
 {
@@ -84,9 +87,10 @@ public sealed class PlausibilityBenchmark
             var prefix = verbSentence.PrefixBeforeVerb;
             var gEncoding = _gpt2Tokenizer.Encode(prefix);
             var gInput = new ForwardInput(gEncoding.Ids);
-            var gWords = WordAlignment.WordTokens(gEncoding);
+            var gTarget = gEncoding.Count - 1;
+            var gWords = WordAlignment.WordTokens(gEncoding).Where(i => i != gTarget).ToArray();
             var gSubject = WordAlignment.TokenOfWord(gEncoding, prefix, verbSentence.Subject);
-            Score(Analyzer.Analyze(_gpt2, gInput, options with { Target = gEncoding.Count - 1 }, cancellationToken), gSubject, gWords, k, hits, 2);
+            Score(Analyzer.Analyze(_gpt2, gInput, options with { Target = gTarget }, cancellationToken), gSubject, gWords, k, hits, 2);
             chance[2] += Math.Min(k, gWords.Length) / (double)gWords.Length;
             agreeing += PrefersAgreeingVerb(gInput, verbSentence, cancellationToken) ? 1 : 0;
         }

@@ -5,8 +5,8 @@ using AttentionLens.Analysis;
 namespace AttentionLens.Demo;
 
 /// <summary>
-/// How often each method ranks the true subject noun among its top <see cref="K"/> word tokens
-/// (special tokens are not candidates), per model column, over <see cref="Sentences"/> held-out
+/// How often each method ranks the true subject noun among its top <see cref="K"/> candidates
+/// (word tokens other than the target; special tokens are not candidates), per model column, over <see cref="Sentences"/> held-out
 /// sentences per column.
 /// </summary>
 /// <param name="K">The top-k cut.</param>
