@@ -1,18 +1,45 @@
 using System.CommandLine;
+using AttentionLens.Demo;
 
 namespace AttentionLens.Server.Cli;
 
-/// <summary>`attention-lens plausibility`: Print the plausibility table of every method on held-out grammar sentences.</summary>
+/// <summary>`attention-lens plausibility`: how often each method ranks the true subject noun in its
+/// top k, for the fine-tuned and pre-trained BERT ([CLS]) and for GPT-2 (the verb's position),
+/// on held-out grammar sentences.</summary>
 internal static class PlausibilityCommand
 {
     public static Command Create()
     {
+        var k = new Option<int>("--k") { Description = "A hit is the subject noun among the method's top k word tokens.", DefaultValueFactory = _ => 1 };
+        var sentences = new Option<int>("--sentences") { Description = "Held-out sentences per column (at most 300).", DefaultValueFactory = _ => 200 };
+        var models = new Option<string?>("--models") { Description = "Folder of the demo models (default: next to the executable, else in the repository)." };
         var command = new Command("plausibility", "Print the plausibility table of every method on held-out grammar sentences.");
-        command.SetAction(_ =>
-        {
-            Console.Error.WriteLine("'plausibility' is not available yet.");
-            return 2;
-        });
+        command.Options.Add(k);
+        command.Options.Add(sentences);
+        command.Options.Add(models);
+        command.SetAction((parse, ct) => Task.FromResult(Run(Console.Out, Console.Error, parse.GetValue(models), parse.GetValue(k), parse.GetValue(sentences), ct)));
         return command;
+    }
+
+    internal static int Run(TextWriter stdout, TextWriter stderr, string? modelsDirectory, int k, int sentences, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var table = Compute(modelsDirectory, k, sentences, cancellationToken);
+            stdout.Write(table.ToText());
+            return 0;
+        }
+        catch (AttentionLensException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    internal static PlausibilityTable Compute(string? modelsDirectory, int k, int sentences, CancellationToken cancellationToken)
+    {
+        var models = DemoModels.Locate(modelsDirectory);
+        var set = HeldOutSet.Load(models.HeldOut);
+        return PlausibilityBenchmark.Load(models).Run(set, k, sentences, cancellationToken);
     }
 }

@@ -1,0 +1,52 @@
+using AttentionLens.Analysis;
+using AttentionLens.Server.Cli;
+
+namespace AttentionLens.Tests.Demo;
+
+/// <summary>The plausibility table's shape and ranges (not its particular values).</summary>
+public class PlausibilityCommandTests
+{
+    [Fact]
+    public void TableHasEveryMethodAndColumnWithRatesInUnitInterval()
+    {
+        var table = PlausibilityCommand.Compute(null, 1, 25, CancellationToken.None);
+        Assert.Equal(25, table.Sentences);
+        Assert.Equal([AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence, AnalysisMethod.ValueNorms], table.Methods);
+        Assert.Equal(3, table.Columns.Count);
+        Assert.Equal(table.Methods.Count, table.Rates.Count);
+        foreach (var row in table.Rates)
+        {
+            Assert.Equal(table.Columns.Count, row.Length);
+            Assert.All(row, r => Assert.InRange(r, 0.0, 1.0));
+            // A rate is a count over 25 sentences.
+            Assert.All(row, r => Assert.Equal(Math.Round(r * 25), r * 25, 9));
+        }
+
+        Assert.All(table.Chance, c => Assert.InRange(c, 0.0, 1.0));
+        Assert.InRange(table.ClassifierAccuracy, 0.0, 1.0);
+        Assert.InRange(table.Gpt2AgreementAccuracy, 0.0, 1.0);
+        var text = table.ToText();
+        Assert.Equal(table.Methods.Count + 4, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void TopKAsLargeAsTheSentenceIsAlwaysAHit()
+    {
+        // Every sentence has fewer than 16 words, so every method's top 16 holds the subject.
+        var table = PlausibilityCommand.Compute(null, 16, 5, CancellationToken.None);
+        Assert.All(table.Rates, row => Assert.All(row, r => Assert.Equal(1.0, r)));
+        Assert.All(table.Chance, c => Assert.Equal(1.0, c));
+    }
+
+    [Fact]
+    public void CommandPrintsTheTableAndRefusesBadK()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(0, PlausibilityCommand.Run(stdout, stderr, null, 2, 5, CancellationToken.None));
+        Assert.Contains("subject noun in top-2", stdout.ToString());
+        Assert.Contains("flow (max-flow)", stdout.ToString());
+        Assert.Equal(1, PlausibilityCommand.Run(new StringWriter(), stderr, null, 0, 5, CancellationToken.None));
+        Assert.Contains("--k must be at least 1", stderr.ToString());
+    }
+}
