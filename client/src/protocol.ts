@@ -51,9 +51,9 @@ export interface Token { index: number; id: number; text: string; range: Range; 
 /** A traced edge (algorithms §6): in layer 1..L and a head, position `from` attends to `to` with weight ≥ τ. */
 export interface Edge { layer: number; head: number; from: number; to: number; weight: number }
 
-export interface FlowScores { raw: number[]; normalised: number[]; shapley: number[]; byLayer?: Matrix | null }
+export interface FlowScores { raw: number[]; normalised: number[]; shapley: number[]; shapleyTotal: number; byLayer?: Matrix | null }
 export interface InfluenceScores { scores: number[]; edges: Edge[]; byLayer?: Matrix | null; counts?: Matrix | null }
-export interface ValueNormScores { scores: number[]; received: Matrix; emitted: Matrix; headValueNorms?: Matrix | null }
+export interface ValueNormScores { scores: number[]; received: Matrix; emitted: Matrix; headValueNorms?: Matrix | null; targetWeightedHeadNorms?: Matrix | null }
 /** Spearman ρ per method name; null where it is undefined (a constant score vector). */
 export interface FaithfulnessScores { occlusion: number[]; targetDescription: string; spearman: Record<string, number | null> }
 
@@ -92,13 +92,19 @@ export interface CompareParams {
 }
 
 /** Edge sets are present only when both models tokenize the text the same way. */
+/** A unit of the two tokenizations' character alignment: its range and the tokens of each model in it. */
+export interface AlignedUnit { range: Range; tokensA: number[]; tokensB: number[] }
+/** Per-unit scores of one method in both models, and B − A. */
+export interface ScoreComparison { a: number[]; b: number[]; difference: number[] }
 export interface Comparison {
   sameTokenization: boolean;
-  reason?: string | null;
-  scoreDifference?: Record<string, number[]> | null;
-  sharedEdges?: Edge[] | null;
-  onlyA?: Edge[] | null;
-  onlyB?: Edge[] | null;
+  units: AlignedUnit[];
+  scores: Record<string, ScoreComparison>;
+  sharedEdges: Edge[];
+  onlyA: Edge[];
+  onlyB: Edge[];
+  /** How scores were merged over aligned units (the server's sentence). */
+  merge: string;
 }
 export interface CompareResult { a: AnalyzeResult; b: AnalyzeResult; difference: Comparison }
 
@@ -157,16 +163,18 @@ export const protocolFields: Record<string, string[]> = {
   TokenDto: fieldsOf<Token>()({ index: true, id: true, text: true, range: true, special: true }),
   MatrixDto: fieldsOf<Matrix>()({ rows: true, cols: true, data: true }),
   EdgeDto: fieldsOf<Edge>()({ layer: true, head: true, from: true, to: true, weight: true }),
-  FlowDto: fieldsOf<FlowScores>()({ raw: true, normalised: true, shapley: true, byLayer: true }),
+  FlowDto: fieldsOf<FlowScores>()({ raw: true, normalised: true, shapley: true, shapleyTotal: true, byLayer: true }),
   InfluenceDto: fieldsOf<InfluenceScores>()({ scores: true, edges: true, byLayer: true, counts: true }),
-  ValueNormsDto: fieldsOf<ValueNormScores>()({ scores: true, received: true, emitted: true, headValueNorms: true }),
+  ValueNormsDto: fieldsOf<ValueNormScores>()({ scores: true, received: true, emitted: true, headValueNorms: true, targetWeightedHeadNorms: true }),
+  AlignedUnitDto: fieldsOf<AlignedUnit>()({ range: true, tokensA: true, tokensB: true }),
+  ScoreComparisonDto: fieldsOf<ScoreComparison>()({ a: true, b: true, difference: true }),
   FaithfulnessDto: fieldsOf<FaithfulnessScores>()({ occlusion: true, targetDescription: true, spearman: true }),
   AttentionParams: fieldsOf<AttentionParams>()({ analysisId: true, layer: true, head: true }),
   AttentionResult: fieldsOf<AttentionResult>()({ analysisId: true, tokens: true, matrices: true }),
   HeadMatrixDto: fieldsOf<HeadMatrix>()({ layer: true, head: true, rows: true, cols: true, data: true }),
   CompareParams: fieldsOf<CompareParams>()({ textDocument: true, range: true, modelA: true, modelB: true, target: true, methods: true, options: true, workDoneToken: true }),
   CompareResult: fieldsOf<CompareResult>()({ a: true, b: true, difference: true }),
-  ComparisonDto: fieldsOf<Comparison>()({ sameTokenization: true, reason: true, scoreDifference: true, sharedEdges: true, onlyA: true, onlyB: true }),
+  ComparisonDto: fieldsOf<Comparison>()({ sameTokenization: true, units: true, scores: true, sharedEdges: true, onlyA: true, onlyB: true, merge: true }),
   ListModelsResult: fieldsOf<ListModelsResult>()({ models: true }),
   ModelEntry: fieldsOf<ModelEntry>()({ id: true, path: true, source: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, hasTokenizer: true, loaded: true, problem: true }),
   ServerSettings: fieldsOf<ServerSettings>()({ modelPaths: true, memoryBudgetMb: true, maxTokens: true, useHuggingFaceCache: true, huggingFaceCache: true, hoverMethod: true, maxConcurrentAnalyses: true }),

@@ -35,10 +35,10 @@ test('buildView carries tokens, per-layer rows, faithfulness and merged edges', 
 test('buildComparisonView classifies edges, or explains when tokenizations differ', () => {
   const a = smallResult();
   const b = { ...smallResult(), model: { ...a.model, id: 'other' } };
-  const same = buildComparisonView({ a, b, difference: { sameTokenization: true, sharedEdges: [{ layer: 1, head: 0, from: 1, to: 0, weight: 0.5 }], onlyA: [{ layer: 2, head: 0, from: 2, to: 1, weight: 0.3 }], onlyB: [{ layer: 2, head: 1, from: 2, to: 2, weight: 0.2 }] } }, 'influence');
+  const same = buildComparisonView({ a, b, difference: { sameTokenization: true, units: [], scores: {}, merge: 'identical tokenizations', sharedEdges: [{ layer: 1, head: 0, from: 1, to: 0, weight: 0.5 }], onlyA: [{ layer: 2, head: 0, from: 2, to: 1, weight: 0.3 }], onlyB: [{ layer: 2, head: 1, from: 2, to: 2, weight: 0.2 }] } }, 'influence');
   assert.deepEqual(same.comparison?.edges.map((e) => e.edgeClass).sort(), ['onlyA', 'onlyB', 'shared']);
   assert.equal(same.comparison?.modelB, 'other');
-  const differ = buildComparisonView({ a, b, difference: { sameTokenization: false, reason: 'vocabularies differ' } }, 'influence');
+  const differ = buildComparisonView({ a, b, difference: { sameTokenization: false, units: [], scores: {}, sharedEdges: [], onlyA: [], onlyB: [], merge: 'vocabularies differ' } }, 'influence');
   assert.deepEqual(differ.comparison?.edges, []);
   assert.equal(differ.comparison?.reason, 'vocabularies differ');
 });

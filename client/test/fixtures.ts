@@ -19,7 +19,7 @@ export function smallResult(edges: Edge[] = []): AnalyzeResult {
     rollout: { rows: 3, cols: 3, data: [1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5] },
     rolloutByLayer: { rows: 2, cols: 3, data: [0.3, 0.3, 0.4, 0.2, 0.3, 0.5] },
     attention: [0.1, 0.2, 0.7],
-    flow: { raw: [1, 2, 3], normalised: [1 / 6, 2 / 6, 3 / 6], shapley: [1, 2, 3], byLayer: { rows: 2, cols: 3, data: [0.2, 0.3, 0.5, 1 / 6, 2 / 6, 3 / 6] } },
+    flow: { raw: [1, 2, 3], normalised: [1 / 6, 2 / 6, 3 / 6], shapley: [1, 2, 3], shapleyTotal: 6, byLayer: { rows: 2, cols: 3, data: [0.2, 0.3, 0.5, 1 / 6, 2 / 6, 3 / 6] } },
     influence: { scores: [0, 0.9, 1.8], edges, byLayer: null, counts: null },
     valueNorms: { scores: [0.2, 0.3, 0.5], received: { rows: 2, cols: 3, data: [1, 2, 3, 4, 5, 6] }, emitted: { rows: 2, cols: 3, data: [1, 1, 1, 1, 1, 1] } },
     faithfulness: { occlusion: [0, 0.5, 1], targetDescription: 'log p(next)', spearman: { influence: 0.5, rollout: 1, flow: null, attention: -0.5, valueNorms: 0.5 } },

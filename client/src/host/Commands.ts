@@ -103,7 +103,7 @@ export class Commands {
       }, token));
     if (!result) return;
     if (!result.difference.sameTokenization) {
-      void vscode.window.showWarningMessage(`Attention Lens: the two models tokenize this text differently, so their edges cannot be compared. ${result.difference.reason ?? ''}`);
+      void vscode.window.showWarningMessage(`Attention Lens: the two models tokenize this text differently, so their edges cannot be compared. ${result.difference.merge}`);
     }
     this.session.setAnalysis({ documentUri: sel.editor.document.uri, result: result.a, comparison: result, view: buildComparisonView(result, settings.method) });
     this.panels.show('tokenRings');

@@ -65,7 +65,7 @@ export function buildComparisonView(result: CompareResult, preferred: ScoreMetho
     modelA: displayModelName(result.a.model.id),
     modelB: displayModelName(result.b.model.id),
     sameTokenization: d.sameTokenization,
-    reason: d.reason ?? null,
+    reason: d.sameTokenization ? null : d.merge,
     edges: d.sameTokenization ? classifyEdges(d.sharedEdges ?? [], d.onlyA ?? [], d.onlyB ?? []) : [],
   };
   return view;
