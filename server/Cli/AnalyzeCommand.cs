@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using AttentionLens.Server.Protocol;
+using AttentionLens.Server.Report;
+using AttentionLens.Server.Services;
 
 namespace AttentionLens.Server.Cli;
 
@@ -13,26 +15,40 @@ internal static class AnalyzeCommand
         var text = new Option<string>("--text") { Required = true, Description = "The text to analyse." };
         var target = new Option<int?>("--target") { Description = "Token index to explain (default: first token for encoders, last for decoders)." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated: attention, rollout, flow, influence, valueNorms, faithfulness (rollout is always included)." };
-        var format = new Option<string>("--format") { Description = "json (default), html or svg.", DefaultValueFactory = _ => "json" };
+        var format = new Option<string>("--format") { Description = "json (default), html (standalone report) or svg (figure).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "svg");
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
         var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output };
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
-            if (fmt != "json")
-            {
-                Console.Error.WriteLine($"error: --format {fmt} needs the report writer (server/Report), which this build does not have yet; use --format json.");
-                return 2;
-            }
             var cli = new CliAnalysis();
             var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods));
             AnalyzeResult? result = null;
-            var code = await cli.RunAsync("analyze", async progress => (result, _) = await cli.Service.AnalyzeAsync(request, progress, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            StoredAnalysis? stored = null;
+            var code = await cli.RunAsync("analyze", async progress => (result, stored) = await cli.Service.AnalyzeAsync(request, progress, ct).ConfigureAwait(false)).ConfigureAwait(false);
             if (code != 0) return code;
-            await CliAnalysis.WriteAsync(JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(AnalyzeResult))), parseResult.GetValue(output)).ConfigureAwait(false);
+            var document = fmt == "json"
+                ? JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(AnalyzeResult)))
+                : Render(fmt, result!, stored!);
+            await CliAnalysis.WriteAsync(document, parseResult.GetValue(output)).ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The same analysis as a standalone HTML page or SVG figure (the demo's report writer).</summary>
+    private static string Render(string format, AnalyzeResult result, StoredAnalysis stored)
+    {
+        var report = new ReportModel
+        {
+            Title = $"Attention Lens — {System.IO.Path.GetFileName(stored.ModelPath.TrimEnd('/'))}",
+            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text }],
+            TimingsMs = result.Timings,
+        };
+        using var writer = new StringWriter();
+        if (format == "html") HtmlReport.Write(writer, report);
+        else SvgReport.Write(writer, report);
+        return writer.ToString();
     }
 }
