@@ -12,19 +12,13 @@ public sealed class BertForMaskedLM : ITransformerModel
 {
     private readonly IKernels _kernels;
     private readonly BertModel _body;
-    private readonly Linear _transform;
-    private readonly LayerNorm _norm;
-    private readonly Activation _activation;
-    private readonly Linear _decoder;
+    private readonly MaskedLMHead _head;
 
-    private BertForMaskedLM(IKernels kernels, BertModel body, Linear transform, LayerNorm norm, Activation activation, Linear decoder, long parameterCount)
+    private BertForMaskedLM(IKernels kernels, BertModel body, MaskedLMHead head, long parameterCount)
     {
         _kernels = kernels;
         _body = body;
-        _transform = transform;
-        _norm = norm;
-        _activation = activation;
-        _decoder = decoder;
+        _head = head;
         Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
     }
 
@@ -39,7 +33,8 @@ public sealed class BertForMaskedLM : ITransformerModel
         var layerNorm = LayerNorm.Load(head.Scope(norm), c.HiddenSize, c.LayerNormEps);
         var bias = head.Contains("bias") ? head.Get("bias", c.VocabSize) : head.Scope("decoder").Get("bias", c.VocabSize);
         var decoder = Linear.FromWeights(body.Embeddings.Word.Weight, bias, c.HiddenSize, c.VocabSize);
-        return new BertForMaskedLM(kernels, body, dense, layerNorm, ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), decoder, head.Store.ParameterCount);
+        var lmHead = new MaskedLMHead(dense, ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), layerNorm, decoder, c.VocabSize);
+        return new BertForMaskedLM(kernels, body, lmHead, head.Store.ParameterCount);
     }
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
@@ -48,17 +43,6 @@ public sealed class BertForMaskedLM : ITransformerModel
         var trace = _body.Run(input, options, cancellationToken);
         if (!options.ComputeLogits) return trace.ToResult();
         var kernels = _kernels.WithThreads(options.Threads);
-        int t = trace.Tokens, c = trace.Hidden;
-        using var hBuffer = new Scratch(t * c);
-        var h = hBuffer.Span;
-        _transform.Forward(kernels, trace.HiddenState(trace.Layers), h, t);
-        kernels.Activate(h, _activation);
-        using var normedBuffer = new Scratch(t * c);
-        var normed = normedBuffer.Span;
-        _norm.Forward(kernels, h, normed, t);
-        // Not zeroed: the head GEMM below writes every element.
-        var logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
-        _decoder.Forward(kernels, normed, logits, t);
-        return trace.ToResult(logits: logits);
+        return trace.ToResult(logits: _head.Logits(kernels, trace.HiddenState(trace.Layers), trace.Tokens, trace.Hidden));
     }
 }

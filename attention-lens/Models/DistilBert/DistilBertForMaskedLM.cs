@@ -11,19 +11,13 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
 {
     private readonly IKernels _kernels;
     private readonly DistilBertModel _body;
-    private readonly Linear _transform;
-    private readonly Activation _activation;
-    private readonly LayerNorm _norm;
-    private readonly Linear _projector;
+    private readonly MaskedLMHead _head;
 
-    private DistilBertForMaskedLM(IKernels kernels, DistilBertModel body, Linear transform, Activation activation, LayerNorm norm, Linear projector, long parameterCount)
+    private DistilBertForMaskedLM(IKernels kernels, DistilBertModel body, MaskedLMHead head, long parameterCount)
     {
         _kernels = kernels;
         _body = body;
-        _transform = transform;
-        _activation = activation;
-        _norm = norm;
-        _projector = projector;
+        _head = head;
         Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
     }
 
@@ -34,7 +28,8 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
         var transform = Linear.Load(root.Scope("vocab_transform"), c.Dim, c.Dim);
         var norm = LayerNorm.Load(root.Scope("vocab_layer_norm"), c.Dim, 1e-12);
         var projector = Linear.FromWeights(body.WordEmbeddings, root.Scope("vocab_projector").Get("bias", c.VocabSize), c.Dim, c.VocabSize);
-        return new DistilBertForMaskedLM(kernels, body, transform, ActivationNames.Parse(c.Activation, "activation", configPath), norm, projector, root.Store.ParameterCount);
+        var head = new MaskedLMHead(transform, ActivationNames.Parse(c.Activation, "activation", configPath), norm, projector, c.VocabSize);
+        return new DistilBertForMaskedLM(kernels, body, head, root.Store.ParameterCount);
     }
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
@@ -43,17 +38,6 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
         var trace = _body.Run(input, options, cancellationToken);
         if (!options.ComputeLogits) return trace.ToResult();
         var kernels = _kernels.WithThreads(options.Threads);
-        int t = trace.Tokens, c = trace.Hidden;
-        using var hBuffer = new Scratch(t * c);
-        var h = hBuffer.Span;
-        _transform.Forward(kernels, trace.HiddenState(trace.Layers), h, t);
-        kernels.Activate(h, _activation);
-        using var normedBuffer = new Scratch(t * c);
-        var normed = normedBuffer.Span;
-        _norm.Forward(kernels, h, normed, t);
-        // Not zeroed: the head GEMM below writes every element.
-        var logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
-        _projector.Forward(kernels, normed, logits, t);
-        return trace.ToResult(logits: logits);
+        return trace.ToResult(logits: _head.Logits(kernels, trace.HiddenState(trace.Layers), trace.Tokens, trace.Hidden));
     }
 }
