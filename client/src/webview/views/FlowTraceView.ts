@@ -5,12 +5,13 @@
 import * as d3 from 'd3';
 import type { AnalysisView, LayerEdge } from '../../shared/analysisView';
 import { normalise } from '../../shared/colorScale';
-import { edgeKey, pathsFromInput, tracedFromTarget } from '../../shared/graph';
+import { edgeKey, tracedFromTarget } from '../../shared/graph';
 import { displayToken } from '../../shared/tokenText';
 import { LayerPlayer } from '../LayerPlayer';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
 import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { highlightPaths } from '../pathHighlight';
 
 const margin = { top: 40, bottom: 90, left: 56, right: 16 };
 
@@ -108,12 +109,7 @@ export class FlowTraceView implements PanelView {
     this.selected = index;
     if (!this.svg || !this.view) return;
     markSelected(this.root, index);
-    const paths = index === null ? null : pathsFromInput(this.edges, this.view.layers, index);
-    // A token with no traced path dims nothing: the picture would go dark and say less.
-    const keys = paths !== null && paths.size > 0 ? paths : null;
-    this.svg.selectAll<SVGLineElement, LayerEdge>('line.edge')
-      .classed('highlighted', (e) => keys !== null && keys.has(edgeKey(e)))
-      .classed('dimmed', (e) => keys !== null && !keys.has(edgeKey(e)));
+    highlightPaths(this.svg.selectAll<SVGElement, LayerEdge>('line.edge'), this.edges, this.view.layers, index);
   }
 
   exportSvg(): string {

@@ -6,12 +6,13 @@ import * as d3 from 'd3';
 import type { AnalysisView, LayerEdge, EdgeClass } from '../../shared/analysisView';
 import { edgeClasses } from '../../shared/analysisView';
 import { edgeClassColorVariable, edgeClassLabel, normalise } from '../../shared/colorScale';
-import { edgeKey, pathsFromInput, ringPosition, ringRadius, tracedFromTarget } from '../../shared/graph';
+import { edgeKey, ringPosition, ringRadius, tracedFromTarget } from '../../shared/graph';
 import { displayToken } from '../../shared/tokenText';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
 import { cssVar } from '../theme';
 import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { highlightPaths } from '../pathHighlight';
 
 type DrawnEdge = LayerEdge & { edgeClass?: EdgeClass };
 
@@ -125,12 +126,7 @@ export class TokenRingsView implements PanelView {
   select(index: number | null): void {
     if (!this.svg || !this.view) return;
     markSelected(this.root, index);
-    const paths = index === null ? null : pathsFromInput(this.edges, this.view.layers, index);
-    // A token with no traced path dims nothing: the picture would go dark and say less.
-    const keys = paths !== null && paths.size > 0 ? paths : null;
-    this.svg.selectAll<SVGPathElement, DrawnEdge>('path.edge')
-      .classed('highlighted', (e) => keys !== null && keys.has(edgeKey(e)))
-      .classed('dimmed', (e) => keys !== null && !keys.has(edgeKey(e)));
+    highlightPaths(this.svg.selectAll<SVGElement, DrawnEdge>('path.edge'), this.edges, this.view.layers, index);
   }
 
   exportSvg(): string {
