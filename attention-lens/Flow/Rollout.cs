@@ -10,7 +10,9 @@ public static class Rollout
     public static double[] AllLayers(LayeredAttention attention, CancellationToken cancellationToken = default)
     {
         int n = attention.Tokens, nn = n * n;
-        var joint = new double[attention.Layers * nn];
+        // Every value is written below (block 0 copied, the others by the products), so the
+        // 24 MB a 12-layer n = 512 rollout takes need not be zeroed first.
+        var joint = GC.AllocateUninitializedArray<double>(attention.Layers * nn);
         AllLayers(attention, joint, cancellationToken);
         return joint;
     }
