@@ -184,11 +184,4 @@ public sealed class CpuKernels : IKernels
         else
             Parallel.For(0, heads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, head);
     }
-
-    /// <summary>y = erf(x) with the vectorised double-precision evaluation used by exact GELU.</summary>
-    public void Erf(ReadOnlySpan<float> x, Span<float> y)
-    {
-        KernelChecks.Vector(y.Length, x.Length, "Erf y", optional: false);
-        _rows.Erf(x, y);
-    }
 }

@@ -15,7 +15,4 @@ internal interface IRowKernels
     void SiluMultiply(Span<float> a, ReadOnlySpan<float> b);
     void Add(Span<float> a, ReadOnlySpan<float> b);
     void Rope(Span<float> x, int tokens, int heads, int headDim, RopeTable table);
-
-    /// <summary>y = erf(x), the function inside exact GELU (exposed for its accuracy test).</summary>
-    void Erf(ReadOnlySpan<float> x, Span<float> y);
 }

@@ -25,8 +25,6 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         }
     }
 
-    public void Erf(ReadOnlySpan<float> x, Span<float> y) => Map<VectorActivations.Erf>(x, y);
-
     /// <summary>y[i] = f(x[i]); x and y are the same span or do not overlap.</summary>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TF>(ReadOnlySpan<float> x, Span<float> y) where TF : IVectorFunction

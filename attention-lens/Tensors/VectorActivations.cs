@@ -6,20 +6,12 @@ namespace AttentionLens.Tensors;
 /// <see cref="ScalarKernels.Activate(float, Activation)"/>.</summary>
 internal static class VectorActivations
 {
-    /// <summary>Exact GELU (erf), evaluated in double: see <see cref="SimdErf"/>.</summary>
+    /// <summary>Exact GELU (erf) in float: see <see cref="SimdGelu"/>.</summary>
     public readonly struct Gelu : IVectorFunction
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
-            TS.Narrow(SimdErf.Gelu<TS, TV, TD>(TS.WidenLower(x)), SimdErf.Gelu<TS, TV, TD>(TS.WidenUpper(x)));
-    }
-
-    /// <summary>erf itself (float in, float out), exposed so its accuracy can be tested.</summary>
-    public readonly struct Erf : IVectorFunction
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
-            TS.Narrow(SimdErf.Erf<TS, TV, TD>(TS.WidenLower(x)), SimdErf.Erf<TS, TV, TD>(TS.WidenUpper(x)));
+            SimdGelu.Gelu<TS, TV, TD>(x);
     }
 
     /// <summary>tanh GELU: 0.5·x·(1 + tanh u) with u = √(2/π)(x + 0.044715x³), written as

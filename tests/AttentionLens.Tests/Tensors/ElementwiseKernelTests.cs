@@ -116,10 +116,6 @@ public class ElementwiseKernelTests
                     case Activation.Relu:
                         KernelAssert.Equal(expected, actual, label);
                         break;
-                    case Activation.Gelu:
-                        // Both evaluate erf in double and round once: at most 1 ulp apart.
-                        KernelAssert.Close(expected, actual, i => 1.2e-7 * Math.Abs(expected[i]) + 1e-38, label);
-                        break;
                     default:
                         // exp/tanh in float: 2e-6 relative, and 3e-7·max(1, |x|) absolute where
                         // 1 + tanh u cancels in the reference (negative tail).
@@ -137,32 +133,36 @@ public class ElementwiseKernelTests
         }
     }
 
-    /// <summary>The vectorised erf inside exact GELU: absolute error below 1e-7 against the
-    /// double-precision reference on a grid of 160 001 points over [−8, 8] and at every length.</summary>
+    /// <summary>
+    /// Exact GELU in float (SimdGelu) against the double-precision erf definition on a grid of
+    /// 266 001 points over [−13.3, 13.3] (down to where GELU leaves the normal floats): relative
+    /// error ≤ 1e-6 for |x| &lt; 2 and ≤ 2e-6 for |x| &lt; 4 (where the tail still carries weight),
+    /// and everywhere 2e-6 relative + 3e-7·max(1, |x|) absolute, the bound of the other float
+    /// activations. A fit or sign error shows as 1e-3 or more.
+    /// </summary>
     [Theory]
     [MemberData(nameof(KernelAssert.Levels), MemberType = typeof(KernelAssert))]
-    public void Vectorised_erf_is_within_1e_7_of_double_erf(string levelName)
+    public void Exact_gelu_is_within_float_precision_of_the_erf_definition(string levelName)
     {
         var kernels = new CpuKernels(1, Enum.Parse<SimdLevel>(levelName));
-        var x = Enumerable.Range(0, 160_001).Select(i => -8f + i * 1e-4f).ToArray();
-        var y = new float[x.Length];
-        kernels.Erf(x, y);
-        var expected = x.Select(v => (float)ScalarKernels.Erf(v)).ToArray();
-        double worst = 0;
-        int at = 0;
+        var x = Enumerable.Range(0, 266_001).Select(i => -13.3f + i * 1e-4f).ToArray();
+        var y = (float[])x.Clone();
+        kernels.Activate(y, Activation.Gelu);
+        double worstBody = 0, worstAll = 0;
+        float atBody = 0, atAll = 0;
         for (int i = 0; i < x.Length; i++)
         {
-            double d = Math.Abs(y[i] - ScalarKernels.Erf(x[i]));
-            if (d > worst) { worst = d; at = i; }
+            double reference = ScalarKernels.Activate(x[i], Activation.Gelu);
+            double err = Math.Abs(y[i] - reference);
+            double bound = Math.Abs(x[i]) < 2 ? 1e-6 * Math.Abs(reference) : Math.Abs(x[i]) < 4 ? 2e-6 * Math.Abs(reference) : double.PositiveInfinity;
+            double ratioBody = err == 0 ? 0 : err / Math.Max(bound, 1e-45);
+            double ratioAll = err / (2e-6 * Math.Abs(reference) + 3e-7 * Math.Max(1, Math.Abs(x[i])));
+            if (ratioBody > worstBody) { worstBody = ratioBody; atBody = x[i]; }
+            if (ratioAll > worstAll) { worstAll = ratioAll; atAll = x[i]; }
         }
 
-        Assert.True(worst < 1e-7, $"{levelName}: erf worst |error| {worst:G3} at x = {x[at]:R}");
-        for (int n = 1; n <= MaxLength; n++)
-        {
-            var part = new float[n];
-            kernels.Erf(x.AsSpan(1000 * n, n), part);
-            KernelAssert.Close(expected.AsSpan(1000 * n, n), part, _ => 1e-7, $"{levelName} erf n={n}");
-        }
+        Assert.True(worstBody <= 1, $"{levelName}: GELU error is {worstBody:G3}× its relative bound at x = {atBody:R}");
+        Assert.True(worstAll <= 1, $"{levelName}: GELU error is {worstAll:G3}× the activation bound at x = {atAll:R}");
     }
 
     [Theory]
