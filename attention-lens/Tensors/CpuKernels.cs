@@ -26,9 +26,9 @@ public sealed class CpuKernels : IKernels
         Level = level;
         _rows = level switch
         {
-            SimdLevel.Avx512 => SimdKernels<Simd512, Vector512<float>, Vector512<double>>.Instance,
-            SimdLevel.Avx2 => SimdKernels<Simd256, Vector256<float>, Vector256<double>>.Instance,
-            _ => SimdKernels<Simd128, Vector128<float>, Vector128<double>>.Instance,
+            SimdLevel.Avx512 => SimdKernels<Simd512, Vector512<float>>.Instance,
+            SimdLevel.Avx2 => SimdKernels<Simd256, Vector256<float>>.Instance,
+            _ => SimdKernels<Simd128, Vector128<float>>.Instance,
         };
     }
 
@@ -57,9 +57,9 @@ public sealed class CpuKernels : IKernels
             {
                 switch (Level)
                 {
-                    case SimdLevel.Avx512: SmallRows<Simd512, Vector512<float>, Vector512<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
-                    case SimdLevel.Avx2: SmallRows<Simd256, Vector256<float>, Vector256<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
-                    default: SmallRows<Simd128, Vector128<float>, Vector128<double>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    case SimdLevel.Avx512: SmallRows<Simd512, Vector512<float>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    case SimdLevel.Avx2: SmallRows<Simd256, Vector256<float>>(pa, pb, biasOrNull, pc, m, k, n); break;
+                    default: SmallRows<Simd128, Vector128<float>>(pa, pb, biasOrNull, pc, m, k, n); break;
                 }
 
                 return;
@@ -74,20 +74,20 @@ public sealed class CpuKernels : IKernels
         }
     }
 
-    /// <summary>Linear layers on at most this many rows skip packing (see <see cref="SmallRowsGemm{TS,TV,TD}"/>).</summary>
+    /// <summary>Linear layers on at most this many rows skip packing (see <see cref="SmallRowsGemm{TS,TV}"/>).</summary>
     internal const int SmallRowsLimit = 24;
 
-    private unsafe void SmallRows<TS, TV, TD>(float* a, float* b, float* bias, float* c, int m, int k, int n)
-        where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+    private unsafe void SmallRows<TS, TV>(float* a, float* b, float* bias, float* c, int m, int k, int n)
+        where TS : struct, ISimd<TV> where TV : struct
     {
         int parts = Threads == 1 || (long)m * k * n < GemmDriver.MinParallelMacs ? 1 : Math.Min(3 * Threads, Math.Max(1, n / 64));
         if (parts == 1)
         {
-            SmallRowsGemm<TS, TV, TD>.Run(a, b, bias, c, m, k, n, 0, n);
+            SmallRowsGemm<TS, TV>.Run(a, b, bias, c, m, k, n, 0, n);
             return;
         }
 
-        var job = new SmallRowsJob<TS, TV, TD>(a, b, bias, c, m, k, n, parts);
+        var job = new SmallRowsJob<TS, TV>(a, b, bias, c, m, k, n, parts);
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, job.Run);
     }
 

@@ -1,7 +1,7 @@
 namespace AttentionLens.Tensors;
 
 /// <summary>The element-wise and row-wise kernels of one instruction-set path
-/// (<see cref="SimdKernels{TS,TV,TD}"/>); <see cref="CpuKernels"/> picks one at construction.</summary>
+/// (<see cref="SimdKernels{TS,TV}"/>); <see cref="CpuKernels"/> picks one at construction.</summary>
 internal interface IRowKernels
 {
     void Softmax(Span<float> x, int rows, int cols);

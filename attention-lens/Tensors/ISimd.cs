@@ -4,10 +4,9 @@ namespace AttentionLens.Tensors;
 /// The vector operations the element-wise kernels are written against, implemented once per
 /// width (<see cref="Simd512"/>, <see cref="Simd256"/>, <see cref="Simd128"/>) by structs so that each
 /// kernel is compiled separately per instruction set and a test can run any of them.
-/// <typeparamref name="TV"/> holds floats; <typeparamref name="TD"/> holds doubles, half as many,
-/// used where float arithmetic is not accurate enough (erf).
+/// <typeparamref name="TV"/> holds floats.
 /// </summary>
-internal interface ISimd<TV, TD> where TV : struct where TD : struct
+internal interface ISimd<TV> where TV : struct
 {
     static abstract bool IsSupported { get; }
 
@@ -43,21 +42,4 @@ internal interface ISimd<TV, TD> where TV : struct where TD : struct
 
     /// <summary>Largest lane.</summary>
     static abstract float MaxAcross(TV x);
-
-    static abstract TD WidenLower(TV x);
-    static abstract TD WidenUpper(TV x);
-    static abstract TV Narrow(TD lower, TD upper);
-    static abstract TD SplatD(double value);
-    static abstract TD AddD(TD a, TD b);
-    static abstract TD SubtractD(TD a, TD b);
-    static abstract TD MultiplyD(TD a, TD b);
-    static abstract TD DivideD(TD a, TD b);
-    static abstract TD MultiplyAddD(TD a, TD b, TD c);
-    static abstract TD MinD(TD a, TD b);
-    static abstract TD AbsD(TD x);
-    /// <summary>2^n for lanes holding 1.5·2⁵² + n (n an integer in [−1022, 1023]).</summary>
-    static abstract TD PowerOfTwoFromRoundedD(TD k);
-
-    /// <summary>Lane-wise <paramref name="x"/> &lt; 0 ? <paramref name="ifNegative"/> : <paramref name="otherwise"/>.</summary>
-    static abstract TD SelectNegativeD(TD x, TD ifNegative, TD otherwise);
 }

@@ -1,7 +1,7 @@
 namespace AttentionLens.Tensors;
 
-/// <summary>An element-wise function applied a vector at a time (see <see cref="SimdKernels{TS,TV,TD}.Map{TF}"/>).</summary>
+/// <summary>An element-wise function applied a vector at a time (see <see cref="SimdKernels{TS,TV}.Map{TF}"/>).</summary>
 internal interface IVectorFunction
 {
-    static abstract TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct;
+    static abstract TV Apply<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct;
 }

@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using TD = System.Runtime.Intrinsics.Vector128<double>;
 using TV = System.Runtime.Intrinsics.Vector128<float>;
 
 namespace AttentionLens.Tensors;
 
 /// <summary>portable 128-bit (SSE / AdvSimd) vectors of 4 floats for the element-wise kernels.</summary>
-internal readonly struct Simd128 : ISimd<TV, TD>
+internal readonly struct Simd128 : ISimd<TV>
 {
     public static bool IsSupported => true;
     public static int Count => 4;
@@ -33,19 +32,4 @@ internal readonly struct Simd128 : ISimd<TV, TD>
         return m;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD WidenLower(TV x) => Vector128.WidenLower(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD WidenUpper(TV x) => Vector128.WidenUpper(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Narrow(TD lower, TD upper) => Vector128.Narrow(lower, upper);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SplatD(double value) => Vector128.Create(value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AddD(TD a, TD b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SubtractD(TD a, TD b) => a - b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyD(TD a, TD b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD DivideD(TD a, TD b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyAddD(TD a, TD b, TD c) => Vector128.MultiplyAddEstimate(a, b, c);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MinD(TD a, TD b) => Vector128.MinNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AbsD(TD x) => Vector128.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD PowerOfTwoFromRoundedD(TD k) =>
-        Vector128.ShiftLeft(k.AsInt64() + Vector128.Create(1023L), 52).AsDouble();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SelectNegativeD(TD x, TD ifNegative, TD otherwise) =>
-        Vector128.ConditionalSelect(Vector128.LessThan(x, TD.Zero), ifNegative, otherwise);
 }

@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using TD = System.Runtime.Intrinsics.Vector256<double>;
 using TV = System.Runtime.Intrinsics.Vector256<float>;
 
 namespace AttentionLens.Tensors;
 
 /// <summary>AVX2 (ymm) vectors of 8 floats for the element-wise kernels.</summary>
-internal readonly struct Simd256 : ISimd<TV, TD>
+internal readonly struct Simd256 : ISimd<TV>
 {
     public static bool IsSupported => SimdSupport.IsSupported(SimdLevel.Avx2);
     public static int Count => 8;
@@ -33,19 +32,4 @@ internal readonly struct Simd256 : ISimd<TV, TD>
         return m;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD WidenLower(TV x) => Vector256.WidenLower(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD WidenUpper(TV x) => Vector256.WidenUpper(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Narrow(TD lower, TD upper) => Vector256.Narrow(lower, upper);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SplatD(double value) => Vector256.Create(value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AddD(TD a, TD b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SubtractD(TD a, TD b) => a - b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyD(TD a, TD b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD DivideD(TD a, TD b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyAddD(TD a, TD b, TD c) => Vector256.FusedMultiplyAdd(a, b, c);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MinD(TD a, TD b) => Vector256.MinNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AbsD(TD x) => Vector256.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD PowerOfTwoFromRoundedD(TD k) =>
-        Vector256.ShiftLeft(k.AsInt64() + Vector256.Create(1023L), 52).AsDouble();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SelectNegativeD(TD x, TD ifNegative, TD otherwise) =>
-        Vector256.ConditionalSelect(Vector256.LessThan(x, TD.Zero), ifNegative, otherwise);
 }

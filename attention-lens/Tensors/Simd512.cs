@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using TD = System.Runtime.Intrinsics.Vector512<double>;
 using TV = System.Runtime.Intrinsics.Vector512<float>;
 
 namespace AttentionLens.Tensors;
 
 /// <summary>AVX-512 (zmm) vectors of 16 floats for the element-wise kernels.</summary>
-internal readonly struct Simd512 : ISimd<TV, TD>
+internal readonly struct Simd512 : ISimd<TV>
 {
     public static bool IsSupported => SimdSupport.IsSupported(SimdLevel.Avx512);
     public static int Count => 16;
@@ -33,19 +32,4 @@ internal readonly struct Simd512 : ISimd<TV, TD>
         return m;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD WidenLower(TV x) => Vector512.WidenLower(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD WidenUpper(TV x) => Vector512.WidenUpper(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Narrow(TD lower, TD upper) => Vector512.Narrow(lower, upper);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SplatD(double value) => Vector512.Create(value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AddD(TD a, TD b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SubtractD(TD a, TD b) => a - b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyD(TD a, TD b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD DivideD(TD a, TD b) => a / b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MultiplyAddD(TD a, TD b, TD c) => Vector512.FusedMultiplyAdd(a, b, c);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD MinD(TD a, TD b) => Vector512.MinNative(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD AbsD(TD x) => Vector512.Abs(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD PowerOfTwoFromRoundedD(TD k) =>
-        Vector512.ShiftLeft(k.AsInt64() + Vector512.Create(1023L), 52).AsDouble();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TD SelectNegativeD(TD x, TD ifNegative, TD otherwise) =>
-        Vector512.ConditionalSelect(Vector512.LessThan(x, TD.Zero), ifNegative, otherwise);
 }

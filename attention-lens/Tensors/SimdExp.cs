@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AttentionLens.Tensors;
 
 /// <summary>
-/// exp for float and double lanes (the runtime's <c>Vector512.Exp</c> measured slower than scalar
+/// exp for float lanes (the runtime's <c>Vector512.Exp</c> measured slower than scalar
 /// <c>MathF.Exp</c> here). Cody–Waite reduction (Cody &amp; Waite 1980; Cephes <c>expf</c> constants):
 /// n = round(x·log₂e), r = x − n·ln2 with ln2 split in a high part exact in few bits and a low
 /// correction, so r is exact to working precision and |r| ≤ ln2/2; then exp(x) = 2ⁿ·Σ rᵏ/k!.
@@ -16,7 +16,7 @@ internal static class SimdExp
     /// within about 1.5 ulp overall. Arguments below −87.33 (where exp is under the smallest normal
     /// float) give 0, so −∞ maps to 0 as softmax needs; arguments above 88.3 saturate at exp(88.3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Exp<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+    public static TV Exp<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct
     {
         TV xc = TS.Min(TS.Max(x, TS.Splat(-87.3f)), TS.Splat(88.3f));
         TV magic = TS.Splat(12582912f); // 1.5·2²³
@@ -34,30 +34,5 @@ internal static class SimdExp
         p = TS.MultiplyAdd(p, r, TS.Splat(1f));
         TV result = TS.Multiply(p, TS.PowerOfTwoFromRounded(k));
         return TS.SelectLess(x, TS.Splat(-87.33f), TS.Splat(0f), result);
-    }
-
-    /// <summary>exp in double for x in [−700, 700] (the caller's range; no clamping of overflow):
-    /// fdlibm's split of ln2, Taylor terms to r¹¹ (truncation ≤ 0.3466¹²/12! = 6e-15 relative).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TD ExpD<TS, TV, TD>(TD x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
-    {
-        TD magic = TS.SplatD(6755399441055744.0); // 1.5·2⁵²
-        TD k = TS.MultiplyAddD(x, TS.SplatD(1.4426950408889634074), magic);
-        TD n = TS.SubtractD(k, magic);
-        TD r = TS.MultiplyAddD(n, TS.SplatD(-6.93147180369123816490e-01), x);
-        r = TS.MultiplyAddD(n, TS.SplatD(-1.90821492927058770002e-10), r);
-        TD p = TS.SplatD(1.0 / 39916800.0);
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 3628800.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 362880.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 40320.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 5040.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 720.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 120.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 24.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0 / 6.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(0.5));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0));
-        p = TS.MultiplyAddD(p, r, TS.SplatD(1.0));
-        return TS.MultiplyD(p, TS.PowerOfTwoFromRoundedD(k));
     }
 }

@@ -20,7 +20,7 @@ internal static class SimdGelu
     private const float ZMax = 9.4f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Gelu<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+    public static TV Gelu<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct
     {
         TV zero = TS.Splat(0f), one = TS.Splat(1f);
         TV z = TS.Min(TS.Multiply(TS.Max(x, TS.Subtract(zero, x)), TS.Splat(0.70710678118654752f)), TS.Splat(ZMax));
@@ -35,7 +35,7 @@ internal static class SimdGelu
         h = TS.MultiplyAdd(h, s, TS.Splat(0.014505585504609175f));
         h = TS.MultiplyAdd(h, s, TS.Splat(0.5646204774224971f));
         h = TS.MultiplyAdd(h, s, TS.Splat(-0.552590451648873f));
-        TV erfc = TS.Multiply(t, SimdExp.Exp<TS, TV, TD>(TS.Subtract(h, TS.Multiply(z, z))));
+        TV erfc = TS.Multiply(t, SimdExp.Exp<TS, TV>(TS.Subtract(h, TS.Multiply(z, z))));
         TV onePlusErf = TS.SelectLess(x, zero, erfc, TS.Subtract(TS.Splat(2f), erfc));
         return TS.Multiply(TS.Multiply(x, TS.Splat(0.5f)), onePlusErf);
     }

@@ -4,14 +4,14 @@ using System.Runtime.InteropServices;
 namespace AttentionLens.Tensors;
 
 /// <summary>
-/// The element-wise and row-wise kernels written once against <see cref="ISimd{TV,TD}"/> and
+/// The element-wise and row-wise kernels written once against <see cref="ISimd{TV}"/> and
 /// compiled per vector width. Tails shorter than a vector go through a small stack buffer and the
 /// same vector code (element-wise kernels) or through the scalar formula (reductions), so every
 /// length gives the reference's result within the tolerances the tests state.
 /// </summary>
-internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+internal sealed class SimdKernels<TS, TV> : IRowKernels where TS : struct, ISimd<TV> where TV : struct
 {
-    public static SimdKernels<TS, TV, TD> Instance { get; } = new();
+    public static SimdKernels<TS, TV> Instance { get; } = new();
 
     public void Activate(Span<float> x, Activation activation)
     {
@@ -32,13 +32,13 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         int n = x.Length, w = TS.Count, i = 0;
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float ys = ref MemoryMarshal.GetReference(y);
-        for (; i + w <= n; i += w) TS.Store(TF.Apply<TS, TV, TD>(TS.Load(ref xs, (nuint)i)), ref ys, (nuint)i);
+        for (; i + w <= n; i += w) TS.Store(TF.Apply<TS, TV>(TS.Load(ref xs, (nuint)i)), ref ys, (nuint)i);
         if (i == n) return;
         Span<float> tail = stackalloc float[w];
         tail.Clear();
         x[i..].CopyTo(tail);
         ref float ts = ref MemoryMarshal.GetReference(tail);
-        TS.Store(TF.Apply<TS, TV, TD>(TS.Load(ref ts, 0)), ref ts, 0);
+        TS.Store(TF.Apply<TS, TV>(TS.Load(ref ts, 0)), ref ts, 0);
         tail[..(n - i)].CopyTo(y[i..]);
     }
 
@@ -50,7 +50,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         ref float sb = ref MemoryMarshal.GetReference(b);
         for (; i + w <= n; i += w)
         {
-            TV s = VectorActivations.Silu.Apply<TS, TV, TD>(TS.Load(ref sa, (nuint)i));
+            TV s = VectorActivations.Silu.Apply<TS, TV>(TS.Load(ref sa, (nuint)i));
             TS.Store(TS.Multiply(s, TS.Load(ref sb, (nuint)i)), ref sa, (nuint)i);
         }
 
@@ -60,7 +60,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         tb.Clear();
         a[i..].CopyTo(ta);
         b[i..n].CopyTo(tb);
-        TV t = VectorActivations.Silu.Apply<TS, TV, TD>(TS.Load(ref MemoryMarshal.GetReference(ta), 0));
+        TV t = VectorActivations.Silu.Apply<TS, TV>(TS.Load(ref MemoryMarshal.GetReference(ta), 0));
         TS.Store(TS.Multiply(t, TS.Load(ref MemoryMarshal.GetReference(tb), 0)), ref MemoryMarshal.GetReference(ta), 0);
         ta[..(n - i)].CopyTo(a[i..]);
     }
@@ -135,7 +135,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
         TV vmax = TS.Splat(max), sum = TS.Splat(0f);
         for (i = 0; i + w <= n; i += w)
         {
-            TV e = SimdExp.Exp<TS, TV, TD>(TS.Subtract(TS.Load(ref s, (nuint)i), vmax));
+            TV e = SimdExp.Exp<TS, TV>(TS.Subtract(TS.Load(ref s, (nuint)i), vmax));
             TS.Store(e, ref s, (nuint)i);
             sum = TS.Add(sum, e);
         }
@@ -147,7 +147,7 @@ internal sealed class SimdKernels<TS, TV, TD> : IRowKernels where TS : struct, I
             tail.Fill(float.NegativeInfinity);
             row[i..].CopyTo(tail);
             ref float t = ref MemoryMarshal.GetReference(tail);
-            TV e = SimdExp.Exp<TS, TV, TD>(TS.Subtract(TS.Load(ref t, 0), vmax));
+            TV e = SimdExp.Exp<TS, TV>(TS.Subtract(TS.Load(ref t, 0), vmax));
             TS.Store(e, ref t, 0);
             sum = TS.Add(sum, e);
             tail[..(n - i)].CopyTo(row[i..]);

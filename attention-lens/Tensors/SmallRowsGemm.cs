@@ -9,7 +9,7 @@ namespace AttentionLens.Tensors;
 /// rows of A against four rows of B at a time (8 accumulators: a k-chunk of each B row is loaded
 /// once for both A rows), reduced horizontally at the end.
 /// </summary>
-internal static unsafe class SmallRowsGemm<TS, TV, TD> where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+internal static unsafe class SmallRowsGemm<TS, TV> where TS : struct, ISimd<TV> where TV : struct
 {
     /// <summary>Columns [j0, j1) of C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

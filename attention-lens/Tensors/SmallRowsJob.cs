@@ -1,13 +1,13 @@
 namespace AttentionLens.Tensors;
 
-/// <summary><see cref="SmallRowsGemm{TS,TV,TD}"/> split over column ranges (multiples of 4) between threads.</summary>
-internal sealed unsafe class SmallRowsJob<TS, TV, TD>(float* a, float* b, float* bias, float* c, int m, int k, int n, int parts)
-    where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+/// <summary><see cref="SmallRowsGemm{TS,TV}"/> split over column ranges (multiples of 4) between threads.</summary>
+internal sealed unsafe class SmallRowsJob<TS, TV>(float* a, float* b, float* bias, float* c, int m, int k, int n, int parts)
+    where TS : struct, ISimd<TV> where TV : struct
 {
     public void Run(int part)
     {
         int j0 = (int)((long)n * part / parts) & ~3;
         int j1 = part == parts - 1 ? n : (int)((long)n * (part + 1) / parts) & ~3;
-        SmallRowsGemm<TS, TV, TD>.Run(a, b, bias, c, m, k, n, j0, j1);
+        SmallRowsGemm<TS, TV>.Run(a, b, bias, c, m, k, n, j0, j1);
     }
 }

@@ -10,8 +10,8 @@ internal static class VectorActivations
     public readonly struct Gelu : IVectorFunction
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
-            SimdGelu.Gelu<TS, TV, TD>(x);
+        public static TV Apply<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct =>
+            SimdGelu.Gelu<TS, TV>(x);
     }
 
     /// <summary>tanh GELU: 0.5·x·(1 + tanh u) with u = √(2/π)(x + 0.044715x³), written as
@@ -19,11 +19,11 @@ internal static class VectorActivations
     public readonly struct GeluTanh : IVectorFunction
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct
+        public static TV Apply<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct
         {
             TV x3 = TS.Multiply(TS.Multiply(x, x), x);
             TV u = TS.Multiply(TS.Splat(0.7978845608028654f), TS.MultiplyAdd(TS.Splat(0.044715f), x3, x));
-            TV e = SimdExp.Exp<TS, TV, TD>(TS.Multiply(TS.Splat(-2f), u));
+            TV e = SimdExp.Exp<TS, TV>(TS.Multiply(TS.Splat(-2f), u));
             return TS.Divide(x, TS.Add(TS.Splat(1f), e));
         }
     }
@@ -31,7 +31,7 @@ internal static class VectorActivations
     public readonly struct Relu : IVectorFunction
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
+        public static TV Apply<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct =>
             TS.Max(x, TS.Splat(0f));
     }
 
@@ -39,15 +39,15 @@ internal static class VectorActivations
     public readonly struct Silu : IVectorFunction
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
-            TS.Divide(x, TS.Add(TS.Splat(1f), SimdExp.Exp<TS, TV, TD>(TS.Subtract(TS.Splat(0f), x))));
+        public static TV Apply<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct =>
+            TS.Divide(x, TS.Add(TS.Splat(1f), SimdExp.Exp<TS, TV>(TS.Subtract(TS.Splat(0f), x))));
     }
 
     /// <summary>exp itself (see <see cref="SimdExp"/>), exposed so its accuracy can be tested.</summary>
     public readonly struct Exp : IVectorFunction
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV, TD>(TV x) where TS : struct, ISimd<TV, TD> where TV : struct where TD : struct =>
-            SimdExp.Exp<TS, TV, TD>(x);
+        public static TV Apply<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct =>
+            SimdExp.Exp<TS, TV>(x);
     }
 }

@@ -33,9 +33,9 @@ public class SimdExpTests
     {
         switch (level)
         {
-            case SimdLevel.Avx512: SimdKernels<Simd512, Vector512<float>, Vector512<double>>.Map<VectorActivations.Exp>(x, y); break;
-            case SimdLevel.Avx2: SimdKernels<Simd256, Vector256<float>, Vector256<double>>.Map<VectorActivations.Exp>(x, y); break;
-            default: SimdKernels<Simd128, Vector128<float>, Vector128<double>>.Map<VectorActivations.Exp>(x, y); break;
+            case SimdLevel.Avx512: SimdKernels<Simd512, Vector512<float>>.Map<VectorActivations.Exp>(x, y); break;
+            case SimdLevel.Avx2: SimdKernels<Simd256, Vector256<float>>.Map<VectorActivations.Exp>(x, y); break;
+            default: SimdKernels<Simd128, Vector128<float>>.Map<VectorActivations.Exp>(x, y); break;
         }
     }
 }
