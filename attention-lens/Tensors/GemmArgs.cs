@@ -23,4 +23,8 @@ internal readonly unsafe struct GemmArgs(float* a, float* b, bool bIsNByK, float
     public nint Lda { get; } = lda;
     public nint Ldb { get; } = ldb;
     public nint Ldc { get; } = ldc;
+
+    /// <summary>All of B already packed for this micro-kernel (a weight packed once), or null: then
+    /// each column block and k slice is packed as it is reached.</summary>
+    public PackedMatrix? Packed { get; init; }
 }

@@ -18,6 +18,17 @@ public interface IKernels
     /// <summary>Row-wise softmax over rows of length <paramref name="cols"/>, in place, subtracting
     /// the row max first; a row whose entries are all −∞ becomes uniform, as torch does with
     /// dtype-min masking.</summary>
+    /// <summary>
+    /// C = A·op(W) (+ bias) for a weight the model multiplies by on every forward; A is m × W.K.
+    /// A backend may keep a packed copy of W for its GEMM (see <see cref="WeightMatrix"/>); the
+    /// default multiplies the values as stored.
+    /// </summary>
+    void MatMul(ReadOnlySpan<float> a, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> c, int m)
+    {
+        if (w.IsNByK) MatMulTransposed(a, w.Values.Span, bias, c, m, w.K, w.N);
+        else MatMul(a, w.Values.Span, bias, c, m, w.K, w.N);
+    }
+
     void Softmax(Span<float> x, int rows, int cols);
 
     /// <summary>y = (x − mean) / sqrt(var + eps) · gamma + beta per row (biased variance).</summary>

@@ -28,8 +28,7 @@ public sealed class CoreModelBackend : IModelBackend
             // The loaders name the file and the fault; the client also needs the model folder.
             throw new NotAModelException(directory, CheckpointSummary.Expected, e.Message, e);
         }
-        var bytes = model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry;
-        return new LoadedModel(directory, model, tokenizer, bytes);
+        return new LoadedModel(directory, model, tokenizer, EstimateBytes(model, tokenizer));
     }
 
     public AnalysisResult Analyze(LoadedModel model, ForwardInput input, AnalysisOptions options, CancellationToken cancellationToken) =>
@@ -42,6 +41,14 @@ public sealed class CoreModelBackend : IModelBackend
     {
         var tokenizer = TokenizerLoader.Load(spec.TokenizerDirectory);
         var model = ModelPresets.CreateRandom(spec.Preset, spec.Seed);
-        return new LoadedModel(spec.ToString(), model, tokenizer, model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry);
+        return new LoadedModel(spec.ToString(), model, tokenizer, EstimateBytes(model, tokenizer));
     }
+
+    /// <summary>
+    /// fp32 weights twice — as loaded (memory-mapped or converted) and the packed copy the GEMM
+    /// keeps of each weight matrix once an input is long enough to use it (WeightMatrix) — plus
+    /// the tokenizer's tables. Embeddings are not packed unless tied to the head, so this errs high.
+    /// </summary>
+    private static long EstimateBytes(ITransformerModel model, ITokenizer tokenizer) =>
+        2 * model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry;
 }

@@ -7,6 +7,7 @@ namespace AttentionLens.Models;
 public sealed class Linear : IHeadProjection
 {
     private readonly Lazy<float[][]> _headBlocks;
+    private readonly WeightMatrix _matrix;
 
     private Linear(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures, int heads)
     {
@@ -14,6 +15,7 @@ public sealed class Linear : IHeadProjection
         Bias = bias;
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
+        _matrix = new WeightMatrix(weight, isNByK: true, inFeatures, outFeatures);
         _headBlocks = new Lazy<float[][]>(() => SplitColumns(heads), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -37,7 +39,7 @@ public sealed class Linear : IHeadProjection
     /// <param name="x">(rows, in).</param>
     /// <param name="y">(rows, out).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
-        kernels.MatMulTransposed(x, Weight.Span, Bias.Span, y, rows, InFeatures, OutFeatures);
+        kernels.MatMul(x, _matrix, Bias.Span, y, rows);
 
     /// <summary>v_h W_O^h: the head's D input columns of W, kept (out × D) contiguous after first use.</summary>
     public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)

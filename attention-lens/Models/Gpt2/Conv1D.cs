@@ -7,6 +7,7 @@ namespace AttentionLens.Models.Gpt2;
 public sealed class Conv1D : IHeadProjection
 {
     private readonly ReadOnlyMemory<float> _weight;
+    private readonly WeightMatrix _matrix;
     private readonly ReadOnlyMemory<float> _bias;
     private readonly int _in;
     private readonly int _out;
@@ -17,13 +18,14 @@ public sealed class Conv1D : IHeadProjection
         _bias = bias;
         _in = inFeatures;
         _out = outFeatures;
+        _matrix = new WeightMatrix(weight, isNByK: false, inFeatures, outFeatures);
     }
 
     public static Conv1D Load(WeightScope w, int inFeatures, int outFeatures) =>
         new(w.Get("weight", inFeatures, outFeatures), w.Get("bias", outFeatures), inFeatures, outFeatures);
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
-        kernels.MatMul(x, _weight.Span, _bias.Span, y, rows, _in, _out);
+        kernels.MatMul(x, _matrix, _bias.Span, y, rows);
 
     /// <summary>v_h W_O^h: rows [hD, (h+1)D) of the (in × out) weight are already contiguous.</summary>
     public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)
