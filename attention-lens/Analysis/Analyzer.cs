@@ -44,10 +44,9 @@ public static class Analyzer
         var graph = LayeredAttention.FromAttention<float>(forward.Attentions, shape, reduction, "forward attentions");
         cancellationToken.ThrowIfCancellationRequested();
 
-        var all = Rollout.AllLayers(graph, cancellationToken);
         int L = shape.Layers, nn = T * T;
-        var rollout = all.AsSpan((L - 1) * nn, nn).ToArray();
-        var rolloutByLayer = Rollout.TargetRows(all, L, T, target);
+        var rolloutByLayer = new double[L * T];
+        var rollout = Rollout.Final(graph, target, rolloutByLayer, cancellationToken);
         Lap(timings, "rollout", clock);
 
         double[]? attention = null;

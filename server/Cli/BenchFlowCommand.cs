@@ -49,6 +49,8 @@ internal static class BenchFlowCommand
             var g512 = Graph(512);
             if (!parseResult.GetValue(large))
                 Report("flow_one_target", 512, 512, Median(1, () => AttentionFlow.RawForTarget(g512, 0)));
+            var rows512 = new double[Layers * 512];
+            Report("rollout", 512, 0, Median(reps, () => Rollout.Final(g512, 0, rows512)));
             Report("rollout_all_layers", 512, 0, Median(reps, () => Rollout.AllLayers(g512)));
             var causal512 = LayeredAttention.FromAttention<double>(Banded(512, 3512, causal: true), AttentionShape.Create(Layers, Heads, 512), new ReductionOptions(Causal: true));
             Report("rollout_all_layers_causal", 512, 0, Median(reps, () => Rollout.AllLayers(causal512)));

@@ -100,4 +100,24 @@ public class RolloutTests
         }
         ArrayAssert.Close(expected, all.AsSpan((layers - 1) * n * n), 1e-9 * n, $"n=130 rollout (causal {causal})", n, n);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(5)] // both parities: R[L] must land in the result whichever buffer the chain starts on
+    public void FinalWithTargetRowsEqualsEveryLayerRollout(int layers)
+    {
+        int n = 37, target = 11;
+        var rng = new Random(layers);
+        var m = new double[layers * n * n];
+        for (int i = 0; i < m.Length; i++) m[i] = rng.NextDouble();
+        var graph = LayeredAttention.FromMatrices(m, layers, n);
+        var all = Rollout.AllLayers(graph);
+        var rows = new double[layers * n];
+        var final = Rollout.Final(graph, target, rows);
+        // The same products in the same order: equal bit for bit.
+        Assert.Equal(all.AsSpan((layers - 1) * n * n, n * n).ToArray(), final);
+        Assert.Equal(Rollout.TargetRows(all, layers, n, target), rows);
+        Assert.Throws<ArgumentException>(() => Rollout.Final(graph, n, rows));
+    }
 }
