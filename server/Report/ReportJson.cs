@@ -66,7 +66,7 @@ internal static class ReportJson
     {
         ArgumentNullException.ThrowIfNull(a);
         var r = a.Result;
-        var values = (long)r.Layers * r.Heads * r.Tokens * r.Tokens;
+        var values = a.Attentions?.LongLength ?? (long)r.Layers * r.Heads * r.Tokens * r.Tokens;
         return values > MaxAttentionValues
             ? $"Per-head attention ({values:N0} values) is too large to embed in a report; analyse the text in the editor to see the heads."
             : "Per-head attention is not part of this report; analyse the text in the editor to see the heads.";
