@@ -93,7 +93,8 @@ public static class HtmlReport
 
         if (r.Faithfulness is { } f)
         {
-            WriteTable(w, new ReportTable($"Faithfulness: Spearman ρ between each method and leave-one-out occlusion ({f.TargetDescription})", ["method", "Spearman ρ"],
+            w.Write($"<h3>Faithfulness</h3><p class=\"hint\">Spearman ρ between each method and leave-one-out occlusion ({Markup.Escape(f.TargetDescription)}).</p>");
+            WriteTable(w, new ReportTable("", ["method", "Spearman ρ"],
                 f.Spearman.Select(kv => (IReadOnlyList<string>)[SvgFigures.MethodLabel(kv.Key), double.IsFinite(kv.Value) ? Markup.N(kv.Value, "0.000") : "undefined"]).ToArray()));
         }
 
