@@ -28,8 +28,10 @@ public sealed record ReportComparison(
     /// it with the editor's Token Rings from these. Null when the report was built from edges only.</summary>
     public ComparisonResult? Result { get; init; }
 
+    /// <summary>Model A's analysis (its tokens are the comparison's units when both tokenize alike).</summary>
     public ReportAnalysis? AnalysisA { get; init; }
 
+    /// <summary>Model B's analysis of the same text.</summary>
     public ReportAnalysis? AnalysisB { get; init; }
 
     /// <summary>
