@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
@@ -68,7 +69,7 @@ internal static class ReportJson
         var r = a.Result;
         var values = a.Attentions?.LongLength ?? (long)r.Layers * r.Heads * r.Tokens * r.Tokens;
         return values > MaxAttentionValues
-            ? $"Per-head attention ({values:N0} values) is too large to embed in a report; analyse the text in the editor to see the heads."
+            ? string.Create(CultureInfo.InvariantCulture, $"Per-head attention ({values:N0} values) is too large to embed in a report; analyse the text in the editor to see the heads.")
             : "Per-head attention is not part of this report; analyse the text in the editor to see the heads.";
     }
 

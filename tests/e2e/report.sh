@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The standalone HTML report in headless Chromium (reportPage.ts): writes the demo's report and an
-# `analyze --format html` report of stories260K on text with HTML in it, opens both from file:// with
-# every request refused, and checks that each view drew. Needs Debian's chromium (installed here if
+# The standalone HTML report in headless Chromium (reportPage.ts): writes the demo's report and two
+# `analyze --format html` reports of stories260K on text with HTML in it (one short enough to embed
+# per-head attention, one too long), opens them from file:// with every request refused, and checks
+# that each view drew. Needs Debian's chromium (installed here if
 # missing, as tests/e2e/install.sh does) and ../shared for stories260K. Takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,9 @@ node client/build.mjs --e2e
 work=$(mktemp -d /tmp/attention-lens-report.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 dotnet out/report-server/attention-lens.dll demo --output "$work/demo.html" >/dev/null
-dotnet out/report-server/attention-lens.dll analyze --model "$model" --format html --out "$work/analyze.html" \
-  --text 'Once upon a time, there was a little girl named Lily. She found a tag <img src=x onerror=alert(1)></script> in the park.' 2>/dev/null
-REPORT_ARTIFACTS="${REPORT_ARTIFACTS:-}" node out/e2e/reportPage.js "$work/demo.html" "$work/analyze.html"
+story='Once upon a time, there was a little girl named Lily. She found a tag <img src=x onerror=alert(1)></script> in the park.'
+dotnet out/report-server/attention-lens.dll analyze --model "$model" --format html --out "$work/analyze.html" --text "$story" 2>/dev/null
+# Long enough (about 90 tokens) that the per-head attention is left out and the report says why.
+dotnet out/report-server/attention-lens.dll analyze --model "$model" --format html --out "$work/analyze-long.html" \
+  --text "$story She was happy. Lily ran to her mom and showed her the tag. Her mom smiled and said they could keep it at home." 2>/dev/null
+REPORT_ARTIFACTS="${REPORT_ARTIFACTS:-}" node out/e2e/reportPage.js "$work/demo.html" "$work/analyze.html" "$work/analyze-long.html"

@@ -38,6 +38,14 @@ function mount(lens: HTMLElement): void {
     root.dataset['view'] = kind;
     lens.append(root);
     host.add((h) => factories[kind](root, h)).render(data.view);
+    // The Heads view marks each thumbnail as failed with the reason as a tooltip, enough inside an
+    // editor that can fetch it; a report cannot, so it says so in words where the grid would be.
+    if (kind === 'heads' && data.attention === null) {
+      const note = document.createElement('p');
+      note.className = 'warning attention-note';
+      note.textContent = data.attentionNote;
+      root.querySelector('header')?.after(note);
+    }
   }
 }
 
