@@ -1,12 +1,15 @@
 // Builds the two bundles of the extension with esbuild:
 //  - dist/client/extension.js: the extension host side (CommonJS, node; `vscode` is provided by the host),
 //  - dist/client/webview.js + webview.css: the code every panel runs (browser IIFE; D3 is bundled
-//    here and only here, so no panel ever loads anything from the network).
+//    here and only here, so no panel ever loads anything from the network),
+//  - server/Report/Assets/report.js + report.css: the same views for the standalone HTML report. This
+//    output is committed (the server embeds it, so `attention-lens demo` needs no node); the client
+//    tests rebuild it with --report-check and fail when the committed copy differs from the sources.
 // With --tests it bundles client/test/*.test.ts into out/test for `node --test`, with --e2e the
 // end-to-end script into out/e2e.
 import { build } from 'esbuild';
-import { readdirSync, existsSync, copyFileSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { readdirSync, existsSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,11 +30,19 @@ if (args.has('--check-server')) {
   process.exit(0);
 }
 
+const reportAssets = join(root, 'server', 'Report', 'Assets');
+/** The report bundle, built in memory: the server inlines both files into one HTML page. */
+async function buildReport() {
+  const result = await build({ ...common, sourcemap: false, minify: true, write: false, entryPoints: [join(here, 'src', 'report', 'main.ts')],
+    outdir: reportAssets, entryNames: 'report', platform: 'browser', format: 'iife', target: 'es2022', charset: 'utf8' });
+  return result.outputFiles.map((f) => ({ path: f.path, text: f.text.endsWith('\n') ? f.text : `${f.text}\n` }));
+}
+
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 
 if (args.has('--e2e')) {
   const e2eDir = join(root, 'tests', 'e2e');
-  await build({ ...common, minify: false, sourcemap: 'inline', entryPoints: [join(e2eDir, 'e2e.ts'), join(e2eDir, 'perturbModel.ts')],
+  await build({ ...common, minify: false, sourcemap: 'inline', entryPoints: [join(e2eDir, 'e2e.ts'), join(e2eDir, 'perturbModel.ts'), join(e2eDir, 'reportPage.ts')],
     outdir: join(root, 'out', 'e2e'), platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] });
   process.exit(0);
 }
@@ -43,6 +54,18 @@ if (args.has('--tests')) {
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
   process.exit(0);
 }
+
+if (args.has('--report-check')) {
+  // The committed bundle must be what the sources build to; otherwise reports would show old views.
+  const stale = (await buildReport()).filter((f) => !existsSync(f.path) || readFileSync(f.path, 'utf8') !== f.text);
+  if (stale.length > 0) {
+    console.error(`${stale.map((f) => relative(root, f.path)).join(', ')} differ from what client/src/report builds to: run \`node client/build.mjs\` (or \`npm run build\`) and commit the result.`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+for (const f of await buildReport()) writeFileSync(f.path, f.text);
 
 await Promise.all([
   build({ ...common, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(root, 'dist', 'client', 'extension.js'),

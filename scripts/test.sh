@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Attention Lens on a fresh machine: installs what it needs (idempotently),
-# then the .NET tests, the protocol tests against the real npm client, the client's unit tests
-# and the end-to-end test in code-server + headless Chromium.
+# then the .NET tests, the protocol tests against the real npm client, the client's unit tests,
+# the HTML report in headless Chromium and the end-to-end test in code-server + headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,7 +19,7 @@ passed=$(grep -E "^\s*Passed: [0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
 [ "$passed" -gt 0 ] || { tail -40 "$log"; echo "dotnet ran no test"; exit 1; }
 echo "dotnet: $passed passed, 0 failed"
 
-for stage in tests/protocol/run.sh client/test/run.sh tests/e2e/run.sh; do
+for stage in tests/protocol/run.sh client/test/run.sh tests/e2e/report.sh tests/e2e/run.sh; do
   if [ -f "$stage" ]; then
     echo "== $stage"
     bash "$stage"

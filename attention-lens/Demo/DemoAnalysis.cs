@@ -19,4 +19,9 @@ public sealed record DemoAnalysis(
     string Text,
     Encoding Encoding,
     AnalysisResult Result,
-    string? Prediction);
+    string? Prediction)
+{
+    /// <summary>(L, H, T, T) per-head attention of the forward pass behind <paramref name="Prediction"/>,
+    /// kept for the report's Heads and Layer Graph drawings; null when not kept.</summary>
+    public float[]? Attentions { get; init; }
+}

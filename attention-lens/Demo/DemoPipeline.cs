@@ -47,9 +47,10 @@ public static class DemoPipeline
         {
             var watch = Stopwatch.StartNew();
             var result = Analyzer.Analyze(model, input, new AnalysisOptions { Methods = methods, Target = target }, cancellationToken);
-            var prediction = predict(model.Forward(input, cancellationToken: cancellationToken));
+            var forward = model.Forward(input, cancellationToken: cancellationToken);
+            var prediction = predict(forward);
             timings[$"analyse {name}"] = watch.Elapsed.TotalMilliseconds;
-            return new DemoAnalysis(name, description, model.Info, text, encoding, result, prediction);
+            return new DemoAnalysis(name, description, model.Info, text, encoding, result, prediction) { Attentions = forward.Attentions };
         }
 
         var labels = DemoModels.ReadLabels(models.BertFinetuned, finetuned.Info.NumLabels);

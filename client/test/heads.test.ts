@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headRows, reduceHeads, rowsOf } from '../src/shared/heads';
+import { headRows, layerAttentionOf, reduceHeads, rowsOf } from '../src/shared/heads';
 
 // Two heads of 2×2 attention, stored head after head.
 const data = [0.9, 0.1, 0.4, 0.6, 0.5, 0.5, 0.0, 1.0];
@@ -19,4 +19,17 @@ test('reduceHeads refuses data of the wrong size and says what it expected', () 
 test('headRows and rowsOf split row-major data', () => {
   assert.deepEqual(headRows(data, 1, 2), [[0.5, 0.5], [0.0, 1.0]]);
   assert.deepEqual(rowsOf({ rows: 2, cols: 3, data: [1, 2, 3, 4, 5, 6] }), [[1, 2, 3], [4, 5, 6]]);
+});
+
+test('layerAttentionOf takes one layer of an attention result, heads in order, whatever order they came in', () => {
+  const result = {
+    analysisId: 'a', tokens: 2,
+    matrices: [
+      { layer: 2, head: 1, rows: 2, cols: 2, data: [5, 6, 7, 8] },
+      { layer: 1, head: 0, rows: 2, cols: 2, data: [0, 0, 0, 0] },
+      { layer: 2, head: 0, rows: 2, cols: 2, data: [1, 2, 3, 4] },
+    ],
+  };
+  assert.deepEqual(layerAttentionOf(result, 2), { layer: 2, heads: 2, tokens: 2, data: [1, 2, 3, 4, 5, 6, 7, 8] });
+  assert.deepEqual(layerAttentionOf(result, 3), { layer: 3, heads: 0, tokens: 2, data: [] });
 });

@@ -28,9 +28,10 @@ internal static class AnalyzeCommand
             StoredAnalysis? stored = null;
             var code = await cli.RunAsync("analyze", async progress => (result, stored) = await cli.Service.AnalyzeAsync(request, progress, ct).ConfigureAwait(false)).ConfigureAwait(false);
             if (code != 0) return code;
+            var attentions = fmt == "html" ? await PerHeadAttentionAsync(cli.Service, stored!, ct).ConfigureAwait(false) : null;
             var document = fmt == "json"
                 ? JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(AnalyzeResult)))
-                : Render(fmt, result!, stored!);
+                : Render(fmt, result!, stored!, attentions);
             await CliAnalysis.WriteAsync(document, parseResult.GetValue(output)).ConfigureAwait(false);
             return 0;
         });
@@ -38,17 +39,29 @@ internal static class AnalyzeCommand
     }
 
     /// <summary>The same analysis as a standalone HTML page or SVG figure (the demo's report writer).</summary>
-    private static string Render(string format, AnalyzeResult result, StoredAnalysis stored)
+    private static string Render(string format, AnalyzeResult result, StoredAnalysis stored, float[]? attentions)
     {
         var report = new ReportModel
         {
             Title = $"Attention Lens — {System.IO.Path.GetFileName(stored.ModelPath.TrimEnd('/'))}",
-            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text }],
+            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text, Attentions = attentions }],
             TimingsMs = result.Timings,
         };
         using var writer = new StringWriter();
         if (format == "html") HtmlReport.Write(writer, report);
         else SvgReport.Write(writer, report);
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// The (L, H, T, T) per-head attention for the report's Heads and Layer Graph drawings, from the same
+    /// attentionLens/attention the panels use; null (the report then says why) when it is too large to embed.
+    /// </summary>
+    private static async Task<float[]?> PerHeadAttentionAsync(AnalysisService service, StoredAnalysis stored, CancellationToken ct)
+    {
+        var r = stored.Result;
+        if ((long)r.Layers * r.Heads * r.Tokens * r.Tokens > ReportJson.MaxAttentionValues) return null;
+        var all = await service.AttentionAsync(new AttentionParams { AnalysisId = stored.Id }, ct).ConfigureAwait(false);
+        return all.Matrices.OrderBy(m => m.Layer).ThenBy(m => m.Head).SelectMany(m => m.Data).ToArray();
     }
 }

@@ -64,8 +64,15 @@ internal static class DemoCommand
 
     internal static ReportModel BuildReport(DemoRun run, DemoModels models)
     {
+        var analyses = run.Analyses.Select(a => new ReportAnalysis(a.Name, a.Encoding.Tokens, a.Result)
+        {
+            Description = a.Description,
+            Model = a.Model,
+            Text = a.Text,
+            Prediction = a.Prediction,
+            Attentions = a.Attentions,
+        }).ToArray();
         var pre = run.Analyses[0];
-        var fine = run.Analyses[1];
         return new ReportModel
         {
             Title = "Attention Lens demo: where does the classification token look?",
@@ -76,17 +83,8 @@ internal static class DemoCommand
                 $"GPT-2 reads \"{run.Analyses[2].Text}\" and must choose the verb's number from the subject across the attractor.",
                 "Influence and the traced-graph comparison are our operationalisation of DeRose et al. (2020), see docs/algorithms.md §6; faithfulness compares every method with leave-one-out occlusion (§8).",
             ],
-            Analyses = run.Analyses.Select(a => new ReportAnalysis(a.Name, a.Encoding.Tokens, a.Result)
-            {
-                Description = a.Description,
-                Model = a.Model,
-                Text = a.Text,
-                Prediction = a.Prediction,
-            }).ToArray(),
-            Comparisons =
-            [
-                ReportComparison.From(run.Comparison, pre.Name, fine.Name, pre.Text, pre.Encoding.Tokens, pre.Result.Layers),
-            ],
+            Analyses = analyses,
+            Comparisons = [ReportComparison.From(run.Comparison, analyses[0], analyses[1])],
             TimingsMs = run.TimingsMs,
         };
     }

@@ -20,4 +20,10 @@ public sealed record ReportAnalysis(string Name, IReadOnlyList<Token> Tokens, An
 
     /// <summary>The model's output at the target in words (class, next token), if known.</summary>
     public string? Prediction { get; init; }
+
+    /// <summary>
+    /// (L, H, T, T) per-head softmax attention (<see cref="ForwardResult.Attentions"/>), or null. The
+    /// HTML report embeds it, when small enough, for the Heads and Layer Graph drawings.
+    /// </summary>
+    public float[]? Attentions { get; init; }
 }

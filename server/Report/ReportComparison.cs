@@ -24,6 +24,16 @@ public sealed record ReportComparison(
     /// <summary>How scores were merged when the tokenizations differ (shown as a note), or null.</summary>
     public string? Merge { get; init; }
 
+    /// <summary>The comparison as computed, with the two analyses it compares: the HTML report draws
+    /// it with the editor's Token Rings from these. Null when the report was built from edges only.</summary>
+    public ComparisonResult? Result { get; init; }
+
+    /// <summary>Model A's analysis (its tokens are the comparison's units when both tokenize alike).</summary>
+    public ReportAnalysis? AnalysisA { get; init; }
+
+    /// <summary>Model B's analysis of the same text.</summary>
+    public ReportAnalysis? AnalysisB { get; init; }
+
     /// <summary>
     /// From <see cref="ModelComparer.Compare"/>'s result. With the same tokenization the units are
     /// <paramref name="tokensA"/>; otherwise each aligned unit becomes a pseudo-token whose text
@@ -31,6 +41,7 @@ public sealed record ReportComparison(
     /// </summary>
     public static ReportComparison From(ComparisonResult result, string nameA, string nameB, string text, IReadOnlyList<Token> tokensA, int layers)
     {
+        ArgumentNullException.ThrowIfNull(result);
         var units = result.SameTokenization
             ? tokensA
             : result.Units.Select((u, i) => new Token(-1, text[u.Range.Start..u.Range.End], u.Range, u.Range.Length == 0)).ToArray();
@@ -38,6 +49,15 @@ public sealed record ReportComparison(
         {
             Scores = result.Scores,
             Merge = result.SameTokenization ? null : result.Merge,
+            Result = result,
         };
+    }
+
+    /// <summary>As <see cref="From(ComparisonResult, string, string, string, IReadOnlyList{Token}, int)"/>, keeping both analyses.</summary>
+    public static ReportComparison From(ComparisonResult result, ReportAnalysis a, ReportAnalysis b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return From(result, a.Name, b.Name, a.Text ?? "", a.Tokens, a.Result.Layers) with { AnalysisA = a, AnalysisB = b };
     }
 }

@@ -4,9 +4,9 @@ using AttentionLens.Tokenizers;
 namespace AttentionLens.Server.Report;
 
 /// <summary>
-/// The report's figures as self-contained SVG elements (with xmlns, so each is valid inline in
-/// HTML and as a nested element of a standalone SVG). Every label is escaped; every cell and edge
-/// carries a &lt;title&gt; with its exact value, which browsers show on hover without script.
+/// The figures of `--format svg` as self-contained SVG elements (with xmlns, so each is also valid
+/// as a nested element of a standalone SVG); the HTML report draws with the panels' views instead.
+/// Every label is escaped; every cell and edge carries a &lt;title&gt; with its exact value.
 /// </summary>
 internal static class SvgFigures
 {
@@ -53,38 +53,6 @@ internal static class SvgFigures
 
         w.Write("</svg>");
         return height;
-    }
-
-    /// <summary>A heatmap of <paramref name="matrix"/> with labelled rows and columns, coloured by
-    /// the matrix's largest absolute value.</summary>
-    public static void Heatmap(TextWriter w, Matrix matrix, IReadOnlyList<string> rowLabels, IReadOnlyList<string> colLabels, string caption)
-    {
-        const double cell = 30;
-        var left = Math.Max(60, 7.2 * rowLabels.DefaultIfEmpty("").Max(l => l.Length) + 14);
-        var top = Math.Max(40, 6.5 * colLabels.DefaultIfEmpty("").Max(l => l.Length) + 14);
-        var width = left + cell * matrix.Cols + 4;
-        var height = top + cell * matrix.Rows + 4;
-        var norm = Markup.Normalise(matrix.Data);
-        w.Write($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Markup.N(width)}\" height=\"{Markup.N(height)}\" viewBox=\"0 0 {Markup.N(width)} {Markup.N(height)}\" {Font} role=\"img\"><title>{Markup.Escape(caption)}</title>");
-        for (var c = 0; c < matrix.Cols; c++)
-        {
-            var cx = left + cell * c + cell / 2;
-            w.Write($"<text transform=\"translate({Markup.N(cx + 4)},{Markup.N(top - 6)}) rotate(-60)\">{Markup.Escape(c < colLabels.Count ? colLabels[c] : "")}</text>");
-        }
-
-        for (var r = 0; r < matrix.Rows; r++)
-        {
-            var ry = top + cell * r;
-            w.Write($"<text x=\"{Markup.N(left - 6)}\" y=\"{Markup.N(ry + cell / 2 + 4)}\" text-anchor=\"end\">{Markup.Escape(r < rowLabels.Count ? rowLabels[r] : "")}</text>");
-            for (var c = 0; c < matrix.Cols; c++)
-            {
-                var v = matrix[r, c];
-                var t = norm[r * matrix.Cols + c];
-                w.Write($"<rect x=\"{Markup.N(left + cell * c)}\" y=\"{Markup.N(ry)}\" width=\"{cell - 1}\" height=\"{cell - 1}\" fill=\"{Markup.Heat(t)}\"><title>{Markup.Escape(r < rowLabels.Count ? rowLabels[r] : "")} → {Markup.Escape(c < colLabels.Count ? colLabels[c] : "")}: {Markup.N(v, "0.0000")}</title></rect>");
-            }
-        }
-
-        w.Write("</svg>");
     }
 
     /// <summary>

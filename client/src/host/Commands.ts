@@ -8,6 +8,7 @@ import {
   analysisMethodNames, type AnalyzeParams, type AnalyzeResult, type CompareResult, type Range,
 } from '../protocol';
 import { buildComparisonView, buildView } from '../shared/buildView';
+import { layerAttentionOf } from '../shared/heads';
 import type { ExportFormat, LayerAttention } from '../shared/messages';
 import { tokenAt } from '../shared/positions';
 import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetBeforeTokens, type Settings } from '../shared/settings';
@@ -208,8 +209,7 @@ export class Commands {
     const current = this.session.current;
     if (!current) throw new Error('There is no analysis.');
     const result = await this.server.request(AttentionRequest, { analysisId: current.result.analysisId, layer });
-    const matrices = result.matrices.filter((m) => m.layer === layer).sort((a, b) => a.head - b.head);
-    return { layer, heads: matrices.length, tokens: result.tokens, data: matrices.flatMap((m) => m.data) };
+    return layerAttentionOf(result, layer);
   }
 
   async exportView(format?: ExportFormat): Promise<void> {

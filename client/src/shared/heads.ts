@@ -1,5 +1,6 @@
 // Reducing the heads of one layer to one matrix (algorithms §1): mean, max, min or sum over heads.
-import type { HeadReductionName, Matrix } from '../protocol';
+import type { AttentionResult, HeadReductionName, Matrix } from '../protocol';
+import type { LayerAttention } from './messages';
 
 /** Rows of a row-major matrix. */
 export function rowsOf(m: Matrix): number[][] {
@@ -36,4 +37,10 @@ export function headRows(data: readonly number[], head: number, tokens: number):
   const rows: number[][] = [];
   for (let i = 0; i < tokens; i++) rows.push(data.slice(start + i * tokens, start + (i + 1) * tokens) as number[]);
   return rows;
+}
+
+/** One layer of an `attentionLens/attention` result as the views take it: its heads in order, one T×T block each. */
+export function layerAttentionOf(result: AttentionResult, layer: number): LayerAttention {
+  const matrices = result.matrices.filter((m) => m.layer === layer).sort((a, b) => a.head - b.head);
+  return { layer, heads: matrices.length, tokens: result.tokens, data: matrices.flatMap((m) => m.data) };
 }

@@ -1,12 +1,12 @@
 // The webview's side of the channel to the extension host. `acquireVsCodeApi` may be called only
-// once per page, so it lives here and everything else goes through `send`.
-import type { ViewToHostMessage } from '../shared/messages';
+// once per page and exists only inside VS Code webviews, so only the panel entry point (main.ts)
+// imports this file; the views receive the resulting PanelHost.
+import type { PanelHost } from './PanelHost';
 
 interface VsCodeApi { postMessage(message: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const api = acquireVsCodeApi();
-
-export function send(message: ViewToHostMessage): void {
-  api.postMessage(message);
+export function vscodeHost(): PanelHost {
+  const api = acquireVsCodeApi();
+  return { send: (message) => api.postMessage(message) };
 }

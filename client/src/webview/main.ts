@@ -1,7 +1,8 @@
 // Entry point of the webview bundle: picks the view named on <body data-view>, then routes host
 // messages to it. Unknown or malformed messages are ignored (parseHostMessage).
 import { parseHostMessage, viewKinds, type ViewKind } from '../shared/messages';
-import { send } from './hostBridge';
+import { vscodeHost } from './hostBridge';
+import type { PanelHost } from './PanelHost';
 import type { PanelView } from './PanelView';
 import { svgToPng } from './exportSvg';
 import { TokenRingsView } from './views/TokenRingsView';
@@ -14,14 +15,15 @@ const root = document.getElementById('root') as HTMLElement;
 const kind = document.body.dataset['view'] as ViewKind;
 if (!viewKinds.includes(kind)) throw new Error(`unknown view ${String(kind)}`);
 
-const factories: Record<ViewKind, (root: HTMLElement) => PanelView> = {
-  tokenRings: (r) => new TokenRingsView(r),
-  flowTrace: (r) => new FlowTraceView(r),
-  heads: (r) => new HeadsView(r),
-  layerGraph: (r) => new LayerGraphView(r),
-  influence: (r) => new InfluenceView(r),
+const host = vscodeHost();
+const factories: Record<ViewKind, (root: HTMLElement, host: PanelHost) => PanelView> = {
+  tokenRings: (r, h) => new TokenRingsView(r, h),
+  flowTrace: (r, h) => new FlowTraceView(r, h),
+  heads: (r, h) => new HeadsView(r, h),
+  layerGraph: (r, h) => new LayerGraphView(r, h),
+  influence: (r, h) => new InfluenceView(r, h),
 };
-const view = factories[kind](root);
+const view = factories[kind](root, host);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const message = parseHostMessage(event.data);
@@ -36,9 +38,9 @@ window.addEventListener('message', (event: MessageEvent) => {
       void (async () => {
         try {
           const svg = view.exportSvg();
-          send({ type: 'exported', requestId, format, data: format === 'svg' ? svg : await svgToPng(svg) });
+          host.send({ type: 'exported', requestId, format, data: format === 'svg' ? svg : await svgToPng(svg) });
         } catch (e) {
-          send({ type: 'exportFailed', requestId, message: e instanceof Error ? e.message : String(e) });
+          host.send({ type: 'exportFailed', requestId, message: e instanceof Error ? e.message : String(e) });
         }
       })();
       return;
@@ -46,4 +48,4 @@ window.addEventListener('message', (event: MessageEvent) => {
   }
 });
 
-send({ type: 'ready' });
+host.send({ type: 'ready' });

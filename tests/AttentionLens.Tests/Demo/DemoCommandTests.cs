@@ -1,4 +1,6 @@
+using System.Text.Json;
 using AttentionLens.Server.Cli;
+using AttentionLens.Server.Protocol;
 
 namespace AttentionLens.Tests.Demo;
 
@@ -27,6 +29,18 @@ public class DemoCommandTests
             {
                 Assert.Contains(part, html, StringComparison.Ordinal);
             }
+
+            // The panels' views draw it: three analyses with their per-head attention, one comparison,
+            // each as the protocol JSON the extension would receive (tests/e2e/report.sh renders it).
+            var analyses = ReportWriterTests.Parts(html, "analyze").Select(j => JsonSerializer.Deserialize(j, ProtocolJsonContext.Default.AnalyzeResult)!).ToList();
+            Assert.Equal(["bert-pretrained", "bert-finetuned", "gpt2"], analyses.Select(a => a.Model.Id));
+            Assert.All(analyses, a => Assert.True(a.Influence is { Edges.Count: > 0 } && a.RolloutByLayer is not null && a.Faithfulness is not null, $"{a.Model.Id} lacks data the views draw"));
+            var attention = ReportWriterTests.Parts(html, "attention").Select(j => JsonSerializer.Deserialize(j, ProtocolJsonContext.Default.AttentionResult)!).ToList();
+            Assert.Equal(analyses.Select(a => a.Layers * a.Heads), attention.Select(a => a.Matrices.Count));
+            Assert.Equal(analyses.Select(a => a.Tokens.Count), attention.Select(a => a.Tokens));
+            var compare = JsonSerializer.Deserialize(Assert.Single(ReportWriterTests.Parts(html, "compare")), ProtocolJsonContext.Default.CompareResult)!;
+            Assert.Equal(analyses[0].Tokens, compare.A.Tokens);
+            Assert.Equal("bert-finetuned", compare.B.Model.Id);
 
             // The summary names every method for every model and the fine-tuned prediction.
             var text = stdout.ToString();

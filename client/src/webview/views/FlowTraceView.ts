@@ -10,7 +10,8 @@ import { displayToken } from '../../shared/tokenText';
 import { LayerPlayer } from '../LayerPlayer';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
-import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
+import type { PanelHost } from '../PanelHost';
 import { highlightPaths } from '../pathHighlight';
 
 const margin = { top: 40, bottom: 90, left: 56, right: 16 };
@@ -22,8 +23,10 @@ export class FlowTraceView implements PanelView {
   private player: LayerPlayer | undefined;
   private selected: number | null = null;
 
-  constructor(private readonly root: HTMLElement) {
-    setTokenChoiceHandler((i) => this.select(i));
+  private readonly choose: (index: number | null) => void;
+
+  constructor(private readonly root: HTMLElement, host: PanelHost) {
+    this.choose = tokenChooser(host, (i) => this.select(i));
   }
 
   render(view: AnalysisView): void {
@@ -93,7 +96,7 @@ export class FlowTraceView implements PanelView {
       .attr('text-anchor', 'start')
       .style('fill-opacity', (i) => 0.55 + 0.45 * (scores[i] ?? 0))
       .text((i) => displayToken(view.tokens[i]?.text ?? '', 14));
-    makeTokensInteractive(labels, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}`);
+    makeTokensInteractive(labels, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}`, this.choose);
 
     this.player = new LayerPlayer(this.root, L, (layer) => this.showUpTo(layer));
     this.select(this.selected);

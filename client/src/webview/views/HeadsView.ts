@@ -7,10 +7,10 @@ import { mix, type Rgb } from '../../shared/colorScale';
 import { headRows } from '../../shared/heads';
 import type { LayerAttention } from '../../shared/messages';
 import { displayToken, escapeXml } from '../../shared/tokenText';
-import { send } from '../hostBridge';
 import type { PanelView } from '../PanelView';
 import { themeColor } from '../theme';
-import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
+import type { PanelHost } from '../PanelHost';
 
 /** Largest and smallest thumbnail side; the grid fits the panel's width between the two. */
 const maxThumb = 72;
@@ -25,8 +25,10 @@ export class HeadsView implements PanelView {
   private selected: number | null = null;
   private thumb = maxThumb;
 
-  constructor(private readonly root: HTMLElement) {
-    setTokenChoiceHandler((i) => this.select(i));
+  private readonly choose: (index: number | null) => void;
+
+  constructor(private readonly root: HTMLElement, private readonly host: PanelHost) {
+    this.choose = tokenChooser(host, (i) => this.select(i));
   }
 
   render(view: AnalysisView): void {
@@ -58,7 +60,7 @@ export class HeadsView implements PanelView {
     }
     this.detail = layout.append('div').attr('class', 'head-detail');
     this.detail.append('p').attr('class', 'hint').text('No head chosen.');
-    for (let l = 1; l <= view.layers; l++) send({ type: 'requestAttention', layer: l });
+    for (let l = 1; l <= view.layers; l++) this.host.send({ type: 'requestAttention', layer: l });
   }
 
   private colors(): { low: Rgb; high: Rgb } {
@@ -119,7 +121,7 @@ export class HeadsView implements PanelView {
     const labels = rowLabels.selectAll<HTMLSpanElement, number>('span').data(view.tokens.map((t) => t.index)).join('span')
       .style('height', `${cell}px`).style('font-size', `${Math.min(12, cell)}px`)
       .text((i) => displayToken(view.tokens[i]?.text ?? '', 12));
-    makeTokensInteractive(labels, (i) => `Query token ${i}: ${view.tokens[i]?.text ?? ''}`);
+    makeTokensInteractive(labels, (i) => `Query token ${i}: ${view.tokens[i]?.text ?? ''}`, this.choose);
     const canvas = wrap.append('canvas').attr('width', cell * a.tokens).attr('height', cell * a.tokens).attr('class', 'full').node() as HTMLCanvasElement;
     this.paint(canvas, rows, cell);
     const tip = detail.append('p').attr('class', 'tooltip').attr('aria-live', 'polite').text('Point at a cell to read its value.');

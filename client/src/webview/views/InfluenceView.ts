@@ -7,7 +7,8 @@ import { scoreMethodLabels, scoreMethods } from '../../shared/analysisView';
 import { displayToken } from '../../shared/tokenText';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
-import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
+import type { PanelHost } from '../PanelHost';
 
 const rowHeight = 20;
 const labelWidth = 130;
@@ -19,8 +20,10 @@ export class InfluenceView implements PanelView {
   private method: ScoreMethod = 'influence';
   private selected: number | null = null;
 
-  constructor(private readonly root: HTMLElement) {
-    setTokenChoiceHandler((i) => this.select(i));
+  private readonly choose: (index: number | null) => void;
+
+  constructor(private readonly root: HTMLElement, host: PanelHost) {
+    this.choose = tokenChooser(host, (i) => this.select(i));
   }
 
   render(view: AnalysisView): void {
@@ -63,7 +66,7 @@ export class InfluenceView implements PanelView {
       .attr('width', (i) => x(Math.abs(scores[i] ?? 0)));
     rows.append('text').attr('class', 'bar-value').attr('x', (i) => labelWidth + x(Math.abs(scores[i] ?? 0)) + 4).attr('y', rowHeight / 2)
       .attr('dominant-baseline', 'middle').text((i) => (scores[i] ?? 0).toFixed(3));
-    makeTokensInteractive(rows, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}, score ${(scores[i] ?? 0).toFixed(3)}`);
+    makeTokensInteractive(rows, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}, score ${(scores[i] ?? 0).toFixed(3)}`, this.choose);
 
     const side = layout.append('section').attr('class', 'faithfulness');
     side.append('h2').text('Faithfulness (Spearman ρ vs. occlusion)');

@@ -7,11 +7,11 @@ import { strongestEdges, type WeightedPair } from '../../shared/graph';
 import { reduceHeads } from '../../shared/heads';
 import type { LayerAttention } from '../../shared/messages';
 import { displayToken } from '../../shared/tokenText';
-import { send } from '../hostBridge';
 import { LayerPlayer } from '../LayerPlayer';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
-import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
+import type { PanelHost } from '../PanelHost';
 
 /** Smallest extent of the view box, so that a two-token graph is not blown up. */
 const minSize = 420;
@@ -29,8 +29,10 @@ export class LayerGraphView implements PanelView {
   private layer = 1;
   private selected: number | null = null;
 
-  constructor(private readonly root: HTMLElement) {
-    setTokenChoiceHandler((i) => this.select(i));
+  private readonly choose: (index: number | null) => void;
+
+  constructor(private readonly root: HTMLElement, private readonly host: PanelHost) {
+    this.choose = tokenChooser(host, (i) => this.select(i));
   }
 
   render(view: AnalysisView): void {
@@ -52,7 +54,7 @@ export class LayerGraphView implements PanelView {
     this.layer = layer;
     const matrix = this.attentionByLayer.get(layer);
     if (!matrix) {
-      if (!this.requested.has(layer)) { this.requested.add(layer); send({ type: 'requestAttention', layer }); }
+      if (!this.requested.has(layer)) { this.requested.add(layer); this.host.send({ type: 'requestAttention', layer }); }
       this.stage?.selectAll('*').remove();
       this.stage?.append('p').attr('class', 'hint').text(`Loading layer ${layer}…`);
       return;
@@ -112,7 +114,7 @@ export class LayerGraphView implements PanelView {
     groups.append('circle').attr('class', 'node').attr('r', (i) => nodes[i]?.radius ?? 4);
     groups.append('text').attr('class', 'node-label').attr('y', (i) => -(nodes[i]?.radius ?? 4) - 3).attr('text-anchor', 'middle')
       .text((i) => displayToken(view.tokens[i]?.text ?? '', 12));
-    makeTokensInteractive(groups, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}`);
+    makeTokensInteractive(groups, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}`, this.choose);
     this.select(this.selected);
   }
 

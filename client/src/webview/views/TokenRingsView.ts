@@ -11,7 +11,8 @@ import { displayToken } from '../../shared/tokenText';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
 import { cssVar } from '../theme';
-import { makeTokensInteractive, markSelected, setTokenChoiceHandler } from '../tokens';
+import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
+import type { PanelHost } from '../PanelHost';
 import { highlightPaths } from '../pathHighlight';
 
 type DrawnEdge = LayerEdge & { edgeClass?: EdgeClass };
@@ -25,8 +26,10 @@ export class TokenRingsView implements PanelView {
   private view: AnalysisView | undefined;
   private edges: DrawnEdge[] = [];
 
-  constructor(private readonly root: HTMLElement) {
-    setTokenChoiceHandler((i) => this.select(i));
+  private readonly choose: (index: number | null) => void;
+
+  constructor(private readonly root: HTMLElement, host: PanelHost) {
+    this.choose = tokenChooser(host, (i) => this.select(i));
   }
 
   render(view: AnalysisView): void {
@@ -110,7 +113,7 @@ export class TokenRingsView implements PanelView {
       .attr('dominant-baseline', 'middle')
       .style('fill-opacity', (i) => 0.55 + 0.45 * (scores[i] ?? 0))
       .text((i) => displayToken(view.tokens[i]?.text ?? '', 12));
-    makeTokensInteractive(labels, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}`);
+    makeTokensInteractive(labels, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}`, this.choose);
   }
 
   private legend(modelA: string, modelB: string, problem: string | null): void {
