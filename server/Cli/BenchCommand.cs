@@ -7,11 +7,12 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels.");
+        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels, load.");
         command.Subcommands.Add(BenchForwardCommand.Create());
         command.Subcommands.Add(BenchTokenizeCommand.Create());
         command.Subcommands.Add(BenchFlowCommand.Create());
         command.Subcommands.Add(BenchKernelsCommand.Create());
+        command.Subcommands.Add(BenchLoadCommand.Create());
         return command;
     }
 }
