@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AttentionLens.Flow;
@@ -87,6 +88,7 @@ internal static class DenseMatMul
     /// (−0.0 counts as zero): Span.ContainsAnyExcept is not vectorised for double, and scalar it
     /// cost 3 ms per 512 × 512 matrix — as much as the product it lets us halve.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool IsLowerTriangular(ReadOnlySpan<double> m, int n)
     {
         int w = Vector<double>.Count;
@@ -107,6 +109,7 @@ internal static class DenseMatMul
     }
 
     /// <summary>Rows [<paramref name="lo"/>, <paramref name="hi"/>) of B into the strip layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackB(double* b, double* packed, int n, int cols, int lo, int hi)
     {
         for (int k = lo; k < hi; k++)
@@ -122,6 +125,7 @@ internal static class DenseMatMul
     }
 
     /// <summary>Rows [<paramref name="lo"/>, <paramref name="hi"/>) of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Band(double* a, double* b, double* c, double* packedB, int n, int cols, int lo, int hi, bool lower)
     {
         if (cols > 0)
@@ -172,6 +176,7 @@ internal static class DenseMatMul
     }
 
     /// <summary>Columns [<paramref name="cols"/>, n) — all of them without AVX-512 — one row at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void TailColumns(double* a, double* b, double* c, int n, int cols, int lo, int hi)
     {
         int w = Vector<double>.Count;
@@ -201,6 +206,7 @@ internal static class DenseMatMul
 
     /// <summary>C[0..8, 0..16] (+)= panel · strip over <paramref name="depth"/> k values, with C's rows
     /// <paramref name="n"/> apart; <paramref name="ap"/> holds 8 values of A per k, <paramref name="bp"/> 16 of B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel8x16(double* ap, double* bp, double* c, int n, int depth, bool add)
     {
         var c00 = Start(c, add); var c01 = Start(c + 8, add);
@@ -243,6 +249,7 @@ internal static class DenseMatMul
     }
 
     /// <summary>One row of C over 16 columns: c[0..16] (+)= Σ_{k ∈ [k0, k1)} a[k] · strip[k].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel1x16(double* a, double* strip, double* c, int k0, int k1, bool add)
     {
         var c0 = Start(c, add); var c1 = Start(c + 8, add);
