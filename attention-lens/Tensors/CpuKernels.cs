@@ -47,13 +47,38 @@ public sealed class CpuKernels : IKernels
     public void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
         => Gemm(a, b, false, bias, c, m, k, n);
 
-    private unsafe void Gemm(ReadOnlySpan<float> a, ReadOnlySpan<float> b, bool bIsNByK, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
+    private void Gemm(ReadOnlySpan<float> a, ReadOnlySpan<float> b, bool bIsNByK, ReadOnlySpan<float> bias, Span<float> c, int m, int k, int n)
     {
         KernelChecks.Gemm(a.Length, b.Length, bias.Length, c.Length, m, k, n);
+        CheckedGemm(a, b, bIsNByK, bias, c, m, k, n, packed: null);
+    }
+
+    /// <summary>
+    /// A weight's product through its packed copy, made on first use (<see cref="PackedMatrix"/>):
+    /// the GEMM then skips packing B, which for BERT-base at 128 tokens is reading and transposing
+    /// 340 MB per forward. Linear weights on at most <see cref="SmallRowsLimit"/> rows stay on the
+    /// unpacked small-rows path, which reads each weight once anyway; a copy packed for another
+    /// instruction set is not used.
+    /// </summary>
+    public void MatMul(ReadOnlySpan<float> a, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> c, int m)
+    {
+        int k = w.K, n = w.N;
+        var values = w.Values.Span;
+        KernelChecks.Gemm(a.Length, values.Length, bias.Length, c.Length, m, k, n);
+        bool packs = !(w.IsNByK && m <= SmallRowsLimit) && k > 0 && n > 0 && m > 0;
+        var packed = packs && w.GetOrAddPacked(Pack) is PackedMatrix p && p.Level == Level ? p : null;
+        CheckedGemm(a, values, w.IsNByK, bias, c, m, k, n, packed);
+    }
+
+    /// <summary>C = A·op(B) (+ bias) on operands already checked: the small-rows path for a few rows of
+    /// an unpacked linear weight, else the blocked GEMM (reading <paramref name="packed"/> when given).</summary>
+    private unsafe void CheckedGemm(ReadOnlySpan<float> a, ReadOnlySpan<float> b, bool bIsNByK, ReadOnlySpan<float> bias, Span<float> c,
+        int m, int k, int n, PackedMatrix? packed)
+    {
         fixed (float* pa = a, pb = b, pbias = bias, pc = c)
         {
             float* biasOrNull = bias.IsEmpty ? null : pbias;
-            if (bIsNByK && m <= SmallRowsLimit && k > 0)
+            if (packed is null && bIsNByK && m <= SmallRowsLimit && k > 0)
             {
                 switch (Level)
                 {
@@ -65,41 +90,7 @@ public sealed class CpuKernels : IKernels
                 return;
             }
 
-            switch (Level)
-            {
-                case SimdLevel.Avx512: GemmDriver.Run<Avx512Gemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
-                case SimdLevel.Avx2: GemmDriver.Run<Avx2Gemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
-                default: GemmDriver.Run<VectorGemm>(pa, pb, bIsNByK, biasOrNull, pc, m, k, n, Threads); break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A weight's product through its packed copy, made on first use (<see cref="PackedMatrix"/>):
-    /// the GEMM then skips packing B, which for BERT-base at 128 tokens is reading and transposing
-    /// 340 MB per forward. Linear weights on at most <see cref="SmallRowsLimit"/> rows stay on the
-    /// unpacked small-rows path, which reads each weight once anyway.
-    /// </summary>
-    public unsafe void MatMul(ReadOnlySpan<float> a, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> c, int m)
-    {
-        int k = w.K, n = w.N;
-        var values = w.Values.Span;
-        if ((w.IsNByK && m <= SmallRowsLimit) || k == 0 || n == 0 || m == 0)
-        {
-            Gemm(a, values, w.IsNByK, bias, c, m, k, n);
-            return;
-        }
-
-        KernelChecks.Gemm(a.Length, values.Length, bias.Length, c.Length, m, k, n);
-        if (w.GetOrAddPacked(Pack) is not PackedMatrix packed || packed.Level != Level)
-        {
-            Gemm(a, values, w.IsNByK, bias, c, m, k, n);
-            return;
-        }
-
-        fixed (float* pa = a, pb = values, pbias = bias, pc = c)
-        {
-            var job = new GemmArgs(pa, pb, w.IsNByK, bias.IsEmpty ? null : pbias, pc, m, k, n) { Packed = packed };
+            var job = new GemmArgs(pa, pb, bIsNByK, biasOrNull, pc, m, k, n) { Packed = packed };
             switch (Level)
             {
                 case SimdLevel.Avx512: GemmDriver.Run<Avx512Gemm>(job, Threads); break;

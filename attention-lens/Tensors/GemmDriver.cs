@@ -25,12 +25,8 @@ internal static unsafe class GemmDriver
     /// thread pool costs tens of microseconds, about what 2 MFLOP take on one core.</summary>
     internal const long MinParallelMacs = 1L << 20;
 
-    /// <summary>C[m×n] = A[m×k]·op(B) (+ bias), op(B) = Bᵀ when <paramref name="bIsNByK"/> (B is n×k,
-    /// a linear layer's weight) and B itself otherwise (k×n).</summary>
-    public static void Run<TK>(float* a, float* b, bool bIsNByK, float* bias, float* c, int m, int k, int n, int threads)
-        where TK : struct, IGemmKernel => Run<TK>(new GemmArgs(a, b, bIsNByK, bias, c, m, k, n), threads);
-
-    /// <summary>The GEMM described by <paramref name="job"/> (strided operands allowed).</summary>
+    /// <summary>C[m×n] = A[m×k]·op(B) (+ bias) as <paramref name="job"/> describes it: op(B) = Bᵀ when B is
+    /// n×k (a linear layer's weight), B itself when k×n; strided operands allowed.</summary>
     public static void Run<TK>(in GemmArgs job, int threads) where TK : struct, IGemmKernel
     {
         int m = job.M, k = job.K, n = job.N;
