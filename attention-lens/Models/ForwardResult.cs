@@ -24,6 +24,15 @@ public sealed class ForwardResult
     /// <summary>(NumLabels) sequence-classification logits, or null when there is no classifier.</summary>
     public float[]? ClassifierLogits { get; init; }
 
+    /// <summary>(T, NumLabels) token-classification logits, or null when there is no token classifier.</summary>
+    public float[]? TokenClassifierLogits { get; init; }
+
+    /// <summary>(T) extractive-QA span-start logits, or null when there is no QA head.</summary>
+    public float[]? StartLogits { get; init; }
+
+    /// <summary>(T) extractive-QA span-end logits, or null when there is no QA head.</summary>
+    public float[]? EndLogits { get; init; }
+
     /// <summary>(C) pooler output (BERT-style models), or null.</summary>
     public float[]? PooledOutput { get; init; }
 

@@ -12,7 +12,7 @@ namespace AttentionLens.Models;
 /// <param name="ParameterCount">Number of scalar parameters loaded.</param>
 /// <param name="IsCausal">True for decoder-only models (attention only to j ≤ i).</param>
 /// <param name="HasLmHead">True when <see cref="ForwardResult.Logits"/> is produced.</param>
-/// <param name="NumLabels">Classes of a sequence-classification head, 0 when there is none.</param>
+/// <param name="NumLabels">Classes of a sequence- or token-classification head, 0 when there is none.</param>
 /// <param name="MaxPositions">Longest input the position embeddings allow.</param>
 public sealed record ModelInfo(
     string ModelType,
@@ -27,4 +27,11 @@ public sealed record ModelInfo(
     bool IsCausal,
     bool HasLmHead,
     int NumLabels,
-    int MaxPositions);
+    int MaxPositions)
+{
+    /// <summary>The head on the body; decides what the prediction being explained is.</summary>
+    public ModelHead Head { get; init; } = ModelHead.Base;
+
+    /// <summary>Label names by id from the config's <c>id2label</c> (LABEL_i where absent); empty without a classifier.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+}
