@@ -46,7 +46,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
 
         if (progress is not null) await progress("Tokenizing", 30).ConfigureAwait(false);
         clock.Restart();
-        var encoding = model.Tokenizer.Encode(text);
+        var encoding = model.Tokenizer.Encode(text, null, true, cancellationToken);
         timings["tokenize"] = clock.Elapsed.TotalMilliseconds;
         var limit = Math.Min(options.MaxTokens, model.Info.MaxPositions > 0 ? model.Info.MaxPositions : int.MaxValue);
         if (encoding.Count > limit) throw new TooManyTokensException(encoding.Count, limit, request.Model);

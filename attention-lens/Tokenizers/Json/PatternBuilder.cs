@@ -14,7 +14,7 @@ public static class PatternBuilder
             var regex = s.GetString("Regex");
             try
             {
-                return Pattern.FromRegex(regex);
+                return Pattern.FromRegex(regex, s.File, s.Path);
             }
             catch (ArgumentException e)
             {

@@ -6,4 +6,12 @@ namespace AttentionLens.Tokenizers.Normalizers;
 public interface INormalizer
 {
     void Normalize(NormalizedString text);
+
+    /// <summary>As <see cref="Normalize(NormalizedString)"/>, observing cancellation; stages whose time
+    /// is linear in the piece keep this default (one check before), pattern-driven ones check inside.</summary>
+    void Normalize(NormalizedString text, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Normalize(text);
+    }
 }

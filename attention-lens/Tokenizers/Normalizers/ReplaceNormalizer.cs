@@ -16,7 +16,9 @@ public sealed class ReplaceNormalizer : INormalizer
     public Pattern Pattern { get; }
     public string Content { get; }
 
-    public void Normalize(NormalizedString text)
+    public void Normalize(NormalizedString text) => Normalize(text, CancellationToken.None);
+
+    public void Normalize(NormalizedString text, CancellationToken cancellationToken)
     {
         if (Pattern.LiteralChar is char from && Content.Length == 1 && !char.IsSurrogate(Content[0]))
         {
@@ -24,7 +26,7 @@ public sealed class ReplaceNormalizer : INormalizer
             if (text.Text.Contains(from)) text.ReplaceSameLength(text.Text.Replace(from, Content[0]));
             return;
         }
-        var matches = Pattern.Matches(text.Text);
+        var matches = Pattern.Matches(text.Text, cancellationToken);
         if (matches.Count == 0) return;
         var t = text.Transform();
         foreach (var (start, end) in matches)

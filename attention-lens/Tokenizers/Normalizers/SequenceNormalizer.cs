@@ -13,4 +13,9 @@ public sealed class SequenceNormalizer : INormalizer
     {
         foreach (var n in Normalizers) n.Normalize(text);
     }
+
+    public void Normalize(NormalizedString text, CancellationToken cancellationToken)
+    {
+        foreach (var n in Normalizers) n.Normalize(text, cancellationToken);
+    }
 }

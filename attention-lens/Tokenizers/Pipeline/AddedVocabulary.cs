@@ -48,7 +48,11 @@ public sealed class AddedVocabulary
     public bool IsSpecial(int id) => _byId.TryGetValue(id, out var t) && t.Special;
 
     /// <summary>Splits <paramref name="text"/> on added tokens and normalizes the rest.</summary>
-    public PreTokenizedString ExtractAndNormalize(string text, INormalizer? normalizer)
+    public PreTokenizedString ExtractAndNormalize(string text, INormalizer? normalizer) =>
+        ExtractAndNormalize(text, normalizer, CancellationToken.None);
+
+    /// <summary>As <see cref="ExtractAndNormalize(string, INormalizer?)"/>, observing cancellation.</summary>
+    public PreTokenizedString ExtractAndNormalize(string text, INormalizer? normalizer, CancellationToken cancellationToken)
     {
         var splits = new List<Split>();
         var whole = NormalizedString.FromOriginal(text);
@@ -59,7 +63,7 @@ public sealed class AddedVocabulary
                 splits.Add(piece);
                 continue;
             }
-            normalizer?.Normalize(piece.Normalized);
+            normalizer?.Normalize(piece.Normalized, cancellationToken);
             splits.AddRange(SplitOn(piece.Normalized, _normalized));
         }
         return new PreTokenizedString(splits);

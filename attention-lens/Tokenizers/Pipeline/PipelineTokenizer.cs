@@ -39,11 +39,18 @@ public sealed class PipelineTokenizer : ITokenizer
     public int VocabSize =>
         Model.VocabSize + AddedVocabulary.Tokens.Count(t => Model.TokenToId(t.Content) != t.Id && t.Id >= Model.VocabSize);
 
-    public Encoding Encode(string text, string? pair = null, bool addSpecialTokens = true)
+    public Encoding Encode(string text, string? pair = null, bool addSpecialTokens = true) =>
+        Encode(text, pair, addSpecialTokens, CancellationToken.None);
+
+    /// <summary>Encodes observing <paramref name="cancellationToken"/> in every stage: pattern matching
+    /// checks between matches (one match is bounded by <see cref="Pattern.DefaultMatchTimeout"/>),
+    /// pre-tokenizers before each piece, the model every 256 pieces.</summary>
+    public Encoding Encode(string text, string? pair, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var first = EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(text), 0);
-        var second = pair is null ? null : EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(pair), 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var first = EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(text), 0, cancellationToken);
+        var second = pair is null ? null : EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(pair), 1, cancellationToken);
         EncodingBuilder result;
         if (PostProcessor is not null)
         {
@@ -57,14 +64,16 @@ public sealed class PipelineTokenizer : ITokenizer
         return result.ToEncoding();
     }
 
-    private EncodingBuilder EncodeSequence(string text, int typeId)
+    private EncodingBuilder EncodeSequence(string text, int typeId, CancellationToken cancellationToken)
     {
-        var pre = AddedVocabulary.ExtractAndNormalize(text, Normalizer);
-        PreTokenizer?.PreTokenize(pre);
+        var pre = AddedVocabulary.ExtractAndNormalize(text, Normalizer, cancellationToken);
+        PreTokenizer?.PreTokenize(pre, cancellationToken);
         var builder = new EncodingBuilder();
         var buffer = new List<ModelToken>();
+        var count = 0;
         foreach (var split in pre.Splits)
         {
+            if ((++count & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
             var tokens = split.Tokens;
             if (tokens is null)
             {

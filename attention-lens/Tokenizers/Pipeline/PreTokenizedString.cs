@@ -10,7 +10,11 @@ public sealed class PreTokenizedString
 
     /// <summary>Replaces every untokenized piece by the pieces <paramref name="splitter"/> makes of it
     /// (it appends them to the list it is given, in order; empty pieces are dropped).</summary>
-    public void Split(Action<NormalizedString, List<NormalizedString>> splitter)
+    public void Split(Action<NormalizedString, List<NormalizedString>> splitter) => Split(splitter, CancellationToken.None);
+
+    /// <summary>As <see cref="Split(Action{NormalizedString, List{NormalizedString}})"/>, checking
+    /// <paramref name="cancellationToken"/> before each piece.</summary>
+    public void Split(Action<NormalizedString, List<NormalizedString>> splitter, CancellationToken cancellationToken)
     {
         var result = new List<Split>(Splits.Count * 2);
         var buffer = new List<NormalizedString>();
@@ -21,6 +25,7 @@ public sealed class PreTokenizedString
                 result.Add(split);
                 continue;
             }
+            cancellationToken.ThrowIfCancellationRequested();
             buffer.Clear();
             splitter(split.Normalized, buffer);
             foreach (var piece in buffer)

@@ -6,4 +6,12 @@ namespace AttentionLens.Tokenizers.PreTokenizers;
 public interface IPreTokenizer
 {
     void PreTokenize(PreTokenizedString text);
+
+    /// <summary>As <see cref="PreTokenize(PreTokenizedString)"/>, observing cancellation; linear-time
+    /// stages keep this default (one check before), pattern-driven ones check inside.</summary>
+    void PreTokenize(PreTokenizedString text, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        PreTokenize(text);
+    }
 }

@@ -13,4 +13,9 @@ public sealed class SequencePreTokenizer : IPreTokenizer
     {
         foreach (var p in PreTokenizers) p.PreTokenize(text);
     }
+
+    public void PreTokenize(PreTokenizedString text, CancellationToken cancellationToken)
+    {
+        foreach (var p in PreTokenizers) p.PreTokenize(text, cancellationToken);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class SplitPreTokenizer : IPreTokenizer
     public SplitDelimiterBehavior Behavior { get; }
     public bool Invert { get; }
 
-    public void PreTokenize(PreTokenizedString text) =>
-        text.Split((s, output) => Splitter.Split(s, Pattern.Matches(s.Text), Behavior, Invert, output));
+    public void PreTokenize(PreTokenizedString text) => PreTokenize(text, CancellationToken.None);
+
+    public void PreTokenize(PreTokenizedString text, CancellationToken cancellationToken) =>
+        text.Split((s, output) => Splitter.Split(s, Pattern.Matches(s.Text, cancellationToken), Behavior, Invert, output), cancellationToken);
 }
