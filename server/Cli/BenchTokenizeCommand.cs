@@ -2,20 +2,27 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using AttentionLens.Tokenizers;
+using AttentionLens.Tokenizers.Library;
 
 namespace AttentionLens.Server.Cli;
 
 /// <summary>`attention-lens bench tokenize`: single-threaded tokenizer throughput in MB/s (UTF-8
-/// bytes of input per second), encoding the text line by line. Prints one JSON line.</summary>
+/// bytes of input per second), encoding the text line by line, beside Microsoft.ML.Tokenizers on the
+/// same lines in the same run (GPT-2-style BPE and BERT folders), with the ratio library time / our
+/// time (above 1: ours is faster). Prints one JSON line.</summary>
 internal static class BenchTokenizeCommand
 {
     public static Command Create()
     {
         var tokenizerOption = new Option<string>("--tokenizer") { Required = true, Description = "Checkpoint folder (or tokenizer.json / .model file)." };
         var fileOption = new Option<string?>("--file") { Description = "UTF-8 text to encode (default: 5 MB of generated English-like text)." };
-        var command = new Command("tokenize", "Tokenizer throughput in MB/s.");
+        var libraryOption = new Option<bool>("--library") { Description = "Also measure Microsoft.ML.Tokenizers on the same text, interleaved (default: true where it reads the format).", DefaultValueFactory = _ => true };
+        var roundsOption = new Option<int>("--rounds") { Description = "Timed rounds of each implementation; the best is reported (default 3).", DefaultValueFactory = _ => 3 };
+        var command = new Command("tokenize", "Tokenizer throughput in MB/s, ours and Microsoft.ML.Tokenizers' on the same text.");
         command.Options.Add(tokenizerOption);
         command.Options.Add(fileOption);
+        command.Options.Add(libraryOption);
+        command.Options.Add(roundsOption);
         command.SetAction(parseResult =>
         {
             try
@@ -24,31 +31,54 @@ internal static class BenchTokenizeCommand
                 var load = Stopwatch.StartNew();
                 var tokenizer = TokenizerLoader.Load(path);
                 var loadSeconds = load.Elapsed.TotalSeconds;
+                var library = parseResult.GetValue(libraryOption) ? MlTokenizerFactory.Baseline(path) : null;
+                var rounds = Math.Max(1, parseResult.GetValue(roundsOption));
                 var file = parseResult.GetValue(fileOption);
                 var lines = file is null ? GeneratedText(5_000_000) : File.ReadAllLines(file);
                 var bytes = lines.Sum(l => (long)System.Text.Encoding.UTF8.GetByteCount(l) + 1);
                 // Warm up the JIT (tiered compilation reaches optimized code only after many calls)
-                // and the BPE cache with one untimed pass: the figure is the steady state of a
-                // long-running server, which is what the Rust library's numbers are too.
+                // and the BPE caches with one untimed pass each: the figure is the steady state of a
+                // long-running server. The pass also checks the two agree, line by line, on the ids
+                // (without special tokens, which the library adds by other rules).
                 var warmup = Stopwatch.StartNew();
                 foreach (var line in lines) tokenizer.Encode(line);
                 var firstPassSeconds = warmup.Elapsed.TotalSeconds;
+                var differing = 0;
+                if (library is not null)
+                    foreach (var line in lines)
+                        if (!tokenizer.Encode(line, null, false).Ids.SequenceEqual(library.EncodeToTokens(line, out _).Select(t => t.Id))) differing++;
                 Thread.Sleep(200);
-                long tokens = 0;
+                // Interleaved rounds (ours, library, ours, ...) so both see the same machine load;
+                // the best round of each is reported.
+                long tokens = 0, libraryTokens = 0;
+                double seconds = double.MaxValue, librarySeconds = double.MaxValue, cpuSeconds = double.MaxValue;
                 var process = Process.GetCurrentProcess();
-                var cpuBefore = process.TotalProcessorTime;
-                var clock = Stopwatch.StartNew();
-                foreach (var line in lines) tokens += tokenizer.Encode(line).Count;
-                var seconds = clock.Elapsed.TotalSeconds;
-                process.Refresh();
-                // CPU seconds of the whole process (this thread plus GC and JIT): on a shared machine
-                // wall time overstates the cost, CPU time does not understate it.
-                var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+                for (var r = 0; r < rounds; r++)
+                {
+                    process.Refresh();
+                    var cpuBefore = process.TotalProcessorTime;
+                    var clock = Stopwatch.StartNew();
+                    tokens = 0;
+                    foreach (var line in lines) tokens += tokenizer.Encode(line).Count;
+                    seconds = Math.Min(seconds, clock.Elapsed.TotalSeconds);
+                    process.Refresh();
+                    // CPU seconds of the whole process (this thread plus GC and JIT): on a shared machine
+                    // wall time overstates the cost, CPU time does not understate it.
+                    cpuSeconds = Math.Min(cpuSeconds, (process.TotalProcessorTime - cpuBefore).TotalSeconds);
+                    if (library is null) continue;
+                    clock.Restart();
+                    libraryTokens = 0;
+                    foreach (var line in lines) libraryTokens += library.EncodeToTokens(line, out _).Count;
+                    librarySeconds = Math.Min(librarySeconds, clock.Elapsed.TotalSeconds);
+                }
                 var mbPerSecond = bytes / 1e6 / seconds;
                 var mbPerCpuSecond = bytes / 1e6 / cpuSeconds;
+                var libraryPart = library is null ? "" :
+                    $",\"library\":\"Microsoft.ML.Tokenizers {library.GetType().Name}\",\"library_mb_per_s\":{bytes / 1e6 / librarySeconds:F2},\"library_tokens\":{libraryTokens}," +
+                    $"\"ratio\":{librarySeconds / seconds:F2},\"lines_with_different_ids\":{differing}";
                 Console.Out.WriteLine(
                     $"{{\"bench\":\"tokenize\",\"tokenizer\":\"{Path.GetFileName(Path.TrimEndingDirectorySeparator(path))}\",\"bytes\":{bytes},\"lines\":{lines.Length}," +
-                    $"\"tokens\":{tokens},\"seconds\":{seconds:F3},\"mb_per_s\":{mbPerSecond:F2},\"cpu_seconds\":{cpuSeconds:F3},\"mb_per_cpu_s\":{mbPerCpuSecond:F2},\"first_pass_mb_per_s\":{bytes / 1e6 / firstPassSeconds:F2},\"load_seconds\":{loadSeconds:F3},\"threads\":1}}");
+                    $"\"tokens\":{tokens},\"seconds\":{seconds:F3},\"mb_per_s\":{mbPerSecond:F2},\"cpu_seconds\":{cpuSeconds:F3},\"mb_per_cpu_s\":{mbPerCpuSecond:F2},\"first_pass_mb_per_s\":{bytes / 1e6 / firstPassSeconds:F2},\"load_seconds\":{loadSeconds:F3},\"rounds\":{rounds},\"threads\":1{libraryPart}}}");
                 return 0;
             }
             catch (AttentionLensException e)

@@ -1,0 +1,119 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AttentionLens.Tokenizers.PreTokenizers;
+using Ml = Microsoft.ML.Tokenizers;
+
+namespace AttentionLens.Tokenizers.Library;
+
+/// <summary>
+/// Builds Microsoft.ML.Tokenizers (3.0.0) tokenizers from the files of a Hugging Face checkpoint, for
+/// the formats where the library is used or measured against: GPT-2-style byte-level BPE (through its
+/// tiktoken engine, or its <c>BpeTokenizer</c>), BERT WordPiece, and tiktoken-format files. Which
+/// implementation serves which format, and why, is in the README's tokenizer section.
+/// </summary>
+public static class MlTokenizerFactory
+{
+    /// <summary>GPT-2's pre-tokenization pattern (the same as <see cref="Normalizers.Pattern.Gpt2Regex"/>).</summary>
+    private const string Gpt2Pattern = Normalizers.Pattern.Gpt2Regex;
+
+    /// <summary>
+    /// A tiktoken-engine tokenizer for a GPT-2-style byte-level vocabulary (vocab.json). tiktoken's
+    /// BPE merges the adjacent pair whose concatenation has the lowest rank; GPT-2's vocabulary lists
+    /// tokens in merge order, so rank = id reproduces its merges exactly (OpenAI's r50k_base is this
+    /// file). Only valid when ids follow merge order (GPT-2; not RoBERTa, whose ids were remapped).
+    /// </summary>
+    public static Ml.TiktokenTokenizer TiktokenFromByteLevelVocab(string vocabJson, IReadOnlyDictionary<string, int>? specialTokens = null)
+    {
+        var vocab = ReadVocab(vocabJson);
+        specialTokens ??= new Dictionary<string, int>();
+        var lines = new StringBuilder();
+        var bytes = new List<byte>();
+        foreach (var (token, id) in vocab.OrderBy(p => p.Value))
+        {
+            if (specialTokens.ContainsKey(token)) continue;
+            bytes.Clear();
+            var ok = true;
+            foreach (var c in token)
+            {
+                var b = ByteLevelAlphabet.Decode(c);
+                if (b < 0) { ok = false; break; }
+                bytes.Add((byte)b);
+            }
+            if (!ok) continue;
+            lines.Append(Convert.ToBase64String(bytes.ToArray())).Append(' ').Append(id).Append('\n');
+        }
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(lines.ToString()));
+        var pre = new Ml.RegexPreTokenizer(new Regex(Gpt2Pattern, RegexOptions.Compiled), specialTokens);
+        return Ml.TiktokenTokenizer.Create(stream, pre, null, specialTokens);
+    }
+
+    /// <summary>The library's byte-level <c>BpeTokenizer</c> from vocab.json + merges.txt (GPT-2, RoBERTa).</summary>
+    public static Ml.BpeTokenizer ByteLevelBpe(string vocabJson, string mergesTxt, IReadOnlyDictionary<string, int>? specialTokens = null)
+    {
+        var options = new Ml.BpeOptions(vocabJson, mergesTxt)
+        {
+            ByteLevel = true,
+            PreTokenizer = new Ml.RegexPreTokenizer(new Regex(Gpt2Pattern, RegexOptions.Compiled), specialTokens),
+            SpecialTokens = specialTokens,
+        };
+        return Ml.BpeTokenizer.Create(options);
+    }
+
+    /// <summary>The library's <c>BertTokenizer</c> from vocab.txt, configured as bert-base-uncased
+    /// (lower-casing, accent stripping, CJK isolation).</summary>
+    public static Ml.BertTokenizer Bert(string vocabTxt, bool lowercase = true) =>
+        Ml.BertTokenizer.Create(vocabTxt, new Ml.BertOptions
+        {
+            LowerCaseBeforeTokenization = lowercase,
+            RemoveNonSpacingMarks = lowercase,
+            IndividuallyTokenizeCjk = true,
+            ApplyBasicTokenization = true,
+            SplitOnSpecialTokens = true,
+        });
+
+    /// <summary>The library tokenizer to compare against for a checkpoint folder, or null when the
+    /// folder has no format it reads the same way: vocab.txt → BERT; vocab.json + merges.txt →
+    /// tiktoken engine (GPT-2) when ids follow merge order, else <c>BpeTokenizer</c>.</summary>
+    public static Ml.Tokenizer? Baseline(string directory)
+    {
+        if (!Directory.Exists(directory)) return null;
+        var vocabJson = Path.Combine(directory, "vocab.json");
+        var merges = Path.Combine(directory, "merges.txt");
+        if (File.Exists(vocabJson) && File.Exists(merges))
+        {
+            var specials = ReadVocab(vocabJson).Where(p => p.Key.StartsWith("<|", StringComparison.Ordinal) && p.Key.EndsWith("|>", StringComparison.Ordinal))
+                .ToDictionary(p => p.Key, p => p.Value);
+            return IdsFollowMergeOrder(vocabJson) ? TiktokenFromByteLevelVocab(vocabJson, specials) : ByteLevelBpe(vocabJson, merges, specials);
+        }
+        var vocabTxt = Path.Combine(directory, "vocab.txt");
+        return File.Exists(vocabTxt) ? Bert(vocabTxt) : null;
+    }
+
+    /// <summary>Whether the 256 byte tokens hold ids 0..255 in byte order and every other token
+    /// follows (GPT-2's layout, which makes rank = id).</summary>
+    private static bool IdsFollowMergeOrder(string vocabJson)
+    {
+        var vocab = ReadVocab(vocabJson);
+        for (var b = 0; b < 256; b++)
+        {
+            // GPT-2 numbers the printable bytes first, then the remapped ones: compare by the
+            // alphabet's order of appearance, which is the id order of the byte tokens in GPT-2.
+            if (!vocab.TryGetValue(ByteLevelAlphabet.Encode((byte)b).ToString(), out var id) || id >= 256) return false;
+        }
+        return true;
+    }
+
+    internal static Dictionary<string, int> ReadVocab(string vocabJson)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabJson))
+                ?? throw new TokenizerException(vocabJson, "", "is empty; expected an object of token → id.");
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerException(vocabJson, "", $"is not a JSON object of token → id: {e.Message}", e);
+        }
+    }
+}
