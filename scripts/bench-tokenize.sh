@@ -44,12 +44,12 @@ awk -v target="${BENCH_TOKENIZE_BYTES:-6000000}" 'BEGIN { srand(7) }
 size=$(wc -c <"$work/corpus.txt")
 echo "corpus: $size bytes, $(wc -l <"$work/corpus.txt") lines; machine: $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 
-printf '%-20s %10s %10s %12s %10s %13s %10s\n' tokenizer "ours MB/s" "MB/CPU-s" "library MB/s" "ours/lib" "lines≠ (ids)" tokens
+printf '%-20s %10s %10s %12s %10s %10s %10s %13s %9s\n' tokenizer "ours MB/s" "MB/CPU-s" "library MB/s" "MB/CPU-s" "ours/lib" "(CPU)" "lines≠ (ids)" tokens
 for t in gpt2 bert-base-uncased roberta-base stories260K-tok512 stories260K-tok512/tok512.model; do
-  line=$("${exe[@]}" bench tokenize --tokenizer "$shared/golden/tokenizers/$t" --file "$work/corpus.txt")
+  line=$("${exe[@]}" bench tokenize --tokenizer "$shared/golden/tokenizers/$t" --file "$work/corpus.txt" --rounds "${BENCH_TOKENIZE_ROUNDS:-5}")
   get() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$line"; }
-  printf '%-20s %10s %10s %12s %10s %13s %10s\n' "$(basename "$t")" "$(get mb_per_s)" "$(get mb_per_cpu_s)" \
-    "$(get library_mb_per_s)" "$(get ratio)" "$(get lines_with_different_ids)" "$(get tokens)"
+  printf '%-20s %10s %10s %12s %10s %10s %10s %13s %9s\n' "$(basename "$t")" "$(get mb_per_s)" "$(get mb_per_cpu_s)" \
+    "$(get library_mb_per_s)" "$(get library_mb_per_cpu_s)" "$(get ratio)" "$(get cpu_ratio)" "$(get lines_with_different_ids)" "$(get tokens)"
 done
 cat <<'NOTE'
 

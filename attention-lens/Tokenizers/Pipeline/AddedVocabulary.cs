@@ -45,6 +45,12 @@ public sealed class AddedVocabulary
 
     public AddedToken? ByContent(string content) => _byContent.GetValueOrDefault(content);
 
+    /// <summary>Whether an added token could start anywhere in the text (raw tokens in
+    /// <paramref name="original"/>, normalized ones in <paramref name="normalized"/>); false means
+    /// extraction would leave the text whole.</summary>
+    internal bool MayContainAddedToken(string original, string normalized) =>
+        (!_raw.IsEmpty && _raw.NextCandidate(original, 0) >= 0) || (!_normalized.IsEmpty && _normalized.NextCandidate(normalized, 0) >= 0);
+
     public bool IsSpecial(int id) => _byId.TryGetValue(id, out var t) && t.Special;
 
     /// <summary>Splits <paramref name="text"/> on added tokens and normalizes the rest.</summary>

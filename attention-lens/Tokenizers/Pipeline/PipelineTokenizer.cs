@@ -27,7 +27,10 @@ public sealed class PipelineTokenizer : ITokenizer
         PostProcessor = postProcessor;
         Decoder = decoder;
         AddedVocabulary = new AddedVocabulary(addedTokens ?? [], normalizer);
+        _fastPath = (IFastPath?)ByteLevelBpeFastPath.TryCreate(this) ?? BertAsciiFastPath.TryCreate(this);
     }
+
+    private readonly IFastPath? _fastPath;
 
     public IModel Model { get; }
     public INormalizer? Normalizer { get; }
@@ -45,12 +48,17 @@ public sealed class PipelineTokenizer : ITokenizer
     /// <summary>Encodes observing <paramref name="cancellationToken"/> in every stage: pattern matching
     /// checks between matches (one match is bounded by <see cref="Pattern.DefaultMatchTimeout"/>),
     /// pre-tokenizers before each piece, the model every 256 pieces.</summary>
-    public Encoding Encode(string text, string? pair, bool addSpecialTokens, CancellationToken cancellationToken)
+    public Encoding Encode(string text, string? pair, bool addSpecialTokens, CancellationToken cancellationToken) =>
+        Encode(text, pair, addSpecialTokens, cancellationToken, useFastPath: true);
+
+    /// <summary>With <paramref name="useFastPath"/> false, every text takes the general stages (for the
+    /// tests that check the fast paths against them).</summary>
+    internal Encoding Encode(string text, string? pair, bool addSpecialTokens, CancellationToken cancellationToken, bool useFastPath)
     {
         ArgumentNullException.ThrowIfNull(text);
         cancellationToken.ThrowIfCancellationRequested();
-        var first = EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(text), 0, cancellationToken);
-        var second = pair is null ? null : EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(pair), 1, cancellationToken);
+        var first = EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(text), 0, cancellationToken, useFastPath);
+        var second = pair is null ? null : EncodeSequence(TextSanitizer.ReplaceLoneSurrogates(pair), 1, cancellationToken, useFastPath);
         EncodingBuilder result;
         if (PostProcessor is not null)
         {
@@ -64,8 +72,13 @@ public sealed class PipelineTokenizer : ITokenizer
         return result.ToEncoding();
     }
 
-    private EncodingBuilder EncodeSequence(string text, int typeId, CancellationToken cancellationToken)
+    private EncodingBuilder EncodeSequence(string text, int typeId, CancellationToken cancellationToken, bool useFastPath)
     {
+        if (useFastPath && _fastPath is not null)
+        {
+            var fast = new EncodingBuilder();
+            if (_fastPath.TryEncode(text, typeId, fast, cancellationToken)) return fast;
+        }
         var pre = AddedVocabulary.ExtractAndNormalize(text, Normalizer, cancellationToken);
         PreTokenizer?.PreTokenize(pre, cancellationToken);
         var builder = new EncodingBuilder();
