@@ -82,12 +82,29 @@ public static class MlTokenizerFactory
         var merges = Path.Combine(directory, "merges.txt");
         if (File.Exists(vocabJson) && File.Exists(merges))
         {
-            var specials = ReadVocab(vocabJson).Where(p => p.Key.StartsWith("<|", StringComparison.Ordinal) && p.Key.EndsWith("|>", StringComparison.Ordinal))
-                .ToDictionary(p => p.Key, p => p.Value);
+            var specials = SpecialTokens(directory, vocabJson);
             return IdsFollowMergeOrder(vocabJson) ? TiktokenFromByteLevelVocab(vocabJson, specials) : ByteLevelBpe(vocabJson, merges, specials);
         }
         var vocabTxt = Path.Combine(directory, "vocab.txt");
         return File.Exists(vocabTxt) ? Bert(vocabTxt) : null;
+    }
+
+    /// <summary>The special added tokens: from tokenizer.json's <c>added_tokens</c> when present,
+    /// else the vocabulary's <c>&lt;|...|&gt;</c> and <c>&lt;s&gt;</c>-style entries.</summary>
+    private static Dictionary<string, int> SpecialTokens(string directory, string vocabJson)
+    {
+        var json = Path.Combine(directory, "tokenizer.json");
+        if (File.Exists(json))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            if (doc.RootElement.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
+                return added.EnumerateArray()
+                    .Where(t => t.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True)
+                    .GroupBy(t => t.GetProperty("content").GetString()!)
+                    .ToDictionary(g => g.Key, g => g.First().GetProperty("id").GetInt32());
+        }
+        return ReadVocab(vocabJson).Where(p => p.Key is ['<', .., '>'] && p.Key.Length <= 16 && !p.Key.Contains(' '))
+            .ToDictionary(p => p.Key, p => p.Value);
     }
 
     /// <summary>Whether the 256 byte tokens hold ids 0..255 in byte order and every other token
