@@ -1,12 +1,14 @@
 using AttentionLens.Tokenizers.Json;
 using AttentionLens.Tokenizers.Legacy;
+using AttentionLens.Tokenizers.Library;
 using AttentionLens.Tokenizers.SentencePiece;
 
 namespace AttentionLens.Tokenizers;
 
 /// <summary>
 /// Finds and loads the tokenizer in a checkpoint folder: tokenizer.json first, then the older
-/// formats (vocab.txt; vocab.json + merges.txt; SentencePiece tokenizer.model).
+/// formats (vocab.txt; vocab.json + merges.txt; tokenizer.model as SentencePiece or, like the original
+/// Llama 3 release, in tiktoken's format).
 /// </summary>
 public static class TokenizerLoader
 {
@@ -24,7 +26,7 @@ public static class TokenizerLoader
             return WordPieceLoader.Load(directory, config);
         var model = Path.Combine(directory, "tokenizer.model");
         if (!File.Exists(model)) model = Directory.EnumerateFiles(directory, "*.model").OrderBy(f => f, StringComparer.Ordinal).FirstOrDefault() ?? model;
-        if (File.Exists(model)) return SentencePieceLoader.Load(model, config);
+        if (File.Exists(model)) return TiktokenFile.Sniff(model) ? TiktokenModelTokenizer.Load(model) : SentencePieceLoader.Load(model, config);
         throw new AttentionLensException(
             $"No tokenizer in '{directory}': expected tokenizer.json, vocab.txt, vocab.json with merges.txt, or a SentencePiece tokenizer.model.", directory);
     }
@@ -35,6 +37,7 @@ public static class TokenizerLoader
     {
         if (!File.Exists(file)) throw new AttentionLensException($"Tokenizer file '{file}' does not exist.", file);
         if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return TokenizerJsonLoader.Load(file);
+        if (TiktokenFile.Sniff(file)) return TiktokenModelTokenizer.Load(file);
         var config = TokenizerConfig.Load(Path.GetDirectoryName(Path.GetFullPath(file))!);
         return SentencePieceLoader.Load(file, config);
     }
