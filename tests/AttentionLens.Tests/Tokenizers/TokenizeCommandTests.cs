@@ -23,6 +23,24 @@ public sealed class TokenizeCommandTests : IDisposable
         return (p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>`bench tokenize` measures ours and Microsoft.ML.Tokenizers on the same lines and
+    /// reports both throughputs, the ratio and how many lines' ids differ (no timing is asserted).</summary>
+    [Fact]
+    public void BenchTokenizePrintsOursAndTheLibrary()
+    {
+        var input = Path.Combine(_dir, "corpus.txt");
+        File.WriteAllLines(input, Enumerable.Range(0, 200).Select(i => $"Line {i} of a small corpus, with words and numbers {i * 7}."));
+        var (code, stdout, stderr) = Run("bench", "tokenize", "--tokenizer", SharedData.Path("golden", "tokenizers", "gpt2"), "--file", input, "--rounds", "1");
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        var root = doc.RootElement;
+        Assert.Contains("TiktokenTokenizer", root.GetProperty("library").GetString());
+        Assert.True(root.GetProperty("mb_per_s").GetDouble() > 0 && root.GetProperty("library_mb_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("ratio").GetDouble() > 0);
+        Assert.Equal(0, root.GetProperty("lines_with_different_ids").GetInt32());
+        Assert.Equal(root.GetProperty("tokens").GetInt64(), root.GetProperty("library_tokens").GetInt64());
+    }
+
     [Fact]
     public void JsonLinesMatchTheGolden()
     {
