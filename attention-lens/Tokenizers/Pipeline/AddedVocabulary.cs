@@ -51,6 +51,11 @@ public sealed class AddedVocabulary
     internal bool MayContainAddedToken(string original, string normalized) =>
         (!_raw.IsEmpty && _raw.NextCandidate(original, 0) >= 0) || (!_normalized.IsEmpty && _normalized.NextCandidate(normalized, 0) >= 0);
 
+    internal bool IsEmpty => _raw.IsEmpty && _normalized.IsEmpty;
+
+    /// <summary>Whether some added token is matched in the normalized text.</summary>
+    internal bool HasNormalizedTokens => !_normalized.IsEmpty;
+
     public bool IsSpecial(int id) => _byId.TryGetValue(id, out var t) && t.Special;
 
     /// <summary>Splits <paramref name="text"/> on added tokens and normalizes the rest.</summary>

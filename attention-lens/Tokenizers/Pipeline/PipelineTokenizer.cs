@@ -27,7 +27,7 @@ public sealed class PipelineTokenizer : ITokenizer
         PostProcessor = postProcessor;
         Decoder = decoder;
         AddedVocabulary = new AddedVocabulary(addedTokens ?? [], normalizer);
-        _fastPath = (IFastPath?)ByteLevelBpeFastPath.TryCreate(this) ?? BertAsciiFastPath.TryCreate(this);
+        _fastPath = (IFastPath?)ByteLevelBpeFastPath.TryCreate(this) ?? BertFastPath.TryCreate(this);
     }
 
     private readonly IFastPath? _fastPath;

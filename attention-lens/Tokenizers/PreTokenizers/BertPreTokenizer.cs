@@ -10,6 +10,8 @@ public sealed class BertPreTokenizer : IPreTokenizer
 {
     public void PreTokenize(PreTokenizedString text) => text.Split(SplitPiece);
 
+    public void PreTokenize(PreTokenizedString text, CancellationToken cancellationToken) => text.Split(SplitPiece, cancellationToken);
+
     private static void SplitPiece(NormalizedString s, List<NormalizedString> output)
     {
         var t = s.Text;

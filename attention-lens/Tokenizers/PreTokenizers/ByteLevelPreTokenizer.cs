@@ -27,7 +27,9 @@ public sealed class ByteLevelPreTokenizer : IPreTokenizer
     /// <summary>Used by the ByteLevel post-processor, not here (as in the reference).</summary>
     public bool TrimOffsets { get; }
 
-    public void PreTokenize(PreTokenizedString text)
+    public void PreTokenize(PreTokenizedString text) => PreTokenize(text, CancellationToken.None);
+
+    public void PreTokenize(PreTokenizedString text, CancellationToken cancellationToken)
     {
         var matches = new List<(int, int)>();
         var pieces = new List<NormalizedString>();
@@ -56,7 +58,7 @@ public sealed class ByteLevelPreTokenizer : IPreTokenizer
                 ToBytes(piece);
                 output.Add(piece);
             }
-        });
+        }, cancellationToken);
     }
 
     /// <summary>Maps an all-ASCII piece to byte characters in place; false when it has other characters.</summary>
