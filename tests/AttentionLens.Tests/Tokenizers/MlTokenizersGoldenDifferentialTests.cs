@@ -89,6 +89,10 @@ public sealed class MlTokenizersGoldenDifferentialTests
         var emoji = c.Results[15];
         Assert.Equal(10, emoji.Golden.Ids.Length - 2); // the reference keeps 6 [UNK]s for the emoji
         Assert.Equal(4, emoji.Library.Count);          // the library drops them
+        // Special tokens: where the ids agree, the library's [CLS] … [SEP] equal the reference's.
+        var bert = MlTokenizerFactory.Bert(Path.Combine(Dir("bert-base-uncased"), "vocab.txt"));
+        foreach (var (g, k) in c.Results.Select((r, k) => (r.Golden, k)).Where(p => !c.IdsDiffer.Contains(p.k)))
+            Assert.True(g.Ids.SequenceEqual(bert.EncodeToIds(g.Text, addSpecialTokens: true)), $"special tokens differ on sentence {k}");
         var cjk = c.Results[10];
         Assert.Equal(0, cjk.Golden.OffsetsUtf16[1][0]);
         Assert.Equal(1, cjk.Library[0].Offset.Start.Value); // into " 日  本 ..." (normalised), not the text
