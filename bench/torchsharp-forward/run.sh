@@ -35,6 +35,6 @@ for row in $rows; do
   ts=$(OMP_WAIT_POLICY=PASSIVE dotnet "$here/bin/Release/net10.0/TorchSharpForward.dll" --model "$model" --tokens "$tokens" --threads "$threads" --runs "$runs")
   ours_s=$(echo "$ours" | field median_s)
   ts_s=$(echo "$ts" | field median_s)
-  printf '%-12s %6s %7s %10.4f %13.4f %8.2f\n' "$model" "$tokens" "$threads" "$ours_s" "$ts_s" "$(echo "$ours_s / $ts_s" | bc -l)"
+  printf '%-12s %6s %7s %10.4f %13.4f %8.2f\n' "$model" "$tokens" "$threads" "$ours_s" "$ts_s" "$(awk -v a="$ours_s" -v b="$ts_s" 'BEGIN { print a / b }')"
 done
 echo "ratio = ours / TorchSharp (medians; below 1: ours is faster)."

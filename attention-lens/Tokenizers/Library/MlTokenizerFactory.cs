@@ -107,15 +107,14 @@ public static class MlTokenizerFactory
             .ToDictionary(p => p.Key, p => p.Value);
     }
 
-    /// <summary>Whether the 256 byte tokens hold ids 0..255 in byte order and every other token
-    /// follows (GPT-2's layout, which makes rank = id).</summary>
+    /// <summary>Whether the 256 single-byte tokens hold ids 0..255, every merged token coming after
+    /// them: GPT-2's layout, where ids follow merge order so that rank = id (RoBERTa's fairseq
+    /// remapping fails this). A heuristic for choosing the benchmark baseline only.</summary>
     private static bool IdsFollowMergeOrder(string vocabJson)
     {
         var vocab = ReadVocab(vocabJson);
         for (var b = 0; b < 256; b++)
         {
-            // GPT-2 numbers the printable bytes first, then the remapped ones: compare by the
-            // alphabet's order of appearance, which is the id order of the byte tokens in GPT-2.
             if (!vocab.TryGetValue(ByteLevelAlphabet.Encode((byte)b).ToString(), out var id) || id >= 256) return false;
         }
         return true;
