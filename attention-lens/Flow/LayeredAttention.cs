@@ -32,6 +32,9 @@ public sealed class LayeredAttention
     /// <summary>All blocks, (L × n × n) row-major.</summary>
     public ReadOnlySpan<double> Data => data;
 
+    /// <summary>The blocks as an array, for the solvers' flat indexing; never written.</summary>
+    internal double[] Capacities => data;
+
     /// <summary>Â of layer <paramref name="index"/> + 1 (0-based block index).</summary>
     public ReadOnlySpan<double> Block(int index) => data.AsSpan(index * Tokens * Tokens, Tokens * Tokens);
 
