@@ -40,6 +40,7 @@ internal sealed class SinkSweepMaxFlow
 
     private readonly double[] cap, outCapacity, inCapacity;
     private readonly int n, nn, words, layers;
+    private readonly bool fullSearch;
     private readonly double[] flow;
     private readonly double[] excess, pathBound, scratch1, scratch2;
     private readonly LayeredAttention graph;
@@ -48,7 +49,7 @@ internal sealed class SinkSweepMaxFlow
     private readonly ulong[] open, openIn, flowOut, flowIn;
     private readonly ulong[] openInitial, openInInitial;
     // Per layer: nodes labelled this phase; per (level, layer): the live nodes at that level.
-    private readonly ulong[] seen;
+    private readonly ulong[] seen, excessMask;
     private readonly ulong[] levelMask;
     private readonly int[] queue, sources, level;
     private readonly bool[] dirty;
@@ -65,6 +66,7 @@ internal sealed class SinkSweepMaxFlow
         nn = n * n;
         layers = graph.Layers;
         words = (n + 63) >> 6;
+        fullSearch = words == 1;
         int nodes = (layers + 1) * n;
         flow = new double[cap.Length];
         excess = new double[n];
@@ -91,6 +93,7 @@ internal sealed class SinkSweepMaxFlow
         openInitial = (ulong[])open.Clone();
         openInInitial = (ulong[])openIn.Clone();
         seen = new ulong[(layers + 1) * words];
+        excessMask = new ulong[words];
         levelMask = new ulong[(nodes + 1) * (layers + 1) * words];
         queue = new int[nodes];
         level = new int[nodes];
@@ -141,7 +144,7 @@ internal sealed class SinkSweepMaxFlow
                     bool isSource = l == top;
                     double limit = isSource ? bound - total : Math.Min(excess[a], bound - total);
                     if (limit <= Epsilon) continue;
-                    double pushed = Push(l, a, deepest, limit);
+                    double pushed = Push(l, a, level[v], limit);
                     if (!isSource) excess[a] -= pushed;
                     total += pushed;
                 }
@@ -191,41 +194,47 @@ internal sealed class SinkSweepMaxFlow
     {
         int head = 0, tail = 0, found = int.MaxValue;
         sourceCount = 0;
+        Array.Clear(excessMask);
+        for (int a = 0; a < n; a++) if (excess[a] > Epsilon) excessMask[a >> 6] |= 1UL << (a & 63);
         Label(0, sink, 0, ref tail);
         while (head < tail)
         {
-            int w = queue[head++];
-            int l = w / n, b = w - l * n, lw = level[w];
-            if (lw >= found) break;
+            int packed = queue[head++];
+            int l = packed >> 16, b = packed & 0xFFFF, w = l * n + b, lw = level[w];
+            if (lw >= found && !fullSearch) break;
+            // Once a source is known at level lw + 1, only more sources are worth labelling there.
+            bool sourcesOnly = lw + 1 == found && !fullSearch;
             // Forward arcs (l + 1, u) → (l, b) with residual capacity; in the top layer only the source lives.
-            if (l + 1 <= top)
+            if (l + 1 <= top && (!sourcesOnly || l + 1 == top || l + 1 == 1))
             {
                 int m = w * words, s = (l + 1) * words;
                 for (int i = 0; i < words; i++)
                 {
                     ulong bits = openIn[m + i] & ~seen[s + i];
                     if (l + 1 == top) bits &= (source >> 6) == i ? 1UL << (source & 63) : 0;
+                    else if (sourcesOnly) bits &= excessMask[i];
                     for (; bits != 0; bits &= bits - 1)
                     {
                         int u = (i << 6) + BitOperations.TrailingZeroCount(bits);
                         Label(l + 1, u, lw + 1, ref tail);
-                        if (l + 1 == top || (l + 1 == 1 && excess[u] > Epsilon)) { sources[sourceCount++] = (l + 1) * n + u; found = lw + 1; }
+                        if (l + 1 == top || (l + 1 == 1 && excess[u] > Epsilon)) { sources[sourceCount++] = (l + 1) * n + u; found = Math.Min(found, lw + 1); }
                     }
                 }
             }
             // Backward arcs (l − 1, u) → (l, b), residual = flow on (l, b) → (l − 1, u). Layer 0 carries
             // flow only into the sink, which is never an intermediate node.
-            if (l >= 2)
+            if (l >= 2 && (!sourcesOnly || l == 2))
             {
                 int m = w * words, s = (l - 1) * words;
                 for (int i = 0; i < words; i++)
                 {
                     ulong bits = flowOut[m + i] & ~seen[s + i];
+                    if (sourcesOnly) bits &= excessMask[i];
                     for (; bits != 0; bits &= bits - 1)
                     {
                         int u = (i << 6) + BitOperations.TrailingZeroCount(bits);
                         Label(l - 1, u, lw + 1, ref tail);
-                        if (l - 1 == 1 && excess[u] > Epsilon) { sources[sourceCount++] = n + u; found = lw + 1; }
+                        if (l - 1 == 1 && excess[u] > Epsilon) { sources[sourceCount++] = n + u; found = Math.Min(found, lw + 1); }
                     }
                 }
             }
@@ -234,11 +243,12 @@ internal sealed class SinkSweepMaxFlow
         return sourceCount > 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Label(int l, int a, int lv, ref int tail)
     {
         Set(seen, l, a);
         levelMask[(lv * (layers + 1) + l) * words + (a >> 6)] |= 1UL << (a & 63);
-        queue[tail++] = l * n + a;
+        queue[tail++] = (l << 16) | a;
         level[l * n + a] = lv;
         if (lv > maxLabel) maxLabel = lv;
     }
@@ -269,7 +279,9 @@ internal sealed class SinkSweepMaxFlow
                 if (down == 0) break;
                 int b = (i << 6) + BitOperations.TrailingZeroCount(down);
                 int e = (l - 1) * nn + a * n + b;
-                double d = Push(l - 1, b, lv - 1, Math.Min(limit - pushed, cap[e] - flow[e]));
+                double want = Math.Min(limit - pushed, cap[e] - flow[e]);
+                // Layer 1's only live arc below goes into the sink: no call needed.
+                double d = l == 1 ? want : Push(l - 1, b, lv - 1, want);
                 if (d > 0) { Forward(l, a, b, d); pushed += d; }
                 if (limit - pushed <= Epsilon) return pushed;
             }
