@@ -38,17 +38,52 @@ public class SinkSweepMaxFlowTests
         Assert.True(worst <= Tolerance, $"seed {seed} ({layers} layers, n = {n}): worst |diff| {worst:E3} at {where}");
     }
 
+    public static TheoryData<int, bool> SeedsAndSearches()
+    {
+        var data = new TheoryData<int, bool>();
+        for (int seed = 200; seed < 224; seed++)
+        {
+            data.Add(seed, false);
+            data.Add(seed, true);
+        }
+        return data;
+    }
+
     [Theory]
-    [InlineData(101)]
-    [InlineData(102)]
-    [InlineData(103)]
-    [InlineData(104)]
-    public void SinksInAnyOrderAndRepeatedMatchEdmondsKarp(int seed)
+    [MemberData(nameof(SeedsAndSearches))]
+    public void BothSearchesMatchEdmondsKarpOnEverySweep(int seed, bool shortestAugmentingPaths)
+    {
+        var (graph, layers, n) = RandomGraph(seed);
+        var dense = Dense(graph);
+        var solver = new SinkSweepMaxFlow(graph, shortestAugmentingPaths);
+        for (int l = 1; l <= layers; l++)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                solver.Begin(l, t);
+                for (int j = 0; j < n; j++)
+                {
+                    double expected = ReferenceMaxFlow.Value(dense, l * n + t, j);
+                    double got = solver.Solve(j);
+                    Assert.True(Math.Abs(got - expected) <= Tolerance, $"seed {seed}, layer {l}, target {t}, sink {j}: {got:R} vs {expected:R}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(101, false)]
+    [InlineData(102, false)]
+    [InlineData(103, true)]
+    [InlineData(104, true)]
+    [InlineData(105, false)]
+    [InlineData(105, true)]
+    public void SinksInAnyOrderAndRepeatedMatchEdmondsKarp(int seed, bool shortestAugmentingPaths)
     {
         var (graph, layers, n) = RandomGraph(seed);
         var dense = Dense(graph);
         var rng = new Random(seed);
-        var solver = new SinkSweepMaxFlow(graph);
+        var solver = new SinkSweepMaxFlow(graph, shortestAugmentingPaths);
         for (int t = 0; t < n; t++)
         {
             solver.Begin(layers, t);
@@ -63,18 +98,21 @@ public class SinkSweepMaxFlowTests
         }
     }
 
-    [Fact]
-    public void SplitSweepsMatchTheColdSolver()
+    [Theory]
+    [InlineData(64)]
+    [InlineData(130)]
+    public void SplitSweepsMatchTheColdSolver(int n)
     {
-        // One target at n = 64 runs as several sweeps in parallel; the cold Dinic (checked against the
-        // networkx goldens) gives every sink from zero flow.
-        var graph = Banded(4, 64, 7);
+        // One target runs as several sweeps in parallel (Dinic at n = 64, shortest augmenting paths
+        // over three-word layers at n = 130); the cold Dinic (checked against the networkx goldens)
+        // gives every sink from zero flow.
+        var graph = Banded(4, n, 7);
         var raw = AttentionFlow.RawForTarget(graph, 5);
         var cold = new LayeredMaxFlow(graph);
-        for (int j = 0; j < 64; j++)
+        for (int j = 0; j < n; j++)
         {
             double expected = cold.Solve(4, 5, j);
-            Assert.True(Math.Abs(raw[j] - expected) <= 1e-12, $"sink {j}: {raw[j]:R} vs cold {expected:R}");
+            Assert.True(Math.Abs(raw[j] - expected) <= 1e-12, $"n = {n}, sink {j}: {raw[j]:R} vs cold {expected:R}");
         }
     }
 
