@@ -89,24 +89,13 @@ internal sealed partial class SinkSweepMaxFlow
         scratch1 = new double[n];
         scratch2 = new double[n];
         this.graph = graph;
-        open = new ulong[nodes * words];
-        openIn = new ulong[nodes * words];
+        var masks = graph.Masks;
+        openInitial = masks.Out;
+        openInInitial = masks.In;
+        open = (ulong[])openInitial.Clone();
+        openIn = (ulong[])openInInitial.Clone();
         flowOut = new ulong[nodes * words];
         flowIn = new ulong[nodes * words];
-        for (int k = 0; k < layers; k++)
-        {
-            for (int a = 0; a < n; a++)
-            {
-                for (int b = 0; b < n; b++)
-                {
-                    if (cap[k * nn + a * n + b] <= Epsilon) continue;
-                    Set(open, (k + 1) * n + a, b);
-                    Set(openIn, k * n + b, a);
-                }
-            }
-        }
-        openInitial = (ulong[])open.Clone();
-        openInInitial = (ulong[])openIn.Clone();
         seen = new ulong[(layers + 1) * words];
         excessMask = new ulong[words];
         levelMask = new ulong[(nodes + 1) * (layers + 1) * words];
