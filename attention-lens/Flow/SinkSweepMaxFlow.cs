@@ -260,11 +260,14 @@ internal sealed partial class SinkSweepMaxFlow
     private void Forward(int l, int a, int b, double d)
     {
         int e = (l - 1) * nn + a * n + b;
-        double f = flow[e] += d;
-        int from = l * n + a, to = (l - 1) * n + b;
-        if (cap[e] - f <= Epsilon) { Assign(open, from, b, false); Assign(openIn, to, a, false); }
-        if (f > Epsilon) { Assign(flowOut, from, b, true); Assign(flowIn, to, a, true); }
-        MarkDirty((l - 1) * n + a);
+        double before = flow[e];
+        double f = flow[e] = before + d;
+        int from = (l * n + a) * words + (b >> 6), to = ((l - 1) * n + b) * words + (a >> 6);
+        ulong bitB = 1UL << (b & 63), bitA = 1UL << (a & 63);
+        if (cap[e] - f <= Epsilon) { open[from] &= ~bitB; openIn[to] &= ~bitA; }
+        if (before <= Epsilon && f > Epsilon) { flowOut[from] |= bitB; flowIn[to] |= bitA; }
+        int row = (l - 1) * n + a;
+        if (!dirty[row]) { dirty[row] = true; dirtyRows[dirtyCount++] = row; }
     }
 
     // Cancels d of the flow on (l + 1, u) → (l, a).
