@@ -32,6 +32,15 @@ public sealed class LayeredAttention
     /// <summary>All blocks, (L × n × n) row-major.</summary>
     public ReadOnlySpan<double> Data => data;
 
+    /// <summary>The blocks as an array, for the solvers' flat indexing; never written.</summary>
+    internal double[] Capacities => data;
+
+    private ArcMasks? arcMasks;
+
+    /// <summary>The arcs above <see cref="PruneBelow"/> as bit masks, built on first use and shared by
+    /// every solver of this graph (never written after).</summary>
+    internal ArcMasks Masks => LazyInitializer.EnsureInitialized(ref arcMasks, () => ArcMasks.Build(data, Layers, Tokens));
+
     /// <summary>Â of layer <paramref name="index"/> + 1 (0-based block index).</summary>
     public ReadOnlySpan<double> Block(int index) => data.AsSpan(index * Tokens * Tokens, Tokens * Tokens);
 

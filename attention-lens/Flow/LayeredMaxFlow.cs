@@ -110,15 +110,19 @@ internal sealed class LayeredMaxFlow
     /// U(top, s) = out-capacity of s and U(l−1, b) = Σ_a min(Â[l][a, b], U(l, a)), U(0, j) bounds the
     /// flow into (0, j). It is at most the in-capacity of the sink and lets more queries stop early.
     /// </summary>
-    public static void Bounds(LayeredAttention graph, int sourceLayer, int sourcePosition, Span<double> destination)
+    public static void Bounds(LayeredAttention graph, int sourceLayer, int sourcePosition, Span<double> destination) =>
+        Bounds(graph, sourceLayer, sourcePosition, destination, new double[graph.Tokens], new double[graph.Tokens]);
+
+    /// <summary><see cref="Bounds(LayeredAttention, int, int, Span{double})"/> with caller-provided
+    /// scratch rows of n values each.</summary>
+    public static void Bounds(LayeredAttention graph, int sourceLayer, int sourcePosition, Span<double> destination, Span<double> current, Span<double> next)
     {
         int n = graph.Tokens;
-        var current = new double[n];
-        var next = new double[n];
+        current.Clear();
         current[sourcePosition] = graph.OutCapacity[(sourceLayer - 1) * n + sourcePosition];
         for (int l = sourceLayer; l >= 1; l--)
         {
-            Array.Clear(next);
+            next.Clear();
             var block = graph.Block(l - 1);
             for (int a = 0; a < n; a++)
             {
@@ -127,7 +131,9 @@ internal sealed class LayeredMaxFlow
                 var row = block.Slice(a * n, n);
                 for (int b = 0; b < n; b++) next[b] += Math.Min(row[b], u);
             }
-            (current, next) = (next, current);
+            var swap = current;
+            current = next;
+            next = swap;
         }
         current.CopyTo(destination);
     }

@@ -13,8 +13,10 @@ namespace AttentionLens.Server.Cli;
 /// `attention-lens bench flow`: rollout and exact attention-flow timings on 12-layer × 12-head
 /// banded random attention made like the golden recipe (logits = N(0, 1) − 2·|q − k|, row softmax
 /// with the max subtracted; the normal draws come from .NET's seeded generator, not numpy's PCG64).
-/// Prints one JSON line per case; `--write-attention` saves the n = 16 tensor and the flows it got so
-/// scripts/bench-flow.py can time networkx on the same input and check the values agree.
+/// Prints one JSON line per case; `--write-attention` saves the n = 16 and n = 128 tensors and the flows
+/// it got so scripts/bench-flow-networkx.py and scripts/bench-flow-scipy.py can time networkx and
+/// scipy's Dinic on the same input and check the values agree; `--flow-only` times only those two
+/// flow cases (the rounds scripts/bench-flow.sh interleaves with scipy's).
 /// </summary>
 internal static class BenchFlowCommand
 {
@@ -26,6 +28,8 @@ internal static class BenchFlowCommand
         var write = new Option<string?>("--write-attention") { Description = "Write the n=16 attention [12,12,16,16] here (.npy) and its raw flow beside it (*.flow_raw.npy)." };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions per case (median reported).", DefaultValueFactory = _ => 5 };
         var large = new Option<bool>("--skip-512") { Description = "Leave out the n=512 flow case." };
+        var flowOnly = new Option<bool>("--flow-only") { Description = "Time only n=16 all targets and n=128 one target." };
+        command.Options.Add(flowOnly);
         var faithfulness = new Option<string?>("--faithfulness-model") { Description = "A model folder with a manifest.json of prompts (shared/models/stories260K): print Spearman ρ of every method against occlusion per prompt." };
         command.Options.Add(faithfulness);
         command.Options.Add(write);
@@ -38,14 +42,19 @@ internal static class BenchFlowCommand
             var g16 = LayeredAttention.FromAttention<double>(n16, AttentionShape.Create(Layers, Heads, 16));
             var raw16 = AttentionFlow.RawAllTargets(g16);
             var path = parseResult.GetValue(write);
+            var a128 = Banded(128, 3128);
+            var g128 = LayeredAttention.FromAttention<double>(a128, AttentionShape.Create(Layers, Heads, 128));
             if (!string.IsNullOrEmpty(path))
             {
+                var stem = Path.ChangeExtension(path, null);
                 NpyFile.WriteFloat64(path, n16, Layers, Heads, 16, 16);
-                NpyFile.WriteFloat64(Path.ChangeExtension(path, null) + ".flow_raw.npy", raw16, 16, 16);
+                NpyFile.WriteFloat64(stem + ".flow_raw.npy", raw16, 16, 16);
+                NpyFile.WriteFloat64(stem + ".n128.npy", a128, Layers, Heads, 128, 128);
+                NpyFile.WriteFloat64(stem + ".n128.flow_one_raw.npy", AttentionFlow.RawForTarget(g128, 0), 1, 128);
             }
             Report("flow_all_targets", 16, 16 * 16, Median(reps, () => AttentionFlow.RawAllTargets(g16)));
-            var g128 = Graph(128);
             Report("flow_one_target", 128, 128, Median(reps, () => AttentionFlow.RawForTarget(g128, 0)));
+            if (parseResult.GetValue(flowOnly)) return 0;
             var g512 = Graph(512);
             if (!parseResult.GetValue(large))
                 Report("flow_one_target", 512, 512, Median(1, () => AttentionFlow.RawForTarget(g512, 0)));
@@ -108,25 +117,34 @@ internal static class BenchFlowCommand
         return att;
     }
 
-    /// <summary>Median wall time and mean process CPU time per run, in ms (CPU time shows how much
-    /// of the machine the run got when other work shares it).</summary>
-    private static (double Wall, double Cpu) Median(int repeats, Action run)
+    /// <summary>Median wall time, mean process CPU time and median per-run process CPU time, in ms,
+    /// after one warm-up run (CPU time is the work done, whatever share of a loaded machine the
+    /// run got; it counts every thread).</summary>
+    private static (double Wall, double Cpu, double CpuMedian) Median(int repeats, Action run)
     {
         run();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var process = Process.GetCurrentProcess();
+        var start = process.TotalProcessorTime;
         var times = new double[repeats];
+        var cpus = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
+            process.Refresh();
+            var before = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             run();
             times[i] = sw.Elapsed.TotalMilliseconds;
+            process.Refresh();
+            cpus[i] = (process.TotalProcessorTime - before).TotalMilliseconds;
         }
-        double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / repeats;
+        process.Refresh();
+        double cpuMs = (process.TotalProcessorTime - start).TotalMilliseconds / repeats;
         Array.Sort(times);
-        return (times[repeats / 2], cpuMs);
+        Array.Sort(cpus);
+        return (times[repeats / 2], cpuMs, cpus[repeats / 2]);
     }
 
-    private static void Report(string name, int n, int maxFlows, (double Wall, double Cpu) time) =>
+    private static void Report(string name, int n, int maxFlows, (double Wall, double Cpu, double CpuMedian) time) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"flow\",\"case\":\"{name}\",\"layers\":{Layers},\"heads\":{Heads},\"n\":{n},\"max_flows\":{maxFlows},\"ms\":{time.Wall:F3},\"cpu_ms_mean\":{time.Cpu:F3},\"threads\":{Environment.ProcessorCount}}}"));
+            $"{{\"bench\":\"flow\",\"case\":\"{name}\",\"layers\":{Layers},\"heads\":{Heads},\"n\":{n},\"max_flows\":{maxFlows},\"ms\":{time.Wall:F3},\"cpu_ms_mean\":{time.Cpu:F3},\"cpu_ms\":{time.CpuMedian:F3},\"threads\":{Environment.ProcessorCount}}}"));
 }
