@@ -14,7 +14,7 @@ namespace AttentionLens.Models;
 public static class ModelLoader
 {
     /// <summary>The model types <see cref="Load(string)"/> accepts.</summary>
-    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["bert", "roberta", "distilbert", "gpt2", "llama", "mistral", "qwen2"];
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["bert", "roberta", "distilbert", "gpt2", "llama", "mistral", "qwen2", .. DecoderLoader.ModelTypes];
 
     /// <param name="directory">A checkpoint folder, or a hub id found in the local Hugging Face cache.</param>
     public static ITransformerModel Load(string directory) => Load(directory, CpuKernels.Instance);
@@ -73,7 +73,8 @@ public static class ModelLoader
                 return store => LlamaForCausalLM.Load(kernels, store.WithPrefixes("model.").Root, c, path, type, arch, head);
             }
             default:
-                throw new CheckpointException(path, $"model_type '{type}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}.");
+                return DecoderLoader.Prepare(config, kernels)
+                    ?? throw new CheckpointException(path, $"model_type '{type}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}.");
         }
     }
 

@@ -1,0 +1,41 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Models.GptNeoX;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>
+/// The decoder families beyond GPT-2 and Llama (GPT-NeoX, OPT, Phi, Phi-3, Gemma, Gemma 2, OLMo-2),
+/// and the task heads of every decoder: for a config it validates everything it can before any
+/// weight is opened and returns the builder <see cref="ModelLoader"/> runs on the weights.
+/// </summary>
+internal static class DecoderLoader
+{
+    /// <summary>The model types this loader builds.</summary>
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox"];
+
+    /// <summary>The builder for <paramref name="config"/>, or null when its model_type is not one of <see cref="ModelTypes"/>.</summary>
+    public static Func<WeightStore, ITransformerModel>? Prepare(ConfigFile config, IKernels kernels)
+    {
+        string type = config.ModelType, arch = config.Architecture, path = config.Path;
+        var heads = config.As(DecoderModelsJsonContext.Default.DecoderHeadConfig);
+        switch (type)
+        {
+            case "gpt_neox":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.GptNeoXConfig);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, GptNeoXModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("gpt_neox.").Root;
+                    var body = GptNeoXModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, GptNeoXModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+using AttentionLens.Models.GptNeoX;
+
+namespace AttentionLens.Models;
+
+/// <summary>Source-generated JSON for the decoder families' config records (settable properties, as
+/// <see cref="ModelsJsonContext"/> explains, so absent fields keep the HF defaults).</summary>
+[JsonSourceGenerationOptions(ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(DecoderHeadConfig))]
+[JsonSerializable(typeof(GptNeoXConfig))]
+internal sealed partial class DecoderModelsJsonContext : JsonSerializerContext
+{
+}
