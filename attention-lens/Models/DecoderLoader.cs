@@ -14,6 +14,28 @@ internal static class DecoderLoader
     /// <summary>The model types this loader builds.</summary>
     public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox"];
 
+    /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
+    public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
+
+    /// <summary>Llama's, Mistral's and Qwen2's heads: score for both classifiers, qa_outputs.</summary>
+    public static DecoderHeadNames LlamaHeadNames { get; } = new(HasQuestionAnswering: true);
+
+    /// <summary>
+    /// The classification or QA head <paramref name="config"/>'s architecture names, or null for the
+    /// LM head and the bare body (which the GPT-2 and Llama classes load themselves).
+    /// </summary>
+    public static ModelHead? TaskHead(ConfigFile config, DecoderHeadNames names)
+    {
+        var head = DecoderHeads.Parse(config.Architecture, config.ModelType, config.Path, names);
+        return head is ModelHead.CausalLM or ModelHead.Base ? null : head;
+    }
+
+    /// <summary>Puts a classification or QA <paramref name="head"/> on a body loaded without its LM head.</summary>
+    public static ITransformerModel AttachTaskHead(IKernels kernels, ITransformerModel body, WeightScope root, ConfigFile config, ModelHead head,
+        DecoderHeadNames names, int features) =>
+        DecoderHeads.Attach(kernels, body, head, root, names, config.As(DecoderModelsJsonContext.Default.DecoderHeadConfig), config.Path,
+            config.Architecture, features, tiedEmbedding: null);
+
     /// <summary>The builder for <paramref name="config"/>, or null when its model_type is not one of <see cref="ModelTypes"/>.</summary>
     public static Func<WeightStore, ITransformerModel>? Prepare(ConfigFile config, IKernels kernels)
     {

@@ -61,6 +61,9 @@ public static class ModelLoader
                 var c = config.As(ModelsJsonContext.Default.Gpt2Config);
                 c.Validate(path);
                 bool head = arch.EndsWith("LMHeadModel", StringComparison.Ordinal);
+                if (DecoderLoader.TaskHead(config, DecoderLoader.Gpt2HeadNames) is { } task)
+                    return store => DecoderLoader.AttachTaskHead(kernels, Gpt2LMHeadModel.Load(kernels, store.WithPrefixes("transformer.").Root, c, path, arch, withHead: false),
+                        store.WithPrefixes("transformer.").Root, config, task, DecoderLoader.Gpt2HeadNames, c.NEmbd);
                 return store => Gpt2LMHeadModel.Load(kernels, store.WithPrefixes("transformer.").Root, c, path, arch, head);
             }
             case "llama":
@@ -70,6 +73,14 @@ public static class ModelLoader
                 var c = config.As(ModelsJsonContext.Default.LlamaConfig).ForModelType(type);
                 c.Validate(path);
                 bool head = arch.EndsWith("ForCausalLM", StringComparison.Ordinal);
+                if (DecoderLoader.TaskHead(config, DecoderLoader.LlamaHeadNames) is { } task)
+                    return store =>
+                    {
+                        // LlamaForQuestionAnswering keeps its body under "transformer.", the others under "model.".
+                        var root = store.WithPrefixes("model.", "transformer.").Root;
+                        return DecoderLoader.AttachTaskHead(kernels, LlamaForCausalLM.Load(kernels, root, c, path, type, arch, withHead: false), root, config, task,
+                            DecoderLoader.LlamaHeadNames, c.HiddenSize);
+                    };
                 return store => LlamaForCausalLM.Load(kernels, store.WithPrefixes("model.").Root, c, path, type, arch, head);
             }
             default:
