@@ -1,5 +1,6 @@
 using AttentionLens.Checkpoints;
 using AttentionLens.Models.GptNeoX;
+using AttentionLens.Models.Opt;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
@@ -12,7 +13,7 @@ namespace AttentionLens.Models;
 internal static class DecoderLoader
 {
     /// <summary>The model types this loader builds.</summary>
-    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox"];
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt"];
 
     /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
     public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
@@ -54,6 +55,19 @@ internal static class DecoderLoader
                     var body = GptNeoXModel.Load(kernels, root, c, path, arch);
                     return DecoderHeads.Attach(kernels, body, head, root, GptNeoXModel.HeadNames, heads, path, arch, c.HiddenSize,
                         c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "opt":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.OptConfig);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, OptModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.decoder.", "decoder.").Root;
+                    var body = OptModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, OptModel.HeadNames, heads, path, arch, c.WordEmbedProjDim,
+                        c.TieWordEmbeddings ? body.Embed : null, projectOut: body.ProjectOut);
                 };
             }
             default:

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AttentionLens.Models.GptNeoX;
+using AttentionLens.Models.Opt;
 
 namespace AttentionLens.Models;
 
@@ -9,6 +10,7 @@ namespace AttentionLens.Models;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(DecoderHeadConfig))]
 [JsonSerializable(typeof(GptNeoXConfig))]
+[JsonSerializable(typeof(OptConfig))]
 internal sealed partial class DecoderModelsJsonContext : JsonSerializerContext
 {
 }
