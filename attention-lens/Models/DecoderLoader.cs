@@ -1,6 +1,7 @@
 using AttentionLens.Checkpoints;
 using AttentionLens.Models.GptNeoX;
 using AttentionLens.Models.Opt;
+using AttentionLens.Models.Phi;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
@@ -13,7 +14,7 @@ namespace AttentionLens.Models;
 internal static class DecoderLoader
 {
     /// <summary>The model types this loader builds.</summary>
-    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt"];
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi"];
 
     /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
     public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
@@ -68,6 +69,19 @@ internal static class DecoderLoader
                     var body = OptModel.Load(kernels, root, c, path, arch);
                     return DecoderHeads.Attach(kernels, body, head, root, OptModel.HeadNames, heads, path, arch, c.WordEmbedProjDim,
                         c.TieWordEmbeddings ? body.Embed : null, projectOut: body.ProjectOut);
+                };
+            }
+            case "phi":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.PhiConfig);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, PhiModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = PhiModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, PhiModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
                 };
             }
             default:

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AttentionLens.Models.GptNeoX;
 using AttentionLens.Models.Opt;
+using AttentionLens.Models.Phi;
 
 namespace AttentionLens.Models;
 
@@ -11,6 +12,7 @@ namespace AttentionLens.Models;
 [JsonSerializable(typeof(DecoderHeadConfig))]
 [JsonSerializable(typeof(GptNeoXConfig))]
 [JsonSerializable(typeof(OptConfig))]
+[JsonSerializable(typeof(PhiConfig))]
 internal sealed partial class DecoderModelsJsonContext : JsonSerializerContext
 {
 }
