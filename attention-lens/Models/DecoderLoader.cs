@@ -1,4 +1,6 @@
 using AttentionLens.Checkpoints;
+using AttentionLens.Models.Gemma;
+using AttentionLens.Models.Gemma2;
 using AttentionLens.Models.GptNeoX;
 using AttentionLens.Models.Opt;
 using AttentionLens.Models.Phi;
@@ -14,7 +16,7 @@ namespace AttentionLens.Models;
 internal static class DecoderLoader
 {
     /// <summary>The model types this loader builds.</summary>
-    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi"];
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi", "gemma", "gemma2"];
 
     /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
     public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
@@ -82,6 +84,32 @@ internal static class DecoderLoader
                     var body = PhiModel.Load(kernels, root, c, path, arch);
                     return DecoderHeads.Attach(kernels, body, head, root, PhiModel.HeadNames, heads, path, arch, c.HiddenSize,
                         c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "gemma":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.GemmaConfig);
+                c.Validate(path, gemma2: false);
+                var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = GemmaModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "gemma2":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.Gemma2Config);
+                c.Validate(path, gemma2: true);
+                var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = Gemma2Model.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null, finalSoftCap: c.FinalLogitSoftcapping is double cap ? (float)cap : null);
                 };
             }
             default:

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using AttentionLens.Models.Gemma;
+using AttentionLens.Models.Gemma2;
 using AttentionLens.Models.GptNeoX;
 using AttentionLens.Models.Opt;
 using AttentionLens.Models.Phi;
@@ -13,6 +15,8 @@ namespace AttentionLens.Models;
 [JsonSerializable(typeof(GptNeoXConfig))]
 [JsonSerializable(typeof(OptConfig))]
 [JsonSerializable(typeof(PhiConfig))]
+[JsonSerializable(typeof(GemmaConfig))]
+[JsonSerializable(typeof(Gemma2Config))]
 internal sealed partial class DecoderModelsJsonContext : JsonSerializerContext
 {
 }
