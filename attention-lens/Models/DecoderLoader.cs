@@ -4,6 +4,7 @@ using AttentionLens.Models.Gemma2;
 using AttentionLens.Models.GptNeoX;
 using AttentionLens.Models.Opt;
 using AttentionLens.Models.Phi;
+using AttentionLens.Models.Phi3;
 using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
@@ -16,7 +17,7 @@ namespace AttentionLens.Models;
 internal static class DecoderLoader
 {
     /// <summary>The model types this loader builds.</summary>
-    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi", "gemma", "gemma2"];
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi", "gemma", "gemma2", "phi3"];
 
     /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
     public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
@@ -65,6 +66,7 @@ internal static class DecoderLoader
                 var c = config.As(DecoderModelsJsonContext.Default.OptConfig);
                 c.Validate(path);
                 var head = DecoderHeads.Parse(arch, type, path, OptModel.HeadNames);
+                heads = heads.PadTokenIdOr(1);
                 return store =>
                 {
                     var root = store.WithPrefixes("model.decoder.", "decoder.").Root;
@@ -91,6 +93,7 @@ internal static class DecoderLoader
                 var c = config.As(DecoderModelsJsonContext.Default.GemmaConfig);
                 c.Validate(path, gemma2: false);
                 var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
+                heads = heads.PadTokenIdOr(0);
                 return store =>
                 {
                     var root = store.WithPrefixes("model.").Root;
@@ -104,12 +107,27 @@ internal static class DecoderLoader
                 var c = config.As(DecoderModelsJsonContext.Default.Gemma2Config);
                 c.Validate(path, gemma2: true);
                 var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
+                heads = heads.PadTokenIdOr(0);
                 return store =>
                 {
                     var root = store.WithPrefixes("model.").Root;
                     var body = Gemma2Model.Load(kernels, root, c, path, arch);
                     return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
                         c.TieWordEmbeddings ? body.Embed : null, finalSoftCap: c.FinalLogitSoftcapping is double cap ? (float)cap : null);
+                };
+            }
+            case "phi3":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.Phi3Config);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, Phi3Model.HeadNames);
+                heads = heads.PadTokenIdOr(32000);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = Phi3Model.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, Phi3Model.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
                 };
             }
             default:

@@ -4,6 +4,7 @@ using AttentionLens.Models.Gemma2;
 using AttentionLens.Models.GptNeoX;
 using AttentionLens.Models.Opt;
 using AttentionLens.Models.Phi;
+using AttentionLens.Models.Phi3;
 
 namespace AttentionLens.Models;
 
@@ -15,6 +16,7 @@ namespace AttentionLens.Models;
 [JsonSerializable(typeof(GptNeoXConfig))]
 [JsonSerializable(typeof(OptConfig))]
 [JsonSerializable(typeof(PhiConfig))]
+[JsonSerializable(typeof(Phi3Config))]
 [JsonSerializable(typeof(GemmaConfig))]
 [JsonSerializable(typeof(Gemma2Config))]
 internal sealed partial class DecoderModelsJsonContext : JsonSerializerContext

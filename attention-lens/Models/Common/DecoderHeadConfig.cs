@@ -10,7 +10,27 @@ namespace AttentionLens.Models;
 /// </summary>
 public sealed record DecoderHeadConfig
 {
-    [JsonPropertyName("pad_token_id")] public int? PadTokenId { get; set; }
+    private int? _padTokenId;
+
+    /// <summary>The config's pad_token_id; see <see cref="PadTokenIdOr"/> for the family defaults.</summary>
+    [JsonPropertyName("pad_token_id")]
+    public int? PadTokenId
+    {
+        get => _padTokenId;
+        set
+        {
+            _padTokenId = value;
+            PadTokenIdGiven = true;
+        }
+    }
+
+    /// <summary>True when config.json has a pad_token_id field (null included).</summary>
+    [JsonIgnore] public bool PadTokenIdGiven { get; private set; }
+
+    /// <summary>This config with the family's default pad_token_id where the file has none
+    /// (configuration_phi3.py 32000, configuration_gemma.py 0, configuration_opt.py 1…).</summary>
+    public DecoderHeadConfig PadTokenIdOr(int? familyDefault) =>
+        PadTokenIdGiven ? this : new DecoderHeadConfig { PadTokenId = familyDefault, Id2Label = Id2Label, NumLabels = NumLabels };
     [JsonPropertyName("id2label")] public Dictionary<string, string>? Id2Label { get; set; }
     [JsonPropertyName("num_labels")] public int? NumLabels { get; set; }
 
