@@ -2,6 +2,7 @@ using AttentionLens.Checkpoints;
 using AttentionLens.Models.Gemma;
 using AttentionLens.Models.Gemma2;
 using AttentionLens.Models.GptNeoX;
+using AttentionLens.Models.Olmo2;
 using AttentionLens.Models.Opt;
 using AttentionLens.Models.Phi;
 using AttentionLens.Models.Phi3;
@@ -17,7 +18,7 @@ namespace AttentionLens.Models;
 internal static class DecoderLoader
 {
     /// <summary>The model types this loader builds.</summary>
-    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi", "gemma", "gemma2", "phi3"];
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi", "gemma", "gemma2", "phi3", "olmo2"];
 
     /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
     public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
@@ -127,6 +128,21 @@ internal static class DecoderLoader
                     var root = store.WithPrefixes("model.").Root;
                     var body = Phi3Model.Load(kernels, root, c, path, arch);
                     return DecoderHeads.Attach(kernels, body, head, root, Phi3Model.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "olmo2":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.Olmo2Config);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, Olmo2Model.HeadNames);
+                if (head is not (ModelHead.Base or ModelHead.CausalLM))
+                    throw new CheckpointException(path, $"architecture {arch}: transformers has only Olmo2Model and Olmo2ForCausalLM.");
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = Olmo2Model.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, Olmo2Model.HeadNames, heads, path, arch, c.HiddenSize,
                         c.TieWordEmbeddings ? body.Embed : null);
                 };
             }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AttentionLens.Models.Gemma;
 using AttentionLens.Models.Gemma2;
 using AttentionLens.Models.GptNeoX;
+using AttentionLens.Models.Olmo2;
 using AttentionLens.Models.Opt;
 using AttentionLens.Models.Phi;
 using AttentionLens.Models.Phi3;
@@ -16,6 +17,7 @@ namespace AttentionLens.Models;
 [JsonSerializable(typeof(GptNeoXConfig))]
 [JsonSerializable(typeof(OptConfig))]
 [JsonSerializable(typeof(PhiConfig))]
+[JsonSerializable(typeof(Olmo2Config))]
 [JsonSerializable(typeof(Phi3Config))]
 [JsonSerializable(typeof(GemmaConfig))]
 [JsonSerializable(typeof(Gemma2Config))]
