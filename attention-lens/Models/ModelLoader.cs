@@ -85,7 +85,8 @@ public static class ModelLoader
             }
             default:
                 return DecoderLoader.Prepare(config, kernels)
-                    ?? throw new CheckpointException(path, $"model_type '{type}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}.");
+                    ?? throw new CheckpointException(path, $"model_type '{type}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}. " +
+                        $"The closest supported family is '{ClosestFamily.For(type, SupportedModelTypes)}' (similar, not the same computation: the checkpoint is not loaded as one).");
         }
     }
 

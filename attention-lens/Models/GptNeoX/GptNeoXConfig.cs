@@ -31,6 +31,8 @@ public sealed record GptNeoXConfig
         if (LayerNormEps <= 0 || RotaryEmbBase <= 0)
             throw new CheckpointException(path, "config.json layer_norm_eps and rotary_emb_base must be positive.");
         ActivationNames.Parse(HiddenAct, "hidden_act", path);
-        return DecoderConfigChecks.RotaryDimension(path, "rotary_pct", RotaryPct, HeadDim);
+        int rotaryDim = DecoderConfigChecks.RotaryDimension(path, "rotary_pct", RotaryPct, HeadDim);
+        RopeScaling?.InverseFrequencies(rotaryDim, RotaryEmbBase, path);
+        return rotaryDim;
     }
 }

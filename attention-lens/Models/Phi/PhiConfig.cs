@@ -35,6 +35,8 @@ public sealed record PhiConfig
         if (QkLayernorm)
             throw new CheckpointException(path, "config.json qk_layernorm = true is not supported (no released Phi checkpoint uses it).");
         ActivationNames.Parse(HiddenAct, "hidden_act", path);
-        return DecoderConfigChecks.RotaryDimension(path, "partial_rotary_factor", PartialRotaryFactor, HeadDim);
+        int rotaryDim = DecoderConfigChecks.RotaryDimension(path, "partial_rotary_factor", PartialRotaryFactor, HeadDim);
+        RopeScaling?.InverseFrequencies(rotaryDim, RopeTheta, path);
+        return rotaryDim;
     }
 }
