@@ -37,6 +37,7 @@ public sealed record AlbertConfig
         ConfigLimits.Check(path, "max_position_embeddings", MaxPositionEmbeddings, ConfigLimits.MaxPositions);
         ConfigLimits.Check(path, "type_vocab_size", TypeVocabSize, 1024);
         ConfigLimits.CheckDivisible(path, "hidden_size", HiddenSize, "num_attention_heads", NumAttentionHeads);
+        ActivationNames.Parse(HiddenAct, "hidden_act", path);
         // With inner_group_num > 1 transformers returns inner_group_num attention maps per layer but one
         // hidden state per layer, so attentions and hidden states no longer pair up; no released ALBERT uses it.
         if (InnerGroupNum != 1)

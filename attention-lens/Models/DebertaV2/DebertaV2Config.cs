@@ -65,6 +65,8 @@ public sealed record DebertaV2Config
         ConfigLimits.Check(path, "max_position_embeddings", MaxPositionEmbeddings, ConfigLimits.MaxPositions);
         ConfigLimits.Check(path, "type_vocab_size", TypeVocabSize, 1024, 0);
         ConfigLimits.CheckDivisible(path, "hidden_size", HiddenSize, "num_attention_heads", NumAttentionHeads);
+        ActivationNames.Parse(HiddenAct, "hidden_act", path);
+        Heads.HeadActivation.Parse(PoolerHiddenAct, "pooler_hidden_act", path);
         if (AttentionHeadSize is int d && d != HeadDim)
             throw new CheckpointException(path, $"config.json attention_head_size = {d} differs from hidden_size / num_attention_heads = {HeadDim}; only the standard head size is supported.");
         if (ConvKernelSize > 0)

@@ -31,5 +31,6 @@ public sealed record ElectraConfig
     {
         ToBert().Validate(path);
         ConfigLimits.Check(path, "embedding_size", EmbeddingSize, ConfigLimits.MaxHidden);
+        ActivationNames.Parse(HiddenAct, "hidden_act", path);
     }
 }
