@@ -29,24 +29,24 @@ public sealed class DebertaV2Layer
         _ffn = ffn;
     }
 
-    public static DebertaV2Layer Load(WeightScope w, DebertaV2Config c, string configPath)
+    public static DebertaV2Layer Load(IKernels kernels, WeightScope w, DebertaV2Config c, float[] relativeEmbeddings, string configPath)
     {
         // DebertaV2SelfOutput / DebertaV2Output have BertSelfOutput's names and computation.
         var shape = new BertConfig { HiddenSize = c.HiddenSize, NumAttentionHeads = c.NumAttentionHeads, LayerNormEps = c.LayerNormEps };
         return new DebertaV2Layer(
-            DisentangledSelfAttention.Load(w.Scope("attention").Scope("self"), c),
+            DisentangledSelfAttention.Load(kernels, w.Scope("attention").Scope("self"), c, relativeEmbeddings),
             BertResidualOutput.Load(w.Scope("attention").Scope("output"), c.HiddenSize, shape),
             Linear.Load(w.Scope("intermediate").Scope("dense"), c.HiddenSize, c.IntermediateSize),
             BertResidualOutput.Load(w.Scope("output"), c.IntermediateSize, shape),
             ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), c.HiddenSize, c.IntermediateSize);
     }
 
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> mask, ReadOnlySpan<float> relativeEmbeddings, int[] positions,
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> mask, int[] positions,
         Span<float> probs, Span<float> valueOutputs, int tokens)
     {
         using var contextBuffer = new Scratch(tokens * _hidden);
         var context = contextBuffer.Span;
-        _attention.Forward(kernels, x, mask, relativeEmbeddings, positions, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
+        _attention.Forward(kernels, x, mask, positions, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
         using var attendedBuffer = new Scratch(tokens * _hidden);
         var attended = attendedBuffer.Span;
         _attentionOutput.Forward(kernels, context, x, attended, tokens);

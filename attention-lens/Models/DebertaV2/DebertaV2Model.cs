@@ -13,15 +13,13 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
     private readonly IKernels _kernels;
     private readonly DebertaV2Embeddings _embeddings;
     private readonly DebertaV2Layer[] _layers;
-    private readonly float[] _relativeEmbeddings;
     private readonly DebertaV2Config _config;
 
-    private DebertaV2Model(IKernels kernels, DebertaV2Embeddings embeddings, DebertaV2Layer[] layers, float[] relativeEmbeddings, DebertaV2Config config, ModelInfo info)
+    private DebertaV2Model(IKernels kernels, DebertaV2Embeddings embeddings, DebertaV2Layer[] layers, DebertaV2Config config, ModelInfo info)
     {
         _kernels = kernels;
         _embeddings = embeddings;
         _layers = layers;
-        _relativeEmbeddings = relativeEmbeddings;
         _config = config;
         Info = info;
     }
@@ -36,7 +34,6 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
         c.Validate(configPath);
         var embeddings = DebertaV2Embeddings.Load(w.Scope("embeddings"), c);
         var encoder = w.Scope("encoder");
-        var layers = Enumerable.Range(0, c.NumHiddenLayers).Select(i => DebertaV2Layer.Load(encoder.Scope("layer").Scope(i.ToString()), c, configPath)).ToArray();
         float[] relative = [];
         if (c.RelativeAttention)
         {
@@ -47,9 +44,10 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
             if (c.NormalizeRelativeEmbeddings)
                 LayerNorm.Load(encoder.Scope("LayerNorm"), c.HiddenSize, c.LayerNormEps).Forward(kernels, table.Weight.Span, relative, rows);
         }
+        var layers = Enumerable.Range(0, c.NumHiddenLayers).Select(i => DebertaV2Layer.Load(kernels, encoder.Scope("layer").Scope(i.ToString()), c, relative, configPath)).ToArray();
         var info = new ModelInfo("deberta-v2", architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.NumAttentionHeads, c.HiddenSize, c.HeadDim,
             c.VocabSize, w.Store.ParameterCount, IsCausal: false, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
-        return new DebertaV2Model(kernels, embeddings, layers, relative, c, info);
+        return new DebertaV2Model(kernels, embeddings, layers, c, info);
     }
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -69,7 +67,7 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
         for (int l = 0; l < _layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), mask, _relativeEmbeddings, positions,
+            _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), mask, positions,
                 trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
         return trace;

@@ -16,8 +16,8 @@ public sealed class DisentangledSelfAttention
     private readonly Linear _query;
     private readonly Linear _key;
     private readonly Linear _value;
-    private readonly Linear? _posKey;
-    private readonly Linear? _posQuery;
+    private readonly Lazy<float[]>? _posKey;
+    private readonly Lazy<float[]>? _posQuery;
     private readonly bool _c2p;
     private readonly bool _p2c;
     private readonly bool _relative;
@@ -26,7 +26,7 @@ public sealed class DisentangledSelfAttention
     private readonly int _span;
     private readonly float _scale;
 
-    private DisentangledSelfAttention(Linear query, Linear key, Linear value, Linear? posKey, Linear? posQuery, bool c2p, bool p2c, bool relative, int heads, int hidden, int span)
+    private DisentangledSelfAttention(Linear query, Linear key, Linear value, Lazy<float[]>? posKey, Lazy<float[]>? posQuery, bool c2p, bool p2c, bool relative, int heads, int hidden, int span)
     {
         _query = query;
         _key = key;
@@ -43,28 +43,40 @@ public sealed class DisentangledSelfAttention
         _scale = MathF.Sqrt((float)(hidden / heads) * scaleFactor);
     }
 
-    public static DisentangledSelfAttention Load(WeightScope w, DebertaV2Config c)
+    /// <param name="relativeEmbeddings">(2k, C) the (normalised) relative embeddings; empty without relative attention.</param>
+    public static DisentangledSelfAttention Load(IKernels kernels, WeightScope w, DebertaV2Config c, float[] relativeEmbeddings)
     {
         int h = c.HiddenSize;
         var query = Linear.Load(w.Scope("query_proj"), h, h);
         var key = Linear.Load(w.Scope("key_proj"), h, h);
-        Linear? posKey = null, posQuery = null;
+        Lazy<float[]>? posKey = null, posQuery = null;
         if (c.RelativeAttention)
         {
-            posKey = c.ContentToPosition ? c.ShareAttKey ? key : Linear.Load(w.Scope("pos_key_proj"), h, h) : null;
-            posQuery = c.PositionToContent ? c.ShareAttKey ? query : Linear.Load(w.Scope("pos_query_proj"), h, h) : null;
+            // K^r and Q^r depend only on weights, so they are projected once per model (on first use) rather
+            // than on every call as transformers does: (2k, C) each, e.g. 1.5 MB per layer for deberta-v3-base.
+            if (c.ContentToPosition)
+                posKey = Project(kernels, c.ShareAttKey ? key : Linear.Load(w.Scope("pos_key_proj"), h, h), relativeEmbeddings);
+            if (c.PositionToContent)
+                posQuery = Project(kernels, c.ShareAttKey ? query : Linear.Load(w.Scope("pos_query_proj"), h, h), relativeEmbeddings);
         }
         return new DisentangledSelfAttention(query, key, Linear.Load(w.Scope("value_proj"), h, h), posKey, posQuery,
             c.ContentToPosition, c.PositionToContent, c.RelativeAttention, c.NumAttentionHeads, h, c.AttentionSpan);
     }
 
+    private static Lazy<float[]> Project(IKernels kernels, Linear projection, float[] relativeEmbeddings) => new(() =>
+    {
+        int rows = relativeEmbeddings.Length / projection.InFeatures;
+        var projected = new float[rows * projection.OutFeatures];
+        projection.Forward(kernels, relativeEmbeddings, projected, rows);
+        return projected;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
     /// <param name="x">(T, C) layer input.</param>
     /// <param name="mask">(T, T) 0 or float.MinValue where query or key is padding.</param>
-    /// <param name="relativeEmbeddings">(2k, C) the (normalised) relative embeddings; empty without relative attention.</param>
     /// <param name="positions">(T, T) bucketed relative positions.</param>
     /// <param name="probs">(H, T, T) receives the attention.</param>
     /// <param name="context">(T, C) receives the concatenated heads.</param>
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, ReadOnlySpan<float> relativeEmbeddings, int[] positions,
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, int[] positions,
         Span<float> probs, Span<float> context, int tokens, IHeadProjection output, Span<float> valueOutputs)
     {
         int t = tokens, c = _hidden, d = c / _heads, rows = 2 * _span;
@@ -77,10 +89,8 @@ public sealed class DisentangledSelfAttention
         _query.Forward(kernels, x, q, t);
         _key.Forward(kernels, x, k, t);
         _value.Forward(kernels, x, v, t);
-        using var posKeyBuffer = new Scratch(_relative && _posKey is not null ? rows * c : 0);
-        using var posQueryBuffer = new Scratch(_relative && _posQuery is not null ? rows * c : 0);
-        if (_relative && _posKey is not null) _posKey.Forward(kernels, relativeEmbeddings, posKeyBuffer.Span, rows);
-        if (_relative && _posQuery is not null) _posQuery.Forward(kernels, relativeEmbeddings, posQueryBuffer.Span, rows);
+        var posKey = _relative && _posKey is not null ? _posKey.Value : [];
+        var posQuery = _relative && _posQuery is not null ? _posQuery.Value : [];
 
         using var qhBuffer = new Scratch(t * d);
         using var khBuffer = new Scratch(t * d);
@@ -105,13 +115,13 @@ public sealed class DisentangledSelfAttention
             if (_relative && _posKey is not null)
             {
                 // c2p[i, r] = q_i · K^r_r for every bucket r, then gathered at r(i, j).
-                Gather(posKeyBuffer.Span, prBuffer.Span, rows, c, h * d, d);
+                Gather(posKey, prBuffer.Span, rows, c, h * d, d);
                 kernels.MatMulTransposed(qh, prBuffer.Span, ReadOnlySpan<float>.Empty, c2pBuffer.Span, t, d, rows);
                 AddGathered(bias, c2pBuffer.Span, positions, t, rows, inverse, byKey: false);
             }
             if (_relative && _posQuery is not null)
             {
-                Gather(posQueryBuffer.Span, prBuffer.Span, rows, c, h * d, d);
+                Gather(posQuery, prBuffer.Span, rows, c, h * d, d);
                 kernels.MatMulTransposed(kh, prBuffer.Span, ReadOnlySpan<float>.Empty, p2cBuffer.Span, t, d, rows);
                 AddGathered(bias, p2cBuffer.Span, positions, t, rows, inverse, byKey: true);
             }
