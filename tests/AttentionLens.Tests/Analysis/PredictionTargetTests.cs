@@ -116,6 +116,17 @@ public sealed class PredictionTargetTests
         Assert.Equal(reference.BatchSlice("start_logits", 0, 0)[expected.Start], (float)p.Score(model.Forward(input)), 4);
     }
 
+    [Fact]
+    public void AnalysisOfAQaModelDefaultsToThePredictedSpanStart()
+    {
+        var model = ModelLoader.Load(Path.Combine(EncoderGoldenTests.Root, "electra_qa"));
+        var input = new ForwardInput([2, 10, 20, 30, 40, 50, 60, 3]);
+        var expected = PredictionTarget.Of(model.Info, model.Forward(input), input, 0).Position;
+        var result = Analyzer.Analyze(model, input, new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Faithfulness } });
+        Assert.Equal(expected, result.Target);
+        Assert.Contains($"start logit of the predicted span {expected}..", result.Faithfulness!.TargetDescription);
+    }
+
     /// <summary>A head fake over W (see the class summary).</summary>
     private sealed class HeadFake(ModelHead head, int labels = 2) : ITransformerModel
     {
