@@ -37,6 +37,9 @@ public static class Analyzer
 
         var forward = model.Forward(input, new ForwardOptions { CaptureValueOutputs = methods.Contains(AnalysisMethod.ValueNorms) }, cancellationToken);
         Lap(timings, "forward", clock);
+        // A QA head's prediction sits at its span's start (PredictionTarget): analyse that row by default.
+        if (options.Target is null && model.Info.Head == ModelHead.QuestionAnswering)
+            target = PredictionTarget.Of(model.Info, forward, input, target).Position;
         var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)
             throw new AnalysisException($"The model returned attention for {forward.Tokens} tokens but the input has {T}.");

@@ -19,7 +19,7 @@ public sealed class BertForMaskedLM : ITransformerModel
         _kernels = kernels;
         _body = body;
         _head = head;
-        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
+        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount, Head = ModelHead.MaskedLM };
     }
 
     public ModelInfo Info { get; }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Bert;
 /// modeling_bert.py BertModel: embeddings, encoder, optional pooler. Also the body of RoBERTa
 /// (modeling_roberta.py copies BERT's layers), which differs only in its position ids.
 /// </summary>
-public sealed class BertModel : ITransformerModel
+public sealed class BertModel : ITransformerModel, IEncoderBody
 {
     private readonly IKernels _kernels;
     private readonly BertEmbeddings _embeddings;

@@ -18,7 +18,7 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
         _kernels = kernels;
         _body = body;
         _head = head;
-        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
+        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount, Head = ModelHead.MaskedLM };
     }
 
     public ModelInfo Info { get; }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.DistilBert;
 /// modeling_distilbert.py DistilBertModel: Embeddings (LayerNorm(word + position), eps 1e-12, no
 /// token types) and Transformer (the blocks). Hidden state 0 is the embedding output.
 /// </summary>
-public sealed class DistilBertModel : ITransformerModel
+public sealed class DistilBertModel : ITransformerModel, IEncoderBody
 {
     private readonly IKernels _kernels;
     private readonly Embedding _word;
