@@ -46,7 +46,7 @@ public static class ModelComparer
         }
 
         var scores = new Dictionary<AnalysisMethod, ScoreComparison>();
-        foreach (var method in Enum.GetValues<AnalysisMethod>())
+        foreach (var method in AnalysisMethod.All)
         {
             var sa = a.ScoresFor(method);
             var sb = b.ScoresFor(method);

@@ -43,7 +43,7 @@ public static class Occlusion
         return (drops, description);
     }
 
-    private static (Func<ForwardResult, double> Score, string Description) Scorer(ModelInfo info, ForwardResult full, ForwardInput input, int target)
+    internal static (Func<ForwardResult, double> Score, string Description) Scorer(ModelInfo info, ForwardResult full, ForwardInput input, int target)
     {
         if (full.ClassifierLogits is { Length: > 0 } cls)
         {

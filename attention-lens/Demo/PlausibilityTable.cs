@@ -27,15 +27,7 @@ public sealed record PlausibilityTable(
     double ClassifierAccuracy,
     double Gpt2AgreementAccuracy)
 {
-    public static string MethodName(AnalysisMethod method) => method switch
-    {
-        AnalysisMethod.Attention => "raw attention (last layer)",
-        AnalysisMethod.Rollout => "rollout",
-        AnalysisMethod.Flow => "flow (max-flow)",
-        AnalysisMethod.Influence => "influence (traced graph)",
-        AnalysisMethod.ValueNorms => "value-weighted norms",
-        _ => method.ToString(),
-    };
+    public static string MethodName(AnalysisMethod method) => MethodRegistry.Label(method);
 
     /// <summary>The table as aligned plain text (also valid Markdown).</summary>
     public string ToText()

@@ -9,6 +9,12 @@ public sealed record ForwardOptions
     /// </summary>
     public bool CaptureValueOutputs { get; init; }
 
+    /// <summary>
+    /// Record the post-norm encoder terms (<see cref="PostNormTerms"/>: the LayerNorms' inputs, output
+    /// and scales) that ALTI and GlobEnc decompose; only post-norm encoders supply them.
+    /// </summary>
+    public bool CapturePostNormTerms { get; init; }
+
     /// <summary>Compute logits from the LM head (or classifier) when the model has one.</summary>
     public bool ComputeLogits { get; init; } = true;
 

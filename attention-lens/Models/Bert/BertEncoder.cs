@@ -21,7 +21,7 @@ public sealed class BertEncoder
         for (int l = 0; l < _layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), trace.Tokens);
+            _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), trace.Tokens, trace.PostNormTerms, l);
         }
     }
 }
