@@ -15,6 +15,7 @@ public static class MethodRegistry
         new ValueNormsMethod(),
         new AltiMethod(),
         new GlobEncMethod(),
+        new ValueZeroingMethod(),
     ];
 
     /// <summary>The method named <paramref name="name"/> (case-insensitive), or null.</summary>

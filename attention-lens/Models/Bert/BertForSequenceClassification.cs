@@ -40,7 +40,7 @@ public sealed class BertForSequenceClassification : ITransformerModel
         {
             Layers = result.Layers, Heads = result.Heads, Tokens = result.Tokens, Hidden = result.Hidden,
             Attentions = result.Attentions, HiddenStates = result.HiddenStates, ValueOutputs = result.ValueOutputs,
-            PooledOutput = result.PooledOutput, ClassifierLogits = logits,
+            PooledOutput = result.PooledOutput, ClassifierLogits = logits, PostNormTerms = result.PostNormTerms,
         };
     }
 }

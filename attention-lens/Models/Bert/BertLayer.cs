@@ -42,11 +42,11 @@ public sealed class BertLayer
     /// <param name="valueOutputs">(H, T, C) or empty.</param>
     /// <param name="terms">Receives this layer's post-norm terms, or null.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
-        PostNormTerms? terms = null, int layer = 0)
+        PostNormTerms? terms = null, int layer = 0, int zeroValueToken = -1)
     {
         using var contextBuffer = new Scratch(tokens * _hidden);
         var context = contextBuffer.Span;
-        _attention.Forward(kernels, x, bias, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
+        _attention.Forward(kernels, x, bias, probs, context, tokens, _attentionOutput.Dense, valueOutputs, zeroValueToken);
         using var attendedBuffer = new Scratch(tokens * _hidden);
         var attended = attendedBuffer.Span;
         _attentionOutput.Forward(kernels, context, x, attended, tokens, terms is null ? default : terms.LayerPreNorm1(layer));

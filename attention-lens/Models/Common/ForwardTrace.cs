@@ -31,6 +31,12 @@ public sealed class ForwardTrace
     /// <summary>Post-norm encoder terms, or null when not asked for (or the architecture has none).</summary>
     public PostNormTerms? PostNormTerms { get; }
 
+    /// <summary>Value zeroing asked for this pass, or null (set from <see cref="ForwardOptions.ZeroValue"/>).</summary>
+    public ValueZeroing? ZeroValue { get; init; }
+
+    /// <summary>The token whose value vectors <paramref name="layer"/> zeroes, or −1.</summary>
+    public int ZeroValueToken(int layer) => ZeroValue is { } z && z.Layer == layer ? z.Token : -1;
+
     /// <summary>(H, T, T) block of <paramref name="layer"/>.</summary>
     public Span<float> LayerAttention(int layer) => Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);
 

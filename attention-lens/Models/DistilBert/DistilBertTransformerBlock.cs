@@ -58,7 +58,7 @@ public sealed class DistilBertTransformerBlock
 
     /// <param name="terms">Receives this layer's post-norm terms, or null.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
-        PostNormTerms? terms = null, int layer = 0)
+        PostNormTerms? terms = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _dim, d = _dim / _heads;
         using var qBuffer = new Scratch(n);
@@ -70,6 +70,7 @@ public sealed class DistilBertTransformerBlock
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _dim, _dim).Clear();
         using var contextBuffer = new Scratch(n);
         var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, MathF.Sqrt(d),
