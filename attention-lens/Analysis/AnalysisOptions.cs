@@ -27,6 +27,9 @@ public sealed record AnalysisOptions
     /// <summary>Divide causal scores by receptive-field size (§5), off by default.</summary>
     public bool ReceptiveFieldNormalisation { get; init; }
 
+    /// <summary>How many tokens the logit lens lists per layer.</summary>
+    public int TopK { get; init; } = 5;
+
     /// <summary>Largest T accepted; longer inputs are refused with a message.</summary>
     public int MaxTokens { get; init; } = 512;
 }

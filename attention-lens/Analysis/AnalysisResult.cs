@@ -31,6 +31,7 @@ public sealed record AnalysisResult
     public InfluenceScores? Influence { get; init; }
     public ValueNormScores? ValueNorms { get; init; }
     public GlobEncScores? GlobEnc { get; init; }
+    public LogitLensResult? LogitLens { get; init; }
     public FaithfulnessScores? Faithfulness { get; init; }
 
     /// <summary>Milliseconds per stage (forward, rollout, flow, …).</summary>

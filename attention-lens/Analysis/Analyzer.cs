@@ -79,9 +79,12 @@ public static class Analyzer
                 continue;
             }
             var output = method.Compute(context, cancellationToken);
-            if (output.Scores.Length != T)
-                throw new AnalysisException($"Method '{method.Name}' returned {output.Scores.Length} scores for {T} tokens.");
-            scores[method.Name] = output.Scores;
+            if (output.Scores is { } s)
+            {
+                if (s.Length != T)
+                    throw new AnalysisException($"Method '{method.Name}' returned {s.Length} scores for {T} tokens.");
+                scores[method.Name] = s;
+            }
             if (output.ByLayer is { } rows) byLayer[method.Name] = rows;
             if (output.Detail is { } d) details[method.Name] = d;
             Lap(timings, method.Name, clock);
@@ -117,6 +120,7 @@ public static class Analyzer
             Influence = details.GetValueOrDefault("influence") as InfluenceScores,
             ValueNorms = details.GetValueOrDefault("valueNorms") as ValueNormScores,
             GlobEnc = details.GetValueOrDefault("globenc") as GlobEncScores,
+            LogitLens = details.GetValueOrDefault("logitLens") as LogitLensResult,
             TimingsMs = timings,
         };
         if (options.Methods.Contains(AnalysisMethod.Faithfulness))

@@ -16,6 +16,7 @@ public static class MethodRegistry
         new AltiMethod(),
         new GlobEncMethod(),
         new ValueZeroingMethod(),
+        new LogitLensMethod(),
     ];
 
     /// <summary>The method named <paramref name="name"/> (case-insensitive), or null.</summary>
