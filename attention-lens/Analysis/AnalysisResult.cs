@@ -34,6 +34,10 @@ public sealed record AnalysisResult
     public LogitLensResult? LogitLens { get; init; }
     public FaithfulnessScores? Faithfulness { get; init; }
 
+    /// <summary>The one forward pass the methods read (attentions, hidden states, captured terms), for a
+    /// caller that keeps a session (the server keeps its attention for per-head views); null when not kept.</summary>
+    public Models.ForwardResult? Forward { get; init; }
+
     /// <summary>Milliseconds per stage (forward, rollout, flow, …).</summary>
     public required IReadOnlyDictionary<string, double> TimingsMs { get; init; }
 

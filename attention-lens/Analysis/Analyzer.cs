@@ -121,6 +121,7 @@ public static class Analyzer
             ValueNorms = details.GetValueOrDefault("valueNorms") as ValueNormScores,
             GlobEnc = details.GetValueOrDefault("globenc") as GlobEncScores,
             LogitLens = details.GetValueOrDefault("logitLens") as LogitLensResult,
+            Forward = forward,
             TimingsMs = timings,
         };
         if (options.Methods.Contains(AnalysisMethod.Faithfulness))
