@@ -8,7 +8,7 @@ import {
   analysisMethodNames, type AnalyzeParams, type CompareResult, type Range,
 } from '../protocol';
 import { buildComparisonView, buildView } from '../shared/buildView';
-import { layerAttentionOf } from '../shared/heads';
+import { AttentionCache } from '../shared/attentionCache';
 import type { ExportFormat, LayerAttention } from '../shared/messages';
 import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetParams, type Settings } from '../shared/settings';
 import type { AnalysisSession } from './AnalysisSession';
@@ -19,13 +19,17 @@ import { ServerConnection, ServerStartError } from './ServerConnection';
 interface CodedError { code?: number; message: string }
 
 export class Commands {
+  private readonly attention: AttentionCache;
+
   constructor(
     private readonly server: ServerConnection,
     private readonly session: AnalysisSession,
     private readonly panels: Panels,
     private readonly settings: () => Settings,
     private readonly output: vscode.OutputChannel,
-  ) {}
+  ) {
+    this.attention = new AttentionCache((params) => this.server.request(AttentionRequest, params));
+  }
 
   private expand(path: string): string {
     return expandPath(path, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, homedir());
@@ -191,12 +195,13 @@ export class Commands {
   showLayerGraph(): void { if (this.requireAnalysis()) this.panels.show('layerGraph'); }
   showInfluence(): void { if (this.requireAnalysis()) this.panels.show('influence'); }
 
-  /** Per-head attention of one layer of the current analysis, for the Heads and Layer Graph panels. */
+  /** Per-head attention of one layer of the current analysis, for the Heads and Layer Graph panels;
+   * asked of the server once per analysis (AttentionCache). */
   async layerAttention(layer: number): Promise<LayerAttention> {
     const current = this.session.current;
     if (!current) throw new Error('There is no analysis.');
-    const result = await this.server.request(AttentionRequest, { analysisId: current.result.analysisId, layer });
-    return layerAttentionOf(result, layer);
+    const r = current.result;
+    return this.attention.layer(r.analysisId, layer, r.layers * r.heads * r.tokens.length * r.tokens.length);
   }
 
   async exportView(format?: ExportFormat): Promise<void> {
