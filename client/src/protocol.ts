@@ -54,7 +54,7 @@ export interface ModelDescriptor {
 /** A token and its range in the document (an empty range at its position for special tokens). */
 export interface Token { index: number; id: number; text: string; range: Range; special: boolean }
 
-/** A traced edge (algorithms §6): in layer 1..L and a head, position `from` attends to `to` with weight ≥ τ. */
+/** A traced edge (docs/methods.md §6): in layer 1..L and a head, position `from` attends to `to` with weight ≥ τ. */
 export interface Edge { layer: number; head: number; from: number; to: number; weight: number }
 
 export interface FlowScores { raw: number[]; normalised: number[]; shapley: number[]; shapleyTotal: number; byLayer?: Matrix | null }

@@ -22,7 +22,7 @@ public sealed record AnalyzeParams
     public JsonElement? WorkDoneToken { get; init; }
 }
 
-/// <summary>Method options (shared/docs/algorithms.md §1–§6).</summary>
+/// <summary>Method options (docs/methods.md §1–§6).</summary>
 public sealed record AnalyzeOptions
 {
     /// <summary>mean (default), max, min or sum.</summary>

@@ -16,10 +16,15 @@ public sealed class ValueZeroingMethod : IAttributionMethod
     public string Label => "value zeroing";
     public MethodNeeds Needs => MethodNeeds.ExtraForwardPasses;
 
-    public string? Unsupported(MethodContext context) =>
-        context.Model.Info.IsCausal || !SupportsZeroing(context.Model)
-            ? $"Value zeroing is implemented for the post-norm encoders (BERT, RoBERTa, DistilBERT), whose layer output is a hidden state; {context.Model.Info.Architecture} is not one."
+    public string? Unsupported(MethodContext context)
+    {
+        if (context.Model.Info.IsCausal || !SupportsZeroing(context.Model))
+            return $"Value zeroing is implemented for the post-norm encoders (BERT, RoBERTa, DistilBERT), whose layer output is a hidden state; {context.Model.Info.Architecture} is not one.";
+        int passes = context.Layers * context.Tokens;
+        return passes > context.Options.MaxExtraPasses
+            ? $"Value zeroing would run {passes} extra passes (layers × tokens), more than AnalysisOptions.MaxExtraPasses = {context.Options.MaxExtraPasses}; analyse a shorter text."
             : null;
+    }
 
     private static bool SupportsZeroing(ITransformerModel model) => model.Info.ModelType is "bert" or "roberta" or "distilbert";
 
