@@ -18,6 +18,10 @@ public interface IAttributionMethod
 
     MethodNeeds Needs { get; }
 
+    /// <summary>False for a method that explains something other than input tokens (the logit lens):
+    /// it has no token scores, so rankings and faithfulness leave it out.</summary>
+    bool ScoresTokens => true;
+
     /// <summary>Refuses bad options before any forward pass runs (an <see cref="AnalysisException"/>).</summary>
     void CheckOptions(AnalysisOptions options) { }
 

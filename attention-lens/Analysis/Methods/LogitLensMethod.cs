@@ -14,6 +14,7 @@ public sealed class LogitLensMethod : IAttributionMethod
     public string Name => "logitLens";
     public string Label => "logit lens";
     public MethodNeeds Needs => MethodNeeds.Unembedding;
+    public bool ScoresTokens => false;
 
     public string? Unsupported(MethodContext context) =>
         context.Model is not ILogitLens || context.Forward.Logits is null

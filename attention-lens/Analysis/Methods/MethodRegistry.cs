@@ -19,6 +19,10 @@ public static class MethodRegistry
         new LogitLensMethod(),
     ];
 
+    /// <summary>The methods that score input tokens (every one but the logit lens).</summary>
+    public static IReadOnlyList<AnalysisMethod> TokenMethods { get; } =
+        All.Where(m => m.ScoresTokens).Select(m => new AnalysisMethod(m.Name)).ToArray();
+
     /// <summary>The method named <paramref name="name"/> (case-insensitive), or null.</summary>
     public static IAttributionMethod? Find(string name) =>
         All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
