@@ -27,6 +27,13 @@ public sealed record AnalysisOptions
     /// <summary>Divide causal scores by receptive-field size (§5), off by default.</summary>
     public bool ReceptiveFieldNormalisation { get; init; }
 
+    /// <summary>How many tokens the logit lens lists per layer.</summary>
+    public int TopK { get; init; } = 5;
+
+    /// <summary>Most extra forward passes a method may run (value zeroing runs L·T); beyond it the method
+    /// reports itself unavailable instead of keeping the server busy for minutes.</summary>
+    public int MaxExtraPasses { get; init; } = 1024;
+
     /// <summary>Largest T accepted; longer inputs are refused with a message.</summary>
     public int MaxTokens { get; init; } = 512;
 }

@@ -29,7 +29,15 @@ public static class Occlusion
         var options = new ForwardOptions { ComputeLogits = true };
         var full = model.Forward(input, options, cancellationToken);
         var prediction = PredictionTarget.Of(model.Info, full, input, target, choice);
-        double baseline = prediction.Score(full);
+        return (Drops(model, input, prediction, prediction.Score(full), cancellationToken), prediction);
+    }
+
+    /// <summary>drop_j for every attended j of <paramref name="prediction"/>, whose score on the full input is <paramref name="baseline"/>
+    /// (faithfulness reuses the full pass it chose the prediction from).</summary>
+    public static double[] Drops(ITransformerModel model, ForwardInput input, PredictionTarget prediction, double baseline, CancellationToken cancellationToken = default)
+    {
+        int T = input.Length;
+        var options = new ForwardOptions { ComputeLogits = true };
         var drops = new double[T];
         var mask = input.AttentionMask?.ToArray() ?? Enumerable.Repeat(1, T).ToArray();
         for (int j = 0; j < T; j++)
@@ -41,7 +49,7 @@ public static class Occlusion
             var result = model.Forward(input with { AttentionMask = occluded }, options, cancellationToken);
             drops[j] = baseline - prediction.Score(result);
         }
-        return (drops, prediction);
+        return drops;
     }
 
     /// <summary>log softmax(v)[k] = v[k] − max − log Σ exp(v − max), in double.</summary>

@@ -33,11 +33,8 @@ public static class DemoPipeline
         var gpt2Tokenizer = TokenizerLoader.Load(models.Gpt2);
         timings["load models and tokenizers"] = clock.Elapsed.TotalMilliseconds;
 
-        var methods = new HashSet<AnalysisMethod>
-        {
-            AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow,
-            AnalysisMethod.Influence, AnalysisMethod.ValueNorms, AnalysisMethod.Faithfulness,
-        };
+        // Every registered method (docs/methods.md); those a model cannot supply are reported unavailable.
+        var methods = new HashSet<AnalysisMethod>(AnalysisMethod.All);
         var bertEncoding = bertTokenizer.Encode(sentence);
         var bertInput = new ForwardInput(bertEncoding.Ids, bertEncoding.TypeIds);
         var gptEncoding = gpt2Tokenizer.Encode(prefix);

@@ -14,11 +14,13 @@ public sealed record SupportedModel(string ModelType, IReadOnlyList<ModelHead> H
         ModelHead[] lm = [ModelHead.Base, ModelHead.CausalLM];
         ModelHead[] classifiers = [ModelHead.SequenceClassification, ModelHead.TokenClassification];
         ModelHead[] qa = [ModelHead.QuestionAnswering];
+        const string hf448enc = "transformers 4.48.0.dev0 on torch 1.13, tests/goldens/encoders";
+        ModelHead[] encoder = [ModelHead.Base, ModelHead.MaskedLM, .. classifiers, .. qa];
         return
         [
-            new("bert", [ModelHead.Base, ModelHead.MaskedLM, ModelHead.SequenceClassification], hf440),
-            new("roberta", [ModelHead.Base, ModelHead.MaskedLM], hf440),
-            new("distilbert", [ModelHead.Base, ModelHead.MaskedLM], hf440),
+            new("bert", encoder, $"{hf440} (base, MLM); {hf448enc} (heads)"),
+            new("roberta", encoder, $"{hf440} (base, MLM); {hf448enc} (heads)"),
+            new("distilbert", encoder, $"{hf440} (base, MLM); {hf448enc} (heads)"),
             new("gpt2", [.. lm, .. classifiers, .. qa], $"{hf440} (LM); {hf448} (classifiers, QA)"),
             new("llama", [.. lm, .. classifiers, .. qa], $"{hf440} (LM); {hf448} (classifiers, QA)"),
             new("mistral", [.. lm, .. classifiers, .. qa], hf448),
@@ -30,6 +32,10 @@ public sealed record SupportedModel(string ModelType, IReadOnlyList<ModelHead> H
             new("gemma2", [.. lm, .. classifiers], hf448),
             new("phi3", [.. lm, .. classifiers], hf448),
             new("olmo2", lm, hf448),
+            new("xlm-roberta", encoder, hf448enc),
+            new("electra", encoder, $"{hf448enc} (the discriminator is a one-label token classifier)"),
+            new("albert", encoder, hf448enc),
+            new("deberta-v2", encoder, hf448enc),
         ];
     }
 }

@@ -35,7 +35,7 @@ internal sealed class CliAnalysis
         var doc = new TextDocument(text, 1);
         var range = doc.RangeOf(0, text.Length);
         var list = methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new AnalysisRequest("untitled:cli", doc, range, model, target, list, null);
+        return new AnalysisRequest("untitled:cli", doc, range, model, target is { } t ? TargetSpec.At(t) : null, list, null);
     }
 
     /// <summary>Runs <paramref name="work"/> with a progress display; errors become a message and exit code 1.</summary>

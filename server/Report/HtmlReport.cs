@@ -48,7 +48,7 @@ public static class HtmlReport
             WriteTable(w, new ReportTable("Timings of the whole run", ["stage", "ms"], timings.Select(t => (IReadOnlyList<string>)[t.Key, Markup.N(t.Value, "0.0")]).ToArray()));
         }
 
-        w.Write("<footer>Attention Lens · methods as defined in docs/algorithms.md (rollout and flow: Abnar &amp; Zuidema 2020; influence and comparison: our reading of DeRose et al. 2020; value norms: Kobayashi et al. 2020; Token Rings after DeRose et al. 2020, Heads after BertViz).</footer>\n");
+        w.Write("<footer>Attention Lens · methods as defined in docs/methods.md (rollout and flow: Abnar &amp; Zuidema 2020; influence and comparison: our reading of DeRose et al. 2020; value norms: Kobayashi et al. 2020; Token Rings after DeRose et al. 2020, Heads after BertViz).</footer>\n");
         w.Write($"<script>{ReportAssets.Script}</script></body></html>\n");
     }
 

@@ -6,7 +6,9 @@ namespace AttentionLens.Server.Services;
 /// <summary>Turns the core's <see cref="AnalysisResult"/> into the protocol's records.</summary>
 public static class AnalysisMapper
 {
-    public static AnalyzeResult ToDto(string analysisId, ModelDescriptor model, IReadOnlyList<TokenDto> tokens, AnalysisResult r, bool byLayer, IReadOnlyDictionary<string, double> timings) => new()
+    /// <param name="tokenText">Text of a vocabulary id (the logit lens lists ids).</param>
+    public static AnalyzeResult ToDto(string analysisId, ModelDescriptor model, IReadOnlyList<TokenDto> tokens, AnalysisResult r, bool byLayer, IReadOnlyDictionary<string, double> timings,
+        Func<int, string>? tokenText = null) => new()
     {
         AnalysisId = analysisId,
         Model = model,
@@ -16,7 +18,11 @@ public static class AnalysisMapper
         Target = r.Target,
         Rollout = Matrix(r.Rollout),
         RolloutByLayer = byLayer ? Matrix(r.RolloutByLayer) : null,
-        Attention = r.Attention,
+        Scores = r.Scores.Count > 0 ? r.Scores : LegacyScores(r),
+        ScoresByLayer = byLayer ? r.ScoresByLayer.ToDictionary(p => p.Key, p => Matrix(p.Value)) : null,
+        Unavailable = r.Unavailable.Count > 0 ? r.Unavailable : null,
+        Globenc = r.GlobEnc is { } g ? new GlobEncDto(g.Raw) : null,
+        LogitLens = r.LogitLens is { } lens ? LogitLens(lens, tokenText ?? (id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) : null,
         Flow = r.Flow is { } f ? new FlowDto(f.Raw, f.Normalised, f.Shapley, f.ShapleyTotal, byLayer ? Matrix(f.ByLayer) : null) : null,
         Influence = r.Influence is { } i
             ? new InfluenceDto(i.Scores, i.Edges.Select(Edge).ToArray(), byLayer ? Matrix(i.ByLayer) : null, byLayer ? Matrix(i.Counts) : null)
@@ -27,10 +33,25 @@ public static class AnalysisMapper
             : null,
         Faithfulness = r.Faithfulness is { } fa
             ? new FaithfulnessDto(fa.Occlusion, fa.TargetDescription,
-                fa.Spearman.ToDictionary(p => MethodNames.Name(p.Key), p => double.IsFinite(p.Value) ? p.Value : (double?)null))
+                fa.Spearman.ToDictionary(p => MethodNames.Name(p.Key), p => double.IsFinite(p.Value) ? p.Value : (double?)null),
+                fa.Comprehensiveness.ToDictionary(p => p.Key.Name, p => p.Value),
+                fa.Sufficiency.ToDictionary(p => p.Key.Name, p => p.Value))
             : null,
         Timings = timings,
     };
+
+    /// <summary>Scores of a result built without the registry loop (tests' fakes): the classic fields.</summary>
+    private static Dictionary<string, double[]> LegacyScores(AnalysisResult r)
+    {
+        var scores = new Dictionary<string, double[]>();
+        foreach (var m in AnalysisMethod.All)
+            if (m != AnalysisMethod.Faithfulness && r.ScoresFor(m) is { } s) scores[m.Name] = s;
+        return scores;
+    }
+
+    private static LogitLensDto LogitLens(LogitLensResult lens, Func<int, string> text) => new(
+        lens.Predicted, text(lens.Predicted),
+        lens.Layers.Select(l => new LogitLensLayerDto(l.Layer, l.TopIds, l.TopIds.Select(text).ToArray(), l.TopProbabilities, l.PredictedProbability, l.PredictedRank)).ToArray());
 
     public static MatrixDto Matrix(Matrix m) => new(m.Rows, m.Cols, m.Data);
 

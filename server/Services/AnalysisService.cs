@@ -51,8 +51,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         var limit = Math.Min(options.MaxTokens, model.Info.MaxPositions > 0 ? model.Info.MaxPositions : int.MaxValue);
         if (encoding.Count > limit) throw new TooManyTokensException(encoding.Count, limit, request.Model);
         if (encoding.Count == 0) throw new InvalidParamsException($"range {Show(request.Range)} of '{request.Uri}' gives no tokens.");
-        if (options.Target is { } t && (t < 0 || t >= encoding.Count))
-            throw new InvalidParamsException($"target {t} is outside the {encoding.Count} tokens of the selection (0..{encoding.Count - 1}).");
+        options = options with { Target = ResolveTarget(request, encoding, start, doc) };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -82,13 +81,20 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         var descriptor = new ModelDescriptor(request.Model, path, info.Architecture, info.ModelType, info.Layers, info.Heads, info.ParameterCount, info.IsCausal);
         var id = store.NewId();
         timings["total"] = total.Elapsed.TotalMilliseconds;
-        var dto = AnalysisMapper.ToDto(id, descriptor, tokens, result, request.Options?.Layers ?? false, timings);
-        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options);
+        var tokenizer = model.Tokenizer;
+        var dto = AnalysisMapper.ToDto(id, descriptor, tokens, result, request.Options?.Layers ?? false, timings,
+            v => tokenizer.IdToToken(v) ?? tokenizer.Decode([v], skipSpecialTokens: false));
+        // The session keeps the per-head attention of the one forward pass (Heads, Layer Graph), not the
+        // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
+        var attention = result.Forward is { } fw ? HeadAttention.Keep(fw.Attentions, fw.Layers, fw.Heads, fw.Tokens) : null;
+        result = result with { Forward = null };
+        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention };
         store.Add(stored);
         return (dto, stored);
     }
 
-    /// <summary>Per-head attention of a kept analysis, recomputed with a forward pass (the core's result keeps only reductions).</summary>
+    /// <summary>Per-head attention of a kept analysis: from the session when it kept the analysis's
+    /// attention, otherwise recomputed with one forward pass.</summary>
     public async Task<AttentionResult> AttentionAsync(AttentionParams p, CancellationToken cancellationToken)
     {
         var stored = store.Get(p.AnalysisId);
@@ -97,6 +103,18 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             throw new InvalidParamsException($"layer {l} is outside 1..{r.Layers}.");
         if (p.Head is { } h && (h < 0 || h >= r.Heads))
             throw new InvalidParamsException($"head {h} is outside 0..{r.Heads - 1}.");
+        if (stored.Attention is { } kept)
+        {
+            var fromSession = new List<HeadMatrixDto>();
+            for (var layer = 1; layer <= kept.Layers; layer++)
+            {
+                if (p.Layer is { } onlyLayer && onlyLayer != layer) continue;
+                for (var head = 0; head < kept.Heads; head++)
+                    if (p.Head is not { } onlyHead || onlyHead == head)
+                        fromSession.Add(new HeadMatrixDto(layer, head, kept.Tokens, kept.Tokens, kept.Matrix(layer - 1, head)));
+            }
+            return new AttentionResult(p.AnalysisId, kept.Tokens, fromSession);
+        }
         using var lease = await cache.AcquireAsync(stored.ModelPath, null, cancellationToken).ConfigureAwait(false);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         ForwardResult forward;
@@ -123,6 +141,27 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         return new AttentionResult(p.AnalysisId, n, matrices);
     }
 
+    /// <summary>The target index after tokenizing: the token at <c>targetPosition</c> when one (non-special)
+    /// contains it, else <c>target</c> (index, first or last), else null (the core's default).</summary>
+    private static int? ResolveTarget(AnalysisRequest request, Tokenizers.Encoding encoding, int selectionStart, TextDocument doc)
+    {
+        int n = encoding.Count;
+        if (request.TargetPosition is { } position)
+        {
+            var offset = doc.OffsetAt(position) - selectionStart;
+            for (var i = 0; i < n; i++)
+            {
+                var token = encoding.Tokens[i];
+                if (!token.IsSpecial && token.Source.Start <= offset && offset < token.Source.End) return i;
+            }
+        }
+        if (request.Target is not { } spec) return null;
+        var t = spec.Resolve(n);
+        if (t < 0 || t >= n)
+            throw new InvalidParamsException($"target {t} is outside the {n} tokens of the selection (0..{n - 1}).");
+        return t;
+    }
+
     private AnalysisOptions BuildOptions(AnalysisRequest request)
     {
         var o = request.Options ?? new AnalyzeOptions();
@@ -142,7 +181,6 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         var defaults = new AnalysisOptions();
         return new AnalysisOptions
         {
-            Target = request.Target,
             Methods = methods,
             HeadReduction = reduction,
             HeadSubset = o.Heads,

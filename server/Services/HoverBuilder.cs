@@ -8,7 +8,7 @@ namespace AttentionLens.Server.Services;
 /// <summary>
 /// The hover card of an analysed token: its score and rank for the analysis target under the
 /// chosen method, and the heads that carry most of its traced influence. A head's share is its
-/// part of I_1(w) = Σ_l α^(L−l) c_l(w) (shared/docs/algorithms.md §6): each traced edge into w
+/// part of I_1(w) = Σ_l α^(L−l) c_l(w) (docs/methods.md §6): each traced edge into w
 /// in layer l and head h adds α^(L−l) to that head.
 /// </summary>
 public static class HoverBuilder

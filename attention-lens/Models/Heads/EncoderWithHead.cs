@@ -44,6 +44,7 @@ public sealed class EncoderWithHead : ITransformerModel
             Attentions = trace.Attentions, HiddenStates = trace.HiddenStates, ValueOutputs = trace.ValueOutputs,
             Logits = outputs.Logits, ClassifierLogits = outputs.ClassifierLogits, TokenClassifierLogits = outputs.TokenClassifierLogits,
             StartLogits = outputs.StartLogits, EndLogits = outputs.EndLogits, PooledOutput = outputs.PooledOutput,
+            PostNormTerms = trace.PostNormTerms,
         };
     }
 }

@@ -9,7 +9,7 @@ namespace AttentionLens.Models.Llama;
 /// or not lm_head.weight is also stored); otherwise lm_head.weight must be stored. Positions are
 /// 0..T−1 (cache_position) regardless of padding, as in transformers 4.40.
 /// </summary>
-public sealed class LlamaForCausalLM : ITransformerModel
+public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly Embedding _embed;
@@ -85,4 +85,15 @@ public sealed class LlamaForCausalLM : ITransformerModel
             _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
-    }}
+    }
+    /// <summary>lm_head(norm(h)) (docs/methods.md#logitlens).</summary>
+    public float[] LensLogits(ReadOnlySpan<float> residual, int rows)
+    {
+        if (_lmHead is null) throw new AttentionLensException("this LLaMA checkpoint has no LM head, so the logit lens has nothing to read with.");
+        var normed = new float[rows * Info.HiddenSize];
+        _norm.Forward(_kernels, residual, normed, rows);
+        var logits = new float[rows * Info.VocabSize];
+        _lmHead.Forward(_kernels, normed, logits, rows);
+        return logits;
+    }
+}
