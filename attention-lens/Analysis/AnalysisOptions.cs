@@ -7,6 +7,10 @@ public sealed record AnalysisOptions
     /// encoders — the classification token — and the last token for causal decoders).</summary>
     public int? Target { get; init; }
 
+    /// <summary>The label / token to explain instead of the predicted one, or a QA span's end
+    /// (<see cref="PredictionTarget"/>); null = the model's own prediction.</summary>
+    public PredictionChoice? Prediction { get; init; }
+
     public IReadOnlySet<AnalysisMethod> Methods { get; init; } =
         new HashSet<AnalysisMethod> { AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence, AnalysisMethod.ValueNorms };
 

@@ -34,6 +34,10 @@ public sealed record AnalysisResult
     public LogitLensResult? LogitLens { get; init; }
     public FaithfulnessScores? Faithfulness { get; init; }
 
+    /// <summary>The prediction explained (head, label or token and its probability, alternatives, QA span,
+    /// token labels); null when the pass has no head outputs (logits not computed).</summary>
+    public PredictionSummary? Prediction { get; init; }
+
     /// <summary>The one forward pass the methods read (attentions, hidden states, captured terms), for a
     /// caller that keeps a session (the server keeps its attention for per-head views); null when not kept.</summary>
     public Models.ForwardResult? Forward { get; init; }

@@ -57,9 +57,20 @@ public static class Analyzer
             throw new AnalysisException($"Target position {target} is out of range; it must be in 0..{T - 1}.", "target");
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
-        // A QA head's prediction sits at its span's start (PredictionTarget): analyse that row by default.
-        if (options.Target is null && model.Info.Head == ModelHead.QuestionAnswering)
-            target = PredictionTarget.Of(model.Info, forward, input, target).Position;
+        // The prediction explained (PredictionTarget): a QA head's sits at its span's start (or end),
+        // a decoder classifier's at the last attended token; analyse that row by default.
+        var choice = options.Prediction ?? PredictionChoice.Predicted;
+        PredictionSummary? prediction = null;
+        if (HasHeadOutputs(forward))
+        {
+            var explained = PredictionTarget.Of(model.Info, forward, input, target, choice);
+            if (options.Target is null && explained.Head is ModelHead.QuestionAnswering or ModelHead.SequenceClassification)
+            {
+                target = explained.Position;
+                explained = PredictionTarget.Of(model.Info, forward, input, target, choice);
+            }
+            prediction = PredictionSummary.Of(model.Info, forward, input, explained, choice, options.TopK);
+        }
         var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)
             throw new AnalysisException($"The model returned attention for {forward.Tokens} tokens but the input has {T}.");
@@ -125,12 +136,13 @@ public static class Analyzer
             GlobEnc = details.GetValueOrDefault("globenc") as GlobEncScores,
             LogitLens = details.GetValueOrDefault("logitLens") as LogitLensResult,
             Forward = forward,
+            Prediction = prediction,
             TimingsMs = timings,
         };
         if (options.Methods.Contains(AnalysisMethod.Faithfulness))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            result = result with { Faithfulness = Faithfulness.Measure(model, input, target, scores, cancellationToken) };
+            result = result with { Faithfulness = Faithfulness.Measure(model, input, target, scores, cancellationToken, choice) };
             Lap(timings, "faithfulness", clock);
         }
         return result;
@@ -146,6 +158,9 @@ public static class Analyzer
         foreach (var m in options.Methods)
             if (m != AnalysisMethod.Faithfulness) MethodRegistry.Get(m).CheckOptions(options);
     }
+
+    private static bool HasHeadOutputs(ForwardResult f) =>
+        f.Logits is not null || f.ClassifierLogits is { Length: > 0 } || f.TokenClassifierLogits is not null || (f.StartLogits is not null && f.EndLogits is not null);
 
     private static HeadAggregate Map(HeadReduction reduction) => reduction switch
     {

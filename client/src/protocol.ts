@@ -43,6 +43,13 @@ export interface AnalyzeParams {
   targetPosition?: Position;
   methods?: AnalysisMethodName[];
   options?: AnalyzeOptions;
+  /** Explain this label (id2label name or id; for LMs a token or vocabulary id) instead of the prediction. */
+  label?: string;
+  /** Question answering: explain the end of the predicted span (default its start). */
+  qaEnd?: boolean;
+  /** Question answering: the context's range when question (`range`) and context are two selections;
+   * omitted = the selection is split at the first `|||`. */
+  contextRange?: Range;
   workDoneToken?: string | number;
 }
 
@@ -72,6 +79,20 @@ export interface GlobEncDetail { raw: number[] }
 export interface LogitLensLayer { layer: number; topIds: number[]; topTokens: string[]; topProbabilities: number[]; predictedProbability: number; predictedRank: number }
 export interface LogitLensDetail { predicted: number; predictedText: string; layers: LogitLensLayer[] }
 
+/** The head whose prediction is explained (docs/protocol.md#prediction). */
+export type PredictionHead = 'causalLM' | 'maskedLM' | 'sequenceClassification' | 'tokenClassification' | 'questionAnswering';
+/** A candidate: label id, vocabulary id or (QA) token position, its name/text and softmax probability. */
+export interface PredictionCandidate { index: number; label: string; probability: number }
+/** Extractive QA's predicted span: first and last token (inclusive), document range and text. */
+export interface AnswerSpan { start: number; end: number; range: Range; text: string }
+/** What the analysis explains: the label/token/span edge at `position`, whether it was chosen (params.label)
+ * or predicted, the top alternatives there and, for token classifiers, every token's predicted label. */
+export interface Prediction {
+  head: PredictionHead; position: number; index: number; label: string; probability?: number | null;
+  chosen: boolean; spanEnd: boolean; description: string; alternatives: PredictionCandidate[];
+  span?: AnswerSpan | null; tokenLabels?: PredictionCandidate[] | null;
+}
+
 export interface AnalyzeResult {
   analysisId: string;
   model: ModelDescriptor;
@@ -93,6 +114,8 @@ export interface AnalyzeResult {
   globenc?: GlobEncDetail | null;
   logitLens?: LogitLensDetail | null;
   faithfulness?: FaithfulnessScores | null;
+  /** The prediction explained; absent for a bare body. */
+  prediction?: Prediction | null;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
 }
@@ -179,9 +202,12 @@ function fieldsOf<T>() {
 
 /** Field names per record, by the record's name on the server. */
 export const protocolFields: Record<string, string[]> = {
-  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, workDoneToken: true }),
+  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, qaEnd: true, contextRange: true, workDoneToken: true }),
   AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true }),
-  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, faithfulness: true, timings: true }),
+  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, faithfulness: true, prediction: true, timings: true }),
+  PredictionDto: fieldsOf<Prediction>()({ head: true, position: true, index: true, label: true, probability: true, chosen: true, spanEnd: true, description: true, alternatives: true, span: true, tokenLabels: true }),
+  PredictionCandidateDto: fieldsOf<PredictionCandidate>()({ index: true, label: true, probability: true }),
+  AnswerSpanDto: fieldsOf<AnswerSpan>()({ start: true, end: true, range: true, text: true }),
   ModelDescriptor: fieldsOf<ModelDescriptor>()({ id: true, path: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, isCausal: true }),
   TokenDto: fieldsOf<Token>()({ index: true, id: true, text: true, range: true, special: true }),
   MatrixDto: fieldsOf<Matrix>()({ rows: true, cols: true, data: true }),

@@ -22,7 +22,10 @@ internal sealed partial class LanguageServer
 
     private async Task<AnalyzeResult?> Analyze(AnalyzeParams p, CancellationToken ct)
     {
-        var request = new AnalysisRequest(p.TextDocument.Uri, documents.Get(p.TextDocument.Uri), p.Range, p.Model, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition };
+        var request = new AnalysisRequest(p.TextDocument.Uri, documents.Get(p.TextDocument.Uri), p.Range, p.Model, p.Target, p.Methods, p.Options)
+        {
+            TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = p.ContextRange,
+        };
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);
         try
         {

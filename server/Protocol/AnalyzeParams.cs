@@ -18,6 +18,14 @@ public sealed record AnalyzeParams
     /// <summary>Any registered method (docs/methods.md) or faithfulness; rollout is always computed.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
     public AnalyzeOptions? Options { get; init; }
+    /// <summary>The label to explain instead of the predicted one: an id2label name or a class id (classifiers,
+    /// token classifiers), a vocabulary id or token (LMs). Omitted = the model's own prediction.</summary>
+    public string? Label { get; init; }
+    /// <summary>Extractive QA: explain the end of the predicted span instead of its start.</summary>
+    public bool? QaEnd { get; init; }
+    /// <summary>Extractive QA: the context's range when question (<see cref="Range"/>) and context are two
+    /// selections; omitted = the selection is split at the first <c>|||</c> (question before, context after).</summary>
+    public Range? ContextRange { get; init; }
     /// <summary>LSP work-done token supplied by the client, used for $/progress.</summary>
     public JsonElement? WorkDoneToken { get; init; }
 }

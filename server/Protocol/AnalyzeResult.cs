@@ -25,6 +25,8 @@ public sealed record AnalyzeResult
     public GlobEncDto? Globenc { get; init; }
     public LogitLensDto? LogitLens { get; init; }
     public FaithfulnessDto? Faithfulness { get; init; }
+    /// <summary>The prediction explained (omitted for a bare body): docs/protocol.md#prediction.</summary>
+    public PredictionDto? Prediction { get; init; }
     /// <summary>Milliseconds per stage: the core's stages plus load, tokenize and total (server side).</summary>
     public required IReadOnlyDictionary<string, double> Timings { get; init; }
 }
@@ -60,3 +62,18 @@ public sealed record GlobEncDto(double[] Raw);
 public sealed record LogitLensDto(int Predicted, string PredictedText, IReadOnlyList<LogitLensLayerDto> Layers);
 
 public sealed record LogitLensLayerDto(int Layer, int[] TopIds, string[] TopTokens, double[] TopProbabilities, double PredictedProbability, int PredictedRank);
+
+/// <summary>A candidate of a prediction: a label id, vocabulary id or (QA) token position, its name (id2label
+/// name, token text, or the position's token text) and its softmax probability.</summary>
+public sealed record PredictionCandidateDto(int Index, string Label, double Probability);
+
+/// <summary>Extractive QA's predicted span: first and last token (inclusive), its document range and text.</summary>
+public sealed record AnswerSpanDto(int Start, int End, Range Range, string Text);
+
+/// <summary>What the analysis explains. <paramref name="Head"/>: causalLM, maskedLM, sequenceClassification,
+/// tokenClassification or questionAnswering. <paramref name="Position"/>: the token the prediction belongs to;
+/// <paramref name="Chosen"/>: the label was picked (params.label), not the argmax; <paramref name="SpanEnd"/>:
+/// QA explains the span's end; <paramref name="Alternatives"/>: top candidates at the position;
+/// <paramref name="TokenLabels"/>: every token's predicted label (token classification).</summary>
+public sealed record PredictionDto(string Head, int Position, int Index, string Label, double? Probability, bool Chosen, bool SpanEnd,
+    string Description, IReadOnlyList<PredictionCandidateDto> Alternatives, AnswerSpanDto? Span, IReadOnlyList<PredictionCandidateDto>? TokenLabels);

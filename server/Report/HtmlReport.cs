@@ -74,15 +74,16 @@ public static class HtmlReport
         }
 
         Fact(w, "target", r.Target >= 0 && r.Target < tokens.Count ? $"token {r.Target}: {tokens[r.Target].Text}" : $"token {r.Target}");
-        if (a.Prediction is not null)
+        var dto = ReportJson.Analysis(a, id);
+        if ((a.Prediction ?? (dto.Prediction is { } p ? ReportPrediction.Describe(p) : null)) is { } prediction)
         {
-            Fact(w, "prediction", a.Prediction);
+            Fact(w, "prediction", prediction);
         }
 
         w.Write("</dl>");
         var attention = ReportJson.Attention(a, id);
         w.Write($"<div class=\"lens\" data-lens=\"analysis\" data-attention-note=\"{Markup.Escape(ReportJson.AttentionNote(a))}\">");
-        Embed(w, "analyze", ReportJson.ForScript(ReportJson.Analysis(a, id), ProtocolJsonContext.Default.AnalyzeResult));
+        Embed(w, "analyze", ReportJson.ForScript(dto, ProtocolJsonContext.Default.AnalyzeResult));
         if (attention is not null)
         {
             Embed(w, "attention", ReportJson.ForScript(attention, ProtocolJsonContext.Default.AttentionResult));

@@ -8,4 +8,13 @@ public sealed record AnalysisRequest(string Uri, TextDocument Document, Range Ra
 {
     /// <summary>An editor position whose token becomes the target.</summary>
     public Position? TargetPosition { get; init; }
+
+    /// <summary>A label (id2label name or id) or, for LMs, a token (id or text) to explain instead of the prediction.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Extractive QA: explain the span's end rather than its start.</summary>
+    public bool QaEnd { get; init; }
+
+    /// <summary>Extractive QA: the context's range (two selections); null = split the selection at <see cref="AnalysisService.QaSplitMarker"/>.</summary>
+    public Range? ContextRange { get; init; }
 }
