@@ -64,12 +64,12 @@ public static class DemoPipeline
         return new DemoRun(analyses, comparison, timings);
     }
 
-    /// <summary>"explains label plural (p = 0.980; predicted; singular 0.020)": the explained label
+    /// <summary>"plural (p = 0.980, predicted; also singular 0.020)": the explained label
     /// (<see cref="PredictionSummary"/>, the one the analysis and faithfulness use) and the others.</summary>
     private static string Describe(PredictionSummary p)
     {
         var others = string.Join(", ", p.Alternatives.Where(a => a.Index != p.Index).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Label} {a.Probability:0.000}")));
-        return string.Create(CultureInfo.InvariantCulture, $"explains label {p.Label} (p = {p.Probability:0.000}; {(p.Chosen ? "chosen" : "predicted")}{(others.Length > 0 ? "; " + others : "")})");
+        return string.Create(CultureInfo.InvariantCulture, $"{p.Label} (p = {p.Probability:0.000}, {(p.Chosen ? "chosen" : "predicted")}{(others.Length > 0 ? "; also " + others : "")})");
     }
 
     /// <summary>"next word: are (p = 0.91)": the explained next token at the target.</summary>

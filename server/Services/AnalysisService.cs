@@ -101,7 +101,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
         var attention = result.Forward is { } fw ? HeadAttention.Keep(fw.Attentions, fw.Layers, fw.Heads, fw.Tokens) : null;
         result = result with { Forward = null };
-        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention };
+        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);
         return (dto, stored);
     }

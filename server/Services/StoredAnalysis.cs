@@ -27,4 +27,7 @@ public sealed record StoredAnalysis(
 {
     /// <summary>Per-head attention kept from the analysis's forward pass, or null (too large, or the backend gave none).</summary>
     public HeadAttention? Attention { get; init; }
+
+    /// <summary>The explained prediction as the client received it (token texts resolved), for hover.</summary>
+    public PredictionDto? Prediction { get; init; }
 }

@@ -10,6 +10,7 @@ import {
 import { buildComparisonView, buildView } from '../shared/buildView';
 import { AttentionCache } from '../shared/attentionCache';
 import type { ExportFormat, LayerAttention } from '../shared/messages';
+import { labelPicks, questionAndContext, type LabelPick } from '../shared/prediction';
 import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetParams, type Settings } from '../shared/settings';
 import type { AnalysisSession } from './AnalysisSession';
 import type { Panels } from './Panels';
@@ -59,19 +60,48 @@ export class Commands {
     const settings = this.settings();
     const model = this.requireModel(activeModel(settings), 'attentionLens.defaultModel');
     if (!model) return;
+    // Two selections: question and context for a QA model (the server refuses them for other heads,
+    // so they are sent only when there are two); one selection is analysed as it is.
+    const ranges = questionAndContext(sel.editor.selections.map((s) => ({ start: { line: s.start.line, character: s.start.character }, end: { line: s.end.line, character: s.end.character } })));
     const params: AnalyzeParams = {
       textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, model,
       methods: [...analysisMethodNames], options: analyzeOptionsOf(settings),
+      ...(ranges?.contextRange ? ranges : {}),
     };
     // The server resolves the target after tokenizing: one request, one forward pass.
     Object.assign(params, targetParams(settings.target, sel.editor.selection.active));
-    const result = await this.withProgress(`Analysing with ${basename(model)}`, (token, workDoneToken) =>
+    await this.runAnalysis(sel.editor.document.uri, params);
+  }
+
+  private async runAnalysis(documentUri: vscode.Uri, params: AnalyzeParams): Promise<void> {
+    const settings = this.settings();
+    const result = await this.withProgress(`Analysing with ${basename(params.model)}`, (token, workDoneToken) =>
       this.server.request(AnalyzeRequest, { ...params, workDoneToken }, token));
     if (!result) return;
-    this.session.setAnalysis({ documentUri: sel.editor.document.uri, result, comparison: null, view: buildView(result, settings.method) });
-    this.output.appendLine(`Analysed ${result.tokens.length} tokens with ${result.model.id} in ${(result.timings['total'] ?? 0).toFixed(0)} ms.`);
+    const view = buildView(result, settings.method);
+    this.session.setAnalysis({ documentUri, result, comparison: null, view, params });
+    const explained = view.prediction ? ` ${view.prediction.text}.` : '';
+    this.output.appendLine(`Analysed ${result.tokens.length} tokens with ${result.model.id} in ${(result.timings['total'] ?? 0).toFixed(0)} ms.${explained}`);
     this.panels.show('tokenRings');
     this.panels.show('flowTrace');
+  }
+
+  /** "Explain another label": re-runs the current analysis for a label (or token, or QA span edge) picked
+   * from the prediction's alternatives. */
+  async explainAnotherLabel(): Promise<void> {
+    const current = this.session.current;
+    if (!current) { this.requireAnalysis(); return; }
+    const picks = labelPicks(current.result.prediction);
+    if (!current.params || picks.length === 0) {
+      void vscode.window.showInformationMessage('Attention Lens: this analysis has no prediction to change (a bare model, or a comparison).');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { pick: LabelPick }>(
+      picks.map((p) => ({ label: p.label, description: p.description, picked: p.picked, pick: p })),
+      { placeHolder: `Explain another ${current.result.prediction?.head === 'questionAnswering' ? 'end of the answer' : 'label'} (${current.view.prediction?.text ?? ''})` });
+    if (!picked) return;
+    const { label: _label, qaEnd: _qaEnd, ...rest } = current.params;
+    await this.runAnalysis(current.documentUri, { ...rest, ...picked.pick.params });
   }
 
   async compareModels(): Promise<void> {

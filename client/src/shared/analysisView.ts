@@ -2,6 +2,8 @@
 // built on the host from the server's result so that the webviews never see protocol details.
 // Matrices become arrays of rows here because every panel reads them a layer at a time.
 
+import type { PredictionView } from './prediction';
+
 /** A method that gives one score per token: any name of the server's registry (docs/methods.md).
  * Panels draw every method generically; only the labels and the display order are known here. */
 export type ScoreMethod = string;
@@ -58,6 +60,8 @@ export interface ComparisonView {
 export interface AnalysisView {
   /** The model's display name (model A in a comparison). */
   model: string;
+  /** What the scores explain (label and probability, token, QA span edge); null for a bare body. */
+  prediction: PredictionView | null;
   tokens: ViewToken[];
   layers: number;
   heads: number;

@@ -4,6 +4,7 @@ import type { AnalysisView, ScoreMethod } from './analysisView';
 import { methodsIn } from './analysisView';
 import { classifyEdges, mergeHeads } from './graph';
 import { rowsOf } from './heads';
+import { predictionView } from './prediction';
 
 /** A short name for a model: the folder name when the id is a path (ids may be whole paths). */
 export function displayModelName(id: string): string {
@@ -49,6 +50,7 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
   const lens = result.logitLens;
   return {
     model: displayModelName(result.model.id),
+    prediction: predictionView(result.prediction),
     tokens: result.tokens.map((t) => ({ index: t.index, text: t.text, special: t.special })),
     layers: result.layers,
     heads: result.heads,

@@ -181,6 +181,55 @@ public sealed class PredictionEndToEndTests : IDisposable
         Close(Drops(model, ids, null, r => r.TokenClassifierLogits![target * 5 + best]), result.GetProperty("faithfulness").GetProperty("occlusion"), "occlusion of the token's label logit");
     }
 
+    [Fact]
+    public async Task CliLabelAndQaEndReachTheResultAndTheHtmlReportShowsThePrediction()
+    {
+        var dir = ModelWithVocab("bert_seqcls");
+        var (text, logits, _, _) = Reference("bert_seqcls", "logits");
+        var p = Softmax(logits);
+        var html = Path.Combine(dir, "report.html");
+        var json = Path.Combine(dir, "result.json");
+        var root = new System.CommandLine.RootCommand { AttentionLens.Server.Cli.AnalyzeCommand.Create() };
+        Assert.Equal(0, await root.Parse(["analyze", "--model", dir, "--text", text, "--label", "neutral", "--format", "html", "--out", html]).InvokeAsync());
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"label neutral (p = {p[1]:0.000}, chosen)"), await File.ReadAllTextAsync(html));
+
+        var qa = ModelWithVocab("bert_qa");
+        Assert.Equal(0, await root.Parse(["analyze", "--model", qa, "--text", "w33 w50", "--context", "w91 w24 w7", "--qa-end", "--out", json]).InvokeAsync());
+        using var result = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var pred = result.RootElement.GetProperty("prediction");
+        Assert.True(pred.GetProperty("spanEnd").GetBoolean());
+        Assert.Equal(pred.GetProperty("span").GetProperty("end").GetInt32(), pred.GetProperty("position").GetInt32());
+        Assert.Equal(new[] { 2, 33, 50, 3, 91, 24, 7, 3 }, result.RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("id").GetInt32()));
+    }
+
+    [Fact]
+    public async Task HoverShowsTheExplainedLabelAndTheHoveredTokensLabel()
+    {
+        var dir = ModelWithVocab("bert_tokcls");
+        var (text, logits, _, _) = Reference("bert_tokcls", "logits");
+        string[] names = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"];
+        await using var client = new InMemoryClient(new CoreModelBackend());
+        await client.InitializeAsync();
+        await client.OpenAsync("file:///h.txt", text);
+        var analysis = await client.RequestAsync(Methods.Analyze, new JsonObject
+        {
+            ["textDocument"] = new JsonObject { ["uri"] = "file:///h.txt" },
+            ["range"] = JsonSerializer.SerializeToNode(new TextDocument(text, 1).RangeOf(0, text.Length), ProtocolJsonContext.Default.Range),
+            ["model"] = dir,
+            ["target"] = 1,
+        });
+        Assert.True(analysis.TryGetProperty("result", out _), analysis.ToString());
+        // Token 2 is the second word, at character 4 ("w84 …" after "w41 ").
+        var hover = await client.RequestAsync(Methods.Hover, new JsonObject
+        {
+            ["textDocument"] = new JsonObject { ["uri"] = "file:///h.txt" },
+            ["position"] = new JsonObject { ["line"] = 0, ["character"] = text.IndexOf(' ', StringComparison.Ordinal) + 2 },
+        });
+        var markdown = hover.GetProperty("result").GetProperty("contents").GetProperty("value").GetString()!;
+        Assert.Contains($"Explains label {names[ArgMax(logits.AsSpan(5, 5))]} of token 1", markdown);
+        Assert.Contains($"Predicted label of this token: **{names[ArgMax(logits.AsSpan(10, 5))]}**", markdown);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

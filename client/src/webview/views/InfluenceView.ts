@@ -43,6 +43,7 @@ export class InfluenceView implements PanelView {
     const root = d3.select(this.root);
     const header = root.append('header');
     header.append('h1').text(`Influence — ${view.model}`);
+    if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     const available = methodsIn(view.scores);
     const picker = header.append('label').attr('class', 'method-picker');
     picker.append('span').text('Method ');
