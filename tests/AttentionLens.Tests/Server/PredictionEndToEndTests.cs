@@ -299,11 +299,23 @@ public sealed class PredictionEndToEndTests : IDisposable
         var ids = result.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("id").GetInt32()).ToArray();
         var logits = loaded.Forward(new ForwardInput(ids)).Logits!;
         int v = logits.Length / ids.Length;
-        var row = logits.AsSpan((ids.Length - 1) * v, v);
+        var row = logits.AsSpan((ids.Length - 1) * v, v).ToArray();
         Assert.Equal(ArgMax(row), pred.GetProperty("index").GetInt32());
         Assert.Equal(Softmax(row)[ArgMax(row)], pred.GetProperty("probability").GetDouble(), Tol);
         Assert.Equal(5, pred.GetProperty("alternatives").GetArrayLength());
         Assert.False(string.IsNullOrEmpty(pred.GetProperty("label").GetString()));
         Assert.NotEqual(ArgMax(row).ToString(System.Globalization.CultureInfo.InvariantCulture), pred.GetProperty("label").GetString());
+
+        // Another token, picked from the alternatives by id: explained with its own probability.
+        var second = pred.GetProperty("alternatives")[1];
+        var picked = await AnalyzeAsync(model, "Once upon a time", new JsonObject { ["label"] = second.GetProperty("index").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var chosen = picked.GetProperty("prediction");
+        Assert.True(chosen.GetProperty("chosen").GetBoolean());
+        Assert.Equal(second.GetProperty("label").GetString(), chosen.GetProperty("label").GetString());
+        Assert.Equal(Softmax(row)[second.GetProperty("index").GetInt32()], chosen.GetProperty("probability").GetDouble(), Tol);
+        Close(Drops(loaded, ids, null, r => LogSoftmax(r.Logits!.AsSpan((ids.Length - 1) * v, v), second.GetProperty("index").GetInt32())),
+            picked.GetProperty("faithfulness").GetProperty("occlusion"), "occlusion of the picked token's log-probability");
     }
+
+    private static double LogSoftmax(ReadOnlySpan<float> row, int k) => Math.Log(Softmax(row)[k]);
 }
