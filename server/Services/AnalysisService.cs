@@ -65,7 +65,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             var origin = !token.IsSpecial && seen++ >= questionTokens ? contextStart : start;
             offsets[i] = (origin + token.Source.Start, origin + token.Source.End);
         }
-        options = options with { Target = ResolveTarget(request, encoding, offsets, doc), Prediction = Choice(request, model) };
+        options = options with { Target = ResolveTarget(request, encoding, offsets, doc, model.Info.Head), Prediction = Choice(request, model) };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
 
     /// <summary>The target index after tokenizing: the token at <c>targetPosition</c> when one (non-special)
     /// contains it, else <c>target</c> (index, first or last), else null (the core's default).</summary>
-    private static int? ResolveTarget(AnalysisRequest request, Tokenizers.Encoding encoding, (int Start, int End)[] offsets, TextDocument doc)
+    private static int? ResolveTarget(AnalysisRequest request, Tokenizers.Encoding encoding, (int Start, int End)[] offsets, TextDocument doc, ModelHead head)
     {
         int n = encoding.Count;
         if (request.TargetPosition is { } position)
@@ -166,6 +166,10 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
                 if (!encoding.Tokens[i].IsSpecial && offsets[i].Start <= offset && offset < offsets[i].End) return i;
         }
         if (request.Target is not { } spec) return null;
+        // A sequence classifier's and a QA model's prediction sits at one token (the classification token,
+        // the answer's start or end): "first"/"last" (the editor's setting, meant for LMs) give way to it;
+        // an explicit index or editor position is honoured.
+        if (spec.Index is null && head is ModelHead.SequenceClassification or ModelHead.QuestionAnswering) return null;
         var t = spec.Resolve(n);
         if (t < 0 || t >= n)
             throw new InvalidParamsException($"target {t} is outside the {n} tokens of the selection (0..{n - 1}).");

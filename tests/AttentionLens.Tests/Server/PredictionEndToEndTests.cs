@@ -112,7 +112,9 @@ public sealed class PredictionEndToEndTests : IDisposable
         int best = ArgMax(logits);
         string[] names = ["negative", "neutral", "positive"];
 
-        var result = await AnalyzeAsync(dir, text);
+        // "last" (the editor's default target setting) gives way to the classification token.
+        var result = await AnalyzeAsync(dir, text, new JsonObject { ["target"] = "last" });
+        Assert.Equal(0, result.GetProperty("target").GetInt32());
         Assert.Equal(ids, result.GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("id").GetInt32()));
         var pred = result.GetProperty("prediction");
         Assert.Equal("sequenceClassification", pred.GetProperty("head").GetString());
@@ -241,7 +243,7 @@ public sealed class PredictionEndToEndTests : IDisposable
         var text = $"header\n{question} ||| {context}\n";
         var doc = new TextDocument(text, 1);
         var range = doc.RangeOf(7, 7 + question.Length + 5 + context.Length);
-        var result = await AnalyzeAsync(dir, text, end ? new JsonObject { ["qaEnd"] = true } : null, range);
+        var result = await AnalyzeAsync(dir, text, end ? new JsonObject { ["qaEnd"] = true, ["target"] = "last" } : new JsonObject { ["target"] = "first" }, range);
 
         // [CLS] q [SEP] c [SEP], the tokenizer's pair template; context tokens map into the document.
         int[] ids = [2, 33, 50, 30, 3, 91, 24, 7, 37, 6, 3];
