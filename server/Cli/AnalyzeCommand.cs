@@ -48,7 +48,7 @@ internal static class AnalyzeCommand
         var report = new ReportModel
         {
             Title = $"Attention Lens — {System.IO.Path.GetFileName(stored.ModelPath.TrimEnd('/'))}",
-            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text, Attentions = attentions }],
+            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text, Attentions = attentions, PredictionDetail = result.Prediction }],
             TimingsMs = result.Timings,
         };
         using var writer = new StringWriter();
