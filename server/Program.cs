@@ -8,6 +8,7 @@ foreach (var command in new[]
 {
     DemoCommand.Create(),
     PlausibilityCommand.Create(),
+    FaithfulnessCommand.Create(),
     ServeCommand.Create(),
     AnalyzeCommand.Create(),
     CompareCommand.Create(),

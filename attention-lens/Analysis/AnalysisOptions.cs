@@ -7,6 +7,10 @@ public sealed record AnalysisOptions
     /// encoders — the classification token — and the last token for causal decoders).</summary>
     public int? Target { get; init; }
 
+    /// <summary>The label / token to explain instead of the predicted one, or a QA span's end
+    /// (<see cref="PredictionTarget"/>); null = the model's own prediction.</summary>
+    public PredictionChoice? Prediction { get; init; }
+
     public IReadOnlySet<AnalysisMethod> Methods { get; init; } =
         new HashSet<AnalysisMethod> { AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence, AnalysisMethod.ValueNorms };
 
@@ -26,6 +30,13 @@ public sealed record AnalysisOptions
 
     /// <summary>Divide causal scores by receptive-field size (§5), off by default.</summary>
     public bool ReceptiveFieldNormalisation { get; init; }
+
+    /// <summary>How many tokens the logit lens lists per layer.</summary>
+    public int TopK { get; init; } = 5;
+
+    /// <summary>Most extra forward passes a method may run (value zeroing runs L·T); beyond it the method
+    /// reports itself unavailable instead of keeping the server busy for minutes.</summary>
+    public int MaxExtraPasses { get; init; } = 1024;
 
     /// <summary>Largest T accepted; longer inputs are refused with a message.</summary>
     public int MaxTokens { get; init; } = 512;

@@ -1,7 +1,7 @@
 namespace AttentionLens.Analysis;
 
 /// <summary>
-/// Two analyses of the same text compared (algorithms.md §6 for the traced edges).
+/// Two analyses of the same text compared (docs/methods.md §6 for the traced edges).
 /// When <see cref="SameTokenization"/> is true the units are the tokens one to one and edge
 /// positions are token positions; otherwise edge positions are unit indices into <see cref="Units"/>.
 /// </summary>

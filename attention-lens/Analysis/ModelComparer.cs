@@ -3,7 +3,7 @@ using AttentionLens.Tokenizers;
 namespace AttentionLens.Analysis;
 
 /// <summary>
-/// Compares two analyses of the same text (algorithms.md §6: which traced edges are shared and which
+/// Compares two analyses of the same text (docs/methods.md §6: which traced edges are shared and which
 /// exclusive, after DeRose et al. 2020; plus per-token score differences for every method both have).
 /// </summary>
 public static class ModelComparer
@@ -46,7 +46,7 @@ public static class ModelComparer
         }
 
         var scores = new Dictionary<AnalysisMethod, ScoreComparison>();
-        foreach (var method in Enum.GetValues<AnalysisMethod>())
+        foreach (var method in AnalysisMethod.All)
         {
             var sa = a.ScoresFor(method);
             var sb = b.ScoresFor(method);

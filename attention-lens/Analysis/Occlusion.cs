@@ -3,32 +3,41 @@ using AttentionLens.Models;
 namespace AttentionLens.Analysis;
 
 /// <summary>
-/// Leave-one-out occlusion (algorithms.md §8, ours): the drop of the target's score when input token
-/// j is masked out with <c>AttentionMask[j] = 0</c> (no position can read it; its own row still runs).
-/// The target score, chosen by what the model produces:
-/// <list type="bullet">
-/// <item>a sequence classifier (<c>ClassifierLogits</c>): the logit of the class predicted on the
-/// unoccluded input;</item>
-/// <item>a causal LM: the log-probability, at the target position, of the token predicted there
-/// (argmax) on the unoccluded input — the next-token prediction being explained;</item>
-/// <item>a masked LM (bidirectional, with logits): the log-probability of the target's own input
-/// token at the target position;</item>
-/// <item>a bare encoder (no head): minus the distance ‖h_t − h_t^(−j)‖ of the target's final hidden
-/// state from its unoccluded value, so the drop is that distance.</item>
-/// </list>
+/// Leave-one-out occlusion (algorithms.md §8, ours): the drop of the prediction being explained when
+/// input token j is masked out with <c>AttentionMask[j] = 0</c> (no position can read it; its own row
+/// still runs). The prediction and its score come from <see cref="PredictionTarget"/>, by head: the
+/// next / masked token's log-probability (LMs), the predicted (or chosen) label's logit (sequence and
+/// token classification), the start or end logit of the predicted span (QA), minus the final hidden
+/// state's displacement (bare bodies).
 /// drop_j = score(full input) − score(input without j); larger = token j mattered more.
 /// </summary>
 public static class Occlusion
 {
     public static (double[] Drops, string Description) Compute(ITransformerModel model, ForwardInput input, int target, CancellationToken cancellationToken = default)
     {
+        var (drops, prediction) = Compute(model, input, target, PredictionChoice.Predicted, cancellationToken);
+        return (drops, prediction.Description);
+    }
+
+    /// <param name="target">The target position (LMs, token classification); classifiers and QA explain their own prediction.</param>
+    /// <param name="choice">A label / token to explain instead of the predicted one, or the end of a QA span.</param>
+    public static (double[] Drops, PredictionTarget Prediction) Compute(ITransformerModel model, ForwardInput input, int target, PredictionChoice choice, CancellationToken cancellationToken = default)
+    {
         int T = input.Length;
         if (target < 0 || target >= T)
             throw new AnalysisException($"target position {target} is out of range; it must be in 0..{T - 1}.", "target");
         var options = new ForwardOptions { ComputeLogits = true };
         var full = model.Forward(input, options, cancellationToken);
-        var (score, description) = Scorer(model.Info, full, input, target);
-        double baseline = score(full);
+        var prediction = PredictionTarget.Of(model.Info, full, input, target, choice);
+        return (Drops(model, input, prediction, prediction.Score(full), cancellationToken), prediction);
+    }
+
+    /// <summary>drop_j for every attended j of <paramref name="prediction"/>, whose score on the full input is <paramref name="baseline"/>
+    /// (faithfulness reuses the full pass it chose the prediction from).</summary>
+    public static double[] Drops(ITransformerModel model, ForwardInput input, PredictionTarget prediction, double baseline, CancellationToken cancellationToken = default)
+    {
+        int T = input.Length;
+        var options = new ForwardOptions { ComputeLogits = true };
         var drops = new double[T];
         var mask = input.AttentionMask?.ToArray() ?? Enumerable.Repeat(1, T).ToArray();
         for (int j = 0; j < T; j++)
@@ -38,45 +47,9 @@ public static class Occlusion
             var occluded = mask.ToArray();
             occluded[j] = 0;
             var result = model.Forward(input with { AttentionMask = occluded }, options, cancellationToken);
-            drops[j] = baseline - score(result);
+            drops[j] = baseline - prediction.Score(result);
         }
-        return (drops, description);
-    }
-
-    private static (Func<ForwardResult, double> Score, string Description) Scorer(ModelInfo info, ForwardResult full, ForwardInput input, int target)
-    {
-        if (full.ClassifierLogits is { Length: > 0 } cls)
-        {
-            int c = ArgMax(cls);
-            return (r => r.ClassifierLogits![c], $"logit of class {c} (predicted on the full input)");
-        }
-        if (full.Logits is { } logits)
-        {
-            int vocab = logits.Length / full.Tokens;
-            if (info.IsCausal)
-            {
-                int p = ArgMax(logits.AsSpan(target * vocab, vocab));
-                return (r => LogSoftmaxAt(r.Logits!.AsSpan(target * vocab, vocab), p), $"log-probability of the predicted next token {p} at position {target}");
-            }
-            int id = input.InputIds[target];
-            return (r => LogSoftmaxAt(r.Logits!.AsSpan(target * vocab, vocab), id), $"masked-LM log-probability of token {id} at position {target}");
-        }
-        int C = full.Hidden, last = full.HiddenStates.Length / C / full.Tokens - 1;
-        var reference = full.HiddenStates.AsSpan((last * full.Tokens + target) * C, C).ToArray();
-        return (r =>
-        {
-            var h = r.HiddenStates.AsSpan((last * r.Tokens + target) * C, C);
-            double s = 0;
-            for (int c = 0; c < C; c++) s += (h[c] - (double)reference[c]) * (h[c] - (double)reference[c]);
-            return -Math.Sqrt(s);
-        }, $"minus the distance of position {target}'s final hidden state from its unoccluded value (the model has no head)");
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> v)
-    {
-        int best = 0;
-        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
-        return best;
+        return drops;
     }
 
     /// <summary>log softmax(v)[k] = v[k] − max − log Σ exp(v − max), in double.</summary>

@@ -33,34 +33,30 @@ public static class DemoPipeline
         var gpt2Tokenizer = TokenizerLoader.Load(models.Gpt2);
         timings["load models and tokenizers"] = clock.Elapsed.TotalMilliseconds;
 
-        var methods = new HashSet<AnalysisMethod>
-        {
-            AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow,
-            AnalysisMethod.Influence, AnalysisMethod.ValueNorms, AnalysisMethod.Faithfulness,
-        };
+        // Every registered method (docs/methods.md); those a model cannot supply are reported unavailable.
+        var methods = new HashSet<AnalysisMethod>(AnalysisMethod.All);
         var bertEncoding = bertTokenizer.Encode(sentence);
         var bertInput = new ForwardInput(bertEncoding.Ids, bertEncoding.TypeIds);
         var gptEncoding = gpt2Tokenizer.Encode(prefix);
         var gptInput = new ForwardInput(gptEncoding.Ids);
 
-        DemoAnalysis Analyse(string name, string description, ITransformerModel model, string text, Encoding encoding, ForwardInput input, int target, Func<ForwardResult, string?> predict)
+        DemoAnalysis Analyse(string name, string description, ITransformerModel model, string text, Encoding encoding, ForwardInput input, int target, Func<AnalysisResult, string?> predict)
         {
             var watch = Stopwatch.StartNew();
             var result = Analyzer.Analyze(model, input, new AnalysisOptions { Methods = methods, Target = target }, cancellationToken);
             var forward = model.Forward(input, cancellationToken: cancellationToken);
-            var prediction = predict(forward);
+            var prediction = predict(result);
             timings[$"analyse {name}"] = watch.Elapsed.TotalMilliseconds;
             return new DemoAnalysis(name, description, model.Info, text, encoding, result, prediction) { Attentions = forward.Attentions };
         }
 
-        var labels = DemoModels.ReadLabels(models.BertFinetuned, finetuned.Info.NumLabels);
         var analyses = new[]
         {
             Analyse("bert-pretrained", "tiny BERT pre-trained with masked-language modelling; target [CLS]", pretrained, sentence, bertEncoding, bertInput, 0, _ => null),
             Analyse("bert-finetuned", "the same BERT fine-tuned to classify the subject as singular or plural; target [CLS]", finetuned, sentence, bertEncoding, bertInput, 0,
-                r => r.ClassifierLogits is { } l ? Describe(labels, l) : null),
+                r => r.Prediction is { } p ? Describe(p) : null),
             Analyse("gpt2", "tiny GPT-2 trained on next-word prediction; target the last word, which predicts the verb", gpt2, prefix, gptEncoding, gptInput, gptEncoding.Count - 1,
-                r => r.Logits is { } l ? NextWord(gpt2Tokenizer, l, gptEncoding.Count) : null),
+                r => r.Prediction is { } p ? NextWord(gpt2Tokenizer, p) : null),
         };
 
         var comparison = ModelComparer.Compare(analyses[0].Result, bertEncoding.Tokens, analyses[1].Result, bertEncoding.Tokens, sentence, sentence);
@@ -68,29 +64,15 @@ public static class DemoPipeline
         return new DemoRun(analyses, comparison, timings);
     }
 
-    /// <summary>"plural (p = 0.98)": the arg-max class and its softmax probability.</summary>
-    private static string Describe(IReadOnlyList<string> labels, float[] logits)
+    /// <summary>"plural (p = 0.980, predicted; also singular 0.020)": the explained label
+    /// (<see cref="PredictionSummary"/>, the one the analysis and faithfulness use) and the others.</summary>
+    private static string Describe(PredictionSummary p)
     {
-        var p = Softmax(logits);
-        var best = PlausibilityBenchmark.ArgMax(logits);
-        return string.Create(CultureInfo.InvariantCulture, $"{labels[best]} (p = {p[best]:0.000})");
+        var others = string.Join(", ", p.Alternatives.Where(a => a.Index != p.Index).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Label} {a.Probability:0.000}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{p.Label} (p = {p.Probability:0.000}, {(p.Chosen ? "chosen" : "predicted")}{(others.Length > 0 ? "; also " + others : "")})");
     }
 
-    /// <summary>"next word: are (p = 0.91)" at the last position of the (T, V) logits.</summary>
-    private static string NextWord(ITokenizer tokenizer, float[] logits, int tokens)
-    {
-        var vocab = logits.Length / tokens;
-        var row = logits.AsSpan((tokens - 1) * vocab, vocab).ToArray();
-        var p = Softmax(row);
-        var best = PlausibilityBenchmark.ArgMax(row);
-        return string.Create(CultureInfo.InvariantCulture, $"next word: {tokenizer.IdToToken(best) ?? best.ToString(CultureInfo.InvariantCulture)} (p = {p[best]:0.000})");
-    }
-
-    private static double[] Softmax(float[] logits)
-    {
-        var max = logits.Max();
-        var e = logits.Select(x => Math.Exp(x - max)).ToArray();
-        var sum = e.Sum();
-        return e.Select(x => x / sum).ToArray();
-    }
+    /// <summary>"next word: are (p = 0.91)": the explained next token at the target.</summary>
+    private static string NextWord(ITokenizer tokenizer, PredictionSummary p) =>
+        string.Create(CultureInfo.InvariantCulture, $"next word: {tokenizer.IdToToken(p.Index) ?? p.Label} (p = {p.Probability:0.000})");
 }

@@ -18,8 +18,8 @@ namespace AttentionLens.Demo;
 /// </summary>
 public sealed class PlausibilityBenchmark
 {
-    public static readonly IReadOnlyList<AnalysisMethod> Methods =
-        [AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence, AnalysisMethod.ValueNorms];
+    /// <summary>Every registered method that scores tokens; one a column's model cannot supply is n/a there.</summary>
+    public static readonly IReadOnlyList<AnalysisMethod> Methods = MethodRegistry.TokenMethods;
 
     public static readonly IReadOnlyList<string> Columns =
         ["BERT fine-tuned [CLS]", "BERT pre-trained [CLS]", "GPT-2 (verb position)"];
@@ -62,6 +62,7 @@ public sealed class PlausibilityBenchmark
         }
 
         var hits = Methods.Select(_ => new int[Columns.Count]).ToArray();
+        var unavailable = Methods.Select(_ => new bool[Columns.Count]).ToArray();
         var chance = new double[Columns.Count];
         var classifierCorrect = 0;
         var agreeing = 0;
@@ -76,8 +77,8 @@ public sealed class PlausibilityBenchmark
             var subject = WordAlignment.TokenOfWord(encoding, sentence.Text, sentence.Subject);
             var words = WordAlignment.WordTokens(encoding);
             var cls = options with { Target = 0 };
-            Score(Analyzer.Analyze(_finetuned, input, cls, cancellationToken), subject, words, k, hits, 0);
-            Score(Analyzer.Analyze(_pretrained, input, cls, cancellationToken), subject, words, k, hits, 1);
+            Score(Analyzer.Analyze(_finetuned, input, cls, cancellationToken), subject, words, k, hits, unavailable, 0);
+            Score(Analyzer.Analyze(_pretrained, input, cls, cancellationToken), subject, words, k, hits, unavailable, 1);
             chance[0] += Math.Min(k, words.Length) / (double)words.Length;
             var logits = _finetuned.Forward(input, cancellationToken: cancellationToken).ClassifierLogits
                 ?? throw new AttentionLensException("The fine-tuned demo model produced no classifier logits: its config must name BertForSequenceClassification.", "bert-finetuned/config.json");
@@ -90,7 +91,7 @@ public sealed class PlausibilityBenchmark
             var gTarget = gEncoding.Count - 1;
             var gWords = WordAlignment.WordTokens(gEncoding).Where(i => i != gTarget).ToArray();
             var gSubject = WordAlignment.TokenOfWord(gEncoding, prefix, verbSentence.Subject);
-            Score(Analyzer.Analyze(_gpt2, gInput, options with { Target = gTarget }, cancellationToken), gSubject, gWords, k, hits, 2);
+            Score(Analyzer.Analyze(_gpt2, gInput, options with { Target = gTarget }, cancellationToken), gSubject, gWords, k, hits, unavailable, 2);
             chance[2] += Math.Min(k, gWords.Length) / (double)gWords.Length;
             agreeing += PrefersAgreeingVerb(gInput, verbSentence, cancellationToken) ? 1 : 0;
         }
@@ -101,16 +102,21 @@ public sealed class PlausibilityBenchmark
             n,
             Columns,
             Methods,
-            hits.Select(row => row.Select(h => h / (double)n).ToArray()).ToArray(),
+            hits.Select((row, m) => row.Select((h, c) => unavailable[m][c] ? double.NaN : h / (double)n).ToArray()).ToArray(),
             chance.Select(c => c / n).ToArray(),
             classifierCorrect / (double)n,
             agreeing / (double)n);
     }
 
-    private static void Score(AnalysisResult result, int subject, int[] words, int k, int[][] hits, int column)
+    private static void Score(AnalysisResult result, int subject, int[] words, int k, int[][] hits, bool[][] unavailable, int column)
     {
         for (var m = 0; m < Methods.Count; m++)
         {
+            if (result.Unavailable.ContainsKey(Methods[m].Name))
+            {
+                unavailable[m][column] = true;
+                continue;
+            }
             var scores = result.ScoresFor(Methods[m])
                 ?? throw new AttentionLensException($"The analysis returned no scores for {Methods[m]}.");
             if (TokenRanking.RankOf(scores, subject, words) < k)

@@ -13,7 +13,7 @@ namespace AttentionLens.Demo;
 /// <param name="Sentences">Sentences per column.</param>
 /// <param name="Columns">Column headings, e.g. "BERT fine-tuned [CLS]".</param>
 /// <param name="Methods">Row methods.</param>
-/// <param name="Rates">Rates[row][column] in [0, 1].</param>
+/// <param name="Rates">Rates[row][column] in [0, 1]; NaN where the column's model cannot supply the method.</param>
 /// <param name="Chance">Per column, the expected rate of a random ranking: mean of min(k, n)/n over sentences of n words.</param>
 /// <param name="ClassifierAccuracy">Fine-tuned classifier accuracy on the classification sentences.</param>
 /// <param name="Gpt2AgreementAccuracy">Share of agreement sentences where GPT-2 prefers the agreeing verb form to the other.</param>
@@ -27,22 +27,14 @@ public sealed record PlausibilityTable(
     double ClassifierAccuracy,
     double Gpt2AgreementAccuracy)
 {
-    public static string MethodName(AnalysisMethod method) => method switch
-    {
-        AnalysisMethod.Attention => "raw attention (last layer)",
-        AnalysisMethod.Rollout => "rollout",
-        AnalysisMethod.Flow => "flow (max-flow)",
-        AnalysisMethod.Influence => "influence (traced graph)",
-        AnalysisMethod.ValueNorms => "value-weighted norms",
-        _ => method.ToString(),
-    };
+    public static string MethodName(AnalysisMethod method) => MethodRegistry.Label(method);
 
     /// <summary>The table as aligned plain text (also valid Markdown).</summary>
     public string ToText()
     {
         var c = CultureInfo.InvariantCulture;
         var head = new[] { $"subject noun in top-{K}" }.Concat(Columns).ToArray();
-        var rows = Methods.Select((m, i) => new[] { MethodName(m) }.Concat(Rates[i].Select(r => r.ToString("0.000", c))).ToArray())
+        var rows = Methods.Select((m, i) => new[] { MethodName(m) }.Concat(Rates[i].Select(r => double.IsNaN(r) ? "n/a" : r.ToString("0.000", c))).ToArray())
             .Append(new[] { "chance (random ranking)" }.Concat(Chance.Select(r => r.ToString("0.000", c))).ToArray())
             .ToList();
         var widths = Enumerable.Range(0, head.Length).Select(j => rows.Append(head).Max(r => r[j].Length)).ToArray();

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace AttentionLens.Flow;
 
-/// <summary>Head reduction (algorithms.md §1) of one layer into a (T × T) double matrix.</summary>
+/// <summary>Head reduction (docs/methods.md §1) of one layer into a (T × T) double matrix.</summary>
 public static class HeadReducer
 {
     /// <summary>

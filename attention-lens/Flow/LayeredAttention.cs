@@ -4,7 +4,7 @@ namespace AttentionLens.Flow;
 
 /// <summary>
 /// The per-layer matrices Â[1..L] (each n × n, row = query, column = key) that rollout multiplies
-/// and that are the capacities of the attention-flow graph (algorithms.md §4): edge (l, i) → (l−1, j)
+/// and that are the capacities of the attention-flow graph (docs/methods.md §4): edge (l, i) → (l−1, j)
 /// has capacity Â[l][i, j]. Block k (0-based) holds layer k + 1.
 /// Edges whose capacity is at most <see cref="PruneBelow"/> are left out of the adjacency lists the
 /// max-flow solver walks: in causal models that removes the upper triangle, and it removes softmax

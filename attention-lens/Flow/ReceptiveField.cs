@@ -1,7 +1,7 @@
 namespace AttentionLens.Flow;
 
 /// <summary>
-/// Receptive-field normalisation for causal models (algorithms.md §5, ours). Abnar and Zuidema note
+/// Receptive-field normalisation for causal models (docs/methods.md §5, ours). Abnar and Zuidema note
 /// that causal masking biases rollout and flow toward early tokens: from target t, input token j can
 /// be reached through any of the t − j + 1 positions j..t in every layer, so early tokens collect
 /// more paths. This divides token j's score by t − j + 1 (the positions within the target's receptive

@@ -1,7 +1,7 @@
 namespace AttentionLens.Flow;
 
 /// <summary>
-/// Residual augmentation (algorithms.md §2; Abnar and Zuidema 2020, §3): Â = (Ā + I) / rowsum(Ā + I),
+/// Residual augmentation (docs/methods.md §2; Abnar and Zuidema 2020, §3): Â = (Ā + I) / rowsum(Ā + I),
 /// normalised along rows (each query's distribution over keys). Some widely copied ViT code divides
 /// along the wrong axis; this one divides row i by row i's own sum.
 /// </summary>

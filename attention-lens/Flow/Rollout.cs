@@ -3,7 +3,7 @@ using System.Buffers;
 namespace AttentionLens.Flow;
 
 /// <summary>
-/// Attention rollout (algorithms.md §3; Abnar and Zuidema 2020): R[1] = Â[1], R[l] = Â[l] · R[l−1].
+/// Attention rollout (docs/methods.md §3; Abnar and Zuidema 2020): R[1] = Â[1], R[l] = Â[l] · R[l−1].
 /// R[l][t, j] is the share of input token j in position t after layer l.
 /// </summary>
 public static class Rollout

@@ -1,7 +1,7 @@
 namespace AttentionLens.Flow;
 
 /// <summary>
-/// Attention flow as Shapley values (algorithms.md §5; Ethayarajh and Jurafsky, ACL 2021).
+/// Attention flow as Shapley values (docs/methods.md §5; Ethayarajh and Jurafsky, ACL 2021).
 /// Construction (ours — our reading of Metzger, Finkbeiner et al. 2022, whose exact construction is
 /// not available to us): a super-source s with an edge s → (0, i) for every input token i, the
 /// graph of §4 with its edges pointing up (0 → L), and the target (L, t) → sink. One max-flow; token

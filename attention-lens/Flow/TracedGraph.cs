@@ -3,7 +3,7 @@ using System.Numerics;
 namespace AttentionLens.Flow;
 
 /// <summary>
-/// Traced attention graphs and token influence (algorithms.md §6; our operationalisation of DeRose,
+/// Traced attention graphs and token influence (docs/methods.md §6; our operationalisation of DeRose,
 /// Wang and Berger, "Attention Flows", VIS 2020, whose exact formula is not available to us):
 /// <list type="bullet">
 /// <item>edge (l, i) → (l−1, j) in head h iff A[l,h][i, j] ≥ τ;</item>

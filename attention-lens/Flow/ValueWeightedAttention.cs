@@ -3,7 +3,7 @@ using System.Numerics;
 namespace AttentionLens.Flow;
 
 /// <summary>
-/// Value-weighted attention (algorithms.md §7; Kobayashi et al., EMNLP 2020, "Attention is Not Only a
+/// Value-weighted attention (docs/methods.md §7; Kobayashi et al., EMNLP 2020, "Attention is Not Only a
 /// Weight", eq. 6–8). The input is f_h(x_j) = (x_j W_V^h + b_V^h) W_O^h per layer, query head and
 /// token, as the models record it in <c>ForwardResult.ValueOutputs</c> (L, H, T, C). Grouped-query
 /// attention is handled there: query head h uses key/value head ⌊h·H_kv / H⌋ for x_j W_V + b_V

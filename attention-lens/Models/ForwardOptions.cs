@@ -9,6 +9,20 @@ public sealed record ForwardOptions
     /// </summary>
     public bool CaptureValueOutputs { get; init; }
 
+    /// <summary>
+    /// Record the post-norm encoder terms (<see cref="PostNormTerms"/>: the LayerNorms' inputs, output
+    /// and scales) that ALTI and GlobEnc decompose; only post-norm encoders supply them.
+    /// </summary>
+    public bool CapturePostNormTerms { get; init; }
+
+    /// <summary>Zero one token's value vectors in one layer (value zeroing); null = an ordinary pass.
+    /// Supported by the post-norm encoders (BERT, RoBERTa, DistilBERT).</summary>
+    public ValueZeroing? ZeroValue { get; init; }
+
+    /// <summary>Stop after this layer (0-based): hidden states after it and every output computed from
+    /// the last hidden state are then undefined. For methods that only read one layer's output.</summary>
+    public int? StopAfterLayer { get; init; }
+
     /// <summary>Compute logits from the LM head (or classifier) when the model has one.</summary>
     public bool ComputeLogits { get; init; } = true;
 

@@ -39,6 +39,10 @@ public sealed class ForwardResult
     /// <summary>(L, H, T, C) f_h(x_j) = (x_j W_V^h + b_V^h) W_O^h when requested, else null.</summary>
     public float[]? ValueOutputs { get; init; }
 
+    /// <summary>The post-norm encoder terms when <see cref="ForwardOptions.CapturePostNormTerms"/> was set and
+    /// the architecture supplies them, else null.</summary>
+    public PostNormTerms? PostNormTerms { get; init; }
+
     /// <summary>The (H, T, T) attention block of layer <paramref name="layer"/>.</summary>
     public ReadOnlySpan<float> LayerAttention(int layer) =>
         Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);

@@ -1,6 +1,10 @@
 using AttentionLens.Checkpoints;
+using AttentionLens.Models.Albert;
 using AttentionLens.Models.Bert;
+using AttentionLens.Models.DebertaV2;
 using AttentionLens.Models.DistilBert;
+using AttentionLens.Models.Electra;
+using AttentionLens.Models.Heads;
 using AttentionLens.Models.Gpt2;
 using AttentionLens.Models.Llama;
 using AttentionLens.Tensors;
@@ -14,7 +18,7 @@ namespace AttentionLens.Models;
 public static class ModelLoader
 {
     /// <summary>The model types <see cref="Load(string)"/> accepts.</summary>
-    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["bert", "roberta", "distilbert", "gpt2", "llama", "mistral", "qwen2"];
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["bert", "roberta", "distilbert", "gpt2", "llama", "mistral", "qwen2", "xlm-roberta", "electra", "albert", "deberta-v2", .. DecoderLoader.ModelTypes];
 
     /// <param name="directory">A checkpoint folder, or a hub id found in the local Hugging Face cache.</param>
     public static ITransformerModel Load(string directory) => Load(directory, CpuKernels.Instance);
@@ -38,29 +42,47 @@ public static class ModelLoader
         {
             case "bert":
             case "roberta":
+            case "xlm-roberta":
             {
                 var c = config.As(ModelsJsonContext.Default.BertConfig);
                 c.Validate(path);
-                int? pad = type == "roberta" ? c.PadTokenId ?? 1 : null;
-                return store => BuildBert(kernels, store.WithPrefixes(type + "."), c, path, type, arch, pad);
+                // XLM-R is RoBERTa's module under its own model_type; its weights keep the "roberta." prefix.
+                int? pad = type != "bert" ? c.PadTokenId ?? 1 : null;
+                string prefix = type == "bert" ? "bert." : "roberta.";
+                return store => BertHeads.Load(kernels, store.WithPrefixes(prefix), c, config, type, pad);
             }
             case "distilbert":
             {
                 var c = config.As(ModelsJsonContext.Default.DistilBertConfig);
                 c.Validate(path);
-                bool mlm = arch.EndsWith("ForMaskedLM", StringComparison.Ordinal);
-                return store =>
-                {
-                    var root = store.WithPrefixes("distilbert.").Root;
-                    var body = DistilBertModel.Load(kernels, root, c, path, arch);
-                    return mlm ? DistilBertForMaskedLM.Load(kernels, body, root, c, path) : body;
-                };
+                return store => DistilBertHeads.Load(kernels, store.WithPrefixes("distilbert."), c, config);
+            }
+            case "electra":
+            {
+                var c = config.As(EncodersJsonContext.Default.ElectraConfig);
+                c.Validate(path);
+                return store => ElectraHeads.Load(kernels, store.WithPrefixes("electra."), c, config);
+            }
+            case "albert":
+            {
+                var c = config.As(EncodersJsonContext.Default.AlbertConfig);
+                c.Validate(path);
+                return store => AlbertHeads.Load(kernels, store.WithPrefixes("albert."), c, config);
+            }
+            case "deberta-v2":
+            {
+                var c = config.As(EncodersJsonContext.Default.DebertaV2Config);
+                c.Validate(path);
+                return store => DebertaV2Heads.Load(kernels, store.WithPrefixes("deberta."), c, config);
             }
             case "gpt2":
             {
                 var c = config.As(ModelsJsonContext.Default.Gpt2Config);
                 c.Validate(path);
                 bool head = arch.EndsWith("LMHeadModel", StringComparison.Ordinal);
+                if (DecoderLoader.TaskHead(config, DecoderLoader.Gpt2HeadNames) is { } task)
+                    return store => DecoderLoader.AttachTaskHead(kernels, Gpt2LMHeadModel.Load(kernels, store.WithPrefixes("transformer.").Root, c, path, arch, withHead: false),
+                        store.WithPrefixes("transformer.").Root, config, task, DecoderLoader.Gpt2HeadNames, c.NEmbd);
                 return store => Gpt2LMHeadModel.Load(kernels, store.WithPrefixes("transformer.").Root, c, path, arch, head);
             }
             case "llama":
@@ -70,28 +92,20 @@ public static class ModelLoader
                 var c = config.As(ModelsJsonContext.Default.LlamaConfig).ForModelType(type);
                 c.Validate(path);
                 bool head = arch.EndsWith("ForCausalLM", StringComparison.Ordinal);
+                if (DecoderLoader.TaskHead(config, DecoderLoader.LlamaHeadNames) is { } task)
+                    return store =>
+                    {
+                        // LlamaForQuestionAnswering keeps its body under "transformer.", the others under "model.".
+                        var root = store.WithPrefixes("model.", "transformer.").Root;
+                        return DecoderLoader.AttachTaskHead(kernels, LlamaForCausalLM.Load(kernels, root, c, path, type, arch, withHead: false), root, config, task,
+                            DecoderLoader.LlamaHeadNames, c.HiddenSize);
+                    };
                 return store => LlamaForCausalLM.Load(kernels, store.WithPrefixes("model.").Root, c, path, type, arch, head);
             }
             default:
-                throw new CheckpointException(path, $"model_type '{type}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}.");
+                return DecoderLoader.Prepare(config, kernels)
+                    ?? throw new CheckpointException(path, $"model_type '{type}' is not supported; supported: {string.Join(", ", SupportedModelTypes)}. " +
+                        $"The closest supported family is '{ClosestFamily.For(type, SupportedModelTypes)}' (similar, not the same computation: the checkpoint is not loaded as one).");
         }
-    }
-
-    private static ITransformerModel BuildBert(IKernels kernels, WeightStore store, BertConfig c, string path, string type, string arch, int? pad)
-    {
-        var root = store.Root;
-        bool mlm = arch.EndsWith("ForMaskedLM", StringComparison.Ordinal);
-        bool classifier = arch.EndsWith("ForSequenceClassification", StringComparison.Ordinal);
-        bool pooler = !mlm && (classifier || root.Contains("pooler.dense.weight"));
-        var body = BertModel.Load(kernels, root, c, path, type, arch, pooler, pad);
-        if (mlm)
-            return type == "roberta"
-                ? BertForMaskedLM.Load(kernels, body, root.Scope("lm_head"), "dense", "layer_norm", c, path)
-                : BertForMaskedLM.Load(kernels, body, root.Scope("cls").Scope("predictions"), "transform.dense", "transform.LayerNorm", c, path);
-        if (classifier && type == "bert")
-            return BertForSequenceClassification.Load(kernels, body, root, c);
-        if (classifier)
-            throw new CheckpointException(path, $"architecture {arch} is not supported (RoBERTa's classification head differs from BERT's); load the base model.");
-        return body;
     }
 }

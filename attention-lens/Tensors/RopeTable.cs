@@ -7,7 +7,9 @@ namespace AttentionLens.Tensors;
 /// </summary>
 public sealed class RopeTable
 {
-    public RopeTable(int maxPositions, int headDim, double theta, float[]? inverseFrequencies = null)
+    /// <param name="attentionScaling">Multiplies every cos and sin (transformers' rotary
+    /// <c>attention_scaling</c>: 1 by default, √(1 + ln s / ln L₀) for Phi-3's LongRoPE).</param>
+    public RopeTable(int maxPositions, int headDim, double theta, float[]? inverseFrequencies = null, float attentionScaling = 1f)
     {
         MaxPositions = maxPositions;
         HeadDim = headDim;
@@ -21,8 +23,8 @@ public sealed class RopeTable
             {
                 // transformers: freqs = position (float32) * inv_freq (float32), then cos/sin in float32.
                 float angle = p * invFreq[i];
-                Cos[p * half + i] = MathF.Cos(angle);
-                Sin[p * half + i] = MathF.Sin(angle);
+                Cos[p * half + i] = MathF.Cos(angle) * attentionScaling;
+                Sin[p * half + i] = MathF.Sin(angle) * attentionScaling;
             }
         }
     }

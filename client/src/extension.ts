@@ -13,6 +13,7 @@ export function commandTable(c: Commands): ReadonlyArray<[string, (...args: unkn
   return [
     ['attentionLens.analyzeSelection', () => c.analyzeSelection()],
     ['attentionLens.compareModels', () => c.compareModels()],
+    ['attentionLens.explainAnotherLabel', () => c.explainAnotherLabel()],
     ['attentionLens.selectModel', () => c.selectModel()],
     ['attentionLens.showHeads', () => c.showHeads()],
     ['attentionLens.showTokenRings', () => c.showTokenRings()],

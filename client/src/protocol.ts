@@ -13,8 +13,12 @@ export interface TextDocumentIdentifier { uri: string }
 export interface Matrix { rows: number; cols: number; data: number[] }
 
 export type HeadReductionName = 'mean' | 'max' | 'min' | 'sum';
-export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'faithfulness';
-export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'faithfulness'];
+/** Every method the server's registry knows (docs/methods.md), then faithfulness; a test enumerates the
+ * core's MethodRegistry against this list. */
+export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing' | 'logitLens' | 'faithfulness';
+export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing', 'logitLens', 'faithfulness'];
+/** `target`: a token index, or the first / last token, resolved by the server after tokenizing. */
+export type TargetChoiceParam = number | 'first' | 'last';
 
 export interface AnalyzeOptions {
   headReduction?: HeadReductionName;
@@ -33,10 +37,19 @@ export interface AnalyzeParams {
   range: Range;
   /** A model id from listModels, or a checkpoint folder path. */
   model: string;
-  /** Token index whose prediction is explained; default first (encoders) or last (decoders). */
-  target?: number;
+  /** Token whose prediction is explained; default first (encoders) or last (decoders). */
+  target?: TargetChoiceParam;
+  /** An editor position: the (non-special) token containing it becomes the target. */
+  targetPosition?: Position;
   methods?: AnalysisMethodName[];
   options?: AnalyzeOptions;
+  /** Explain this label (id2label name or id; for LMs a token or vocabulary id) instead of the prediction. */
+  label?: string;
+  /** Question answering: explain the end of the predicted span (default its start). */
+  qaEnd?: boolean;
+  /** Question answering: the context's range when question (`range`) and context are two selections;
+   * omitted = the selection is split at the first `|||`. */
+  contextRange?: Range;
   workDoneToken?: string | number;
 }
 
@@ -48,14 +61,37 @@ export interface ModelDescriptor {
 /** A token and its range in the document (an empty range at its position for special tokens). */
 export interface Token { index: number; id: number; text: string; range: Range; special: boolean }
 
-/** A traced edge (algorithms §6): in layer 1..L and a head, position `from` attends to `to` with weight ≥ τ. */
+/** A traced edge (docs/methods.md §6): in layer 1..L and a head, position `from` attends to `to` with weight ≥ τ. */
 export interface Edge { layer: number; head: number; from: number; to: number; weight: number }
 
 export interface FlowScores { raw: number[]; normalised: number[]; shapley: number[]; shapleyTotal: number; byLayer?: Matrix | null }
 export interface InfluenceScores { scores: number[]; edges: Edge[]; byLayer?: Matrix | null; counts?: Matrix | null }
 export interface ValueNormScores { scores: number[]; received: Matrix; emitted: Matrix; headValueNorms?: Matrix | null; targetWeightedHeadNorms?: Matrix | null }
-/** Spearman ρ per method name; null where it is undefined (a constant score vector). */
-export interface FaithfulnessScores { occlusion: number[]; targetDescription: string; spearman: Record<string, number | null> }
+/** Spearman ρ per method name (null where undefined: a constant score vector), and ERASER AOPC
+ * comprehensiveness (higher = more faithful) and sufficiency (lower = more faithful). */
+export interface FaithfulnessScores {
+  occlusion: number[]; targetDescription: string; spearman: Record<string, number | null>;
+  comprehensiveness: Record<string, number>; sufficiency: Record<string, number>;
+}
+/** GlobEnc's rolled-out target row before normalisation. */
+export interface GlobEncDetail { raw: number[] }
+/** One layer of the logit lens: layer 0 = embeddings. */
+export interface LogitLensLayer { layer: number; topIds: number[]; topTokens: string[]; topProbabilities: number[]; predictedProbability: number; predictedRank: number }
+export interface LogitLensDetail { predicted: number; predictedText: string; layers: LogitLensLayer[] }
+
+/** The head whose prediction is explained (docs/protocol.md#prediction). */
+export type PredictionHead = 'causalLM' | 'maskedLM' | 'sequenceClassification' | 'tokenClassification' | 'questionAnswering';
+/** A candidate: label id, vocabulary id or (QA) token position, its name/text and softmax probability. */
+export interface PredictionCandidate { index: number; label: string; probability: number }
+/** Extractive QA's predicted span: first and last token (inclusive), document range and text. */
+export interface AnswerSpan { start: number; end: number; range: Range; text: string }
+/** What the analysis explains: the label/token/span edge at `position`, whether it was chosen (params.label)
+ * or predicted, the top alternatives there and, for token classifiers, every token's predicted label. */
+export interface Prediction {
+  head: PredictionHead; position: number; index: number; label: string; probability?: number | null;
+  chosen: boolean; spanEnd: boolean; description: string; alternatives: PredictionCandidate[];
+  span?: AnswerSpan | null; tokenLabels?: PredictionCandidate[] | null;
+}
 
 export interface AnalyzeResult {
   analysisId: string;
@@ -66,11 +102,20 @@ export interface AnalyzeResult {
   target: number;
   rollout: Matrix;
   rolloutByLayer?: Matrix | null;
-  attention?: number[] | null;
+  /** Method name → the target's token scores (every method that ran; rollout always). */
+  scores: Record<string, number[]>;
+  /** Method name → (L × T) the target's scores after each layer (with options.layers). */
+  scoresByLayer?: Record<string, Matrix> | null;
+  /** Method name → why a requested method could not run on this model. */
+  unavailable?: Record<string, string> | null;
   flow?: FlowScores | null;
   influence?: InfluenceScores | null;
   valueNorms?: ValueNormScores | null;
+  globenc?: GlobEncDetail | null;
+  logitLens?: LogitLensDetail | null;
   faithfulness?: FaithfulnessScores | null;
+  /** The prediction explained; absent for a bare body. */
+  prediction?: Prediction | null;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
 }
@@ -85,7 +130,8 @@ export interface CompareParams {
   range: Range;
   modelA: string;
   modelB: string;
-  target?: number;
+  target?: TargetChoiceParam;
+  targetPosition?: Position;
   methods?: AnalysisMethodName[];
   options?: AnalyzeOptions;
   workDoneToken?: string | number;
@@ -156,9 +202,12 @@ function fieldsOf<T>() {
 
 /** Field names per record, by the record's name on the server. */
 export const protocolFields: Record<string, string[]> = {
-  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, methods: true, options: true, workDoneToken: true }),
+  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, qaEnd: true, contextRange: true, workDoneToken: true }),
   AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true }),
-  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, attention: true, flow: true, influence: true, valueNorms: true, faithfulness: true, timings: true }),
+  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, faithfulness: true, prediction: true, timings: true }),
+  PredictionDto: fieldsOf<Prediction>()({ head: true, position: true, index: true, label: true, probability: true, chosen: true, spanEnd: true, description: true, alternatives: true, span: true, tokenLabels: true }),
+  PredictionCandidateDto: fieldsOf<PredictionCandidate>()({ index: true, label: true, probability: true }),
+  AnswerSpanDto: fieldsOf<AnswerSpan>()({ start: true, end: true, range: true, text: true }),
   ModelDescriptor: fieldsOf<ModelDescriptor>()({ id: true, path: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, isCausal: true }),
   TokenDto: fieldsOf<Token>()({ index: true, id: true, text: true, range: true, special: true }),
   MatrixDto: fieldsOf<Matrix>()({ rows: true, cols: true, data: true }),
@@ -168,11 +217,14 @@ export const protocolFields: Record<string, string[]> = {
   ValueNormsDto: fieldsOf<ValueNormScores>()({ scores: true, received: true, emitted: true, headValueNorms: true, targetWeightedHeadNorms: true }),
   AlignedUnitDto: fieldsOf<AlignedUnit>()({ range: true, tokensA: true, tokensB: true }),
   ScoreComparisonDto: fieldsOf<ScoreComparison>()({ a: true, b: true, difference: true }),
-  FaithfulnessDto: fieldsOf<FaithfulnessScores>()({ occlusion: true, targetDescription: true, spearman: true }),
+  FaithfulnessDto: fieldsOf<FaithfulnessScores>()({ occlusion: true, targetDescription: true, spearman: true, comprehensiveness: true, sufficiency: true }),
+  GlobEncDto: fieldsOf<GlobEncDetail>()({ raw: true }),
+  LogitLensDto: fieldsOf<LogitLensDetail>()({ predicted: true, predictedText: true, layers: true }),
+  LogitLensLayerDto: fieldsOf<LogitLensLayer>()({ layer: true, topIds: true, topTokens: true, topProbabilities: true, predictedProbability: true, predictedRank: true }),
   AttentionParams: fieldsOf<AttentionParams>()({ analysisId: true, layer: true, head: true }),
   AttentionResult: fieldsOf<AttentionResult>()({ analysisId: true, tokens: true, matrices: true }),
   HeadMatrixDto: fieldsOf<HeadMatrix>()({ layer: true, head: true, rows: true, cols: true, data: true }),
-  CompareParams: fieldsOf<CompareParams>()({ textDocument: true, range: true, modelA: true, modelB: true, target: true, methods: true, options: true, workDoneToken: true }),
+  CompareParams: fieldsOf<CompareParams>()({ textDocument: true, range: true, modelA: true, modelB: true, target: true, targetPosition: true, methods: true, options: true, workDoneToken: true }),
   CompareResult: fieldsOf<CompareResult>()({ a: true, b: true, difference: true }),
   ComparisonDto: fieldsOf<Comparison>()({ sameTokenization: true, units: true, scores: true, sharedEdges: true, onlyA: true, onlyB: true, merge: true }),
   ListModelsResult: fieldsOf<ListModelsResult>()({ models: true }),

@@ -3,21 +3,39 @@ import assert from 'node:assert/strict';
 import { buildComparisonView, buildView, chosenMethod, displayModelName, scoresOf } from '../src/shared/buildView';
 import { smallResult } from './fixtures';
 
-test('scoresOf takes the target\'s rollout row and each method\'s scores', () => {
+test('scoresOf takes every method\'s scores from the scores map, whatever the method', () => {
   const s = scoresOf(smallResult());
-  assert.deepEqual(s.rollout, [0.2, 0.3, 0.5]);
-  assert.deepEqual(s.influence, [0, 0.9, 1.8]);
-  assert.deepEqual(s.attention, [0.1, 0.2, 0.7]);
-  assert.deepEqual(s.valueNorms, [0.2, 0.3, 0.5]);
-  assert.equal(s.flow?.length, 3);
+  assert.deepEqual(s['rollout'], [0.2, 0.3, 0.5]);
+  assert.deepEqual(s['influence'], [0, 0.9, 1.8]);
+  assert.deepEqual(s['attention'], [0.1, 0.2, 0.7]);
+  assert.deepEqual(s['valueNorms'], [0.2, 0.3, 0.5]);
+  assert.deepEqual(s['alti'], [0.1, 0.3, 0.6]);
+  assert.equal(s['flow']?.length, 3);
+  const r = smallResult();
+  r.scores = { brandNew: [1, 2, 3] };
+  assert.deepEqual(scoresOf(r)['brandNew'], [1, 2, 3]);
+  assert.deepEqual(scoresOf(r)['rollout'], [0.2, 0.3, 0.5], 'rollout falls back to the rollout matrix row');
 });
 
 test('chosenMethod falls back when the preferred method was not computed', () => {
   const r = smallResult();
-  r.flow = null;
+  delete r.scores['flow'];
   assert.equal(chosenMethod(scoresOf(r), 'flow'), 'influence');
-  r.influence = null;
+  delete r.scores['influence'];
   assert.equal(chosenMethod(scoresOf(r), 'flow'), 'rollout');
+});
+
+test('buildView carries AOPC, unavailable methods and the logit lens', () => {
+  const r = smallResult();
+  r.unavailable = { globenc: 'not an encoder' };
+  const v = buildView(r, 'alti');
+  assert.equal(v.method, 'alti');
+  assert.equal(v.comprehensiveness['alti'], 0.6);
+  assert.equal(v.sufficiency['alti'], 0.05);
+  assert.equal(v.faithfulness['alti'], 0.9);
+  assert.deepEqual(v.unavailable, { globenc: 'not an encoder' });
+  assert.equal(v.logitLens?.predicted, ' time');
+  assert.deepEqual(v.logitLens?.layers[0]?.top, [' time', ' a']);
 });
 
 test('buildView carries tokens, per-layer rows, faithfulness and merged edges', () => {
@@ -27,8 +45,8 @@ test('buildView carries tokens, per-layer rows, faithfulness and merged edges', 
   assert.deepEqual(v.rolloutByLayer, [[0.3, 0.3, 0.4], [0.2, 0.3, 0.5]]);
   assert.deepEqual(v.received, [[1, 2, 3], [4, 5, 6]]);
   assert.deepEqual(v.edges, [{ layer: 2, from: 2, to: 1, weight: 0.7 }]);
-  assert.equal(v.faithfulness.flow, null);
-  assert.equal(v.faithfulness.rollout, 1);
+  assert.equal(v.faithfulness['flow'], null);
+  assert.equal(v.faithfulness['rollout'], 1);
   assert.equal(v.comparison, null);
 });
 

@@ -18,11 +18,13 @@ export function smallResult(edges: Edge[] = []): AnalyzeResult {
     target: 2,
     rollout: { rows: 3, cols: 3, data: [1, 0, 0, 0.5, 0.5, 0, 0.2, 0.3, 0.5] },
     rolloutByLayer: { rows: 2, cols: 3, data: [0.3, 0.3, 0.4, 0.2, 0.3, 0.5] },
-    attention: [0.1, 0.2, 0.7],
+    scores: { rollout: [0.2, 0.3, 0.5], attention: [0.1, 0.2, 0.7], flow: [1 / 6, 2 / 6, 3 / 6], influence: [0, 0.9, 1.8], valueNorms: [0.2, 0.3, 0.5], alti: [0.1, 0.3, 0.6] },
     flow: { raw: [1, 2, 3], normalised: [1 / 6, 2 / 6, 3 / 6], shapley: [1, 2, 3], shapleyTotal: 6, byLayer: { rows: 2, cols: 3, data: [0.2, 0.3, 0.5, 1 / 6, 2 / 6, 3 / 6] } },
     influence: { scores: [0, 0.9, 1.8], edges, byLayer: null, counts: null },
     valueNorms: { scores: [0.2, 0.3, 0.5], received: { rows: 2, cols: 3, data: [1, 2, 3, 4, 5, 6] }, emitted: { rows: 2, cols: 3, data: [1, 1, 1, 1, 1, 1] } },
-    faithfulness: { occlusion: [0, 0.5, 1], targetDescription: 'log p(next)', spearman: { influence: 0.5, rollout: 1, flow: null, attention: -0.5, valueNorms: 0.5 } },
+    faithfulness: { occlusion: [0, 0.5, 1], targetDescription: 'log p(next)', spearman: { influence: 0.5, rollout: 1, flow: null, attention: -0.5, valueNorms: 0.5, alti: 0.9 },
+      comprehensiveness: { influence: 0.4, rollout: 0.3, alti: 0.6 }, sufficiency: { influence: 0.1, rollout: 0.2, alti: 0.05 } },
+    logitLens: { predicted: 7, predictedText: ' time', layers: [{ layer: 0, topIds: [7, 3], topTokens: [' time', ' a'], topProbabilities: [0.6, 0.2], predictedProbability: 0.6, predictedRank: 0 }] },
     timings: { forward: 1, total: 2 },
   };
 }

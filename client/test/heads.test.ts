@@ -5,7 +5,7 @@ import { headRows, layerAttentionOf, reduceHeads, rowsOf } from '../src/shared/h
 // Two heads of 2×2 attention, stored head after head.
 const data = [0.9, 0.1, 0.4, 0.6, 0.5, 0.5, 0.0, 1.0];
 
-test('reduceHeads computes mean, max, min and sum over heads (algorithms §1)', () => {
+test('reduceHeads computes mean, max, min and sum over heads (docs/methods.md §1)', () => {
   assert.deepEqual(reduceHeads(data, 2, 2, 'mean'), [[0.7, 0.3], [0.2, 0.8]]);
   assert.deepEqual(reduceHeads(data, 2, 2, 'max'), [[0.9, 0.5], [0.4, 1.0]]);
   assert.deepEqual(reduceHeads(data, 2, 2, 'min'), [[0.5, 0.1], [0.0, 0.6]]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeModel, analyzeOptionsOf, comparisonPartner, defaultSettings, expandPath, readSettings, serverSettingsOf, targetBeforeTokens } from '../src/shared/settings';
+import { activeModel, analyzeOptionsOf, comparisonPartner, defaultSettings, expandPath, readSettings, serverSettingsOf, targetParams } from '../src/shared/settings';
 
 const from = (values: Record<string, unknown>) => (key: string) => values[key];
 
@@ -62,8 +62,8 @@ test('expandPath expands ~ and ${workspaceFolder} and resolves relative paths', 
   assert.equal(expandPath('  ', '/ws', '/h'), '');
 });
 
-test('only the first-token target is known before tokenization', () => {
-  assert.equal(targetBeforeTokens('first'), 0);
-  assert.equal(targetBeforeTokens('last'), undefined);
-  assert.equal(targetBeforeTokens('cursor'), undefined);
+test('every target choice is sent for the server to resolve: first, last or the cursor position', () => {
+  assert.deepEqual(targetParams('first', { line: 1, character: 2 }), { target: 'first' });
+  assert.deepEqual(targetParams('last', { line: 1, character: 2 }), { target: 'last' });
+  assert.deepEqual(targetParams('cursor', { line: 1, character: 2 }), { targetPosition: { line: 1, character: 2 } });
 });

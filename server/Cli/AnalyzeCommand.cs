@@ -18,12 +18,16 @@ internal static class AnalyzeCommand
         var format = new Option<string>("--format") { Description = "json (default), html (standalone report) or svg (figure).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "svg");
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
-        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output };
+        var label = new Option<string?>("--label") { Description = "Explain this label (id2label name or id; for LMs a token or vocabulary id) instead of the prediction." };
+        var qaEnd = new Option<bool>("--qa-end") { Description = "Question answering: explain the end of the predicted span (default: its start)." };
+        var context = new Option<string?>("--context") { Description = "Question answering: the context; --text is then the question (or put both in --text separated by |||)." };
+        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, label, qaEnd, context, format, output };
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
             var cli = new CliAnalysis();
-            var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods));
+            var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods), parseResult.GetValue(context))
+                with { Label = parseResult.GetValue(label), QaEnd = parseResult.GetValue(qaEnd) };
             AnalyzeResult? result = null;
             StoredAnalysis? stored = null;
             var code = await cli.RunAsync("analyze", async progress => (result, stored) = await cli.Service.AnalyzeAsync(request, progress, ct).ConfigureAwait(false)).ConfigureAwait(false);
@@ -44,7 +48,7 @@ internal static class AnalyzeCommand
         var report = new ReportModel
         {
             Title = $"Attention Lens — {System.IO.Path.GetFileName(stored.ModelPath.TrimEnd('/'))}",
-            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text, Attentions = attentions }],
+            Analyses = [new ReportAnalysis(result.Model.Id, stored.SourceTokens, stored.Result) { Text = stored.Text, Attentions = attentions, PredictionDetail = result.Prediction }],
             TimingsMs = result.Timings,
         };
         using var writer = new StringWriter();

@@ -76,7 +76,7 @@ internal static class BenchFlowCommand
     {
         var model = ModelLoader.Load(dir);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")));
-        var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod>(Enum.GetValues<AnalysisMethod>()) };
+        var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod>(AnalysisMethod.All) };
         foreach (var c in doc.RootElement.GetProperty("model").GetProperty("cases").EnumerateObject())
         {
             if (!c.Value.TryGetProperty("input_ids", out var ids) || ids.ValueKind != JsonValueKind.Array) continue;

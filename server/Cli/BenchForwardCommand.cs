@@ -7,7 +7,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Server.Cli;
 
 /// <summary>
-/// `attention-lens bench forward --model bert-base|gpt2|gpt2-medium --tokens N [--threads 2] [--runs 5]`:
+/// `attention-lens bench forward --model bert-base|gpt2|gpt2-medium|deberta-v3-base --tokens N [--threads 2] [--runs 5]`:
 /// builds a random model of that standard size (no checkpoint), runs one warm-up forward with
 /// attentions (and logits where the model has a head, as ../shared/bench/torch_forward.py does),
 /// then times <c>--runs</c> more and prints one JSON line. gflops counts the matrix products only:
@@ -18,7 +18,7 @@ internal static class BenchForwardCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model") { Description = "bert-base, gpt2 or gpt2-medium.", DefaultValueFactory = _ => "bert-base" };
+        var modelOption = new Option<string>("--model") { Description = "bert-base, gpt2, gpt2-medium or deberta-v3-base.", DefaultValueFactory = _ => "bert-base" };
         var tokensOption = new Option<int>("--tokens") { Description = "Sequence length T.", DefaultValueFactory = _ => 128 };
         var threadsOption = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 2 };
         var runsOption = new Option<int>("--runs") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };

@@ -30,12 +30,17 @@ internal sealed class CliAnalysis
     public static JsonSerializerOptions Indented { get; } = new(ProtocolJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The whole text as a one-document request, as if it were selected in an editor.</summary>
-    public static AnalysisRequest Request(string text, string model, int? target, string? methods)
+    /// <param name="context">A question-answering model's context; <paramref name="text"/> is then the question
+    /// (both go in one document, question first, as two selections would).</param>
+    public static AnalysisRequest Request(string text, string model, int? target, string? methods, string? context = null)
     {
-        var doc = new TextDocument(text, 1);
+        var doc = new TextDocument(context is null ? text : text + "\n" + context, 1);
         var range = doc.RangeOf(0, text.Length);
         var list = methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new AnalysisRequest("untitled:cli", doc, range, model, target, list, null);
+        return new AnalysisRequest("untitled:cli", doc, range, model, target is { } t ? TargetSpec.At(t) : null, list, null)
+        {
+            ContextRange = context is null ? null : doc.RangeOf(text.Length + 1, text.Length + 1 + context.Length),
+        };
     }
 
     /// <summary>Runs <paramref name="work"/> with a progress display; errors become a message and exit code 1.</summary>

@@ -81,7 +81,7 @@ internal static class DemoCommand
                 $"Bundled models from {models.Root}, trained by training/train.py on sentences of a small grammar with known subject–verb dependencies.",
                 $"The BERT pair reads \"{pre.Text}\". Its verb carries no number, so the subject noun \"keys\" is the one word that says the subject is plural; \"cabinet\" is a singular attractor. The fine-tuned model was trained to answer exactly that question; the pre-trained one never was.",
                 $"GPT-2 reads \"{run.Analyses[2].Text}\" and must choose the verb's number from the subject across the attractor.",
-                "Influence and the traced-graph comparison are our operationalisation of DeRose et al. (2020), see docs/algorithms.md §6; faithfulness compares every method with leave-one-out occlusion (§8).",
+                "Influence and the traced-graph comparison are our operationalisation of DeRose et al. (2020), see docs/methods.md §6; faithfulness compares every method with leave-one-out occlusion (§8).",
             ],
             Analyses = analyses,
             Comparisons = [ReportComparison.From(run.Comparison, analyses[0], analyses[1])],

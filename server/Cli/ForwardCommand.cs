@@ -8,7 +8,9 @@ namespace AttentionLens.Server.Cli;
 /// <summary>
 /// `attention-lens forward --model DIR (--ids 1,2,3 [--token-type-ids 0,0,1] | --text "...") --out FILE.safetensors`:
 /// runs a checkpoint's forward pass and writes input_ids (I64 [T]), attentions (F32 [L,H,T,T]),
-/// hidden_states (F32 [L+1,T,C]) and, when the model has an LM head, logits (F32 [T,V]).
+/// hidden_states (F32 [L+1,T,C]) and the head's outputs under transformers' names (<see cref="HeadOutputTensors"/>):
+/// logits (F32 [T,V] LM, [num_labels] sequence classification, [T,num_labels] token classification),
+/// start_logits / end_logits (F32 [T]) for QA.
 /// </summary>
 internal static class ForwardCommand
 {
@@ -72,8 +74,7 @@ internal static class ForwardCommand
             SafetensorsEntry.Float32("attentions", [result.Layers, result.Heads, t, t], result.Attentions),
             SafetensorsEntry.Float32("hidden_states", [result.Layers + 1, t, result.Hidden], result.HiddenStates),
         };
-        if (result.Logits is { } logits)
-            tensors.Add(SafetensorsEntry.Float32("logits", [t, network.Info.VocabSize], logits));
+        tensors.AddRange(HeadOutputTensors.For(network.Info, result));
         SafetensorsWriter.Write(outPath, tensors, new Dictionary<string, string> { ["model_type"] = network.Info.ModelType, ["architecture"] = network.Info.Architecture });
     }
 

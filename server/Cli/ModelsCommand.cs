@@ -13,9 +13,12 @@ internal static class ModelsCommand
     {
         var paths = new Option<string[]>("--model-path") { Description = "Also list this checkpoint folder, or folder of them (repeatable)." };
         var json = new Option<bool>("--json") { Description = "Print the listModels result as JSON." };
-        var command = new Command("models", "List the models Attention Lens can use.") { paths, json };
+        var supported = new Option<bool>("--supported") { Description = "List the supported model types and the heads loaded for each." };
+        var command = new Command("models", "List the models Attention Lens can use.") { paths, json, supported };
         command.SetAction(parseResult =>
         {
+            if (parseResult.GetValue(supported))
+                return PrintSupported();
             var models = new CliAnalysis(parseResult.GetValue(paths)).Service.ListModels();
             if (parseResult.GetValue(json))
             {
@@ -43,5 +46,23 @@ internal static class ModelsCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>model_type, heads, and the reference each was verified against (tab-separated when redirected).</summary>
+    private static int PrintSupported()
+    {
+        string Heads(AttentionLens.Models.SupportedModel m) => string.Join(", ", m.Heads);
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine("model_type\theads\tverified against");
+            foreach (var m in AttentionLens.Models.SupportedModel.All)
+                Console.WriteLine($"{m.ModelType}\t{Heads(m)}\t{m.VerifiedAgainst}");
+            return 0;
+        }
+        var table = new Table().AddColumns("model_type", "heads", "verified against");
+        foreach (var m in AttentionLens.Models.SupportedModel.All)
+            table.AddRow(Markup.Escape(m.ModelType), Markup.Escape(Heads(m)), Markup.Escape(m.VerifiedAgainst));
+        AnsiConsole.Write(table);
+        return 0;
     }
 }

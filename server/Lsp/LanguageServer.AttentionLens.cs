@@ -22,7 +22,10 @@ internal sealed partial class LanguageServer
 
     private async Task<AnalyzeResult?> Analyze(AnalyzeParams p, CancellationToken ct)
     {
-        var request = new AnalysisRequest(p.TextDocument.Uri, documents.Get(p.TextDocument.Uri), p.Range, p.Model, p.Target, p.Methods, p.Options);
+        var request = new AnalysisRequest(p.TextDocument.Uri, documents.Get(p.TextDocument.Uri), p.Range, p.Model, p.Target, p.Methods, p.Options)
+        {
+            TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = p.ContextRange,
+        };
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);
         try
         {
@@ -44,9 +47,9 @@ internal sealed partial class LanguageServer
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: comparing {p.ModelA} and {p.ModelB}", ct).ConfigureAwait(false);
         try
         {
-            var a = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelA, p.Target, p.Methods, p.Options),
+            var a = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelA, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition },
                 (m, pct) => progress.ReportAsync("A: " + m, pct / 2), ct).ConfigureAwait(false);
-            var b = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelB, p.Target, p.Methods, p.Options),
+            var b = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelB, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition },
                 (m, pct) => progress.ReportAsync("B: " + m, 50 + pct / 2), ct).ConfigureAwait(false);
             await progress.EndAsync("compared").ConfigureAwait(false);
             return new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored, doc));

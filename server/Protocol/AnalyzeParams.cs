@@ -9,16 +9,28 @@ public sealed record AnalyzeParams
     public required Range Range { get; init; }
     /// <summary>A model id from listModels, or a checkpoint folder path.</summary>
     public required string Model { get; init; }
-    /// <summary>Token index whose prediction is explained; default first token (encoders) or last (decoders).</summary>
-    public int? Target { get; init; }
-    /// <summary>Any of attention, rollout, flow, influence, valueNorms, faithfulness; rollout is always computed.</summary>
+    /// <summary>Token whose prediction is explained: an index, "first" or "last"; default first token
+    /// (encoders) or last (decoders). Resolved by the server after tokenizing.</summary>
+    public TargetSpec? Target { get; init; }
+    /// <summary>An editor position: the token containing it becomes the target (overrides <see cref="Target"/>
+    /// when a non-special token contains it; otherwise the default applies).</summary>
+    public Position? TargetPosition { get; init; }
+    /// <summary>Any registered method (docs/methods.md) or faithfulness; rollout is always computed.</summary>
     public IReadOnlyList<string>? Methods { get; init; }
     public AnalyzeOptions? Options { get; init; }
+    /// <summary>The label to explain instead of the predicted one: an id2label name or a class id (classifiers,
+    /// token classifiers), a vocabulary id or token (LMs). Omitted = the model's own prediction.</summary>
+    public string? Label { get; init; }
+    /// <summary>Extractive QA: explain the end of the predicted span instead of its start.</summary>
+    public bool? QaEnd { get; init; }
+    /// <summary>Extractive QA: the context's range when question (<see cref="Range"/>) and context are two
+    /// selections; omitted = the selection is split at the first <c>|||</c> (question before, context after).</summary>
+    public Range? ContextRange { get; init; }
     /// <summary>LSP work-done token supplied by the client, used for $/progress.</summary>
     public JsonElement? WorkDoneToken { get; init; }
 }
 
-/// <summary>Method options (shared/docs/algorithms.md §1–§6).</summary>
+/// <summary>Method options (docs/methods.md §1–§6).</summary>
 public sealed record AnalyzeOptions
 {
     /// <summary>mean (default), max, min or sum.</summary>

@@ -1,6 +1,8 @@
 namespace AttentionLens.Server.Protocol;
 
-/// <summary><c>attentionLens/analyze</c> result. Methods not asked for are null (omitted); rollout is always present.</summary>
+/// <summary><c>attentionLens/analyze</c> result. Every method's token scores are in <see cref="Scores"/>
+/// (rollout always); method-specific detail records (flow, influence, valueNorms, globenc, logitLens,
+/// faithfulness) are null (omitted) when the method was not asked for. Definitions: docs/methods.md.</summary>
 public sealed record AnalyzeResult
 {
     public required string AnalysisId { get; init; }
@@ -11,11 +13,20 @@ public sealed record AnalyzeResult
     public required int Target { get; init; }
     public required MatrixDto Rollout { get; init; }
     public MatrixDto? RolloutByLayer { get; init; }
-    public double[]? Attention { get; init; }
+    /// <summary>Method name → (T) the target's token scores, larger = more important.</summary>
+    public required IReadOnlyDictionary<string, double[]> Scores { get; init; }
+    /// <summary>Method name → (L × T) the target's scores after each layer, with <c>options.layers</c>.</summary>
+    public IReadOnlyDictionary<string, MatrixDto>? ScoresByLayer { get; init; }
+    /// <summary>Method name → why a requested method could not run on this model.</summary>
+    public IReadOnlyDictionary<string, string>? Unavailable { get; init; }
     public FlowDto? Flow { get; init; }
     public InfluenceDto? Influence { get; init; }
     public ValueNormsDto? ValueNorms { get; init; }
+    public GlobEncDto? Globenc { get; init; }
+    public LogitLensDto? LogitLens { get; init; }
     public FaithfulnessDto? Faithfulness { get; init; }
+    /// <summary>The prediction explained (omitted for a bare body): docs/protocol.md#prediction.</summary>
+    public PredictionDto? Prediction { get; init; }
     /// <summary>Milliseconds per stage: the core's stages plus load, tokenize and total (server side).</summary>
     public required IReadOnlyDictionary<string, double> Timings { get; init; }
 }
@@ -39,5 +50,30 @@ public sealed record InfluenceDto(double[] Scores, IReadOnlyList<EdgeDto> Edges,
 /// <summary>§7; <paramref name="TargetWeightedHeadNorms"/> (L·H × T) is α·‖f_h(x_j)‖ for the target row, with <c>options.layers</c>.</summary>
 public sealed record ValueNormsDto(double[] Scores, MatrixDto Received, MatrixDto Emitted, MatrixDto? HeadValueNorms, MatrixDto? TargetWeightedHeadNorms);
 
-/// <summary>Spearman ρ is null where it is undefined (a constant score vector).</summary>
-public sealed record FaithfulnessDto(double[] Occlusion, string TargetDescription, IReadOnlyDictionary<string, double?> Spearman);
+/// <summary>Spearman ρ is null where it is undefined (a constant score vector). Comprehensiveness and
+/// sufficiency: ERASER AOPC over 10/20/50 % of the tokens (DeYoung et al. 2020).</summary>
+public sealed record FaithfulnessDto(double[] Occlusion, string TargetDescription, IReadOnlyDictionary<string, double?> Spearman,
+    IReadOnlyDictionary<string, double> Comprehensiveness, IReadOnlyDictionary<string, double> Sufficiency);
+
+/// <summary>GlobEnc's rolled-out target row before normalisation (docs/methods.md#globenc).</summary>
+public sealed record GlobEncDto(double[] Raw);
+
+/// <summary>The logit lens at the target (docs/methods.md#logitlens); <paramref name="Layers"/>[0] is the embeddings.</summary>
+public sealed record LogitLensDto(int Predicted, string PredictedText, IReadOnlyList<LogitLensLayerDto> Layers);
+
+public sealed record LogitLensLayerDto(int Layer, int[] TopIds, string[] TopTokens, double[] TopProbabilities, double PredictedProbability, int PredictedRank);
+
+/// <summary>A candidate of a prediction: a label id, vocabulary id or (QA) token position, its name (id2label
+/// name, token text, or the position's token text) and its softmax probability.</summary>
+public sealed record PredictionCandidateDto(int Index, string Label, double Probability);
+
+/// <summary>Extractive QA's predicted span: first and last token (inclusive), its document range and text.</summary>
+public sealed record AnswerSpanDto(int Start, int End, Range Range, string Text);
+
+/// <summary>What the analysis explains. <paramref name="Head"/>: causalLM, maskedLM, sequenceClassification,
+/// tokenClassification or questionAnswering. <paramref name="Position"/>: the token the prediction belongs to;
+/// <paramref name="Chosen"/>: the label was picked (params.label), not the argmax; <paramref name="SpanEnd"/>:
+/// QA explains the span's end; <paramref name="Alternatives"/>: top candidates at the position;
+/// <paramref name="TokenLabels"/>: every token's predicted label (token classification).</summary>
+public sealed record PredictionDto(string Head, int Position, int Index, string Label, double? Probability, bool Chosen, bool SpanEnd,
+    string Description, IReadOnlyList<PredictionCandidateDto> Alternatives, AnswerSpanDto? Span, IReadOnlyList<PredictionCandidateDto>? TokenLabels);

@@ -9,7 +9,8 @@ public sealed record CompareParams
     public required Range Range { get; init; }
     public required string ModelA { get; init; }
     public required string ModelB { get; init; }
-    public int? Target { get; init; }
+    public TargetSpec? Target { get; init; }
+    public Position? TargetPosition { get; init; }
     public IReadOnlyList<string>? Methods { get; init; }
     public AnalyzeOptions? Options { get; init; }
     public JsonElement? WorkDoneToken { get; init; }

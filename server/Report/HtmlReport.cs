@@ -48,7 +48,7 @@ public static class HtmlReport
             WriteTable(w, new ReportTable("Timings of the whole run", ["stage", "ms"], timings.Select(t => (IReadOnlyList<string>)[t.Key, Markup.N(t.Value, "0.0")]).ToArray()));
         }
 
-        w.Write("<footer>Attention Lens · methods as defined in docs/algorithms.md (rollout and flow: Abnar &amp; Zuidema 2020; influence and comparison: our reading of DeRose et al. 2020; value norms: Kobayashi et al. 2020; Token Rings after DeRose et al. 2020, Heads after BertViz).</footer>\n");
+        w.Write("<footer>Attention Lens · methods as defined in docs/methods.md (rollout and flow: Abnar &amp; Zuidema 2020; influence and comparison: our reading of DeRose et al. 2020; value norms: Kobayashi et al. 2020; Token Rings after DeRose et al. 2020, Heads after BertViz).</footer>\n");
         w.Write($"<script>{ReportAssets.Script}</script></body></html>\n");
     }
 
@@ -74,15 +74,16 @@ public static class HtmlReport
         }
 
         Fact(w, "target", r.Target >= 0 && r.Target < tokens.Count ? $"token {r.Target}: {tokens[r.Target].Text}" : $"token {r.Target}");
-        if (a.Prediction is not null)
+        var dto = ReportJson.Analysis(a, id);
+        if ((a.Prediction ?? (dto.Prediction is { } p ? ReportPrediction.Describe(p) : null)) is { } prediction)
         {
-            Fact(w, "prediction", a.Prediction);
+            Fact(w, "prediction", prediction);
         }
 
         w.Write("</dl>");
         var attention = ReportJson.Attention(a, id);
         w.Write($"<div class=\"lens\" data-lens=\"analysis\" data-attention-note=\"{Markup.Escape(ReportJson.AttentionNote(a))}\">");
-        Embed(w, "analyze", ReportJson.ForScript(ReportJson.Analysis(a, id), ProtocolJsonContext.Default.AnalyzeResult));
+        Embed(w, "analyze", ReportJson.ForScript(dto, ProtocolJsonContext.Default.AnalyzeResult));
         if (attention is not null)
         {
             Embed(w, "attention", ReportJson.ForScript(attention, ProtocolJsonContext.Default.AttentionResult));

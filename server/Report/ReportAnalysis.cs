@@ -1,3 +1,4 @@
+using AttentionLens.Server.Protocol;
 using AttentionLens.Analysis;
 using AttentionLens.Models;
 using AttentionLens.Tokenizers;
@@ -20,6 +21,10 @@ public sealed record ReportAnalysis(string Name, IReadOnlyList<Token> Tokens, An
 
     /// <summary>The model's output at the target in words (class, next token), if known.</summary>
     public string? Prediction { get; init; }
+
+    /// <summary>The explained prediction with token texts resolved (the server's <c>prediction</c>); without it
+    /// the report derives it from <see cref="Result"/>, except for LM heads, whose token ids it cannot spell.</summary>
+    public PredictionDto? PredictionDetail { get; init; }
 
     /// <summary>
     /// (L, H, T, T) per-head softmax attention (<see cref="ForwardResult.Attentions"/>), or null. The

@@ -3,7 +3,7 @@ using AttentionLens.Tokenizers;
 
 namespace AttentionLens.Server.Report;
 
-/// <summary>Two models' analyses of the same text (algorithms.md §6): traced edges both models
+/// <summary>Two models' analyses of the same text (docs/methods.md §6): traced edges both models
 /// trace and edges only one traces, and optionally every method's per-token scores of both.</summary>
 /// <param name="NameA">Model A (e.g. pre-trained).</param>
 /// <param name="NameB">Model B (e.g. fine-tuned).</param>

@@ -31,7 +31,8 @@ internal static class ReportJson
         var model = new ModelDescriptor(a.Name, "", m?.Architecture ?? "", m?.ModelType ?? "", r.Layers, r.Heads, m?.ParameterCount ?? 0, m?.IsCausal ?? false);
         // Every per-layer matrix is included, as the extension asks for (options.layers): the Flow
         // Trace and Layer Graph drawings read them.
-        return AnalysisMapper.ToDto(id, model, tokens, r, byLayer: true, r.TimingsMs);
+        var dto = AnalysisMapper.ToDto(id, model, tokens, r, byLayer: true, r.TimingsMs);
+        return dto with { Prediction = a.PredictionDetail ?? (dto.Prediction is { Head: "causalLM" or "maskedLM" } ? null : dto.Prediction) };
     }
 
     /// <summary>The analysis's per-head attention as attentionLens/attention returns it for all layers, or

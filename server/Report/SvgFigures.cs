@@ -103,16 +103,7 @@ internal static class SvgFigures
     }
 
     /// <summary>The row label of a method's token scores.</summary>
-    public static string MethodLabel(AnalysisMethod method) => method switch
-    {
-        AnalysisMethod.Attention => "raw attention (last layer)",
-        AnalysisMethod.Rollout => "rollout",
-        AnalysisMethod.Flow => "flow (max-flow)",
-        AnalysisMethod.Influence => "influence (traced graph)",
-        AnalysisMethod.ValueNorms => "value-weighted norms",
-        AnalysisMethod.Faithfulness => "occlusion (ground truth)",
-        _ => method.ToString(),
-    };
+    public static string MethodLabel(AnalysisMethod method) => MethodRegistry.Label(method);
 
     /// <summary>The method rows a report shows for one analysis, in a fixed order, skipping methods not computed.</summary>
     public static IReadOnlyList<(string Label, double[] Scores)> MethodRows(AnalysisResult result)

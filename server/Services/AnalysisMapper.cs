@@ -1,12 +1,17 @@
 using AttentionLens.Analysis;
+using AttentionLens.Models;
 using AttentionLens.Server.Protocol;
+using Range = AttentionLens.Server.Protocol.Range;
 
 namespace AttentionLens.Server.Services;
 
 /// <summary>Turns the core's <see cref="AnalysisResult"/> into the protocol's records.</summary>
 public static class AnalysisMapper
 {
-    public static AnalyzeResult ToDto(string analysisId, ModelDescriptor model, IReadOnlyList<TokenDto> tokens, AnalysisResult r, bool byLayer, IReadOnlyDictionary<string, double> timings) => new()
+    /// <param name="tokenText">Text of a vocabulary id (the logit lens and an LM's prediction list ids).</param>
+    /// <param name="spanOf">Document range and text of tokens first..last (a QA answer span).</param>
+    public static AnalyzeResult ToDto(string analysisId, ModelDescriptor model, IReadOnlyList<TokenDto> tokens, AnalysisResult r, bool byLayer, IReadOnlyDictionary<string, double> timings,
+        Func<int, string>? tokenText = null, Func<int, int, (Range Range, string Text)>? spanOf = null) => new()
     {
         AnalysisId = analysisId,
         Model = model,
@@ -16,7 +21,11 @@ public static class AnalysisMapper
         Target = r.Target,
         Rollout = Matrix(r.Rollout),
         RolloutByLayer = byLayer ? Matrix(r.RolloutByLayer) : null,
-        Attention = r.Attention,
+        Scores = r.Scores.Count > 0 ? r.Scores : LegacyScores(r),
+        ScoresByLayer = byLayer ? r.ScoresByLayer.ToDictionary(p => p.Key, p => Matrix(p.Value)) : null,
+        Unavailable = r.Unavailable.Count > 0 ? r.Unavailable : null,
+        Globenc = r.GlobEnc is { } g ? new GlobEncDto(g.Raw) : null,
+        LogitLens = r.LogitLens is { } lens ? LogitLens(lens, tokenText ?? (id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) : null,
         Flow = r.Flow is { } f ? new FlowDto(f.Raw, f.Normalised, f.Shapley, f.ShapleyTotal, byLayer ? Matrix(f.ByLayer) : null) : null,
         Influence = r.Influence is { } i
             ? new InfluenceDto(i.Scores, i.Edges.Select(Edge).ToArray(), byLayer ? Matrix(i.ByLayer) : null, byLayer ? Matrix(i.Counts) : null)
@@ -27,10 +36,52 @@ public static class AnalysisMapper
             : null,
         Faithfulness = r.Faithfulness is { } fa
             ? new FaithfulnessDto(fa.Occlusion, fa.TargetDescription,
-                fa.Spearman.ToDictionary(p => MethodNames.Name(p.Key), p => double.IsFinite(p.Value) ? p.Value : (double?)null))
+                fa.Spearman.ToDictionary(p => MethodNames.Name(p.Key), p => double.IsFinite(p.Value) ? p.Value : (double?)null),
+                fa.Comprehensiveness.ToDictionary(p => p.Key.Name, p => p.Value),
+                fa.Sufficiency.ToDictionary(p => p.Key.Name, p => p.Value))
             : null,
+        Prediction = r.Prediction is { } p ? Prediction(p, tokens, tokenText ?? Invariant, spanOf) : null,
         Timings = timings,
     };
+
+    /// <summary>The protocol's view of the explained prediction: LM candidates get their token text, QA
+    /// candidates (positions) the text of the token there, the answer span its document range and text.</summary>
+    public static PredictionDto Prediction(PredictionSummary p, IReadOnlyList<TokenDto> tokens, Func<int, string> tokenText, Func<int, int, (Range Range, string Text)>? spanOf)
+    {
+        Func<PredictionCandidate, PredictionCandidateDto> candidate = p.Head switch
+        {
+            ModelHead.CausalLM or ModelHead.MaskedLM => c => new PredictionCandidateDto(c.Index, tokenText(c.Index), c.Probability),
+            ModelHead.QuestionAnswering => c => new PredictionCandidateDto(c.Index, c.Index < tokens.Count ? tokens[c.Index].Text : c.Label, c.Probability),
+            _ => c => new PredictionCandidateDto(c.Index, c.Label, c.Probability),
+        };
+        var label = p.Head is ModelHead.CausalLM or ModelHead.MaskedLM ? tokenText(p.Index) : p.Label;
+        AnswerSpanDto? span = null;
+        if (p.Span is var (start, end))
+        {
+            var (range, text) = spanOf?.Invoke(start, end) ?? (new Range(tokens[start].Range.Start, tokens[end].Range.End), string.Concat(tokens.Skip(start).Take(end - start + 1).Select(t => t.Text)));
+            span = new AnswerSpanDto(start, end, range, text);
+        }
+        return new PredictionDto(HeadName(p.Head), p.Position, p.Index, label, double.IsFinite(p.Probability) ? p.Probability : null, p.Chosen, p.SpanEnd,
+            p.Description, p.Alternatives.Select(candidate).ToArray(), span, p.TokenLabels?.Select(c => new PredictionCandidateDto(c.Index, c.Label, c.Probability)).ToArray());
+    }
+
+    /// <summary>The protocol's name of a head: the enum member in camelCase (sequenceClassification…).</summary>
+    public static string HeadName(ModelHead head) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(head.ToString());
+
+    private static string Invariant(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Scores of a result built without the registry loop (tests' fakes): the classic fields.</summary>
+    private static Dictionary<string, double[]> LegacyScores(AnalysisResult r)
+    {
+        var scores = new Dictionary<string, double[]>();
+        foreach (var m in AnalysisMethod.All)
+            if (m != AnalysisMethod.Faithfulness && r.ScoresFor(m) is { } s) scores[m.Name] = s;
+        return scores;
+    }
+
+    private static LogitLensDto LogitLens(LogitLensResult lens, Func<int, string> text) => new(
+        lens.Predicted, text(lens.Predicted),
+        lens.Layers.Select(l => new LogitLensLayerDto(l.Layer, l.TopIds, l.TopIds.Select(text).ToArray(), l.TopProbabilities, l.PredictedProbability, l.PredictedRank)).ToArray());
 
     public static MatrixDto Matrix(Matrix m) => new(m.Rows, m.Cols, m.Data);
 

@@ -14,6 +14,9 @@ namespace AttentionLens.Server.Services;
 public sealed class AnalysisService(IModelBackend backend, ModelRegistry registry, ModelCache cache, AnalysisStore store, Func<ServerSettings> settings, int maxConcurrent)
 {
     public const int DefaultMaxTokens = 512;
+
+    /// <summary>Separates question and context in one selection for a question-answering model.</summary>
+    public const string QaSplitMarker = "|||";
     private readonly SemaphoreSlim slots = new(Math.Max(1, maxConcurrent));
 
     /// <summary>Reports a stage: a message and a percentage.</summary>
@@ -46,13 +49,23 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
 
         if (progress is not null) await progress("Tokenizing", 30).ConfigureAwait(false);
         clock.Restart();
-        var encoding = model.Tokenizer.Encode(text, null, true, cancellationToken);
+        var (question, context, contextStart) = QaInput(request, model.Info.Head, text, start, doc);
+        var encoding = model.Tokenizer.Encode(question, context, true, cancellationToken);
         timings["tokenize"] = clock.Elapsed.TotalMilliseconds;
         var limit = Math.Min(options.MaxTokens, model.Info.MaxPositions > 0 ? model.Info.MaxPositions : int.MaxValue);
         if (encoding.Count > limit) throw new TooManyTokensException(encoding.Count, limit, request.Model);
         if (encoding.Count == 0) throw new InvalidParamsException($"range {Show(request.Range)} of '{request.Uri}' gives no tokens.");
-        if (options.Target is { } t && (t < 0 || t >= encoding.Count))
-            throw new InvalidParamsException($"target {t} is outside the {encoding.Count} tokens of the selection (0..{encoding.Count - 1}).");
+        // Document offsets of every token: a pair's second sequence (the QA context) starts after the
+        // question's non-special tokens, at its own place in the document.
+        var questionTokens = context is null ? int.MaxValue : model.Tokenizer.Encode(question, null, addSpecialTokens: false).Count;
+        var offsets = new (int Start, int End)[encoding.Count];
+        for (int i = 0, seen = 0; i < encoding.Count; i++)
+        {
+            var token = encoding.Tokens[i];
+            var origin = !token.IsSpecial && seen++ >= questionTokens ? contextStart : start;
+            offsets[i] = (origin + token.Source.Start, origin + token.Source.End);
+        }
+        options = options with { Target = ResolveTarget(request, encoding, offsets, doc, model.Info.Head), Prediction = Choice(request, model) };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -70,25 +83,31 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         }
         foreach (var (stage, ms) in result.TimingsMs) timings[stage] = ms;
 
-        var offsets = new (int Start, int End)[encoding.Count];
         var tokens = new TokenDto[encoding.Count];
         for (var i = 0; i < encoding.Count; i++)
         {
             var token = encoding.Tokens[i];
-            offsets[i] = (start + token.Source.Start, start + token.Source.End);
             tokens[i] = new TokenDto(i, token.Id, token.Text, doc.RangeOf(offsets[i].Start, offsets[i].End), token.IsSpecial);
         }
         var info = model.Info;
         var descriptor = new ModelDescriptor(request.Model, path, info.Architecture, info.ModelType, info.Layers, info.Heads, info.ParameterCount, info.IsCausal);
         var id = store.NewId();
         timings["total"] = total.Elapsed.TotalMilliseconds;
-        var dto = AnalysisMapper.ToDto(id, descriptor, tokens, result, request.Options?.Layers ?? false, timings);
-        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options);
+        var tokenizer = model.Tokenizer;
+        var dto = AnalysisMapper.ToDto(id, descriptor, tokens, result, request.Options?.Layers ?? false, timings,
+            v => tokenizer.IdToToken(v) ?? tokenizer.Decode([v], skipSpecialTokens: false),
+            (first, last) => (doc.RangeOf(offsets[first].Start, offsets[last].End), doc.Text[offsets[first].Start..Math.Max(offsets[first].Start, offsets[last].End)]));
+        // The session keeps the per-head attention of the one forward pass (Heads, Layer Graph), not the
+        // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
+        var attention = result.Forward is { } fw ? HeadAttention.Keep(fw.Attentions, fw.Layers, fw.Heads, fw.Tokens) : null;
+        result = result with { Forward = null };
+        var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);
         return (dto, stored);
     }
 
-    /// <summary>Per-head attention of a kept analysis, recomputed with a forward pass (the core's result keeps only reductions).</summary>
+    /// <summary>Per-head attention of a kept analysis: from the session when it kept the analysis's
+    /// attention, otherwise recomputed with one forward pass.</summary>
     public async Task<AttentionResult> AttentionAsync(AttentionParams p, CancellationToken cancellationToken)
     {
         var stored = store.Get(p.AnalysisId);
@@ -97,6 +116,18 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             throw new InvalidParamsException($"layer {l} is outside 1..{r.Layers}.");
         if (p.Head is { } h && (h < 0 || h >= r.Heads))
             throw new InvalidParamsException($"head {h} is outside 0..{r.Heads - 1}.");
+        if (stored.Attention is { } kept)
+        {
+            var fromSession = new List<HeadMatrixDto>();
+            for (var layer = 1; layer <= kept.Layers; layer++)
+            {
+                if (p.Layer is { } onlyLayer && onlyLayer != layer) continue;
+                for (var head = 0; head < kept.Heads; head++)
+                    if (p.Head is not { } onlyHead || onlyHead == head)
+                        fromSession.Add(new HeadMatrixDto(layer, head, kept.Tokens, kept.Tokens, kept.Matrix(layer - 1, head)));
+            }
+            return new AttentionResult(p.AnalysisId, kept.Tokens, fromSession);
+        }
         using var lease = await cache.AcquireAsync(stored.ModelPath, null, cancellationToken).ConfigureAwait(false);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         ForwardResult forward;
@@ -123,6 +154,80 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         return new AttentionResult(p.AnalysisId, n, matrices);
     }
 
+    /// <summary>The target index after tokenizing: the token at <c>targetPosition</c> when one (non-special)
+    /// contains it, else <c>target</c> (index, first or last), else null (the core's default).</summary>
+    private static int? ResolveTarget(AnalysisRequest request, Tokenizers.Encoding encoding, (int Start, int End)[] offsets, TextDocument doc, ModelHead head)
+    {
+        int n = encoding.Count;
+        if (request.TargetPosition is { } position)
+        {
+            var offset = doc.OffsetAt(position);
+            for (var i = 0; i < n; i++)
+                if (!encoding.Tokens[i].IsSpecial && offsets[i].Start <= offset && offset < offsets[i].End) return i;
+        }
+        if (request.Target is not { } spec) return null;
+        // A sequence classifier's and a QA model's prediction sits at one token (the classification token,
+        // the answer's start or end): "first"/"last" (the editor's setting, meant for LMs) give way to it;
+        // an explicit index or editor position is honoured.
+        if (spec.Index is null && head is ModelHead.SequenceClassification or ModelHead.QuestionAnswering) return null;
+        var t = spec.Resolve(n);
+        if (t < 0 || t >= n)
+            throw new InvalidParamsException($"target {t} is outside the {n} tokens of the selection (0..{n - 1}).");
+        return t;
+    }
+
+    /// <summary>Question and context of a question-answering model (the tokenizer's pair template joins them):
+    /// the selection and <c>contextRange</c>, or the selection split at <see cref="QaSplitMarker"/>. Other
+    /// heads analyse the selection alone.</summary>
+    private static (string Question, string? Context, int ContextStart) QaInput(AnalysisRequest request, ModelHead head, string text, int start, TextDocument doc)
+    {
+        if (head != ModelHead.QuestionAnswering)
+        {
+            if (request.ContextRange is not null || request.QaEnd)
+                throw new InvalidParamsException($"contextRange and qaEnd apply to question-answering models; '{request.Model}' has a {MethodNamesHead(head)} head.");
+            return (text, null, 0);
+        }
+        if (request.ContextRange is { } range)
+        {
+            int cs = doc.OffsetAt(range.Start), ce = doc.OffsetAt(range.End);
+            if (ce <= cs) throw new InvalidParamsException($"contextRange {Show(range)} selects no text in '{request.Uri}': select the context.");
+            return (text, doc.Text[cs..ce], cs);
+        }
+        int split = text.IndexOf(QaSplitMarker, StringComparison.Ordinal);
+        if (split < 0)
+            throw new InvalidParamsException($"'{request.Model}' answers questions: select the question and the context (two selections, question first) or separate them with '{QaSplitMarker}' in one selection.");
+        return (text[..split], text[(split + QaSplitMarker.Length)..], start + split + QaSplitMarker.Length);
+    }
+
+    /// <summary>params.label as a class id (id2label name or number) or, for LMs, a vocabulary id (number or token).</summary>
+    private static PredictionChoice? Choice(AnalysisRequest request, LoadedModel model)
+    {
+        if (request.Label is not { } label) return request.QaEnd ? new PredictionChoice(SpanEnd: true) : null;
+        var info = model.Info;
+        int? id = null;
+        if (info.Head is ModelHead.SequenceClassification or ModelHead.TokenClassification)
+        {
+            for (var k = 0; k < info.Labels.Count; k++)
+                if (string.Equals(info.Labels[k], label, StringComparison.OrdinalIgnoreCase)) id = k;
+            if (id is null && int.TryParse(label, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < Math.Max(info.NumLabels, info.Labels.Count)) id = n;
+            if (id is null)
+                throw new InvalidParamsException($"label '{label}' is not one of the model's labels ({string.Join(", ", info.Labels.Select((l, k) => $"{k}={l}"))}); give a name or an id.");
+        }
+        else if (info.Head is ModelHead.CausalLM or ModelHead.MaskedLM)
+        {
+            id = int.TryParse(label, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : model.Tokenizer.TokenToId(label);
+            if (id is not { } v || v >= model.Tokenizer.VocabSize)
+                throw new InvalidParamsException($"label '{label}' is neither a vocabulary id below {model.Tokenizer.VocabSize} nor a token of the vocabulary.");
+        }
+        else
+        {
+            throw new InvalidParamsException($"label applies to classifiers and language models; '{request.Model}' has a {MethodNamesHead(info.Head)} head{(info.Head == ModelHead.QuestionAnswering ? " (use qaEnd to explain the span's end)" : "")}.");
+        }
+        return new PredictionChoice(id, request.QaEnd);
+    }
+
+    private static string MethodNamesHead(ModelHead head) => AnalysisMapper.HeadName(head);
+
     private AnalysisOptions BuildOptions(AnalysisRequest request)
     {
         var o = request.Options ?? new AnalyzeOptions();
@@ -142,7 +247,6 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         var defaults = new AnalysisOptions();
         return new AnalysisOptions
         {
-            Target = request.Target,
             Methods = methods,
             HeadReduction = reduction,
             HeadSubset = o.Heads,

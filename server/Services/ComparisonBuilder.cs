@@ -5,7 +5,7 @@ namespace AttentionLens.Server.Services;
 
 /// <summary>
 /// Compares two kept analyses of one document range with the core's <see cref="ModelComparer"/>
-/// (shared/docs/algorithms.md §6) and maps the result to the protocol, unit ranges into the document.
+/// (docs/methods.md §6) and maps the result to the protocol, unit ranges into the document.
 /// </summary>
 public static class ComparisonBuilder
 {

@@ -8,7 +8,7 @@ namespace AttentionLens.Server.Services;
 /// <summary>
 /// The hover card of an analysed token: its score and rank for the analysis target under the
 /// chosen method, and the heads that carry most of its traced influence. A head's share is its
-/// part of I_1(w) = Σ_l α^(L−l) c_l(w) (shared/docs/algorithms.md §6): each traced edge into w
+/// part of I_1(w) = Σ_l α^(L−l) c_l(w) (docs/methods.md §6): each traced edge into w
 /// in layer l and head h adds α^(L−l) to that head.
 /// </summary>
 public static class HoverBuilder
@@ -39,6 +39,12 @@ public static class HoverBuilder
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"**`{Escape(token.Text)}`** — token {index} of {analysis.Tokens.Count} (id {token.Id}), model `{Escape(analysis.ModelId)}`\n\n");
         md.Append(CultureInfo.InvariantCulture, $"{MethodNames.Name(method)} score for target **`{Escape(target.Text)}`** (token {r.Target}): **{scores[index]:G4}**, rank {rank} of {scores.Length}\n\n");
+        if (analysis.Prediction is { } p)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"Explains {Escape(Report.ReportPrediction.Describe(p))}\n\n");
+            if (p.TokenLabels is { } labels && index < labels.Count && !token.Special)
+                md.Append(CultureInfo.InvariantCulture, $"Predicted label of this token: **{Escape(labels[index].Label)}** ({labels[index].Probability:P1})\n\n");
+        }
         md.Append(HeadsLine(r, index, analysis.Options.Alpha));
         return new Hover(new MarkupContent("markdown", md.ToString()), token.Range);
     }

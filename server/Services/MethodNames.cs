@@ -1,26 +1,15 @@
-using System.Collections.Frozen;
 using AttentionLens.Analysis;
 
 namespace AttentionLens.Server.Services;
 
-/// <summary>The protocol's names of the analysis methods (camelCase of <see cref="AnalysisMethod"/>).</summary>
+/// <summary>The protocol's names of the analysis methods: the core's <see cref="MethodRegistry"/> plus faithfulness.</summary>
 public static class MethodNames
 {
-    private static readonly FrozenDictionary<string, AnalysisMethod> ByName = new Dictionary<string, AnalysisMethod>
-    {
-        ["attention"] = AnalysisMethod.Attention,
-        ["rollout"] = AnalysisMethod.Rollout,
-        ["flow"] = AnalysisMethod.Flow,
-        ["influence"] = AnalysisMethod.Influence,
-        ["valueNorms"] = AnalysisMethod.ValueNorms,
-        ["faithfulness"] = AnalysisMethod.Faithfulness,
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    public static IReadOnlyList<string> All { get; } = AnalysisMethod.All.Select(m => m.Name).ToArray();
 
-    public static IReadOnlyList<string> All { get; } = ["attention", "rollout", "flow", "influence", "valueNorms", "faithfulness"];
-
-    public static string Name(AnalysisMethod method) => All[(int)method];
+    public static string Name(AnalysisMethod method) => method.Name;
 
     public static AnalysisMethod Parse(string name, string field) =>
-        ByName.TryGetValue(name, out var m) ? m
+        AnalysisMethod.All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found ? found
             : throw new InvalidParamsException($"{field}: unknown method '{name}'; expected one of {string.Join(", ", All)}.");
 }

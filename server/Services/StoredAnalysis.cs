@@ -23,4 +23,11 @@ public sealed record StoredAnalysis(
     string Text,
     int SelectionStart,
     AnalysisResult Result,
-    AnalysisOptions Options);
+    AnalysisOptions Options)
+{
+    /// <summary>Per-head attention kept from the analysis's forward pass, or null (too large, or the backend gave none).</summary>
+    public HeadAttention? Attention { get; init; }
+
+    /// <summary>The explained prediction as the client received it (token texts resolved), for hover.</summary>
+    public PredictionDto? Prediction { get; init; }
+}

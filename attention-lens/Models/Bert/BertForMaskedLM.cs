@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Bert;
 /// LN(act(dense(h))) · Eᵀ + bias, the decoder tied to the word embeddings (tie_word_embeddings).
 /// RoBERTa's RobertaLMHead has the same computation under lm_head.*.
 /// </summary>
-public sealed class BertForMaskedLM : ITransformerModel
+public sealed class BertForMaskedLM : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly BertModel _body;
@@ -19,7 +19,7 @@ public sealed class BertForMaskedLM : ITransformerModel
         _kernels = kernels;
         _body = body;
         _head = head;
-        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
+        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount, Head = ModelHead.MaskedLM };
     }
 
     public ModelInfo Info { get; }
@@ -45,4 +45,7 @@ public sealed class BertForMaskedLM : ITransformerModel
         var kernels = _kernels.WithThreads(options.Threads);
         return trace.ToResult(logits: _head.Logits(kernels, trace.HiddenState(trace.Layers), trace.Tokens, trace.Hidden));
     }
+
+    /// <summary>The prediction head on any layer's output (BERT has no final norm; docs/methods.md#logitlens).</summary>
+    public float[] LensLogits(ReadOnlySpan<float> residual, int rows) => _head.Logits(_kernels, residual, rows, Info.HiddenSize);
 }

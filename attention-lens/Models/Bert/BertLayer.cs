@@ -40,18 +40,25 @@ public sealed class BertLayer
     /// <param name="y">(T, C) output.</param>
     /// <param name="probs">(H, T, T) attention.</param>
     /// <param name="valueOutputs">(H, T, C) or empty.</param>
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
+    /// <param name="terms">Receives this layer's post-norm terms, or null.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
+        PostNormTerms? terms = null, int layer = 0, int zeroValueToken = -1)
     {
         using var contextBuffer = new Scratch(tokens * _hidden);
         var context = contextBuffer.Span;
-        _attention.Forward(kernels, x, bias, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
+        _attention.Forward(kernels, x, bias, probs, context, tokens, _attentionOutput.Dense, valueOutputs, zeroValueToken);
         using var attendedBuffer = new Scratch(tokens * _hidden);
         var attended = attendedBuffer.Span;
-        _attentionOutput.Forward(kernels, context, x, attended, tokens);
+        _attentionOutput.Forward(kernels, context, x, attended, tokens, terms is null ? default : terms.LayerPreNorm1(layer));
+        if (terms is not null)
+        {
+            attended.CopyTo(terms.LayerPostNorm1(layer));
+            terms.SetNorms(layer, _attentionOutput.Norm, _output.Norm);
+        }
         using var innerBuffer = new Scratch(tokens * _ffn);
         var inner = innerBuffer.Span;
         _intermediate.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
-        _output.Forward(kernels, inner, attended, y, tokens);
+        _output.Forward(kernels, inner, attended, y, tokens, terms is null ? default : terms.LayerPreNorm2(layer));
     }
 }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Bert;
 /// modeling_bert.py BertModel: embeddings, encoder, optional pooler. Also the body of RoBERTa
 /// (modeling_roberta.py copies BERT's layers), which differs only in its position ids.
 /// </summary>
-public sealed class BertModel : ITransformerModel
+public sealed class BertModel : ITransformerModel, IEncoderBody
 {
     private readonly IKernels _kernels;
     private readonly BertEmbeddings _embeddings;
@@ -62,11 +62,11 @@ public sealed class BertModel : ITransformerModel
         if (input.TokenTypeIds is { } types && types.Length != t)
             throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
         var kernels = _kernels.WithThreads(options.Threads);
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) { ZeroValue = options.ZeroValue };
         var positions = _robertaPaddingIdx is int pad ? Roberta.RobertaPositionIds.FromInputIds(input.InputIds, pad) : Enumerable.Range(0, t).ToArray();
         _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        _encoder.Forward(kernels, trace, bias, cancellationToken);
+        _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer);
         return trace;
     }
 }

@@ -18,6 +18,8 @@ public sealed class BertResidualOutput
 
     public Linear Dense => _dense;
 
+    public LayerNorm Norm => _norm;
+
     public static BertResidualOutput Load(WeightScope w, int inFeatures, BertConfig c) => new(
         Linear.Load(w.Scope("dense"), inFeatures, c.HiddenSize, heads: c.NumAttentionHeads),
         LayerNorm.Load(w.Scope("LayerNorm"), c.HiddenSize, c.LayerNormEps));
@@ -25,12 +27,14 @@ public sealed class BertResidualOutput
     /// <param name="h">(T, in).</param>
     /// <param name="residual">(T, C).</param>
     /// <param name="output">(T, C).</param>
-    public void Forward(IKernels kernels, ReadOnlySpan<float> h, ReadOnlySpan<float> residual, Span<float> output, int tokens)
+    /// <param name="preNorm">(T, C) receives the LayerNorm's input, or empty.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> h, ReadOnlySpan<float> residual, Span<float> output, int tokens, Span<float> preNorm = default)
     {
         using var sumBuffer = new Scratch(output.Length);
         var sum = sumBuffer.Span;
         _dense.Forward(kernels, h, sum, tokens);
         kernels.Add(sum, residual[..sum.Length]);
+        if (!preNorm.IsEmpty) sum.CopyTo(preNorm);
         _norm.Forward(kernels, sum, output, tokens);
     }
 }

@@ -32,7 +32,7 @@ public sealed class BertSelfAttention
     /// <param name="probs">(H, T, T) receives the attention.</param>
     /// <param name="context">(T, C) receives the concatenated heads.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> probs, Span<float> context,
-        int tokens, IHeadProjection output, Span<float> valueOutputs)
+        int tokens, IHeadProjection output, Span<float> valueOutputs, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var qBuffer = new Scratch(n);
@@ -44,6 +44,7 @@ public sealed class BertSelfAttention
         _query.Forward(kernels, x, q, tokens);
         _key.Forward(kernels, x, k, tokens);
         _value.Forward(kernels, x, v, tokens);
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _hidden, _hidden).Clear();
         int d = _hidden / _heads;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d,
             MathF.Sqrt(d), projection: output, valueOutputs: valueOutputs, hidden: _hidden);

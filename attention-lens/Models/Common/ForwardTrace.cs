@@ -6,7 +6,7 @@ namespace AttentionLens.Models;
 /// </summary>
 public sealed class ForwardTrace
 {
-    public ForwardTrace(int layers, int heads, int tokens, int hidden, bool captureValueOutputs)
+    public ForwardTrace(int layers, int heads, int tokens, int hidden, bool captureValueOutputs, bool capturePostNormTerms = false)
     {
         Layers = layers;
         Heads = heads;
@@ -17,6 +17,7 @@ public sealed class ForwardTrace
         Attentions = GC.AllocateUninitializedArray<float>(checked(layers * heads * tokens * tokens));
         HiddenStates = GC.AllocateUninitializedArray<float>(checked((layers + 1) * tokens * hidden));
         ValueOutputs = captureValueOutputs ? GC.AllocateUninitializedArray<float>(checked(layers * heads * tokens * hidden)) : null;
+        PostNormTerms = capturePostNormTerms ? new PostNormTerms(layers, tokens, hidden) : null;
     }
 
     public int Layers { get; }
@@ -26,6 +27,15 @@ public sealed class ForwardTrace
     public float[] Attentions { get; }
     public float[] HiddenStates { get; }
     public float[]? ValueOutputs { get; }
+
+    /// <summary>Post-norm encoder terms, or null when not asked for (or the architecture has none).</summary>
+    public PostNormTerms? PostNormTerms { get; }
+
+    /// <summary>Value zeroing asked for this pass, or null (set from <see cref="ForwardOptions.ZeroValue"/>).</summary>
+    public ValueZeroing? ZeroValue { get; init; }
+
+    /// <summary>The token whose value vectors <paramref name="layer"/> zeroes, or −1.</summary>
+    public int ZeroValueToken(int layer) => ZeroValue is { } z && z.Layer == layer ? z.Token : -1;
 
     /// <summary>(H, T, T) block of <paramref name="layer"/>.</summary>
     public Span<float> LayerAttention(int layer) => Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);
@@ -46,6 +56,7 @@ public sealed class ForwardTrace
         Attentions = Attentions,
         HiddenStates = HiddenStates,
         ValueOutputs = ValueOutputs,
+        PostNormTerms = PostNormTerms,
         Logits = logits,
         ClassifierLogits = classifierLogits,
         PooledOutput = pooled,

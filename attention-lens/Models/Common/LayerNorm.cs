@@ -22,6 +22,11 @@ public sealed class LayerNorm
     public static LayerNorm Load(WeightScope w, int size, double eps) =>
         new(w.Get("weight", size), w.Get("bias", size), size, (float)eps);
 
+    /// <summary>γ (size C), read by decomposition methods through <see cref="PostNormTerms"/>.</summary>
+    public ReadOnlySpan<float> Weight => _weight.Span;
+
+    public float Eps => _eps;
+
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.LayerNorm(x, _weight.Span, _bias.Span, y, rows, _size, _eps);
 }

@@ -31,7 +31,7 @@ public static class ScaledDotProductAttention
     }
 
     /// <summary>f_h(x_j) = v_j^g W_O^h for every head h (g its key/value head): (H, T, C).</summary>
-    private static void ValueOutputs(IKernels kernels, ReadOnlySpan<float> v, int tokens, int heads, int kvHeads, int headDim,
+    internal static void ValueOutputs(IKernels kernels, ReadOnlySpan<float> v, int tokens, int heads, int kvHeads, int headDim,
         IHeadProjection projection, Span<float> valueOutputs, int hidden)
     {
         int t = tokens, d = headDim, group = heads / kvHeads;

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.DistilBert;
 /// modeling_distilbert.py DistilBertForMaskedLM: vocab_projector(vocab_layer_norm(act(vocab_transform(h)))),
 /// the projector tied to the word embeddings, its layer norm with eps 1e-12.
 /// </summary>
-public sealed class DistilBertForMaskedLM : ITransformerModel
+public sealed class DistilBertForMaskedLM : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly DistilBertModel _body;
@@ -18,7 +18,7 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
         _kernels = kernels;
         _body = body;
         _head = head;
-        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount };
+        Info = body.Info with { HasLmHead = true, ParameterCount = parameterCount, Head = ModelHead.MaskedLM };
     }
 
     public ModelInfo Info { get; }
@@ -40,4 +40,7 @@ public sealed class DistilBertForMaskedLM : ITransformerModel
         var kernels = _kernels.WithThreads(options.Threads);
         return trace.ToResult(logits: _head.Logits(kernels, trace.HiddenState(trace.Layers), trace.Tokens, trace.Hidden));
     }
+
+    /// <summary>The prediction head on any layer's output (no final norm; docs/methods.md#logitlens).</summary>
+    public float[] LensLogits(ReadOnlySpan<float> residual, int rows) => _head.Logits(_kernels, residual, rows, Info.HiddenSize);
 }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.DistilBert;
 /// modeling_distilbert.py DistilBertModel: Embeddings (LayerNorm(word + position), eps 1e-12, no
 /// token types) and Transformer (the blocks). Hidden state 0 is the embedding output.
 /// </summary>
-public sealed class DistilBertModel : ITransformerModel
+public sealed class DistilBertModel : ITransformerModel, IEncoderBody
 {
     private readonly IKernels _kernels;
     private readonly Embedding _word;
@@ -53,17 +53,17 @@ public sealed class DistilBertModel : ITransformerModel
         var kernels = _kernels.WithThreads(options.Threads);
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, options.CapturePostNormTerms) { ZeroValue = options.ZeroValue };
         using var sumBuffer = new Scratch(t * c);
         var sum = sumBuffer.Span;
         _word.Lookup(input.InputIds, sum, accumulate: false);
         _position.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
         _norm.Forward(kernels, sum, trace.HiddenState(0), t);
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        for (int l = 0; l < _layers.Length; l++)
+        for (int l = 0; l < _layers.Length && !(l > options.StopAfterLayer); l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t, trace.PostNormTerms, l, trace.ZeroValueToken(l));
         }
         return trace;
     }

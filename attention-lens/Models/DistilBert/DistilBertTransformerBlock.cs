@@ -56,7 +56,9 @@ public sealed class DistilBertTransformerBlock
             c.Dim, c.NHeads, c.HiddenDim);
     }
 
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
+    /// <param name="terms">Receives this layer's post-norm terms, or null.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
+        PostNormTerms? terms = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _dim, d = _dim / _heads;
         using var qBuffer = new Scratch(n);
@@ -68,6 +70,7 @@ public sealed class DistilBertTransformerBlock
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _dim, _dim).Clear();
         using var contextBuffer = new Scratch(n);
         var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, MathF.Sqrt(d),
@@ -79,6 +82,12 @@ public sealed class DistilBertTransformerBlock
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _saNorm.Forward(kernels, sum, attended, tokens);
+        if (terms is not null)
+        {
+            sum.CopyTo(terms.LayerPreNorm1(layer));
+            attended.CopyTo(terms.LayerPostNorm1(layer));
+            terms.SetNorms(layer, _saNorm, _outputNorm);
+        }
 
         using var innerBuffer = new Scratch(tokens * _hiddenDim);
 
@@ -87,6 +96,7 @@ public sealed class DistilBertTransformerBlock
         kernels.Activate(inner, _activation);
         _lin2.Forward(kernels, inner, sum, tokens);
         kernels.Add(sum, attended);
+        if (terms is not null) sum.CopyTo(terms.LayerPreNorm2(layer));
         _outputNorm.Forward(kernels, sum, y, tokens);
     }
 }

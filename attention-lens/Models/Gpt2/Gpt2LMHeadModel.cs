@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Gpt2;
 /// lm_head: tied to wte unless tie_word_embeddings is false (then lm_head.weight is read).
 /// Hidden states are the block inputs, then ln_f of the last output (GPT2Model.forward).
 /// </summary>
-public sealed class Gpt2LMHeadModel : ITransformerModel
+public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly Embedding _wte;
@@ -45,7 +45,10 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
                 ? Linear.FromWeights(wte.Weight, ReadOnlyMemory<float>.Empty, c.NEmbd, c.VocabSize)
                 : Linear.Load(w.Scope("lm_head"), c.NEmbd, c.VocabSize, bias: false);
         var info = new ModelInfo("gpt2", architecture, c.NLayer, c.NHead, c.NHead, c.NEmbd, c.HeadDim, c.VocabSize,
-            w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.NPositions);
+            w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.NPositions)
+        {
+            Head = withHead ? ModelHead.CausalLM : ModelHead.Base,
+        };
         return new Gpt2LMHeadModel(kernels, wte, wpe, blocks, lnF, head, info);
     }
 
@@ -84,5 +87,16 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
             _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
+    }
+
+    /// <summary>lm_head(ln_f(h)) (docs/methods.md#logitlens).</summary>
+    public float[] LensLogits(ReadOnlySpan<float> residual, int rows)
+    {
+        if (_lmHead is null) throw new AttentionLensException("this GPT-2 checkpoint has no LM head, so the logit lens has nothing to read with.");
+        var normed = new float[rows * Info.HiddenSize];
+        _lnF.Forward(_kernels, residual, normed, rows);
+        var logits = new float[rows * Info.VocabSize];
+        _lmHead.Forward(_kernels, normed, logits, rows);
+        return logits;
     }
 }

@@ -9,7 +9,7 @@ namespace AttentionLens.Models.Llama;
 /// or not lm_head.weight is also stored); otherwise lm_head.weight must be stored. Positions are
 /// 0..T−1 (cache_position) regardless of padding, as in transformers 4.40.
 /// </summary>
-public sealed class LlamaForCausalLM : ITransformerModel
+public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly Embedding _embed;
@@ -49,7 +49,10 @@ public sealed class LlamaForCausalLM : ITransformerModel
                 ? Linear.FromWeights(embed.Weight, ReadOnlyMemory<float>.Empty, c.HiddenSize, c.VocabSize)
                 : Linear.Load(w.Scope("lm_head"), c.HiddenSize, c.VocabSize, bias: false);
         var info = new ModelInfo(modelType, architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.KeyValueHeads, c.HiddenSize, c.HeadDim,
-            c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
+            c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings)
+        {
+            Head = withHead ? ModelHead.CausalLM : ModelHead.Base,
+        };
         return new LlamaForCausalLM(kernels, embed, layers, norm, head, inv, c.EffectiveSlidingWindow, info);
     }
 
@@ -60,12 +63,11 @@ public sealed class LlamaForCausalLM : ITransformerModel
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
-        if (_slidingWindow is int window && t > window)
-            throw new AttentionLensException($"the input has {t} tokens, more than the sliding window of {window}; sliding-window attention is not implemented.");
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
         _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
-        var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
+        // Mistral (and Qwen2 with use_sliding_window) mask keys more than sliding_window positions back.
+        var bias = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
         // Layer l writes hidden state l + 1 in place, except the last, whose output is the final norm's input.
         using var lastBuffer = new Scratch(t * c);
         for (int l = 0; l < _layers.Length; l++)
@@ -83,4 +85,15 @@ public sealed class LlamaForCausalLM : ITransformerModel
             _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
         }
         return trace.ToResult(logits: logits);
-    }}
+    }
+    /// <summary>lm_head(norm(h)) (docs/methods.md#logitlens).</summary>
+    public float[] LensLogits(ReadOnlySpan<float> residual, int rows)
+    {
+        if (_lmHead is null) throw new AttentionLensException("this LLaMA checkpoint has no LM head, so the logit lens has nothing to read with.");
+        var normed = new float[rows * Info.HiddenSize];
+        _norm.Forward(_kernels, residual, normed, rows);
+        var logits = new float[rows * Info.VocabSize];
+        _lmHead.Forward(_kernels, normed, logits, rows);
+        return logits;
+    }
+}

@@ -2,7 +2,7 @@
 // Selection flows through here in both directions: a panel or the editor calls `selectToken`, and
 // everyone else hears `onDidSelectToken` (with the source, so nobody echoes its own selection).
 import * as vscode from 'vscode';
-import type { AnalyzeResult, CompareResult } from '../protocol';
+import type { AnalyzeParams, AnalyzeResult, CompareResult } from '../protocol';
 import type { AnalysisView } from '../shared/analysisView';
 
 export interface CurrentAnalysis {
@@ -11,6 +11,8 @@ export interface CurrentAnalysis {
   result: AnalyzeResult;
   comparison: CompareResult | null;
   view: AnalysisView;
+  /** The request that made a single-model analysis, to explain another label of it. */
+  params?: AnalyzeParams;
 }
 
 export interface TokenSelection { index: number | null; source: string }

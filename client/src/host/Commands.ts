@@ -5,13 +5,13 @@ import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import {
   AnalyzeRequest, AttentionRequest, CompareRequest, ErrorCodes, ListModelsRequest,
-  analysisMethodNames, type AnalyzeParams, type AnalyzeResult, type CompareResult, type Range,
+  analysisMethodNames, type AnalyzeParams, type CompareResult, type Range,
 } from '../protocol';
 import { buildComparisonView, buildView } from '../shared/buildView';
-import { layerAttentionOf } from '../shared/heads';
+import { AttentionCache } from '../shared/attentionCache';
 import type { ExportFormat, LayerAttention } from '../shared/messages';
-import { tokenAt } from '../shared/positions';
-import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetBeforeTokens, type Settings } from '../shared/settings';
+import { labelPicks, questionAndContext, type LabelPick } from '../shared/prediction';
+import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetParams, type Settings } from '../shared/settings';
 import type { AnalysisSession } from './AnalysisSession';
 import type { Panels } from './Panels';
 import { ServerConnection, ServerStartError } from './ServerConnection';
@@ -20,13 +20,17 @@ import { ServerConnection, ServerStartError } from './ServerConnection';
 interface CodedError { code?: number; message: string }
 
 export class Commands {
+  private readonly attention: AttentionCache;
+
   constructor(
     private readonly server: ServerConnection,
     private readonly session: AnalysisSession,
     private readonly panels: Panels,
     private readonly settings: () => Settings,
     private readonly output: vscode.OutputChannel,
-  ) {}
+  ) {
+    this.attention = new AttentionCache((params) => this.server.request(AttentionRequest, params));
+  }
 
   private expand(path: string): string {
     return expandPath(path, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, homedir());
@@ -56,31 +60,48 @@ export class Commands {
     const settings = this.settings();
     const model = this.requireModel(activeModel(settings), 'attentionLens.defaultModel');
     if (!model) return;
+    // Two selections: question and context for a QA model (the server refuses them for other heads,
+    // so they are sent only when there are two); one selection is analysed as it is.
+    const ranges = questionAndContext(sel.editor.selections.map((s) => ({ start: { line: s.start.line, character: s.start.character }, end: { line: s.end.line, character: s.end.character } })));
     const params: AnalyzeParams = {
       textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, model,
       methods: [...analysisMethodNames], options: analyzeOptionsOf(settings),
+      ...(ranges?.contextRange ? ranges : {}),
     };
-    const target = targetBeforeTokens(settings.target);
-    if (target !== undefined) params.target = target;
-    const result = await this.withProgress(`Analysing with ${basename(model)}`, async (token, workDoneToken) => {
-      let r = await this.server.request(AnalyzeRequest, { ...params, workDoneToken }, token);
-      // "last" and "cursor" name a token we only know once the text is tokenized.
-      const wanted = this.wantedTarget(r, settings, sel.editor);
-      if (wanted !== undefined && wanted !== r.target) r = await this.server.request(AnalyzeRequest, { ...params, target: wanted, workDoneToken }, token);
-      return r;
-    });
+    // The server resolves the target after tokenizing: one request, one forward pass.
+    Object.assign(params, targetParams(settings.target, sel.editor.selection.active));
+    await this.runAnalysis(sel.editor.document.uri, params);
+  }
+
+  private async runAnalysis(documentUri: vscode.Uri, params: AnalyzeParams): Promise<void> {
+    const settings = this.settings();
+    const result = await this.withProgress(`Analysing with ${basename(params.model)}`, (token, workDoneToken) =>
+      this.server.request(AnalyzeRequest, { ...params, workDoneToken }, token));
     if (!result) return;
-    this.session.setAnalysis({ documentUri: sel.editor.document.uri, result, comparison: null, view: buildView(result, settings.method) });
-    this.output.appendLine(`Analysed ${result.tokens.length} tokens with ${result.model.id} in ${(result.timings['total'] ?? 0).toFixed(0)} ms.`);
+    const view = buildView(result, settings.method);
+    this.session.setAnalysis({ documentUri, result, comparison: null, view, params });
+    const explained = view.prediction ? ` ${view.prediction.text}.` : '';
+    this.output.appendLine(`Analysed ${result.tokens.length} tokens with ${result.model.id} in ${(result.timings['total'] ?? 0).toFixed(0)} ms.${explained}`);
     this.panels.show('tokenRings');
     this.panels.show('flowTrace');
   }
 
-  private wantedTarget(r: AnalyzeResult, settings: Settings, editor: vscode.TextEditor): number | undefined {
-    if (settings.target === 'last') return r.tokens.length - 1;
-    if (settings.target === 'first') return 0;
-    const p = editor.selection.active;
-    return tokenAt(r.tokens, { line: p.line, character: p.character })?.index;
+  /** "Explain another label": re-runs the current analysis for a label (or token, or QA span edge) picked
+   * from the prediction's alternatives. */
+  async explainAnotherLabel(): Promise<void> {
+    const current = this.session.current;
+    if (!current) { this.requireAnalysis(); return; }
+    const picks = labelPicks(current.result.prediction);
+    if (!current.params || picks.length === 0) {
+      void vscode.window.showInformationMessage('Attention Lens: this analysis has no prediction to change (a bare model, or a comparison).');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { pick: LabelPick }>(
+      picks.map((p) => ({ label: p.label, description: p.description, picked: p.picked, pick: p })),
+      { placeHolder: `Explain another ${current.result.prediction?.head === 'questionAnswering' ? 'end of the answer' : 'label'} (${current.view.prediction?.text ?? ''})` });
+    if (!picked) return;
+    const { label: _label, qaEnd: _qaEnd, ...rest } = current.params;
+    await this.runAnalysis(current.documentUri, { ...rest, ...picked.pick.params });
   }
 
   async compareModels(): Promise<void> {
@@ -95,12 +116,12 @@ export class Commands {
       if (!partner) return;
     }
     const modelB = this.expand(partner);
-    const target = targetBeforeTokens(settings.target);
+    const target = targetParams(settings.target, sel.editor.selection.active);
     const result: CompareResult | undefined = await this.withProgress(`Comparing ${basename(modelA)} with ${basename(modelB)}`, (token, workDoneToken) =>
       this.server.request(CompareRequest, {
         textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, modelA, modelB,
         methods: [...analysisMethodNames], options: analyzeOptionsOf(settings), workDoneToken,
-        ...(target !== undefined ? { target } : {}),
+        ...target,
       }, token));
     if (!result) return;
     if (!result.difference.sameTokenization) {
@@ -204,12 +225,13 @@ export class Commands {
   showLayerGraph(): void { if (this.requireAnalysis()) this.panels.show('layerGraph'); }
   showInfluence(): void { if (this.requireAnalysis()) this.panels.show('influence'); }
 
-  /** Per-head attention of one layer of the current analysis, for the Heads and Layer Graph panels. */
+  /** Per-head attention of one layer of the current analysis, for the Heads and Layer Graph panels;
+   * asked of the server once per analysis (AttentionCache). */
   async layerAttention(layer: number): Promise<LayerAttention> {
     const current = this.session.current;
     if (!current) throw new Error('There is no analysis.');
-    const result = await this.server.request(AttentionRequest, { analysisId: current.result.analysisId, layer });
-    return layerAttentionOf(result, layer);
+    const r = current.result;
+    return this.attention.layer(r.analysisId, layer, r.layers * r.heads * r.tokens.length * r.tokens.length);
   }
 
   async exportView(format?: ExportFormat): Promise<void> {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { intensitySteps, stepOpacity } from '../shared/colorScale';
 import { decorationPlan, tokenAt } from '../shared/positions';
+import { tokenLabelDecorations } from '../shared/prediction';
 import type { AnalysisSession } from './AnalysisSession';
 import type { Range } from '../protocol';
 
@@ -17,6 +18,8 @@ export function toVsRange(r: Range): vscode.Range {
 export class EditorDecorations implements vscode.Disposable {
   private readonly stepTypes: vscode.TextEditorDecorationType[] = [];
   private readonly selectedType: vscode.TextEditorDecorationType;
+  /** A token classifier's predicted label after each token (the text is per range, in renderOptions). */
+  private readonly labelType: vscode.TextEditorDecorationType;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly session: AnalysisSession) {
@@ -28,6 +31,9 @@ export class EditorDecorations implements vscode.Disposable {
     }
     this.selectedType = vscode.window.createTextEditorDecorationType({
       borderWidth: '1px', borderStyle: 'solid', borderColor: new vscode.ThemeColor('focusBorder'), borderRadius: '2px',
+    });
+    this.labelType = vscode.window.createTextEditorDecorationType({
+      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2px', fontStyle: 'italic' },
     });
     this.subscriptions.push(
       session.onDidChangeAnalysis(() => this.refresh()),
@@ -45,8 +51,12 @@ export class EditorDecorations implements vscode.Disposable {
   refresh(): void {
     const current = this.session.current;
     const plan = current ? decorationPlan(current.result.tokens, current.view.scores[current.view.method] ?? []) : [];
+    const labels = current ? tokenLabelDecorations(current.result.tokens, current.result.prediction).map((l): vscode.DecorationOptions => ({
+      range: toVsRange(l.range), hoverMessage: l.hover, renderOptions: { after: { contentText: `‹${l.text}›` } },
+    })) : [];
     for (const editor of vscode.window.visibleTextEditors) {
       const mine = current !== undefined && editor.document.uri.toString() === current.documentUri.toString();
+      editor.setDecorations(this.labelType, mine ? labels : []);
       this.stepTypes.forEach((type, step) => {
         editor.setDecorations(type, mine ? plan.filter((p) => p.step === step).map((p) => toVsRange(p.range)) : []);
       });
@@ -83,5 +93,6 @@ export class EditorDecorations implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     for (const t of this.stepTypes) t.dispose();
     this.selectedType.dispose();
+    this.labelType.dispose();
   }
 }

@@ -2,9 +2,13 @@
 // built on the host from the server's result so that the webviews never see protocol details.
 // Matrices become arrays of rows here because every panel reads them a layer at a time.
 
-/** The methods that give one score per token (faithfulness is a check of them, not a score). */
-export type ScoreMethod = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms';
-export const scoreMethods: readonly ScoreMethod[] = ['influence', 'rollout', 'flow', 'attention', 'valueNorms'];
+import type { PredictionView } from './prediction';
+
+/** A method that gives one score per token: any name of the server's registry (docs/methods.md).
+ * Panels draw every method generically; only the labels and the display order are known here. */
+export type ScoreMethod = string;
+/** Display order of the methods the client has labels for; others follow in the server's order. */
+export const scoreMethods: readonly ScoreMethod[] = ['influence', 'rollout', 'flow', 'attention', 'valueNorms', 'alti', 'globenc', 'valueZeroing'];
 
 export const scoreMethodLabels: Record<ScoreMethod, string> = {
   influence: 'Influence (traced graph)',
@@ -12,7 +16,27 @@ export const scoreMethodLabels: Record<ScoreMethod, string> = {
   flow: 'Attention flow (max-flow)',
   attention: 'Raw attention (last layer)',
   valueNorms: 'Value-weighted norms',
+  alti: 'ALTI (Ferrando et al. 2022)',
+  globenc: 'GlobEnc (Modarressi et al. 2022)',
+  valueZeroing: 'Value zeroing (Mohebbi et al. 2023)',
 };
+
+/** The label of a method; an unknown (newer) method shows its protocol name. */
+export function methodLabel(method: ScoreMethod): string {
+  return scoreMethodLabels[method] ?? method;
+}
+
+/** The methods present in a score map: the known display order first, then any others. */
+export function methodsIn(scores: Partial<Record<ScoreMethod, unknown>>): ScoreMethod[] {
+  const present = Object.keys(scores).filter((m) => scores[m] !== undefined);
+  return [...scoreMethods.filter((m) => present.includes(m)), ...present.filter((m) => !scoreMethods.includes(m))];
+}
+
+/** The logit lens at the target, layer 0 = embeddings (docs/methods.md#logitlens). */
+export interface LogitLensView {
+  predicted: string;
+  layers: { layer: number; top: string[]; topProbabilities: number[]; predictedProbability: number; predictedRank: number }[];
+}
 
 export interface ViewToken { index: number; text: string; special: boolean }
 
@@ -36,6 +60,8 @@ export interface ComparisonView {
 export interface AnalysisView {
   /** The model's display name (model A in a comparison). */
   model: string;
+  /** What the scores explain (label and probability, token, QA span edge); null for a bare body. */
+  prediction: PredictionView | null;
   tokens: ViewToken[];
   layers: number;
   heads: number;
@@ -45,6 +71,12 @@ export interface AnalysisView {
   scores: Partial<Record<ScoreMethod, number[]>>;
   /** Spearman ρ of each method against leave-one-out occlusion; null where undefined. */
   faithfulness: Partial<Record<ScoreMethod, number | null>>;
+  /** ERASER AOPC per method: comprehensiveness (higher = more faithful), sufficiency (lower = more faithful). */
+  comprehensiveness: Partial<Record<ScoreMethod, number>>;
+  sufficiency: Partial<Record<ScoreMethod, number>>;
+  /** Requested methods the model could not supply, with the server's reason. */
+  unavailable: Record<string, string>;
+  logitLens: LogitLensView | null;
   faithfulnessTarget: string | null;
   /** L rows of T: the target's rollout after each layer. */
   rolloutByLayer: number[][] | null;

@@ -1,9 +1,10 @@
 // Turns the server's results into the view every panel draws. Pure: tested without VS Code.
 import type { AnalyzeResult, CompareResult } from '../protocol';
 import type { AnalysisView, ScoreMethod } from './analysisView';
-import { scoreMethods } from './analysisView';
+import { methodsIn } from './analysisView';
 import { classifyEdges, mergeHeads } from './graph';
 import { rowsOf } from './heads';
+import { predictionView } from './prediction';
 
 /** A short name for a model: the folder name when the id is a path (ids may be whole paths). */
 export function displayModelName(id: string): string {
@@ -15,32 +16,41 @@ export function displayModelName(id: string): string {
 export function scoresOf(result: AnalyzeResult): Partial<Record<ScoreMethod, number[]>> {
   const t = result.target;
   const scores: Partial<Record<ScoreMethod, number[]>> = {};
-  const rolloutRow = result.rollout.data.slice(t * result.rollout.cols, (t + 1) * result.rollout.cols);
-  if (rolloutRow.length === result.tokens.length) scores.rollout = rolloutRow;
-  if (result.attention) scores.attention = result.attention;
-  if (result.flow) scores.flow = result.flow.normalised;
-  if (result.influence) scores.influence = result.influence.scores;
-  if (result.valueNorms) scores.valueNorms = result.valueNorms.scores;
+  for (const [method, s] of Object.entries(result.scores ?? {})) {
+    if (Array.isArray(s) && s.length === result.tokens.length) scores[method] = s;
+  }
+  if (!scores['rollout']) {
+    const rolloutRow = result.rollout.data.slice(t * result.rollout.cols, (t + 1) * result.rollout.cols);
+    if (rolloutRow.length === result.tokens.length) scores['rollout'] = rolloutRow;
+  }
   return scores;
 }
 
 /** The scores to show for `preferred`, falling back to influence, then rollout (always computed). */
 export function chosenMethod(scores: Partial<Record<ScoreMethod, number[]>>, preferred: ScoreMethod): ScoreMethod {
   if (scores[preferred]) return preferred;
-  return scores.influence ? 'influence' : 'rollout';
+  return scores['influence'] ? 'influence' : 'rollout';
 }
 
 export function buildView(result: AnalyzeResult, preferred: ScoreMethod): AnalysisView {
   const scores = scoresOf(result);
   const faithfulness: Partial<Record<ScoreMethod, number | null>> = {};
+  const comprehensiveness: Partial<Record<ScoreMethod, number>> = {};
+  const sufficiency: Partial<Record<ScoreMethod, number>> = {};
   if (result.faithfulness) {
-    for (const m of scoreMethods) {
+    for (const m of methodsIn(scores)) {
       const rho = result.faithfulness.spearman[m];
       if (rho !== undefined) faithfulness[m] = rho;
+      const c = result.faithfulness.comprehensiveness?.[m];
+      if (c !== undefined) comprehensiveness[m] = c;
+      const s = result.faithfulness.sufficiency?.[m];
+      if (s !== undefined) sufficiency[m] = s;
     }
   }
+  const lens = result.logitLens;
   return {
     model: displayModelName(result.model.id),
+    prediction: predictionView(result.prediction),
     tokens: result.tokens.map((t) => ({ index: t.index, text: t.text, special: t.special })),
     layers: result.layers,
     heads: result.heads,
@@ -48,6 +58,13 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
     method: chosenMethod(scores, preferred),
     scores,
     faithfulness,
+    comprehensiveness,
+    sufficiency,
+    unavailable: result.unavailable ?? {},
+    logitLens: lens ? {
+      predicted: lens.predictedText,
+      layers: lens.layers.map((l) => ({ layer: l.layer, top: l.topTokens, topProbabilities: l.topProbabilities, predictedProbability: l.predictedProbability, predictedRank: l.predictedRank })),
+    } : null,
     faithfulnessTarget: result.faithfulness?.targetDescription ?? null,
     rolloutByLayer: result.rolloutByLayer ? rowsOf(result.rolloutByLayer) : null,
     flowByLayer: result.flow?.byLayer ? rowsOf(result.flow.byLayer) : null,

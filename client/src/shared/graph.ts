@@ -1,6 +1,6 @@
 // Graph computations on traced attention edges, shared by the panels and tested without a DOM.
 // Nodes are (layer, position): layer 0 holds the input tokens, layer l the outputs of block l.
-// An edge of layer l joins (l, from) to (l − 1, to), as in the traced graphs of algorithms §6.
+// An edge of layer l joins (l, from) to (l − 1, to), as in the traced graphs of docs/methods.md §6.
 import type { ClassifiedEdge, EdgeClass, LayerEdge } from './analysisView';
 import type { Edge } from '../protocol';
 

@@ -1,4 +1,4 @@
-// Reducing the heads of one layer to one matrix (algorithms §1): mean, max, min or sum over heads.
+// Reducing the heads of one layer to one matrix (docs/methods.md §1): mean, max, min or sum over heads.
 import type { AttentionResult, HeadReductionName, Matrix } from '../protocol';
 import type { LayerAttention } from './messages';
 

@@ -3,9 +3,8 @@
 // every value and falls back to the default with a message naming the setting, so a typo in
 // settings.json degrades to a warning instead of a failed request.
 import type { AnalyzeOptions, HeadReductionName, ServerSettings } from '../protocol';
-import type { ScoreMethod } from './analysisView';
 
-export type SettingsMethod = Extract<ScoreMethod, 'rollout' | 'flow' | 'influence' | 'valueNorms'>;
+export type SettingsMethod = 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing';
 export type TargetChoice = 'first' | 'last' | 'cursor';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
@@ -57,7 +56,7 @@ export function readSettings(get: (key: string) => unknown): SettingsRead {
   take('models', 'models', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'), 'an array of model folder paths');
   take('defaultModel', 'defaultModel', (v) => typeof v === 'string', 'a model folder path');
   take('comparisonModel', 'comparisonModel', (v) => typeof v === 'string', 'a model folder path');
-  take('method', 'method', oneOf<SettingsMethod>(['rollout', 'flow', 'influence', 'valueNorms']), 'rollout, flow, influence or valueNorms');
+  take('method', 'method', oneOf<SettingsMethod>(['rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing']), 'rollout, flow, influence, valueNorms, alti, globenc or valueZeroing');
   take('headReduction', 'headReduction', oneOf<HeadReductionName>(['mean', 'max', 'min', 'sum']), 'mean, max, min or sum');
   take('tau', 'tau', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]');
   // α is the decay of token influence; §6 needs 0 < α ≤ 1.
@@ -102,7 +101,9 @@ export function expandPath(path: string, workspaceFolder: string | undefined, ho
   return p;
 }
 
-/** The target index to request for a choice, when it can be known before the tokens are: only `first`. */
-export function targetBeforeTokens(choice: TargetChoice): number | undefined {
-  return choice === 'first' ? 0 : undefined;
+/** The target fields of a request for a choice: the server resolves `first`, `last` and the cursor's
+ * token after tokenizing, so no choice needs a second analysis. */
+export function targetParams(choice: TargetChoice, cursor: { line: number; character: number }): { target?: 'first' | 'last'; targetPosition?: { line: number; character: number } } {
+  if (choice === 'cursor') return { targetPosition: { line: cursor.line, character: cursor.character } };
+  return { target: choice };
 }

@@ -22,7 +22,7 @@ public class FaithfulnessStoriesTests(ITestOutputHelper output)
         {
             if (!c.Value.TryGetProperty("input_ids", out var idsElement) || idsElement.ValueKind != JsonValueKind.Array) continue;
             var ids = idsElement.EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            var result = Analyzer.Analyze(model, new ForwardInput(ids), new AnalysisOptions { Methods = new HashSet<AnalysisMethod>(Enum.GetValues<AnalysisMethod>()) });
+            var result = Analyzer.Analyze(model, new ForwardInput(ids), new AnalysisOptions { Methods = new HashSet<AnalysisMethod>(AnalysisMethod.All) });
             var f = result.Faithfulness!;
             Assert.Equal(ids.Length, f.Occlusion.Length);
             Assert.All(f.Occlusion, d => Assert.True(double.IsFinite(d), $"{c.Name}: occlusion {d}"));

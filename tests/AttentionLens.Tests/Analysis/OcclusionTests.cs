@@ -31,7 +31,7 @@ public class OcclusionTests
         var model = new FakeModel(causal: false, [0.5, -1, 2], classifier: true);
         var (drops, description) = Occlusion.Compute(model, new ForwardInput([1, 2, 3]), 0);
         Assert.Equal(new[] { 0.5, -1, 2 }, drops.Select(d => Math.Round(d, 6)));
-        Assert.Contains("class 0", description);
+        Assert.Contains("label 'LABEL_0'", description);
     }
 
     [Fact]

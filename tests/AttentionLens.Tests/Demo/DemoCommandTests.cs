@@ -35,6 +35,14 @@ public class DemoCommandTests
             var analyses = ReportWriterTests.Parts(html, "analyze").Select(j => JsonSerializer.Deserialize(j, ProtocolJsonContext.Default.AnalyzeResult)!).ToList();
             Assert.Equal(["bert-pretrained", "bert-finetuned", "gpt2"], analyses.Select(a => a.Model.Id));
             Assert.All(analyses, a => Assert.True(a.Influence is { Edges.Count: > 0 } && a.RolloutByLayer is not null && a.Faithfulness is not null, $"{a.Model.Id} lacks data the views draw"));
+            // The classifier's panels show the label being explained with its probability (the demo's
+            // classifier was trained on this grammar: the subject "keys" is plural).
+            var explained = analyses[1].Prediction!;
+            Assert.Equal("sequenceClassification", explained.Head);
+            Assert.Equal("plural", explained.Label);
+            Assert.InRange(explained.Probability!.Value, 0.5, 1.0);
+            Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"plural (p = {explained.Probability:0.000}, predicted"), html, StringComparison.Ordinal);
+            Assert.Null(analyses[0].Prediction); // a masked LM at [CLS]: the report cannot spell its token ids
             var attention = ReportWriterTests.Parts(html, "attention").Select(j => JsonSerializer.Deserialize(j, ProtocolJsonContext.Default.AttentionResult)!).ToList();
             Assert.Equal(analyses.Select(a => a.Layers * a.Heads), attention.Select(a => a.Matrices.Count));
             Assert.Equal(analyses.Select(a => a.Tokens.Count), attention.Select(a => a.Tokens));

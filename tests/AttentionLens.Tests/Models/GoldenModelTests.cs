@@ -9,8 +9,6 @@ namespace AttentionLens.Tests.Models;
 /// </summary>
 public sealed class GoldenModelTests
 {
-    private const double Atol = 1e-4;
-
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
@@ -32,33 +30,6 @@ public sealed class GoldenModelTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ForwardMatchesTransformers(string folder, string caseName)
-    {
-        var model = ModelLoader.Load(SharedData.Path(folder));
-        using var reference = new ReferenceCase(SharedData.Path(folder, "reference", caseName + ".safetensors"));
-        var info = model.Info;
-        int t = reference.Tokens, l = info.Layers, h = info.Heads, c = info.HiddenSize;
-        for (int b = 0; b < reference.Batch; b++)
-        {
-            var input = new ForwardInput(reference.InputRow("input.input_ids", b)!, reference.InputRow("input.token_type_ids", b), reference.InputRow("input.attention_mask", b));
-            var result = model.Forward(input);
-            string where = $"{folder}/{caseName} row {b}";
-            TensorAssert.Close($"{where} attentions", reference.BatchSlice("attentions", b, 1), result.Attentions, Atol, l, h, t, t);
-            TensorAssert.Close($"{where} hidden_states", reference.BatchSlice("hidden_states", b, 1), result.HiddenStates, Atol, l + 1, t, c);
-            if (reference.Has("logits"))
-            {
-                Assert.NotNull(result.Logits);
-                TensorAssert.Close($"{where} logits", reference.BatchSlice("logits", b, 0), result.Logits, Atol, t, info.VocabSize);
-            }
-            else
-            {
-                Assert.Null(result.Logits);
-            }
-            if (reference.Has("pooler_output"))
-            {
-                Assert.NotNull(result.PooledOutput);
-                TensorAssert.Close($"{where} pooler_output", reference.BatchSlice("pooler_output", b, 0), result.PooledOutput, Atol, c);
-            }
-        }
-    }
+    public void ForwardMatchesTransformers(string folder, string caseName) =>
+        GoldenComparison.Check(SharedData.Path(folder), caseName, folder);
 }

@@ -13,12 +13,12 @@ public sealed class ValueOutputTests
 {
     private const double Atol = 1e-4;
 
-    private static float[] W(WeightStore store, string name) => store.Get(name, store.ShapeOf(name)!.Select(d => (int)d).ToArray()).ToArray();
+    internal static float[] W(WeightStore store, string name) => store.Get(name, store.ShapeOf(name)!.Select(d => (int)d).ToArray()).ToArray();
 
     /// <param name="x">(T, C) attention input.</param>
     /// <param name="value">(T, Hkv·D) → value row of token j, kv head g, dim d.</param>
     /// <param name="outWeight">returns W_O[c, h·D + d].</param>
-    private static float[] Expected(double[][] x, int heads, int kvHeads, int headDim, int hidden,
+    internal static float[] Expected(double[][] x, int heads, int kvHeads, int headDim, int hidden,
         Func<int, int, double> valueWeight, Func<int, double> valueBias, Func<int, int, double> outWeight)
     {
         int t = x.Length;
@@ -54,7 +54,7 @@ public sealed class ValueOutputTests
         return (result, reference.BatchSlice("hidden_states", 0, 1), reference.Tokens, model.Info);
     }
 
-    private static double[][] Rows(float[] hidden, int layer, int t, int c, Func<double[], double[]> norm) =>
+    internal static double[][] Rows(float[] hidden, int layer, int t, int c, Func<double[], double[]> norm) =>
         Enumerable.Range(0, t).Select(j => norm(hidden.Skip((layer * t + j) * c).Take(c).Select(v => (double)v).ToArray())).ToArray();
 
     private static void AssertLayer(ForwardResult result, int layer, float[] expected, string what)

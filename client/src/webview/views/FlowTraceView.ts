@@ -41,6 +41,7 @@ export class FlowTraceView implements PanelView {
 
     const header = d3.select(this.root).append('header');
     header.append('h1').text(`Flow Trace — ${view.model}`);
+    if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     header.append('p').attr('class', 'hint').text('Edge width is attention (traced edges, τ-thresholded, heads merged). Play steps through the layers; click a token to highlight its paths.');
 
     const width = Math.max(480, margin.left + margin.right + T * 34);

@@ -41,6 +41,7 @@ export class HeadsView implements PanelView {
     const root = d3.select(this.root);
     const header = root.append('header');
     header.append('h1').text(`Heads — ${view.model}`);
+    if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     header.append('p').attr('class', 'hint').text(`${view.layers} layers × ${view.heads} heads; row = query, column = key. Click a head (or press Enter) for its full heatmap.`);
     this.thumb = Math.max(minThumb, Math.min(maxThumb, Math.floor((this.root.clientWidth - 48) / Math.max(1, view.heads)) - 6));
     const thumb = this.thumb;

@@ -1,9 +1,11 @@
-// Influence: one bar per input token for the chosen method's scores, and beside the chart the
-// faithfulness of every method — Spearman ρ between its scores and leave-one-out occlusion (§8) —
-// so the reader can see how far to trust the bars. The method can be switched in the panel.
+// Influence: one bar per input token for the chosen method's scores (any method the server ran:
+// the panel knows none of them specially), and beside the chart the faithfulness of every method —
+// Spearman ρ against leave-one-out occlusion and ERASER comprehensiveness/sufficiency AOPC
+// (docs/methods.md#faithfulness) — so the reader can see how far to trust the bars. When the
+// server ran the logit lens, its per-layer reading of the target follows.
 import * as d3 from 'd3';
 import type { AnalysisView, ScoreMethod } from '../../shared/analysisView';
-import { scoreMethodLabels, scoreMethods } from '../../shared/analysisView';
+import { methodLabel, methodsIn } from '../../shared/analysisView';
 import { displayToken } from '../../shared/tokenText';
 import type { PanelView } from '../PanelView';
 import { standaloneSvg } from '../exportSvg';
@@ -41,12 +43,13 @@ export class InfluenceView implements PanelView {
     const root = d3.select(this.root);
     const header = root.append('header');
     header.append('h1').text(`Influence — ${view.model}`);
-    const available = scoreMethods.filter((m) => view.scores[m] !== undefined);
+    if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
+    const available = methodsIn(view.scores);
     const picker = header.append('label').attr('class', 'method-picker');
     picker.append('span').text('Method ');
     const select = picker.append('select').attr('aria-label', 'Method');
     select.selectAll('option').data(available).join('option')
-      .attr('value', (m) => m).property('selected', (m) => m === this.method).text((m) => scoreMethodLabels[m]);
+      .attr('value', (m) => m).property('selected', (m) => m === this.method).text((m) => methodLabel(m));
     select.on('change', (event: Event) => { this.method = (event.target as HTMLSelectElement).value as ScoreMethod; this.draw(); });
 
     const layout = root.append('div').attr('class', 'influence-layout');
@@ -55,7 +58,7 @@ export class InfluenceView implements PanelView {
     const x = d3.scaleLinear().domain([0, max > 0 ? max : 1]).range([0, barWidth]);
     const height = view.tokens.length * rowHeight + 24;
     const svg = layout.append('svg').attr('class', 'bars').attr('viewBox', `0 0 ${labelWidth + barWidth + 70} ${height}`)
-      .attr('width', labelWidth + barWidth + 70).attr('height', height).attr('role', 'img').attr('aria-label', `${scoreMethodLabels[this.method]} per token`);
+      .attr('width', labelWidth + barWidth + 70).attr('height', height).attr('role', 'img').attr('aria-label', `${methodLabel(this.method)} per token`);
     this.svg = svg.node();
     const rows = svg.selectAll<SVGGElement, number>('g.row').data(view.tokens.map((t) => t.index)).join('g')
       .attr('class', (i) => `row${i === view.target ? ' target' : ''}${view.tokens[i]?.special ? ' special' : ''}`)
@@ -69,15 +72,40 @@ export class InfluenceView implements PanelView {
     makeTokensInteractive(rows, (i) => `Token ${i}: ${view.tokens[i]?.text ?? ''}, score ${(scores[i] ?? 0).toFixed(3)}`, this.choose);
 
     const side = layout.append('section').attr('class', 'faithfulness');
-    side.append('h2').text('Faithfulness (Spearman ρ vs. occlusion)');
+    side.append('h2').text('Faithfulness');
     if (view.faithfulnessTarget) side.append('p').attr('class', 'hint').text(`Occlusion target: ${view.faithfulnessTarget}`);
     const table = side.append('table');
-    const methods = scoreMethods.filter((m) => m in view.faithfulness);
+    const methods = methodsIn(view.scores).filter((m) => m in view.faithfulness || m in view.comprehensiveness);
     if (methods.length === 0) side.append('p').attr('class', 'hint').text('Faithfulness was not computed for this analysis.');
-    const tr = table.selectAll('tr').data(methods).join('tr').classed('current', (m) => m === this.method);
-    tr.append('th').attr('scope', 'row').text((m) => scoreMethodLabels[m]);
+    else {
+      const head = table.append('tr');
+      for (const h of ['method', 'ρ vs. occlusion', 'comprehensiveness ↑', 'sufficiency ↓']) head.append('th').attr('scope', 'col').text(h);
+    }
+    const tr = table.selectAll('tr.method').data(methods).join('tr').attr('class', 'method').classed('current', (m) => m === this.method);
+    tr.append('th').attr('scope', 'row').text((m) => methodLabel(m));
     tr.append('td').text((m) => { const rho = view.faithfulness[m]; return rho === null || rho === undefined ? 'undefined' : `ρ = ${rho.toFixed(3)}`; });
+    tr.append('td').text((m) => view.comprehensiveness[m]?.toFixed(3) ?? '—');
+    tr.append('td').text((m) => view.sufficiency[m]?.toFixed(3) ?? '—');
+    const missing = Object.entries(view.unavailable);
+    if (missing.length > 0) {
+      const list = side.append('ul').attr('class', 'hint unavailable');
+      list.selectAll('li').data(missing).join('li').text(([m, why]) => `${methodLabel(m)}: ${why}`);
+    }
+    if (view.logitLens) this.drawLogitLens(side, view.logitLens);
     this.select(this.selected);
+  }
+
+  /** One row per layer: the top tokens read through the unembedding and the probability of the final prediction. */
+  private drawLogitLens(parent: d3.Selection<HTMLElement, unknown, null, undefined>, lens: NonNullable<AnalysisView['logitLens']>): void {
+    parent.append('h2').text('Logit lens');
+    parent.append('p').attr('class', 'hint').text(`Probability of the final prediction “${lens.predicted}” after each layer (0 = embeddings), and that layer's top tokens.`);
+    const table = parent.append('table').attr('class', 'logit-lens');
+    const head = table.append('tr');
+    for (const h of ['layer', `p(${lens.predicted})`, 'top tokens']) head.append('th').attr('scope', 'col').text(h);
+    const rows = table.selectAll('tr.layer').data(lens.layers).join('tr').attr('class', 'layer');
+    rows.append('th').attr('scope', 'row').text((l) => String(l.layer));
+    rows.append('td').text((l) => `${l.predictedProbability.toFixed(3)} (rank ${l.predictedRank + 1})`);
+    rows.append('td').text((l) => l.top.map((t, i) => `${displayToken(t, 12)} ${(l.topProbabilities[i] ?? 0).toFixed(2)}`).join(', '));
   }
 
   select(index: number | null): void {

@@ -45,6 +45,7 @@ export class LayerGraphView implements PanelView {
     this.root.replaceChildren();
     const header = d3.select(this.root).append('header');
     header.append('h1').text(`Layer Graph — ${view.model}`);
+    if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     header.append('p').attr('class', 'hint').text('Node size: value-weighted norm received; edge width: attention (heads averaged). Long inputs show only the strongest edges.');
     this.stage = d3.select(this.root).append('div').attr('class', 'stage');
     this.player = new LayerPlayer(this.root, view.layers, (layer) => this.showLayer(layer), 1);

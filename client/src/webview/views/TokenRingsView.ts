@@ -37,6 +37,7 @@ export class TokenRingsView implements PanelView {
     this.root.replaceChildren();
     const header = d3.select(this.root).append('header');
     header.append('h1').text(view.comparison ? `Token Rings — ${view.comparison.modelA} vs ${view.comparison.modelB}` : `Token Rings — ${view.model}`);
+    if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     header.append('p').attr('class', 'hint')
       .text(`Target “${displayToken(view.tokens[view.target]?.text ?? '', 24)}” at the centre; ${view.layers} layer rings out to the ${view.tokens.length} input tokens. Click or press Enter on a token to trace its paths.`);
 

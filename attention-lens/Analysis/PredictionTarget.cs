@@ -1,0 +1,165 @@
+using AttentionLens.Models;
+
+namespace AttentionLens.Analysis;
+
+/// <summary>
+/// "The prediction" of a forward pass, by head (<see cref="ModelInfo.Head"/>), and how to measure it
+/// again on another pass of the same input (occluded, perturbed):
+/// <list type="bullet">
+/// <item>causal LM: at the target position, the log-probability of the next token predicted there
+/// (argmax, or the caller's token);</item>
+/// <item>masked LM: at the target position, the log-probability of the target's input token (or the
+/// caller's token) — with a mask token there, pass the token to explain;</item>
+/// <item>sequence classification: the logit of the predicted label (argmax, or the caller's), whose
+/// softmax probability is reported; the head reads the first token (encoders);</item>
+/// <item>token classification: at the target position, the logit of that token's predicted label
+/// (or the caller's); a one-output head (ELECTRA's discriminator) reports σ(logit);</item>
+/// <item>extractive QA: the start logit of the predicted span (or its end logit), the span being the
+/// best (s ≤ e, e − s &lt; 15) by start_s + end_e, as transformers' question-answering pipeline picks it;</item>
+/// <item>a bare body: minus the distance of the target's final hidden state from its value here.</item>
+/// </list>
+/// Logits are compared as they are (not probabilities) for classifiers, following the occlusion
+/// practice of the seed papers; LMs use log-probabilities, which do not depend on the vocabulary's
+/// common offset.
+/// </summary>
+public sealed class PredictionTarget
+{
+    /// <summary>Longest answer span considered (transformers' QuestionAnsweringPipeline max_answer_len).</summary>
+    public const int MaxAnswerLength = 15;
+
+    private readonly Func<ForwardResult, double> _score;
+
+    private PredictionTarget(ModelHead head, int position, int index, string label, double probability, string description, Func<ForwardResult, double> score)
+    {
+        Head = head;
+        Position = position;
+        Index = index;
+        Label = label;
+        Probability = probability;
+        Description = description;
+        _score = score;
+    }
+
+    public ModelHead Head { get; }
+
+    /// <summary>The token position the prediction belongs to (the target, the classified token, the span's start or end).</summary>
+    public int Position { get; }
+
+    /// <summary>The class id, token id or (QA) span end/start index explained; −1 for a bare body.</summary>
+    public int Index { get; }
+
+    /// <summary>The label name (id2label), the token id as text, or "start"/"end" for QA.</summary>
+    public string Label { get; }
+
+    /// <summary>The prediction's probability on the pass it was chosen from (NaN for a bare body).</summary>
+    public double Probability { get; }
+
+    /// <summary>What is measured, in words (reports, occlusion).</summary>
+    public string Description { get; }
+
+    /// <summary>The measured quantity on <paramref name="result"/>; on the pass the target was chosen from it is the baseline.</summary>
+    public double Score(ForwardResult result) => _score(result);
+
+    /// <param name="full">The pass whose prediction is explained (the unoccluded input).</param>
+    /// <param name="position">The target position (LMs, token classification); classifiers and QA choose their own.</param>
+    public static PredictionTarget Of(ModelInfo info, ForwardResult full, ForwardInput input, int position, PredictionChoice? choice = null)
+    {
+        choice ??= PredictionChoice.Predicted;
+        int T = full.Tokens;
+        if (position < 0 || position >= T)
+            throw new AnalysisException($"target position {position} is out of range; it must be in 0..{T - 1}.", "target");
+        if (full.ClassifierLogits is { Length: > 0 } cls)
+        {
+            int k = Pick(cls, choice.Label, "label");
+            int at = info.IsCausal ? LastAttended(input) : 0;
+            return new PredictionTarget(ModelHead.SequenceClassification, at, k, LabelName(info, k), Softmax(cls, k),
+                $"logit of label '{LabelName(info, k)}' ({(choice.Label is null ? "predicted" : "chosen")})", r => Need(r.ClassifierLogits, "sequence-classification logits")[k]);
+        }
+        if (full.TokenClassifierLogits is { } tok)
+        {
+            int labels = tok.Length / T;
+            var row = tok.AsSpan(position * labels, labels);
+            int k = labels == 1 ? 0 : Pick(row, choice.Label, "label");
+            double p = labels == 1 ? 1 / (1 + Math.Exp(-row[0])) : Softmax(row, k);
+            return new PredictionTarget(ModelHead.TokenClassification, position, k, LabelName(info, k), p,
+                $"logit of label '{LabelName(info, k)}' at position {position}", r => Need(r.TokenClassifierLogits, "token-classification logits")[position * labels + k]);
+        }
+        if (full.StartLogits is { } start && full.EndLogits is { } end)
+        {
+            var (s, e) = BestSpan(start, end, input.AttentionMask);
+            return choice.SpanEnd
+                ? new PredictionTarget(ModelHead.QuestionAnswering, e, e, "end", Softmax(end, e), $"end logit of the predicted span {s}..{e} (at {e})", r => Need(r.EndLogits, "end logits")[e])
+                : new PredictionTarget(ModelHead.QuestionAnswering, s, s, "start", Softmax(start, s), $"start logit of the predicted span {s}..{e} (at {s})", r => Need(r.StartLogits, "start logits")[s]);
+        }
+        if (full.Logits is { } logits)
+        {
+            int vocab = logits.Length / T;
+            var row = logits.AsSpan(position * vocab, vocab);
+            if (info.IsCausal)
+            {
+                int id = Pick(row, choice.Label, "token");
+                return new PredictionTarget(ModelHead.CausalLM, position, id, id.ToString(System.Globalization.CultureInfo.InvariantCulture), Math.Exp(Occlusion.LogSoftmaxAt(row, id)),
+                    $"log-probability of the {(choice.Label is null ? "predicted" : "chosen")} next token {id} at position {position}", r => Occlusion.LogSoftmaxAt(Need(r.Logits, "logits").AsSpan(position * vocab, vocab), id));
+            }
+            int token = choice.Label ?? input.InputIds[position];
+            if ((uint)token >= (uint)vocab) throw new AnalysisException($"token {token} is outside the vocabulary (0..{vocab - 1}).", "label");
+            return new PredictionTarget(ModelHead.MaskedLM, position, token, token.ToString(System.Globalization.CultureInfo.InvariantCulture), Math.Exp(Occlusion.LogSoftmaxAt(row, token)),
+                $"masked-LM log-probability of token {token} at position {position}", r => Occlusion.LogSoftmaxAt(Need(r.Logits, "logits").AsSpan(position * vocab, vocab), token));
+        }
+        int C = full.Hidden, last = full.HiddenStates.Length / C / T - 1;
+        var reference = full.HiddenStates.AsSpan((last * T + position) * C, C).ToArray();
+        return new PredictionTarget(ModelHead.Base, position, -1, "", double.NaN,
+            $"minus the distance of position {position}'s final hidden state from its unoccluded value (the model has no head)", r =>
+            {
+                var h = r.HiddenStates.AsSpan((last * r.Tokens + position) * C, C);
+                double s = 0;
+                for (int c = 0; c < C; c++) s += (h[c] - (double)reference[c]) * (h[c] - (double)reference[c]);
+                return -Math.Sqrt(s);
+            });
+    }
+
+    /// <summary>argmax s ≤ e &lt; s + <see cref="MaxAnswerLength"/> of start_s + end_e over attended tokens.</summary>
+    public static (int Start, int End) BestSpan(ReadOnlySpan<float> start, ReadOnlySpan<float> end, int[]? mask)
+    {
+        int bestS = 0, bestE = 0;
+        double best = double.NegativeInfinity;
+        for (int s = 0; s < start.Length; s++)
+        {
+            if (mask is not null && mask[s] == 0) continue;
+            for (int e = s; e < Math.Min(end.Length, s + MaxAnswerLength); e++)
+            {
+                if (mask is not null && mask[e] == 0) continue;
+                double v = (double)start[s] + end[e];
+                if (v > best) { best = v; bestS = s; bestE = e; }
+            }
+        }
+        return (bestS, bestE);
+    }
+
+    private static float[] Need(float[]? values, string what) =>
+        values ?? throw new AnalysisException($"the forward pass produced no {what}; the model's head changed between passes.", "target");
+
+    private static int Pick(ReadOnlySpan<float> row, int? chosen, string what)
+    {
+        if (chosen is int k)
+        {
+            if ((uint)k >= (uint)row.Length) throw new AnalysisException($"{what} {k} is out of range; it must be in 0..{row.Length - 1}.", what);
+            return k;
+        }
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+
+    private static string LabelName(ModelInfo info, int k) => k < info.Labels.Count ? info.Labels[k] : $"LABEL_{k}";
+
+    private static double Softmax(ReadOnlySpan<float> row, int k) => Math.Exp(Occlusion.LogSoftmaxAt(row, k));
+
+    /// <summary>Decoder classifiers read the last attended token (transformers: the last non-pad token).</summary>
+    private static int LastAttended(ForwardInput input)
+    {
+        if (input.AttentionMask is not { } mask) return input.Length - 1;
+        for (int i = mask.Length - 1; i >= 0; i--) if (mask[i] != 0) return i;
+        return input.Length - 1;
+    }
+}

@@ -1,0 +1,23 @@
+namespace AttentionLens.Models;
+
+/// <summary>
+/// How one decoder family names its heads in transformers and which heads it has: the LM head's
+/// module (lm_head; GPT-NeoX embed_out) and whether it has a bias (Phi), the token classifier's
+/// module (score for Llama-like families, classifier for GPT-2, GPT-NeoX, Phi, Phi-3), and whether
+/// <c>*ForTokenClassification</c> / <c>*ForQuestionAnswering</c> exist for the family at all.
+/// </summary>
+public sealed record DecoderHeadNames(
+    string LmHead = "lm_head",
+    bool LmHeadBias = false,
+    string TokenClassifier = "score",
+    bool HasTokenClassification = true,
+    bool HasQuestionAnswering = false)
+{
+    /// <summary>The architecture suffixes this family accepts, for error messages.</summary>
+    public string Supported => string.Join(", ", new[]
+    {
+        "*Model", "*ForCausalLM", "*ForSequenceClassification",
+        HasTokenClassification ? "*ForTokenClassification" : null,
+        HasQuestionAnswering ? "*ForQuestionAnswering" : null,
+    }.Where(s => s is not null));
+}

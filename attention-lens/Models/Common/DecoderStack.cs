@@ -1,0 +1,43 @@
+namespace AttentionLens.Models;
+
+/// <summary>Writes the embedding output, hidden state 0, of one sequence (T, C).</summary>
+public delegate void EmbedForward(Span<float> embeddings);
+
+/// <summary>Runs decoder layer <paramref name="layer"/> from <paramref name="x"/> into <paramref name="y"/> (T, C each),
+/// writing its attention probabilities (H, T, T) and, when non-empty, its value outputs (H, T, C).</summary>
+public delegate void LayerForward(int layer, ReadOnlySpan<float> x, Span<float> y, Span<float> probs, Span<float> valueOutputs);
+
+/// <summary>The final norm, from the last layer's output <paramref name="x"/> into <paramref name="y"/> (T, C).</summary>
+public delegate void NormForward(ReadOnlySpan<float> x, Span<float> y);
+
+/// <summary>
+/// The loop every decoder body shares (modeling_llama.py LlamaModel.forward and its copies):
+/// hidden state 0 is the embedding output, layer l writes hidden state l + 1, and the last hidden
+/// state is the final norm of the last layer's output, as transformers returns them
+/// (all_hidden_states gets the final norm's output in place of the last layer's).
+/// </summary>
+public static class DecoderStack
+{
+    /// <summary>Checks the length against the model's positions and runs the stack into a new trace.</summary>
+    public static ForwardResult Run(ModelInfo info, ForwardInput input, ForwardOptions options, CancellationToken cancellationToken,
+        EmbedForward embed, LayerForward layer, NormForward? finalNorm, string positionsField = "max_position_embeddings")
+    {
+        int t = input.Length, c = info.HiddenSize;
+        if (t == 0) throw new AttentionLensException("the input has no tokens.");
+        if (t > info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {info.MaxPositions} ({positionsField}).");
+        if (input.AttentionMask is { } mask && mask.Length != t)
+            throw new AttentionLensException($"attention mask has {mask.Length} entries for {t} input ids; give one per token.");
+        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options.CaptureValueOutputs);
+        embed(trace.HiddenState(0));
+        using var lastBuffer = new Scratch(t * c);
+        for (int l = 0; l < info.Layers; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            bool isLast = l + 1 == info.Layers;
+            var output = isLast && finalNorm is not null ? lastBuffer.Span : trace.HiddenState(l + 1);
+            layer(l, trace.HiddenState(l), output, trace.LayerAttention(l), trace.LayerValueOutputs(l));
+        }
+        finalNorm?.Invoke(lastBuffer.Span, trace.HiddenState(info.Layers));
+        return trace.ToResult();
+    }
+}

@@ -1,0 +1,103 @@
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>
+/// The eager self-attention the rotary decoder families share (modeling_llama.py LlamaAttention and
+/// its descendants), with the variations each family adds as parameters:
+/// q, k, v projections (separate, or Phi-3's fused qkv_proj laid out [q | k | v]); OLMo-2's RMSNorm
+/// of the whole q and k projections before the heads split (q_norm, k_norm); rotary embeddings on
+/// the first rotaryDim features of each head (Phi, GPT-NeoX-style partial rotary); grouped-query
+/// attention; scores scaled by <c>scale</c> (head_dim^−½, Gemma 2 query_pre_attn_scalar^−½),
+/// soft-capped (Gemma 2) or not; the output projection (o_proj, Phi's dense).
+/// </summary>
+public sealed class RotaryAttention
+{
+    private readonly Linear? _q;
+    private readonly Linear? _k;
+    private readonly Linear? _v;
+    private readonly Linear? _qkv;
+    private readonly Linear _o;
+    private readonly RmsNorm? _qNorm;
+    private readonly RmsNorm? _kNorm;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+    private readonly int _rotaryDim;
+    private readonly float _scale;
+    private readonly float? _softCap;
+
+    /// <summary>Separate q/k/v projections (<paramref name="qkv"/> null) or one fused projection (q, k, v null).</summary>
+    public RotaryAttention(Linear? q, Linear? k, Linear? v, Linear? qkv, Linear o, int heads, int kvHeads, int headDim, int rotaryDim,
+        float scale, float? softCap = null, RmsNorm? qNorm = null, RmsNorm? kNorm = null)
+    {
+        if (qkv is null && (q is null || k is null || v is null)) throw new ArgumentException("give q, k and v, or a fused qkv projection.");
+        _q = q;
+        _k = k;
+        _v = v;
+        _qkv = qkv;
+        _o = o;
+        _qNorm = qNorm;
+        _kNorm = kNorm;
+        _heads = heads;
+        _kvHeads = kvHeads;
+        _headDim = headDim;
+        _rotaryDim = rotaryDim;
+        _scale = scale;
+        _softCap = softCap;
+    }
+
+    /// <param name="x">(T, C) normed input.</param>
+    /// <param name="output">(T, C) the output projection of the attention.</param>
+    /// <param name="rope">Cos/sin of rotaryDim/2 frequencies for positions 0..T−1.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
+        Span<float> probs, Span<float> valueOutputs, int tokens)
+    {
+        int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
+        using var qBuffer = new Scratch(tokens * qWidth);
+        using var kBuffer = new Scratch(tokens * kvWidth);
+        using var vBuffer = new Scratch(tokens * kvWidth);
+        Span<float> q = qBuffer.Span, k = kBuffer.Span, v = vBuffer.Span;
+        if (_qkv is not null)
+        {
+            int width = qWidth + 2 * kvWidth;
+            using var fusedBuffer = new Scratch(tokens * width);
+            var fused = fusedBuffer.Span;
+            _qkv.Forward(kernels, x, fused, tokens);
+            for (int t = 0; t < tokens; t++)
+            {
+                var row = fused.Slice(t * width, width);
+                row[..qWidth].CopyTo(q.Slice(t * qWidth, qWidth));
+                row.Slice(qWidth, kvWidth).CopyTo(k.Slice(t * kvWidth, kvWidth));
+                row.Slice(qWidth + kvWidth, kvWidth).CopyTo(v.Slice(t * kvWidth, kvWidth));
+            }
+        }
+        else
+        {
+            _q!.Forward(kernels, x, q, tokens);
+            _k!.Forward(kernels, x, k, tokens);
+            _v!.Forward(kernels, x, v, tokens);
+        }
+        if (_qNorm is not null) NormInPlace(kernels, _qNorm, q, tokens);
+        if (_kNorm is not null) NormInPlace(kernels, _kNorm, k, tokens);
+        PartialRotary.Apply(kernels, q, tokens, _heads, _headDim, _rotaryDim, rope);
+        PartialRotary.Apply(kernels, k, tokens, _kvHeads, _headDim, _rotaryDim, rope);
+        using var contextBuffer = new Scratch(tokens * qWidth);
+        var context = contextBuffer.Span;
+        if (_softCap is null)
+            kernels.Attention(q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim, _scale);
+        else
+            SoftCappedAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim, _scale, _softCap);
+        if (!valueOutputs.IsEmpty)
+            ScaledDotProductAttention.ValueOutputs(kernels, v, tokens, _heads, _kvHeads, _headDim, _o, valueOutputs, _o.OutFeatures);
+        _o.Forward(kernels, context, output, tokens);
+    }
+
+    private static void NormInPlace(IKernels kernels, RmsNorm norm, Span<float> x, int tokens)
+    {
+        using var copyBuffer = new Scratch(x.Length);
+        var copy = copyBuffer.Span;
+        x.CopyTo(copy);
+        norm.Forward(kernels, copy, x, tokens);
+    }
+}

@@ -1,0 +1,153 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Models.Gemma;
+using AttentionLens.Models.Gemma2;
+using AttentionLens.Models.GptNeoX;
+using AttentionLens.Models.Olmo2;
+using AttentionLens.Models.Opt;
+using AttentionLens.Models.Phi;
+using AttentionLens.Models.Phi3;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>
+/// The decoder families beyond GPT-2 and Llama (GPT-NeoX, OPT, Phi, Phi-3, Gemma, Gemma 2, OLMo-2),
+/// and the task heads of every decoder: for a config it validates everything it can before any
+/// weight is opened and returns the builder <see cref="ModelLoader"/> runs on the weights.
+/// </summary>
+internal static class DecoderLoader
+{
+    /// <summary>The model types this loader builds.</summary>
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt_neox", "opt", "phi", "gemma", "gemma2", "phi3", "olmo2"];
+
+    /// <summary>GPT-2's heads (modeling_gpt2.py): score, classifier, qa_outputs on "transformer.".</summary>
+    public static DecoderHeadNames Gpt2HeadNames { get; } = new(TokenClassifier: "classifier", HasQuestionAnswering: true);
+
+    /// <summary>Llama's, Mistral's and Qwen2's heads: score for both classifiers, qa_outputs.</summary>
+    public static DecoderHeadNames LlamaHeadNames { get; } = new(HasQuestionAnswering: true);
+
+    /// <summary>
+    /// The classification or QA head <paramref name="config"/>'s architecture names, or null for the
+    /// LM head and the bare body (which the GPT-2 and Llama classes load themselves).
+    /// </summary>
+    public static ModelHead? TaskHead(ConfigFile config, DecoderHeadNames names)
+    {
+        var head = DecoderHeads.Parse(config.Architecture, config.ModelType, config.Path, names);
+        return head is ModelHead.CausalLM or ModelHead.Base ? null : head;
+    }
+
+    /// <summary>Puts a classification or QA <paramref name="head"/> on a body loaded without its LM head.</summary>
+    public static ITransformerModel AttachTaskHead(IKernels kernels, ITransformerModel body, WeightScope root, ConfigFile config, ModelHead head,
+        DecoderHeadNames names, int features) =>
+        DecoderHeads.Attach(kernels, body, head, root, names, config.As(DecoderModelsJsonContext.Default.DecoderHeadConfig), config.Path,
+            config.Architecture, features, tiedEmbedding: null);
+
+    /// <summary>The builder for <paramref name="config"/>, or null when its model_type is not one of <see cref="ModelTypes"/>.</summary>
+    public static Func<WeightStore, ITransformerModel>? Prepare(ConfigFile config, IKernels kernels)
+    {
+        string type = config.ModelType, arch = config.Architecture, path = config.Path;
+        var heads = config.As(DecoderModelsJsonContext.Default.DecoderHeadConfig);
+        switch (type)
+        {
+            case "gpt_neox":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.GptNeoXConfig);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, GptNeoXModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("gpt_neox.").Root;
+                    var body = GptNeoXModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, GptNeoXModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "opt":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.OptConfig);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, OptModel.HeadNames);
+                heads = heads.PadTokenIdOr(1);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.decoder.", "decoder.").Root;
+                    var body = OptModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, OptModel.HeadNames, heads, path, arch, c.WordEmbedProjDim,
+                        c.TieWordEmbeddings ? body.Embed : null, projectOut: body.ProjectOut);
+                };
+            }
+            case "phi":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.PhiConfig);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, PhiModel.HeadNames);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = PhiModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, PhiModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "gemma":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.GemmaConfig);
+                c.Validate(path, gemma2: false);
+                var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
+                heads = heads.PadTokenIdOr(0);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = GemmaModel.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "gemma2":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.Gemma2Config);
+                c.Validate(path, gemma2: true);
+                var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
+                heads = heads.PadTokenIdOr(0);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = Gemma2Model.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null, finalSoftCap: c.FinalLogitSoftcapping is double cap ? (float)cap : null);
+                };
+            }
+            case "phi3":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.Phi3Config);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, Phi3Model.HeadNames);
+                heads = heads.PadTokenIdOr(32000);
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = Phi3Model.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, Phi3Model.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            case "olmo2":
+            {
+                var c = config.As(DecoderModelsJsonContext.Default.Olmo2Config);
+                c.Validate(path);
+                var head = DecoderHeads.Parse(arch, type, path, Olmo2Model.HeadNames);
+                if (head is not (ModelHead.Base or ModelHead.CausalLM))
+                    throw new CheckpointException(path, $"architecture {arch}: transformers has only Olmo2Model and Olmo2ForCausalLM.");
+                return store =>
+                {
+                    var root = store.WithPrefixes("model.").Root;
+                    var body = Olmo2Model.Load(kernels, root, c, path, arch);
+                    return DecoderHeads.Attach(kernels, body, head, root, Olmo2Model.HeadNames, heads, path, arch, c.HiddenSize,
+                        c.TieWordEmbeddings ? body.Embed : null);
+                };
+            }
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using AttentionLens.Checkpoints;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.Gemma;
+
+/// <summary>
+/// modeling_gemma.py GemmaRMSNorm (and Gemma2RMSNorm): x / sqrt(mean(x²) + eps) · (1 + weight), in
+/// float32: the stored weight is the gain's offset from one, so a zero-initialised norm is the
+/// identity. The gain 1 + w is rounded to float32 once at load, as torch computes it per call.
+/// </summary>
+public sealed class GemmaRmsNorm
+{
+    private readonly float[] _gain;
+    private readonly float _eps;
+
+    private GemmaRmsNorm(float[] gain, float eps)
+    {
+        _gain = gain;
+        _eps = eps;
+    }
+
+    public static GemmaRmsNorm Load(WeightScope w, int size, double eps)
+    {
+        var weight = w.Get("weight", size).Span;
+        var gain = new float[size];
+        for (int i = 0; i < size; i++) gain[i] = 1f + weight[i];
+        return new GemmaRmsNorm(gain, (float)eps);
+    }
+
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
+        kernels.RmsNorm(x, _gain, y, rows, _gain.Length, _eps);
+}
