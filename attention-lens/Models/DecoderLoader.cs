@@ -136,8 +136,6 @@ internal static class DecoderLoader
                 var c = config.As(DecoderModelsJsonContext.Default.Olmo2Config);
                 c.Validate(path);
                 var head = DecoderHeads.Parse(arch, type, path, Olmo2Model.HeadNames);
-                if (head is not (ModelHead.Base or ModelHead.CausalLM))
-                    throw new CheckpointException(path, $"architecture {arch}: transformers has only Olmo2Model and Olmo2ForCausalLM.");
                 return store =>
                 {
                     var root = store.WithPrefixes("model.").Root;

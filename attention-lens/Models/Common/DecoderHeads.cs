@@ -16,7 +16,7 @@ public static class DecoderHeads
     {
         bool Ends(string suffix) => architecture.EndsWith(suffix, StringComparison.Ordinal);
         if (Ends("ForCausalLM") || Ends("LMHeadModel")) return ModelHead.CausalLM;
-        if (Ends("ForSequenceClassification")) return ModelHead.SequenceClassification;
+        if (Ends("ForSequenceClassification") && names.HasSequenceClassification) return ModelHead.SequenceClassification;
         if (Ends("ForTokenClassification") && names.HasTokenClassification) return ModelHead.TokenClassification;
         if (Ends("ForQuestionAnswering") && names.HasQuestionAnswering) return ModelHead.QuestionAnswering;
         if (Ends("Model") || architecture == modelType) return ModelHead.Base;

@@ -10,7 +10,7 @@ namespace AttentionLens.Models.Olmo2;
 public sealed class Olmo2Model : ITransformerModel
 {
     /// <summary>OLMo-2 has no classification or QA heads in transformers 4.48.</summary>
-    public static DecoderHeadNames HeadNames { get; } = new(HasTokenClassification: false);
+    public static DecoderHeadNames HeadNames { get; } = new(HasTokenClassification: false, HasSequenceClassification: false);
 
     private readonly IKernels _kernels;
     private readonly Olmo2DecoderLayer[] _layers;

@@ -112,6 +112,13 @@ public sealed class DecoderConfigErrorTests
         Assert.DoesNotContain("*ForTokenClassification", e.Message);
     }
 
+    [Fact]
+    public void Olmo2HasOnlyTheLanguageModelHead()
+    {
+        var e = Refused("olmo2", c => c.Replace("\"Olmo2ForCausalLM\"", "\"Olmo2ForSequenceClassification\""));
+        Assert.Contains("supported: *Model, *ForCausalLM.", e.Message);
+    }
+
     [Theory]
     [InlineData("falcon", "gpt_neox")]
     [InlineData("mixtral", "mistral")]
