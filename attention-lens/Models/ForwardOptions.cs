@@ -15,6 +15,10 @@ public sealed record ForwardOptions
     /// </summary>
     public bool CapturePostNormTerms { get; init; }
 
+    /// <summary>Record the pre-norm decoders' residual stream around each block (<see cref="ResidualStream"/>),
+    /// which information-flow routes decompose; GPT-2 and LLaMA supply it.</summary>
+    public bool CaptureResidualStream { get; init; }
+
     /// <summary>Zero one token's value vectors in one layer (value zeroing); null = an ordinary pass.
     /// Supported by the post-norm encoders (BERT, RoBERTa, DistilBERT).</summary>
     public ValueZeroing? ZeroValue { get; init; }

@@ -24,6 +24,7 @@ public sealed record AnalyzeResult
     public ValueNormsDto? ValueNorms { get; init; }
     public GlobEncDto? Globenc { get; init; }
     public LogitLensDto? LogitLens { get; init; }
+    public RoutesDto? Routes { get; init; }
     public FaithfulnessDto? Faithfulness { get; init; }
     /// <summary>Milliseconds per stage: the core's stages plus load, tokenize and total (server side).</summary>
     public required IReadOnlyDictionary<string, double> Timings { get; init; }
@@ -60,3 +61,11 @@ public sealed record GlobEncDto(double[] Raw);
 public sealed record LogitLensDto(int Predicted, string PredictedText, IReadOnlyList<LogitLensLayerDto> Layers);
 
 public sealed record LogitLensLayerDto(int Layer, int[] TopIds, string[] TopTokens, double[] TopProbabilities, double PredictedProbability, int PredictedRank);
+
+/// <summary>Information-flow routes to the target (docs/methods.md#routes): the edges above <paramref name="Threshold"/>.</summary>
+public sealed record RoutesDto(double Threshold, IReadOnlyList<RouteEdgeDto> Edges);
+
+/// <summary>One route edge between residual-stream states. Kinds: <c>token</c> (layer 0, the embedding),
+/// <c>attention</c> (after layer <c>layer</c>'s attention block), <c>ffn</c> (its FFN block), <c>output</c>
+/// (after its FFN block); layers are 1-based, positions 0-based.</summary>
+public sealed record RouteEdgeDto(string FromKind, int FromLayer, int FromToken, string ToKind, int ToLayer, int ToToken, double Weight);

@@ -62,7 +62,10 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
         if (_slidingWindow is int window && t > window)
             throw new AttentionLensException($"the input has {t} tokens, more than the sliding window of {window}; sliding-window attention is not implemented.");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs)
+        {
+            ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
+        };
         _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
@@ -72,7 +75,9 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
-            _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
+                trace.ResidualStream is { } stream ? stream.Mid(l) : default);
+            if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;

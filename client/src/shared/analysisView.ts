@@ -73,6 +73,8 @@ export interface AnalysisView {
   /** Requested methods the model could not supply, with the server's reason. */
   unavailable: Record<string, string>;
   logitLens: LogitLensView | null;
+  /** Information-flow routes to the target: the strongest edges first, states named for display. */
+  routes: { threshold: number; edges: { from: string; to: string; weight: number }[] } | null;
   faithfulnessTarget: string | null;
   /** L rows of T: the target's rollout after each layer. */
   rolloutByLayer: number[][] | null;
