@@ -36,6 +36,7 @@ test('buildView carries AOPC, unavailable methods and the logit lens', () => {
   assert.deepEqual(v.unavailable, { globenc: 'not an encoder' });
   assert.equal(v.logitLens?.predicted, ' time');
   assert.deepEqual(v.logitLens?.layers[0]?.top, [' time', ' a']);
+  assert.deepEqual(v.routes?.attentionEdges, [{ layer: 1, from: 2, to: 1, weight: 0.3 }]);
   assert.deepEqual(v.routes?.edges.map((e) => [e.from, e.to, e.weight]), [['L1 attention “ upon”', 'L1 output “ upon”', 0.6], ['embedding “Once”', 'L1 attention “ upon”', 0.3]]);
 });
 

@@ -74,7 +74,12 @@ export interface AnalysisView {
   unavailable: Record<string, string>;
   logitLens: LogitLensView | null;
   /** Information-flow routes to the target: the strongest edges first, states named for display. */
-  routes: { threshold: number; edges: { from: string; to: string; weight: number }[] } | null;
+  routes: {
+    threshold: number;
+    edges: { from: string; to: string; weight: number }[];
+    /** The attention edges between different positions, as layer edges: in layer l, position `from` read `to`. */
+    attentionEdges: LayerEdge[];
+  } | null;
   faithfulnessTarget: string | null;
   /** L rows of T: the target's rollout after each layer. */
   rolloutByLayer: number[][] | null;
