@@ -23,6 +23,11 @@ public sealed record ForwardOptions
     /// Supported by the post-norm encoders (BERT, RoBERTa, DistilBERT).</summary>
     public ValueZeroing? ZeroValue { get; init; }
 
+    /// <summary>Start at this layer (0-based) from its given input (T × C) instead of the embeddings:
+    /// hidden states and attentions before it are then undefined. With <see cref="StopAfterLayer"/>,
+    /// re-runs one layer (value zeroing). Supported by the post-norm encoders; others ignore it.</summary>
+    public LayerInput? ResumeFrom { get; init; }
+
     /// <summary>Stop after this layer (0-based): hidden states after it and every output computed from
     /// the last hidden state are then undefined. For methods that only read one layer's output.</summary>
     public int? StopAfterLayer { get; init; }
