@@ -77,7 +77,8 @@ export interface AnalysisView {
   routes: {
     threshold: number;
     edges: { from: string; to: string; weight: number }[];
-    /** The attention edges between different positions, as layer edges: in layer l, position `from` read `to`. */
+    /** The edges into each layer's attention states, as layer edges: in layer l, position `from` read `to`
+     * (from = to: the residual and the position's own attention, merged as the authors merge them). */
     attentionEdges: LayerEdge[];
   } | null;
   faithfulnessTarget: string | null;

@@ -72,7 +72,7 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
         to: routeNodeName(e.toKind, e.toLayer, tokenText(e.toToken)),
         weight: e.weight,
       })),
-      attentionEdges: routes.edges.filter((e) => e.toKind === 'attention' && e.fromToken !== e.toToken)
+      attentionEdges: routes.edges.filter((e) => e.toKind === 'attention')
         .map((e) => ({ layer: e.toLayer, from: e.toToken, to: e.fromToken, weight: e.weight })),
     } : null,
     faithfulnessTarget: result.faithfulness?.targetDescription ?? null,

@@ -87,7 +87,7 @@ export class LayerGraphView implements PanelView {
     // Beyond ~40 tokens a complete graph is a hairball: keep each query's strongest keys.
     const pairs: WeightedPair[] = strongestEdges(matrix, T > 40 ? 2 : 3, T > 40 ? 3 * T : 6 * T);
     const links: GraphLink[] = pairs.map((p) => ({ source: p.source, target: p.target, weight: p.weight }));
-    const routeLinks: GraphLink[] = (view.routes?.attentionEdges ?? []).filter((e) => e.layer === layer)
+    const routeLinks: GraphLink[] = (view.routes?.attentionEdges ?? []).filter((e) => e.layer === layer && e.from !== e.to)
       .map((e) => ({ source: e.from, target: e.to, weight: e.weight, route: true }));
     // A fixed number of ticks computed up front: a stable picture per layer, no animation cost.
     const simulation = d3.forceSimulation(nodes)
