@@ -31,6 +31,9 @@ public sealed record AnalysisOptions
     /// <summary>Divide causal scores by receptive-field size (§5), off by default.</summary>
     public bool ReceptiveFieldNormalisation { get; init; }
 
+    /// <summary>Contribution threshold τ of information-flow routes (the authors' tool defaults to 0.04).</summary>
+    public double RoutesThreshold { get; init; } = 0.04;
+
     /// <summary>How many tokens the logit lens lists per layer.</summary>
     public int TopK { get; init; } = 5;
 

@@ -32,6 +32,7 @@ public sealed record AnalysisResult
     public ValueNormScores? ValueNorms { get; init; }
     public GlobEncScores? GlobEnc { get; init; }
     public LogitLensResult? LogitLens { get; init; }
+    public RouteGraph? Routes { get; init; }
     public FaithfulnessScores? Faithfulness { get; init; }
 
     /// <summary>The prediction explained (head, label or token and its probability, alternatives, QA span,

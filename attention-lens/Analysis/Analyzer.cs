@@ -40,6 +40,7 @@ public static class Analyzer
         {
             CaptureValueOutputs = needs.HasFlag(MethodNeeds.ValueOutputs),
             CapturePostNormTerms = needs.HasFlag(MethodNeeds.PostNormTerms),
+            CaptureResidualStream = needs.HasFlag(MethodNeeds.ResidualStream),
         };
     }
 
@@ -135,6 +136,7 @@ public static class Analyzer
             ValueNorms = details.GetValueOrDefault("valueNorms") as ValueNormScores,
             GlobEnc = details.GetValueOrDefault("globenc") as GlobEncScores,
             LogitLens = details.GetValueOrDefault("logitLens") as LogitLensResult,
+            Routes = details.GetValueOrDefault("routes") as RouteGraph,
             Forward = forward,
             Prediction = prediction,
             TimingsMs = timings,

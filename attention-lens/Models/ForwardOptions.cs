@@ -15,9 +15,18 @@ public sealed record ForwardOptions
     /// </summary>
     public bool CapturePostNormTerms { get; init; }
 
+    /// <summary>Record the pre-norm decoders' residual stream around each block (<see cref="ResidualStream"/>),
+    /// which information-flow routes decompose; GPT-2 and LLaMA supply it.</summary>
+    public bool CaptureResidualStream { get; init; }
+
     /// <summary>Zero one token's value vectors in one layer (value zeroing); null = an ordinary pass.
     /// Supported by the post-norm encoders (BERT, RoBERTa, DistilBERT).</summary>
     public ValueZeroing? ZeroValue { get; init; }
+
+    /// <summary>Start at this layer (0-based) from its given input (T × C) instead of the embeddings:
+    /// hidden states and attentions before it are then undefined. With <see cref="StopAfterLayer"/>,
+    /// re-runs one layer (value zeroing). Supported by the post-norm encoders; others ignore it.</summary>
+    public LayerInput? ResumeFrom { get; init; }
 
     /// <summary>Stop after this layer (0-based): hidden states after it and every output computed from
     /// the last hidden state are then undefined. For methods that only read one layer's output.</summary>

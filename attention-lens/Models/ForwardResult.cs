@@ -43,6 +43,9 @@ public sealed class ForwardResult
     /// the architecture supplies them, else null.</summary>
     public PostNormTerms? PostNormTerms { get; init; }
 
+    /// <summary>The decoders' residual stream when <see cref="ForwardOptions.CaptureResidualStream"/> was set, else null.</summary>
+    public ResidualStream? ResidualStream { get; init; }
+
     /// <summary>The (H, T, T) attention block of layer <paramref name="layer"/>.</summary>
     public ReadOnlySpan<float> LayerAttention(int layer) =>
         Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);

@@ -15,8 +15,8 @@ export interface Matrix { rows: number; cols: number; data: number[] }
 export type HeadReductionName = 'mean' | 'max' | 'min' | 'sum';
 /** Every method the server's registry knows (docs/methods.md), then faithfulness; a test enumerates the
  * core's MethodRegistry against this list. */
-export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing' | 'logitLens' | 'faithfulness';
-export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing', 'logitLens', 'faithfulness'];
+export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing' | 'logitLens' | 'routes' | 'faithfulness';
+export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing', 'logitLens', 'routes', 'faithfulness'];
 /** `target`: a token index, or the first / last token, resolved by the server after tokenizing. */
 export type TargetChoiceParam = number | 'first' | 'last';
 
@@ -78,6 +78,10 @@ export interface GlobEncDetail { raw: number[] }
 /** One layer of the logit lens: layer 0 = embeddings. */
 export interface LogitLensLayer { layer: number; topIds: number[]; topTokens: string[]; topProbabilities: number[]; predictedProbability: number; predictedRank: number }
 export interface LogitLensDetail { predicted: number; predictedText: string; layers: LogitLensLayer[] }
+/** A residual-stream state of the routes graph: the embedding, after a layer's attention, its FFN, or its output. */
+export type RouteNodeKind = 'token' | 'attention' | 'ffn' | 'output';
+export interface RouteEdge { fromKind: RouteNodeKind; fromLayer: number; fromToken: number; toKind: RouteNodeKind; toLayer: number; toToken: number; weight: number }
+export interface RoutesDetail { threshold: number; edges: RouteEdge[] }
 
 /** The head whose prediction is explained (docs/protocol.md#prediction). */
 export type PredictionHead = 'causalLM' | 'maskedLM' | 'sequenceClassification' | 'tokenClassification' | 'questionAnswering';
@@ -113,6 +117,7 @@ export interface AnalyzeResult {
   valueNorms?: ValueNormScores | null;
   globenc?: GlobEncDetail | null;
   logitLens?: LogitLensDetail | null;
+  routes?: RoutesDetail | null;
   faithfulness?: FaithfulnessScores | null;
   /** The prediction explained; absent for a bare body. */
   prediction?: Prediction | null;
@@ -204,7 +209,7 @@ function fieldsOf<T>() {
 export const protocolFields: Record<string, string[]> = {
   AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, qaEnd: true, contextRange: true, workDoneToken: true }),
   AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true }),
-  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, faithfulness: true, prediction: true, timings: true }),
+  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, routes: true, faithfulness: true, prediction: true, timings: true }),
   PredictionDto: fieldsOf<Prediction>()({ head: true, position: true, index: true, label: true, probability: true, chosen: true, spanEnd: true, description: true, alternatives: true, span: true, tokenLabels: true }),
   PredictionCandidateDto: fieldsOf<PredictionCandidate>()({ index: true, label: true, probability: true }),
   AnswerSpanDto: fieldsOf<AnswerSpan>()({ start: true, end: true, range: true, text: true }),
@@ -220,6 +225,8 @@ export const protocolFields: Record<string, string[]> = {
   FaithfulnessDto: fieldsOf<FaithfulnessScores>()({ occlusion: true, targetDescription: true, spearman: true, comprehensiveness: true, sufficiency: true }),
   GlobEncDto: fieldsOf<GlobEncDetail>()({ raw: true }),
   LogitLensDto: fieldsOf<LogitLensDetail>()({ predicted: true, predictedText: true, layers: true }),
+  RoutesDto: fieldsOf<RoutesDetail>()({ threshold: true, edges: true }),
+  RouteEdgeDto: fieldsOf<RouteEdge>()({ fromKind: true, fromLayer: true, fromToken: true, toKind: true, toLayer: true, toToken: true, weight: true }),
   LogitLensLayerDto: fieldsOf<LogitLensLayer>()({ layer: true, topIds: true, topTokens: true, topProbabilities: true, predictedProbability: true, predictedRank: true }),
   AttentionParams: fieldsOf<AttentionParams>()({ analysisId: true, layer: true, head: true }),
   AttentionResult: fieldsOf<AttentionResult>()({ analysisId: true, tokens: true, matrices: true }),

@@ -36,6 +36,11 @@ test('buildView carries AOPC, unavailable methods and the logit lens', () => {
   assert.deepEqual(v.unavailable, { globenc: 'not an encoder' });
   assert.equal(v.logitLens?.predicted, ' time');
   assert.deepEqual(v.logitLens?.layers[0]?.top, [' time', ' a']);
+  assert.deepEqual(v.routes?.attentionEdges, [{ layer: 1, from: 2, to: 1, weight: 0.3 }]);
+  const own = smallResult();
+  own.routes = { threshold: 0.04, edges: [{ fromKind: 'output', fromLayer: 1, fromToken: 2, toKind: 'attention', toLayer: 2, toToken: 2, weight: 0.9 }] };
+  assert.deepEqual(buildView(own, 'alti').routes?.attentionEdges, [{ layer: 2, from: 2, to: 2, weight: 0.9 }], 'the residual edge stays, as a vertical edge');
+  assert.deepEqual(v.routes?.edges.map((e) => [e.from, e.to, e.weight]), [['L1 attention “ upon”', 'L1 output “ upon”', 0.6], ['embedding “Once”', 'L1 attention “ upon”', 0.3]]);
 });
 
 test('buildView carries tokens, per-layer rows, faithfulness and merged edges', () => {

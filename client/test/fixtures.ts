@@ -24,6 +24,7 @@ export function smallResult(edges: Edge[] = []): AnalyzeResult {
     valueNorms: { scores: [0.2, 0.3, 0.5], received: { rows: 2, cols: 3, data: [1, 2, 3, 4, 5, 6] }, emitted: { rows: 2, cols: 3, data: [1, 1, 1, 1, 1, 1] } },
     faithfulness: { occlusion: [0, 0.5, 1], targetDescription: 'log p(next)', spearman: { influence: 0.5, rollout: 1, flow: null, attention: -0.5, valueNorms: 0.5, alti: 0.9 },
       comprehensiveness: { influence: 0.4, rollout: 0.3, alti: 0.6 }, sufficiency: { influence: 0.1, rollout: 0.2, alti: 0.05 } },
+    routes: { threshold: 0.04, edges: [{ fromKind: 'token', fromLayer: 0, fromToken: 1, toKind: 'attention', toLayer: 1, toToken: 2, weight: 0.3 }, { fromKind: 'attention', fromLayer: 1, fromToken: 2, toKind: 'output', toLayer: 1, toToken: 2, weight: 0.6 }] },
     logitLens: { predicted: 7, predictedText: ' time', layers: [{ layer: 0, topIds: [7, 3], topTokens: [' time', ' a'], topProbabilities: [0.6, 0.2], predictedProbability: 0.6, predictedRank: 0 }] },
     timings: { forward: 1, total: 2 },
   };

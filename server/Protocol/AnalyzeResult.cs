@@ -24,6 +24,7 @@ public sealed record AnalyzeResult
     public ValueNormsDto? ValueNorms { get; init; }
     public GlobEncDto? Globenc { get; init; }
     public LogitLensDto? LogitLens { get; init; }
+    public RoutesDto? Routes { get; init; }
     public FaithfulnessDto? Faithfulness { get; init; }
     /// <summary>The prediction explained (omitted for a bare body): docs/protocol.md#prediction.</summary>
     public PredictionDto? Prediction { get; init; }
@@ -77,3 +78,11 @@ public sealed record AnswerSpanDto(int Start, int End, Range Range, string Text)
 /// <paramref name="TokenLabels"/>: every token's predicted label (token classification).</summary>
 public sealed record PredictionDto(string Head, int Position, int Index, string Label, double? Probability, bool Chosen, bool SpanEnd,
     string Description, IReadOnlyList<PredictionCandidateDto> Alternatives, AnswerSpanDto? Span, IReadOnlyList<PredictionCandidateDto>? TokenLabels);
+
+/// <summary>Information-flow routes to the target (docs/methods.md#routes): the edges above <paramref name="Threshold"/>.</summary>
+public sealed record RoutesDto(double Threshold, IReadOnlyList<RouteEdgeDto> Edges);
+
+/// <summary>One route edge between residual-stream states. Kinds: <c>token</c> (layer 0, the embedding),
+/// <c>attention</c> (after layer <c>layer</c>'s attention block), <c>ffn</c> (its FFN block), <c>output</c>
+/// (after its FFN block); layers are 1-based, positions 0-based.</summary>
+public sealed record RouteEdgeDto(string FromKind, int FromLayer, int FromToken, string ToKind, int ToLayer, int ToToken, double Weight);

@@ -24,6 +24,9 @@ public static class AnalysisMapper
         Scores = r.Scores.Count > 0 ? r.Scores : LegacyScores(r),
         ScoresByLayer = byLayer ? r.ScoresByLayer.ToDictionary(p => p.Key, p => Matrix(p.Value)) : null,
         Unavailable = r.Unavailable.Count > 0 ? r.Unavailable : null,
+        Routes = r.Routes is { } routes
+            ? new RoutesDto(routes.Threshold, routes.Edges.Select(e => new RouteEdgeDto(Kind(e.From.Kind), Layer(e.From), e.From.Position, Kind(e.To.Kind), Layer(e.To), e.To.Position, e.Weight)).ToArray())
+            : null,
         Globenc = r.GlobEnc is { } g ? new GlobEncDto(g.Raw) : null,
         LogitLens = r.LogitLens is { } lens ? LogitLens(lens, tokenText ?? (id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))) : null,
         Flow = r.Flow is { } f ? new FlowDto(f.Raw, f.Normalised, f.Shapley, f.ShapleyTotal, byLayer ? Matrix(f.ByLayer) : null) : null,
@@ -78,6 +81,16 @@ public static class AnalysisMapper
             if (m != AnalysisMethod.Faithfulness && r.ScoresFor(m) is { } s) scores[m.Name] = s;
         return scores;
     }
+
+    private static string Kind(RouteNodeKind kind) => kind switch
+    {
+        RouteNodeKind.Token => "token",
+        RouteNodeKind.AfterAttention => "attention",
+        RouteNodeKind.Ffn => "ffn",
+        _ => "output",
+    };
+
+    private static int Layer(RouteNode node) => node.Kind == RouteNodeKind.Token ? 0 : node.Layer + 1;
 
     private static LogitLensDto LogitLens(LogitLensResult lens, Func<int, string> text) => new(
         lens.Predicted, text(lens.Predicted),

@@ -1,9 +1,13 @@
 namespace AttentionLens.Server.Services;
 
-/// <summary>The most recent analyses, bounded in number so kept results cannot grow without limit.</summary>
-public sealed class AnalysisStore(int capacity = AnalysisStore.DefaultCapacity)
+/// <summary>The most recent analyses, bounded in number so kept results cannot grow without limit;
+/// the per-head attention they keep (<see cref="HeadAttention"/>) is bounded in bytes too: beyond
+/// <paramref name="attentionBudgetBytes"/> the oldest analyses drop it (their attention requests then
+/// run one forward pass).</summary>
+public sealed class AnalysisStore(int capacity = AnalysisStore.DefaultCapacity, long attentionBudgetBytes = AnalysisStore.DefaultAttentionBudgetBytes)
 {
     public const int DefaultCapacity = 32;
+    public const long DefaultAttentionBudgetBytes = 256L << 20;
     private readonly object gate = new();
     private readonly LinkedList<StoredAnalysis> order = new();
     private readonly Dictionary<string, LinkedListNode<StoredAnalysis>> byId = new(StringComparer.Ordinal);
@@ -26,7 +30,20 @@ public sealed class AnalysisStore(int capacity = AnalysisStore.DefaultCapacity)
                 byId.Remove(oldest.Value.Id);
                 order.RemoveLast();
             }
+            long kept = 0;
+            for (var node = order.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Attention is not { } attention) continue;
+                kept += attention.Bytes;
+                if (kept > attentionBudgetBytes) node.Value = node.Value with { Attention = null };
+            }
         }
+    }
+
+    /// <summary>Bytes of per-head attention the kept analyses hold.</summary>
+    public long AttentionBytes
+    {
+        get { lock (gate) return order.Sum(a => a.Attention?.Bytes ?? 0); }
     }
 
     public StoredAnalysis Get(string id)

@@ -27,45 +27,52 @@ public sealed class AltiMethod : IAttributionMethod
         var terms = f.PostNormTerms!;
         int L = c.Layers, T = c.Tokens, C = f.Hidden;
         var perLayer = new double[L][];
-        var vectors = new double[T * C];
-        var resultant = new double[C];
         for (int l = 0; l < L; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var gamma = terms.Norm1Weight.AsSpan(l * C, C);
-            float eps = terms.Norm1Eps[l];
             var m = new double[T * T];
-            for (int i = 0; i < T; i++)
-            {
-                ResidualDecomposition.Row(f, l, i, vectors);
-                var pre = terms.LayerPreNorm1(l).Slice(i * C, C);
-                var post = terms.LayerPostNorm1(l).Slice(i * C, C);
-                var (mean, variance) = ResidualDecomposition.Moments(pre);
-                // The authors divide by the standard deviation without ε (their std of x + ε equals
-                // the std of x); the resultant y_i is therefore LN₁ with ε = 0:
-                // y_i = post_i + γ ⊙ (pre_i − mean)(1/σ − 1/√(σ² + ε)). docs/methods.md#alti, "differences".
-                double inv = 1 / Math.Sqrt(variance), invEps = 1 / Math.Sqrt(variance + eps);
-                double yNorm = 0;
-                for (int k = 0; k < C; k++)
-                {
-                    resultant[k] = post[k] + gamma[k] * (pre[k] - mean) * (inv - invEps);
-                    yNorm += Math.Abs(resultant[k]);
-                }
-                double sum = 0;
-                for (int j = 0; j < T; j++)
-                {
-                    var v = vectors.AsSpan(j * C, C);
-                    double vm = ResidualDecomposition.Mean(v), distance = 0;
-                    for (int k = 0; k < C; k++) distance += Math.Abs(resultant[k] - gamma[k] * (v[k] - vm) * inv);
-                    double contribution = Math.Max(0, yNorm - distance);
-                    m[i * T + j] = contribution;
-                    sum += contribution;
-                }
-                if (sum > 0) for (int j = 0; j < T; j++) m[i * T + j] /= sum;
-            }
+            int layer = l;
+            // Rows are independent: one buffer of T·C vectors per worker.
+            Parallel.For(0, T, new ParallelOptions { CancellationToken = cancellationToken },
+                () => (Vectors: new double[T * C], Resultant: new double[C]),
+                (i, _, buffers) => { Row(f, terms, layer, i, buffers.Vectors, buffers.Resultant, m.AsSpan(i * T, T)); return buffers; },
+                _ => { });
             perLayer[l] = m;
         }
         var (final, byLayer) = ResidualDecomposition.Roll(perLayer, T, c.Target, cancellationToken);
         return new MethodOutput(final, byLayer);
+    }
+
+    /// <summary>Row i of layer l's normalised contribution matrix.</summary>
+    private static void Row(ForwardResult f, PostNormTerms terms, int l, int i, double[] vectors, double[] resultant, Span<double> row)
+    {
+        int T = f.Tokens, C = f.Hidden;
+        var gamma = terms.Norm1Weight.AsSpan(l * C, C);
+        float eps = terms.Norm1Eps[l];
+        ResidualDecomposition.Row(f, l, i, vectors);
+        var pre = terms.LayerPreNorm1(l).Slice(i * C, C);
+        var post = terms.LayerPostNorm1(l).Slice(i * C, C);
+        var (mean, variance) = ResidualDecomposition.Moments(pre);
+        // The authors divide by the standard deviation without ε (their std of x + ε equals the std
+        // of x); the resultant y_i is therefore LN₁ with ε = 0:
+        // y_i = post_i + γ ⊙ (pre_i − mean)(1/σ − 1/√(σ² + ε)). docs/methods.md#alti.
+        double inv = 1 / Math.Sqrt(variance), invEps = 1 / Math.Sqrt(variance + eps);
+        double yNorm = 0;
+        for (int k = 0; k < C; k++)
+        {
+            resultant[k] = post[k] + gamma[k] * (pre[k] - mean) * (inv - invEps);
+            yNorm += Math.Abs(resultant[k]);
+        }
+        double sum = 0;
+        for (int j = 0; j < T; j++)
+        {
+            var v = vectors.AsSpan(j * C, C);
+            double vm = ResidualDecomposition.Mean(v), distance = 0;
+            for (int k = 0; k < C; k++) distance += Math.Abs(resultant[k] - gamma[k] * (v[k] - vm) * inv);
+            double contribution = Math.Max(0, yNorm - distance);
+            row[j] = contribution;
+            sum += contribution;
+        }
+        if (sum > 0) for (int j = 0; j < T; j++) row[j] /= sum;
     }
 }

@@ -26,34 +26,16 @@ public sealed class GlobEncMethod : IAttributionMethod
         var terms = f.PostNormTerms!;
         int L = c.Layers, T = c.Tokens, C = f.Hidden;
         var perLayer = new double[L][];
-        var vectors = new double[T * C];
-        var p = new double[C];
         for (int l = 0; l < L; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var gamma1 = terms.Norm1Weight.AsSpan(l * C, C);
-            var gamma2 = terms.Norm2Weight.AsSpan(l * C, C);
             var m = new double[T * T];
-            for (int i = 0; i < T; i++)
-            {
-                ResidualDecomposition.Row(f, l, i, vectors);
-                var (_, var1) = ResidualDecomposition.Moments(terms.LayerPreNorm1(l).Slice(i * C, C));
-                var (_, var2) = ResidualDecomposition.Moments(terms.LayerPreNorm2(l).Slice(i * C, C));
-                double s1 = 1 / Math.Sqrt(var1 + terms.Norm1Eps[l]), s2 = 1 / Math.Sqrt(var2 + terms.Norm2Eps[l]);
-                for (int j = 0; j < T; j++)
-                {
-                    var v = vectors.AsSpan(j * C, C);
-                    double vm = ResidualDecomposition.Mean(v);
-                    for (int k = 0; k < C; k++) p[k] = gamma1[k] * (v[k] - vm) * s1;
-                    double pm = ResidualDecomposition.Mean(p), norm = 0;
-                    for (int k = 0; k < C; k++)
-                    {
-                        double q = gamma2[k] * (p[k] - pm) * s2;
-                        norm += q * q;
-                    }
-                    m[i * T + j] = Math.Sqrt(norm);
-                }
-            }
+            int layer = l;
+            // Rows are independent: one buffer of T·C vectors per worker.
+            Parallel.For(0, T, new ParallelOptions { CancellationToken = cancellationToken },
+                () => (Vectors: new double[T * C], P: new double[C]),
+                (i, _, buffers) => { Row(f, terms, layer, i, buffers.Vectors, buffers.P, m.AsSpan(i * T, T)); return buffers; },
+                _ => { });
             perLayer[l] = m;
         }
         var (raw, byLayer) = ResidualDecomposition.Roll(perLayer, T, c.Target, cancellationToken);
@@ -61,5 +43,30 @@ public sealed class GlobEncMethod : IAttributionMethod
         double total = scores.Sum();
         if (total > 0) for (int j = 0; j < T; j++) scores[j] /= total;
         return new MethodOutput(scores, byLayer, new GlobEncScores(raw));
+    }
+
+    /// <summary>Row i of layer l's norm matrix N.</summary>
+    private static void Row(ForwardResult f, PostNormTerms terms, int l, int i, double[] vectors, double[] p, Span<double> row)
+    {
+        int T = f.Tokens, C = f.Hidden;
+        var gamma1 = terms.Norm1Weight.AsSpan(l * C, C);
+        var gamma2 = terms.Norm2Weight.AsSpan(l * C, C);
+        ResidualDecomposition.Row(f, l, i, vectors);
+        var (_, var1) = ResidualDecomposition.Moments(terms.LayerPreNorm1(l).Slice(i * C, C));
+        var (_, var2) = ResidualDecomposition.Moments(terms.LayerPreNorm2(l).Slice(i * C, C));
+        double s1 = 1 / Math.Sqrt(var1 + terms.Norm1Eps[l]), s2 = 1 / Math.Sqrt(var2 + terms.Norm2Eps[l]);
+        for (int j = 0; j < T; j++)
+        {
+            var v = vectors.AsSpan(j * C, C);
+            double vm = ResidualDecomposition.Mean(v);
+            for (int k = 0; k < C; k++) p[k] = gamma1[k] * (v[k] - vm) * s1;
+            double pm = ResidualDecomposition.Mean(p), norm = 0;
+            for (int k = 0; k < C; k++)
+            {
+                double q = gamma2[k] * (p[k] - pm) * s2;
+                norm += q * q;
+            }
+            row[j] = Math.Sqrt(norm);
+        }
     }
 }

@@ -17,6 +17,7 @@ public static class MethodRegistry
         new GlobEncMethod(),
         new ValueZeroingMethod(),
         new LogitLensMethod(),
+        new RoutesMethod(),
     ];
 
     /// <summary>The methods that score input tokens (every one but the logit lens).</summary>

@@ -7,8 +7,8 @@ namespace AttentionLens.Analysis;
 /// authors' code computes it: for layer l and token j, re-run layer l on its original input with
 /// token j's value vectors zeroed in every head; the contribution of j to position i is the cosine
 /// distance between position i's new and original layer output (eq. 3–4). Rows are normalised to
-/// sum 1 and the per-layer matrices rolled out without added identity. Costs L·T extra passes,
-/// each stopped after layer l.
+/// sum 1 and the per-layer matrices rolled out without added identity. Costs L·T extra passes of
+/// one layer each (resumed from layer l's input, stopped after it).
 /// </summary>
 public sealed class ValueZeroingMethod : IAttributionMethod
 {
@@ -36,11 +36,13 @@ public sealed class ValueZeroingMethod : IAttributionMethod
         for (int l = 0; l < L; l++)
         {
             var original = f.HiddenStates.AsSpan((l + 1) * T * C, T * C).ToArray();
+            // Each pass re-runs layer l alone, from its original input (as the authors call the layer module).
+            var input = new LayerInput(l, f.HiddenStates.AsSpan(l * T * C, T * C).ToArray());
             var m = new double[T * T];
             for (int j = 0; j < T; j++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var zeroed = c.Model.Forward(c.Input, new ForwardOptions { ZeroValue = new ValueZeroing(l, j), StopAfterLayer = l, ComputeLogits = false }, cancellationToken);
+                var zeroed = c.Model.Forward(c.Input, new ForwardOptions { ZeroValue = new ValueZeroing(l, j), ResumeFrom = input, StopAfterLayer = l, ComputeLogits = false }, cancellationToken);
                 var changed = zeroed.HiddenStates.AsSpan((l + 1) * T * C, T * C);
                 for (int i = 0; i < T; i++)
                     m[i * T + j] = CosineDistance(changed.Slice(i * C, C), original.AsSpan(i * C, C));

@@ -16,9 +16,9 @@ public sealed class BertEncoder
         new(Enumerable.Range(0, c.NumHiddenLayers).Select(i => BertLayer.Load(w.Scope("layer").Scope(i.ToString()), c, configPath)).ToArray());
 
     /// <summary>Reads trace hidden state 0 and fills states 1..L and the attentions.</summary>
-    public void Forward(IKernels kernels, ForwardTrace trace, ReadOnlySpan<float> bias, CancellationToken cancellationToken, int? stopAfterLayer = null)
+    public void Forward(IKernels kernels, ForwardTrace trace, ReadOnlySpan<float> bias, CancellationToken cancellationToken, int? stopAfterLayer = null, int startLayer = 0)
     {
-        for (int l = 0; l < _layers.Length && !(l > stopAfterLayer); l++)
+        for (int l = startLayer; l < _layers.Length && !(l > stopAfterLayer); l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), trace.Tokens, trace.PostNormTerms, l, trace.ZeroValueToken(l));

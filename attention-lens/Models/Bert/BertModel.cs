@@ -64,8 +64,15 @@ public sealed class BertModel : ITransformerModel, IEncoderBody
         var kernels = _kernels.WithThreads(options.Threads);
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) { ZeroValue = options.ZeroValue };
         var positions = _robertaPaddingIdx is int pad ? Roberta.RobertaPositionIds.FromInputIds(input.InputIds, pad) : Enumerable.Range(0, t).ToArray();
-        _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
+        if (options.ResumeFrom is { } resume)
+        {
+            // Re-running from a layer's known input (value zeroing): the embeddings are not needed.
+            resume.Hidden.AsSpan(0, t * Info.HiddenSize).CopyTo(trace.HiddenState(resume.Layer));
+            _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer, resume.Layer);
+            return trace;
+        }
+        _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
         _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer);
         return trace;
     }

@@ -31,6 +31,9 @@ public sealed class ForwardTrace
     /// <summary>Post-norm encoder terms, or null when not asked for (or the architecture has none).</summary>
     public PostNormTerms? PostNormTerms { get; }
 
+    /// <summary>The residual stream around each block, when asked for (set by the decoders).</summary>
+    public ResidualStream? ResidualStream { get; init; }
+
     /// <summary>Value zeroing asked for this pass, or null (set from <see cref="ForwardOptions.ZeroValue"/>).</summary>
     public ValueZeroing? ZeroValue { get; init; }
 
@@ -57,6 +60,7 @@ public sealed class ForwardTrace
         HiddenStates = HiddenStates,
         ValueOutputs = ValueOutputs,
         PostNormTerms = PostNormTerms,
+        ResidualStream = ResidualStream,
         Logits = logits,
         ClassifierLogits = classifierLogits,
         PooledOutput = pooled,

@@ -60,7 +60,14 @@ public sealed class DistilBertModel : ITransformerModel, IEncoderBody
         _position.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
         _norm.Forward(kernels, sum, trace.HiddenState(0), t);
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        for (int l = 0; l < _layers.Length && !(l > options.StopAfterLayer); l++)
+        int start = 0;
+        if (options.ResumeFrom is { } resume)
+        {
+            // Re-running from a layer's known input (value zeroing).
+            resume.Hidden.AsSpan(0, t * c).CopyTo(trace.HiddenState(resume.Layer));
+            start = resume.Layer;
+        }
+        for (int l = start; l < _layers.Length && !(l > options.StopAfterLayer); l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t, trace.PostNormTerms, l, trace.ZeroValueToken(l));

@@ -56,7 +56,9 @@ public sealed class Gpt2Block
 
     /// <param name="x">(T, C) input.</param>
     /// <param name="y">(T, C) output.</param>
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
+    /// <param name="residualMid">(T, C) receives x + attention output, or empty.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
+        Span<float> residualMid = default)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -87,6 +89,7 @@ public sealed class Gpt2Block
         var attended = attendedBuffer.Span;
         _attnProj.Forward(kernels, context, attended, tokens);
         kernels.Add(attended, x[..n]);
+        if (!residualMid.IsEmpty) attended.CopyTo(residualMid);
 
         _ln2.Forward(kernels, attended, normed, tokens);
         using var innerBuffer = new Scratch(tokens * _inner);

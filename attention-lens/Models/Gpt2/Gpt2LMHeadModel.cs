@@ -59,7 +59,10 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs)
+        {
+            ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
+        };
         var h = trace.HiddenState(0);
         _wte.Lookup(input.InputIds, h, accumulate: false);
         _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);
@@ -76,7 +79,9 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
-            _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
+                trace.ResidualStream is { } stream ? stream.Mid(l) : default);
+            if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;

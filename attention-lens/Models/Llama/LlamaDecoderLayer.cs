@@ -42,7 +42,7 @@ public sealed class LlamaDecoderLayer
     /// <param name="x">(T, C) input.</param>
     /// <param name="y">(T, C) output.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> residualMid = default)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -52,6 +52,7 @@ public sealed class LlamaDecoderLayer
         var attended = attendedBuffer.Span;
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
         kernels.Add(attended, x);
+        if (!residualMid.IsEmpty) attended.CopyTo(residualMid);
 
         _postNorm.Forward(kernels, attended, normed, tokens);
         using var gateBuffer = new Scratch(tokens * _inner);

@@ -63,7 +63,10 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs)
+        {
+            ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
+        };
         _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         // Mistral (and Qwen2 with use_sliding_window) mask keys more than sliding_window positions back.
@@ -74,7 +77,9 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
-            _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
+                trace.ResidualStream is { } stream ? stream.Mid(l) : default);
+            if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         float[]? logits = null;

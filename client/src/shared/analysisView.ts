@@ -77,6 +77,14 @@ export interface AnalysisView {
   /** Requested methods the model could not supply, with the server's reason. */
   unavailable: Record<string, string>;
   logitLens: LogitLensView | null;
+  /** Information-flow routes to the target: the strongest edges first, states named for display. */
+  routes: {
+    threshold: number;
+    edges: { from: string; to: string; weight: number }[];
+    /** The edges into each layer's attention states, as layer edges: in layer l, position `from` read `to`
+     * (from = to: the residual and the position's own attention, merged as the authors merge them). */
+    attentionEdges: LayerEdge[];
+  } | null;
   faithfulnessTarget: string | null;
   /** L rows of T: the target's rollout after each layer. */
   rolloutByLayer: number[][] | null;

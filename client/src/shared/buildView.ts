@@ -1,5 +1,5 @@
 // Turns the server's results into the view every panel draws. Pure: tested without VS Code.
-import type { AnalyzeResult, CompareResult } from '../protocol';
+import type { AnalyzeResult, CompareResult, RouteNodeKind } from '../protocol';
 import type { AnalysisView, ScoreMethod } from './analysisView';
 import { methodsIn } from './analysisView';
 import { classifyEdges, mergeHeads } from './graph';
@@ -48,6 +48,8 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
     }
   }
   const lens = result.logitLens;
+  const routes = result.routes;
+  const tokenText = (i: number) => result.tokens[i]?.text ?? String(i);
   return {
     model: displayModelName(result.model.id),
     prediction: predictionView(result.prediction),
@@ -65,6 +67,16 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
       predicted: lens.predictedText,
       layers: lens.layers.map((l) => ({ layer: l.layer, top: l.topTokens, topProbabilities: l.topProbabilities, predictedProbability: l.predictedProbability, predictedRank: l.predictedRank })),
     } : null,
+    routes: routes ? {
+      threshold: routes.threshold,
+      edges: [...routes.edges].sort((a, b) => b.weight - a.weight).map((e) => ({
+        from: routeNodeName(e.fromKind, e.fromLayer, tokenText(e.fromToken)),
+        to: routeNodeName(e.toKind, e.toLayer, tokenText(e.toToken)),
+        weight: e.weight,
+      })),
+      attentionEdges: routes.edges.filter((e) => e.toKind === 'attention')
+        .map((e) => ({ layer: e.toLayer, from: e.toToken, to: e.fromToken, weight: e.weight })),
+    } : null,
     faithfulnessTarget: result.faithfulness?.targetDescription ?? null,
     rolloutByLayer: result.rolloutByLayer ? rowsOf(result.rolloutByLayer) : null,
     flowByLayer: result.flow?.byLayer ? rowsOf(result.flow.byLayer) : null,
@@ -72,6 +84,12 @@ export function buildView(result: AnalyzeResult, preferred: ScoreMethod): Analys
     received: result.valueNorms ? rowsOf(result.valueNorms.received) : null,
     comparison: null,
   };
+}
+
+/** A routes node for display: `embedding “x”`, `L2 attention “x”`, `L2 FFN “x”`, `L2 output “x”`. */
+export function routeNodeName(kind: RouteNodeKind, layer: number, token: string): string {
+  if (kind === 'token') return `embedding “${token}”`;
+  return `L${layer} ${kind === 'attention' ? 'attention' : kind === 'ffn' ? 'FFN' : 'output'} “${token}”`;
 }
 
 /** Model A's view with the comparison's classified edges; the edge sets exist only for equal tokenizations. */

@@ -22,4 +22,18 @@ public class AnalysisStoreTests
         Assert.Equal(1, store.Count);
         Assert.Equal("a2", store.Get("a2").Id);
     }
+
+    [Fact]
+    public void OlderAnalysesDropTheirAttentionBeyondTheByteBudget()
+    {
+        // Each analysis keeps 2·2·4·4 floats = 256 bytes; the budget holds two.
+        var store = new AnalysisStore(capacity: 8, attentionBudgetBytes: 512);
+        for (int k = 1; k <= 3; k++)
+            store.Add(Make($"a{k}", "u") with { Attention = HeadAttention.Keep(new float[2 * 2 * 4 * 4], 2, 2, 4, 1024) });
+        Assert.Null(store.Get("a1").Attention);
+        Assert.NotNull(store.Get("a2").Attention);
+        Assert.NotNull(store.Get("a3").Attention);
+        Assert.Equal(512, store.AttentionBytes);
+        Assert.Equal(3, store.Count);
+    }
 }

@@ -1,7 +1,9 @@
 // Flow Trace: the input tokens along the bottom, one row of nodes per layer above them, the target at
 // the top; an edge joins (l, from) to (l − 1, to) with width proportional to its attention (the traced
 // edges of §6, heads merged). The player reveals the layers one at a time from the bottom, so the
-// flow can be watched rising to the target; clicking a token highlights all its paths.
+// flow can be watched rising to the target; clicking a token highlights all its paths. When the
+// analysis has information-flow routes (docs/methods.md#routes), their position-to-position edges can
+// be shown instead of the traced ones.
 import * as d3 from 'd3';
 import type { AnalysisView, LayerEdge } from '../../shared/analysisView';
 import { normalise } from '../../shared/colorScale';
@@ -22,6 +24,7 @@ export class FlowTraceView implements PanelView {
   private edges: LayerEdge[] = [];
   private player: LayerPlayer | undefined;
   private selected: number | null = null;
+  private source: 'traced' | 'routes' = 'traced';
 
   private readonly choose: (index: number | null) => void;
 
@@ -37,12 +40,24 @@ export class FlowTraceView implements PanelView {
     this.root.replaceChildren();
     const T = view.tokens.length;
     const L = view.layers;
-    this.edges = tracedFromTarget(view.edges, L, view.target);
+    if (!view.routes) this.source = 'traced';
+    this.edges = this.source === 'routes' && view.routes ? view.routes.attentionEdges : tracedFromTarget(view.edges, L, view.target);
 
     const header = d3.select(this.root).append('header');
     header.append('h1').text(`Flow Trace — ${view.model}`);
     if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
-    header.append('p').attr('class', 'hint').text('Edge width is attention (traced edges, τ-thresholded, heads merged). Play steps through the layers; click a token to highlight its paths.');
+    header.append('p').attr('class', 'hint').text(this.source === 'routes'
+      ? `Edge width is the contribution of each information-flow route (Ferrando & Voita 2024; contribution > ${view.routes?.threshold ?? ''}, heads summed). Play steps through the layers; click a token to highlight its paths.`
+      : 'Edge width is attention (traced edges, τ-thresholded, heads merged). Play steps through the layers; click a token to highlight its paths.');
+    if (view.routes) {
+      const picker = header.append('label').attr('class', 'method-picker');
+      picker.append('span').text('Edges ');
+      const select = picker.append('select').attr('aria-label', 'Edges');
+      select.selectAll('option').data(['traced', 'routes'] as const).join('option')
+        .attr('value', (s) => s).property('selected', (s) => s === this.source)
+        .text((s) => (s === 'traced' ? 'traced attention graph' : 'information-flow routes'));
+      select.on('change', (event: Event) => { this.source = (event.target as HTMLSelectElement).value as 'traced' | 'routes'; this.render(view); });
+    }
 
     const width = Math.max(480, margin.left + margin.right + T * 34);
     const height = margin.top + margin.bottom + L * 70;

@@ -92,6 +92,7 @@ export class InfluenceView implements PanelView {
       list.selectAll('li').data(missing).join('li').text(([m, why]) => `${methodLabel(m)}: ${why}`);
     }
     if (view.logitLens) this.drawLogitLens(side, view.logitLens);
+    if (view.routes) this.drawRoutes(side, view.routes);
     this.select(this.selected);
   }
 
@@ -106,6 +107,16 @@ export class InfluenceView implements PanelView {
     rows.append('th').attr('scope', 'row').text((l) => String(l.layer));
     rows.append('td').text((l) => `${l.predictedProbability.toFixed(3)} (rank ${l.predictedRank + 1})`);
     rows.append('td').text((l) => l.top.map((t, i) => `${displayToken(t, 12)} ${(l.topProbabilities[i] ?? 0).toFixed(2)}`).join(', '));
+  }
+
+  /** The strongest route edges (Ferrando & Voita 2024) as a table; the graph is not drawn yet. */
+  private drawRoutes(parent: d3.Selection<HTMLElement, unknown, null, undefined>, routes: NonNullable<AnalysisView['routes']>): void {
+    parent.append('h2').text('Information-flow routes');
+    parent.append('p').attr('class', 'hint').text(`${routes.edges.length} edges above τ = ${routes.threshold} lead to the target; the 15 strongest:`);
+    const table = parent.append('table').attr('class', 'routes');
+    const rows = table.selectAll('tr.edge').data(routes.edges.slice(0, 15)).join('tr').attr('class', 'edge');
+    rows.append('td').text((e) => `${displayToken(e.from, 28)} → ${displayToken(e.to, 28)}`);
+    rows.append('td').text((e) => e.weight.toFixed(3));
   }
 
   select(index: number | null): void {

@@ -1,6 +1,8 @@
 // Layer Graph: for one layer at a time, a force-directed graph of the positions, node size the
 // value-weighted norm the position receives (Kobayashi et al. 2020, ‖Σ_h A f_h(x)‖), edge width the
 // head-reduced attention. Long inputs keep only the strongest edges. The player steps through layers.
+// When the analysis has information-flow routes (docs/methods.md#routes), the layer's route edges
+// are drawn over the attention in their own colour.
 import * as d3 from 'd3';
 import type { AnalysisView } from '../../shared/analysisView';
 import { strongestEdges, type WeightedPair } from '../../shared/graph';
@@ -17,7 +19,7 @@ import type { PanelHost } from '../PanelHost';
 const minSize = 420;
 
 interface GraphNode extends d3.SimulationNodeDatum { token: number; radius: number }
-interface GraphLink extends d3.SimulationLinkDatum<GraphNode> { weight: number }
+interface GraphLink extends d3.SimulationLinkDatum<GraphNode> { weight: number; route?: boolean }
 
 export class LayerGraphView implements PanelView {
   private view: AnalysisView | undefined;
@@ -46,7 +48,7 @@ export class LayerGraphView implements PanelView {
     const header = d3.select(this.root).append('header');
     header.append('h1').text(`Layer Graph — ${view.model}`);
     if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
-    header.append('p').attr('class', 'hint').text('Node size: value-weighted norm received; edge width: attention (heads averaged). Long inputs show only the strongest edges.');
+    header.append('p').attr('class', 'hint').text(`Node size: value-weighted norm received; edge width: attention (heads averaged). Long inputs show only the strongest edges.${view.routes ? ` Orange: information-flow routes to the target (contribution > ${view.routes.threshold}).` : ''}`);
     this.stage = d3.select(this.root).append('div').attr('class', 'stage');
     this.player = new LayerPlayer(this.root, view.layers, (layer) => this.showLayer(layer), 1);
   }
@@ -86,9 +88,11 @@ export class LayerGraphView implements PanelView {
     // Beyond ~40 tokens a complete graph is a hairball: keep each query's strongest keys.
     const pairs: WeightedPair[] = strongestEdges(matrix, T > 40 ? 2 : 3, T > 40 ? 3 * T : 6 * T);
     const links: GraphLink[] = pairs.map((p) => ({ source: p.source, target: p.target, weight: p.weight }));
+    const routeLinks: GraphLink[] = (view.routes?.attentionEdges ?? []).filter((e) => e.layer === layer && e.from !== e.to)
+      .map((e) => ({ source: e.from, target: e.to, weight: e.weight, route: true }));
     // A fixed number of ticks computed up front: a stable picture per layer, no animation cost.
     const simulation = d3.forceSimulation(nodes)
-      .force('link', d3.forceLink<GraphNode, GraphLink>(links).id((n) => n.token).distance(70).strength((l) => 0.1 + 0.6 * l.weight))
+      .force('link', d3.forceLink<GraphNode, GraphLink>([...links, ...routeLinks]).id((n) => n.token).distance(70).strength((l) => 0.1 + 0.6 * l.weight))
       .force('charge', d3.forceManyBody().strength(-260))
       .force('collide', d3.forceCollide<GraphNode>().radius((n) => n.radius + 10))
       .force('center', d3.forceCenter(0, 0))
@@ -106,7 +110,7 @@ export class LayerGraphView implements PanelView {
     const svg = stage.append('svg').attr('class', 'layer-graph').attr('viewBox', `${x0} ${y0} ${w} ${h}`)
       .attr('role', 'img').attr('aria-label', `Layer ${layer} graph`);
     this.svg = svg.node();
-    svg.append('g').attr('class', 'edges').selectAll('line').data(links).join('line').attr('class', 'edge')
+    svg.append('g').attr('class', 'edges').selectAll('line').data([...links, ...routeLinks]).join('line').attr('class', (l) => (l.route ? 'edge route' : 'edge'))
       .attr('x1', (l) => (l.source as GraphNode).x ?? 0).attr('y1', (l) => (l.source as GraphNode).y ?? 0)
       .attr('x2', (l) => (l.target as GraphNode).x ?? 0).attr('y2', (l) => (l.target as GraphNode).y ?? 0)
       .attr('stroke-width', (l) => 0.5 + 5 * l.weight);

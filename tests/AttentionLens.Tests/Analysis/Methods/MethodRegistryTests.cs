@@ -63,6 +63,7 @@ public partial class MethodRegistryTests
         Assert.Equal(["alti", "globenc", "valueZeroing"], result.Unavailable.Keys.Order());
         Assert.Equal(["attention", "flow", "influence", "rollout", "valueNorms"], result.Scores.Keys.Order());
         Assert.NotNull(result.LogitLens);
+        Assert.NotNull(result.Routes);
     }
 
     [GeneratedRegex(@"analysisMethodNames:[^=]*=\s*\[([^\]]*)\]")]
