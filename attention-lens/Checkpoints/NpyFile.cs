@@ -85,7 +85,7 @@ public sealed class NpyFile
         else foreach (var d in shape)
         {
             if (count > data.Length / size / d)
-                throw Fault(path, $"shape ({string.Join(", ", shape)}) of {descr} needs more data than the {data.Length} bytes the file holds");
+                throw Fault(path, $"shape ({string.Join(", ", shape)}) of {descr} needs more data bytes than the {data.Length} the file holds");
             count *= d;
         }
         if (data.Length != count * size)

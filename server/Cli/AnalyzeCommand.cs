@@ -17,11 +17,12 @@ internal static class AnalyzeCommand
         var methods = new Option<string?>("--methods") { Description = "Comma-separated: attention, rollout, flow, influence, valueNorms, faithfulness (rollout is always included)." };
         var format = new Option<string>("--format") { Description = "json (default), html (standalone report) or svg (figure).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "svg");
-        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
+        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout (missing parent folders are created)." };
         var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output };
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
+            var outFile = CliOutput.Prepare(parseResult.GetValue(output));
             var cli = new CliAnalysis();
             var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods));
             AnalyzeResult? result = null;
@@ -32,7 +33,7 @@ internal static class AnalyzeCommand
             var document = fmt == "json"
                 ? JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(AnalyzeResult)))
                 : Render(fmt, result!, stored!, attentions);
-            await CliAnalysis.WriteAsync(document, parseResult.GetValue(output)).ConfigureAwait(false);
+            await CliAnalysis.WriteAsync(document, outFile).ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -34,58 +34,47 @@ internal sealed class CliAnalysis
     {
         var doc = new TextDocument(text, 1);
         var range = doc.RangeOf(0, text.Length);
-        var list = methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = methods?.Split(',', StringSplitOptions.TrimEntries);
+        if (list is not null && Array.FindIndex(list, m => m.Length == 0) is var empty and >= 0)
+            throw new InvalidParamsException($"--methods '{methods}': entry {empty + 1} is empty; give a comma-separated list such as rollout,flow,influence.");
         return new AnalysisRequest("untitled:cli", doc, range, model, target, list, null);
     }
 
-    /// <summary>Runs <paramref name="work"/> with a progress display; errors become a message and exit code 1.</summary>
+    /// <summary>Runs <paramref name="work"/> with a progress display; errors propagate to <see cref="CliErrors"/>.</summary>
     public async Task<int> RunAsync(string title, Func<AnalysisService.ProgressSink, Task> work)
     {
-        try
+        if (terminal is null)
         {
-            if (terminal is null)
+            await work((message, _) =>
             {
-                await work((message, _) =>
+                Console.Error.WriteLine($"{title}: {message}");
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            await terminal.Progress().AutoClear(true).StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(title, maxValue: 100);
+                await work((message, percentage) =>
                 {
-                    Console.Error.WriteLine($"{title}: {message}");
+                    task.Description = $"{title}: {Markup.Escape(message)}";
+                    task.Value = percentage;
                     return Task.CompletedTask;
                 }).ConfigureAwait(false);
-            }
-            else
-            {
-                await terminal.Progress().AutoClear(true).StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask(title, maxValue: 100);
-                    await work((message, percentage) =>
-                    {
-                        task.Description = $"{title}: {Markup.Escape(message)}";
-                        task.Value = percentage;
-                        return Task.CompletedTask;
-                    }).ConfigureAwait(false);
-                    task.Value = 100;
-                }).ConfigureAwait(false);
-            }
-            return 0;
+                task.Value = 100;
+            }).ConfigureAwait(false);
         }
-        catch (AttentionLensException e)
-        {
-            Console.Error.WriteLine("error: " + e.Message);
-            return 1;
-        }
-        catch (NotImplementedException e)
-        {
-            Console.Error.WriteLine("error: not available in this build: " + e.Message);
-            return 1;
-        }
+        return 0;
     }
 
-    /// <summary>Writes <paramref name="json"/> to <paramref name="outFile"/>, or stdout.</summary>
+    /// <summary>Writes <paramref name="json"/> to <paramref name="outFile"/> (checked by <see cref="CliOutput.Prepare"/>), or stdout.</summary>
     public static async Task WriteAsync(string json, string? outFile)
     {
         if (outFile is null) await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
         else
         {
-            await File.WriteAllTextAsync(outFile, json + "\n").ConfigureAwait(false);
+            await CliOutput.WriteAllTextAsync(outFile, json + "\n").ConfigureAwait(false);
             Console.Error.WriteLine($"wrote {outFile}");
         }
     }
