@@ -13,7 +13,7 @@ internal static class AnalyzeCommand
     {
         var model = new Option<string>("--model") { Required = true, Description = "Checkpoint folder, or a model id from `attention-lens models`." };
         var text = new Option<string>("--text") { Required = true, Description = "The text to analyse." };
-        var target = new Option<int?>("--target") { Description = "Token index to explain (default: first token for encoders, last for decoders)." };
+        var target = new Option<int?>("--target") { CustomParser = CliAnalysis.ParseTarget, Description = "Token index to explain (default: first token for encoders, last for decoders)." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated: attention, rollout, flow, influence, valueNorms, faithfulness (rollout is always included)." };
         var format = new Option<string>("--format") { Description = "json (default), html (standalone report) or svg (figure).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "svg");

@@ -29,6 +29,19 @@ internal sealed class CliAnalysis
 
     public static JsonSerializerOptions Indented { get; } = new(ProtocolJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// Parses <c>--target</c>: an integer token index, or an error naming the option and the value
+    /// (System.CommandLine's own message names the CLR type, Nullable`1[System.Int32]). The range is
+    /// checked against the tokens later, where they are known.
+    /// </summary>
+    public static int? ParseTarget(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value)) return value;
+        result.AddError($"--target must be a token index (an integer such as 0 or 3), not '{text}'.");
+        return null;
+    }
+
     /// <summary>The whole text as a one-document request, as if it were selected in an editor.</summary>
     public static AnalysisRequest Request(string text, string model, int? target, string? methods)
     {

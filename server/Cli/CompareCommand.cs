@@ -13,7 +13,7 @@ internal static class CompareCommand
         var modelA = new Option<string>("--model-a") { Required = true, Description = "First checkpoint folder or model id." };
         var modelB = new Option<string>("--model-b") { Required = true, Description = "Second checkpoint folder or model id." };
         var text = new Option<string>("--text") { Required = true, Description = "The text to analyse with both." };
-        var target = new Option<int?>("--target") { Description = "Token index to explain." };
+        var target = new Option<int?>("--target") { CustomParser = CliAnalysis.ParseTarget, Description = "Token index to explain." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (rollout is always included)." };
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout (missing parent folders are created)." };
         var command = new Command("compare", "Compare two models on a text.") { modelA, modelB, text, target, methods, output };
