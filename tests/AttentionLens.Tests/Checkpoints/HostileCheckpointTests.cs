@@ -104,6 +104,23 @@ public sealed class HostileCheckpointTests
         Assert.True(all.Wait(TimeSpan.FromSeconds(20)), "a load blocked on a device or FIFO");
     }
 
+    /// <summary>
+    /// The Hugging Face hub cache stores snapshots as links to blobs; the size checked must be the
+    /// target's (the link's own size, a few dozen bytes, read as "truncated" before CheckpointFile).
+    /// </summary>
+    [Fact]
+    public void SymlinkedWeightsAsInTheHubCacheLoad()
+    {
+        using var dir = new TempDirectory();
+        var golden = SharedData.Path("golden", "hf", "gpt2");
+        File.CreateSymbolicLink(dir.File("config.json"), Path.Combine(golden, "config.json"));
+        File.CreateSymbolicLink(dir.File("model.safetensors"), Path.Combine(golden, "model.safetensors"));
+        Assert.Equal("gpt2", ModelLoader.Load(dir.Path).Info.ModelType);
+        File.Delete(dir.File("model.safetensors"));
+        File.CreateSymbolicLink(dir.File("model.safetensors"), dir.File("missing-blob"));
+        Refused<CheckpointException>(() => ModelLoader.Load(dir.Path), "missing-blob", "does not exist");
+    }
+
     [Fact]
     public void ConfigThatIsADeviceOrFolderIsRefused()
     {

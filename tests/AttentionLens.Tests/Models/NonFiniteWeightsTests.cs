@@ -66,6 +66,20 @@ public sealed class NonFiniteWeightsTests
             Assert.Equal(5, ModelLoader.Load(SharedData.Path("golden", "hf", golden)).Forward(new ForwardInput([2, 5, 7, 9, 3])).Tokens);
     }
 
+    /// <summary>The server's and the CLI's backend adds the checkpoint folder to the core's layer.</summary>
+    [Fact]
+    public void TheBackendNamesTheCheckpointFolder()
+    {
+        using var dir = new TempDirectory();
+        var source = SharedData.Path("models", "stories260K");
+        CheckpointFixture.Copy(source, dir, editWeights: w => w["model.layers.2.self_attn.v_proj.weight"].Data[0] = float.NaN);
+        foreach (var f in new[] { "tokenizer.json", "tokenizer_config.json" }) File.Copy(Path.Combine(source, f), dir.File(f));
+        var backend = new AttentionLens.Server.Services.CoreModelBackend();
+        var loaded = backend.Load(dir.Path, CancellationToken.None);
+        var e = Assert.Throws<NonFiniteActivationException>(() => backend.Analyze(loaded, new ForwardInput([1, 300, 301, 302]), new AttentionLens.Analysis.AnalysisOptions(), CancellationToken.None));
+        Assert.Contains($"layer 2 of {dir.Path}", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ForModelNamesTheCheckpointFolder()
     {
