@@ -16,9 +16,9 @@ namespace AttentionLens.Tests.Fuzz;
 /// </summary>
 public sealed class CheckpointFuzzTests(ITestOutputHelper output)
 {
-    private const int SafetensorsCases = 1200;
-    private const int PickleCases = 1000;
-    private const int NpyCases = 1200;
+    private const int SafetensorsCases = 2000;
+    private const int PickleCases = 2000;
+    private const int NpyCases = 2100;
 
     /// <summary>A small file with every float dtype and an integer tensor, as the writer lays it out.</summary>
     private static byte[] SafetensorsSeed()

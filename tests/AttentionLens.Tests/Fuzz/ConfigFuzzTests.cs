@@ -18,8 +18,8 @@ namespace AttentionLens.Tests.Fuzz;
 /// </summary>
 public sealed class ConfigFuzzTests(ITestOutputHelper output)
 {
-    private const int CasesPerModelType = 150;
-    private const int RandomDocuments = 150;
+    private const int CasesPerModelType = 250;
+    private const int RandomDocuments = 250;
 
     /// <summary>model_type → the golden folder whose weights it is loaded with (mistral and qwen2 share Llama's computation).</summary>
     private static readonly (string ModelType, string Folder, string Weights)[] Types =

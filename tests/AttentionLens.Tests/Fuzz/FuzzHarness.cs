@@ -18,6 +18,7 @@ internal sealed class FuzzHarness(string inputClass)
     public const long MaxAllocatedBytes = 64L << 20;
 
     private readonly List<string> _failures = [];
+    private readonly List<(double Seconds, string Case)> _slowest = [];
 
     public string InputClass { get; } = inputClass;
 
@@ -49,12 +50,16 @@ internal sealed class FuzzHarness(string inputClass)
             }
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }, 16 << 20) { IsBackground = true, Name = "fuzz case" };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         thread.Start();
         if (!thread.Join(CaseTimeout))
         {
             _failures.Add($"{description}: no answer within {CaseTimeout.TotalSeconds} s (hang)");
             return;
         }
+        _slowest.Add((clock.Elapsed.TotalSeconds, description));
+        _slowest.Sort((a, b) => b.Seconds.CompareTo(a.Seconds));
+        if (_slowest.Count > 3) _slowest.RemoveAt(3);
         if (allocated > MaxAllocatedBytes)
             _failures.Add($"{description}: allocated {allocated / (1 << 20)} MiB (bound {MaxAllocatedBytes >> 20} MiB); a size field drove an allocation");
         if (caught is null)
@@ -76,6 +81,7 @@ internal sealed class FuzzHarness(string inputClass)
     public void Verify(ITestOutputHelper output)
     {
         output.WriteLine($"{InputClass}: {Cases} cases, {Loaded} loaded, {Refused} refused with a clear error, {_failures.Count} failures");
+        foreach (var (seconds, slow) in _slowest) output.WriteLine($"  slowest: {seconds:0.00} s {slow}");
         if (_failures.Count == 0) return;
         var text = new StringBuilder($"{InputClass}: {_failures.Count} of {Cases} cases broke the contract:\n");
         foreach (var f in _failures.Take(20)) text.AppendLine(f);
