@@ -56,7 +56,15 @@ internal static class ForwardCommand
         }
 
         var network = ModelLoader.Load(folder);
-        var result = network.Forward(new ForwardInput(inputIds, tokenTypes));
+        ForwardResult result;
+        try
+        {
+            result = network.Forward(new ForwardInput(inputIds, tokenTypes));
+        }
+        catch (NonFiniteActivationException e)
+        {
+            throw e.ForModel(folder); // the core names the layer; the folder is known here
+        }
         int t = result.Tokens;
         var tensors = new List<SafetensorsEntry>
         {

@@ -20,6 +20,7 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
 {
     private const int CasesPerModelType = 250;
     private const int RandomDocuments = 250;
+    private const int IndexCases = 600;
 
     /// <summary>model_type → the golden folder whose weights it is loaded with (mistral and qwen2 share Llama's computation).</summary>
     private static readonly (string ModelType, string Folder, string Weights)[] Types =
@@ -66,6 +67,48 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
         harness.Verify(output);
         // Cases that load also count their forward.
         Assert.True(harness.Cases >= Types.Length * CasesPerModelType + RandomDocuments, $"{harness.Cases} cases");
+    }
+
+    /// <summary>
+    /// The same property for a sharded checkpoint's <c>model.safetensors.index.json</c>: shard
+    /// names that are empty, paths, folders, duplicates or absent, and tensors mapped to the wrong shard.
+    /// </summary>
+    [Fact]
+    public void MutatedShardIndexesLoadOrAreRefusedClearly()
+    {
+        var harness = new FuzzHarness("model.safetensors.index.json");
+        var golden = SharedData.Path("golden", "hf", "bert_sharded");
+        using var dir = new TempDirectory();
+        foreach (var file in Directory.GetFiles(golden, "*.safetensors").Append(Path.Combine(golden, "config.json")))
+            File.CreateSymbolicLink(dir.File(Path.GetFileName(file)), file);
+        var text = File.ReadAllText(Path.Combine(golden, "model.safetensors.index.json"));
+        var index = dir.File("model.safetensors.index.json");
+        File.WriteAllText(index, text);
+        Assert.Equal("bert", ModelLoader.Load(dir.Path).Info.ModelType);
+        var shardNames = new[] { "\"\"", "\"model-00002-of-00004.safetensors\"", "\"../bert/model.safetensors\"", "\"/dev/zero\"", "\".\"", "\"config.json\"", "\"missing.safetensors\"", "null", "7" };
+        var edits =
+            from mutations in JsonMutation.Several
+            from shard in Gen.Elements(shardNames)
+            from at in Gen.Choose(0, 40)
+            select (mutations, shard, at);
+        foreach (var (mutations, shard, at) in FuzzSeeds.Draw(edits, IndexCases, 30))
+        {
+            // Half the cases re-point one tensor at a hostile shard name, half edit the JSON anywhere.
+            var root = JsonNode.Parse(text)!;
+            var map = root["weight_map"]!.AsObject();
+            var key = map.ElementAt(at % map.Count).Key;
+            string json = at % 2 == 0 ? JsonMutation.ApplyAll(text, mutations) : Repoint(root, key, shard);
+            File.WriteAllText(index, json);
+            harness.Run(at % 2 == 0 ? $"json {string.Join(" ", mutations)}" : $"{key} -> {shard}", Path.GetFileName(dir.Path), () => ModelLoader.Load(dir.Path));
+        }
+        harness.Verify(output);
+        Assert.Equal(IndexCases, harness.Cases);
+    }
+
+    private static string Repoint(JsonNode root, string key, string shard)
+    {
+        root["weight_map"]![key] = JsonNode.Parse(shard);
+        return root.ToJsonString();
     }
 
     /// <summary>Qwen2 always has q/k/v biases (modeling_qwen2.py): the Llama weights plus zero biases.</summary>
