@@ -121,6 +121,25 @@ public sealed class HostileCheckpointTests
         Refused<CheckpointException>(() => ModelLoader.Load(dir.Path), "missing-blob", "does not exist");
     }
 
+    /// <summary>vocab.txt as a FIFO blocked the loader forever; tokenizer.model linked to /dev/zero was read into gigabytes.</summary>
+    [Theory]
+    [InlineData("bert", "vocab.txt")]
+    [InlineData("llama", "tokenizer.model")]
+    [InlineData("gpt2", "merges.txt")]
+    public void TokenizerFilesThatAreDevicesOrFifosAreRefused(string golden, string file)
+    {
+        foreach (var kind in new[] { "fifo", "device" })
+        {
+            using var dir = new TempDirectory();
+            foreach (var f in Directory.GetFiles(SharedData.Path("golden", "hf", golden)).Where(f => Path.GetFileName(f) != file && !f.EndsWith(".safetensors", StringComparison.Ordinal)))
+                File.Copy(f, dir.File(Path.GetFileName(f)));
+            if (kind == "device") File.CreateSymbolicLink(dir.File(file), "/dev/zero");
+            else using (var mkfifo = Process.Start("mkfifo", dir.File(file))) mkfifo.WaitForExit();
+            var load = Task.Run(() => Refused<TokenizerException>(() => TokenizerLoader.Load(dir.Path), file, "not a regular file"));
+            Assert.True(load.Wait(TimeSpan.FromSeconds(20)), $"{file} as a {kind} blocked the tokenizer loader");
+        }
+    }
+
     [Fact]
     public void ConfigThatIsADeviceOrFolderIsRefused()
     {
