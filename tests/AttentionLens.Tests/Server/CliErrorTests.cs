@@ -52,6 +52,16 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public void DemoOutputThatIsAFolderIsRefusedBeforeTheDemoRuns()
+    {
+        using var dir = new TempDirectory();
+        var stderr = new StringWriter();
+        Assert.Equal(CliErrors.InputError, DemoCommand.Run(new StringWriter(), stderr, null, dir.Path, CancellationToken.None));
+        Assert.Contains("--output", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("is a folder", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OutUnderAFileIsRefused()
     {
         using var dir = new TempDirectory();
