@@ -22,4 +22,5 @@ foreach (var command in new[]
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+// Every exception ends in CliErrors: a one-line message and an exit code, never a stack trace.
+return await CliErrors.InvokeAsync(root, args);

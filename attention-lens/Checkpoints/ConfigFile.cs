@@ -27,13 +27,14 @@ public sealed class ConfigFile
 
     public static ConfigFile Open(string directory)
     {
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, "config.json"));
-        if (!File.Exists(path)) throw new CheckpointException(path, "config.json not found; a Hugging Face checkpoint folder holds config.json beside its weights.");
-        if (new FileInfo(path).Length > MaxBytes) throw new CheckpointException(path, "config.json is implausibly large.");
-        var json = File.ReadAllText(path);
+        var path = CheckpointFile.FullPath(System.IO.Path.Combine(directory, "config.json"));
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new CheckpointException(path, "config.json not found; a Hugging Face checkpoint folder holds config.json beside its weights.");
+        var json = CheckpointFile.ReadAllText(path, MaxBytes, "config.json");
         var header = Parse(path, json, CheckpointJsonContext.Default.ConfigHeader);
         if (string.IsNullOrEmpty(header.ModelType))
             throw new CheckpointException(path, "config.json has no \"model_type\"; it is needed to pick the architecture.");
+        if (header.Architectures is { } architectures && architectures.Any(string.IsNullOrEmpty))
+            throw new CheckpointException(path, "config.json has an \"architectures\" entry that is null or empty; each names a model class such as \"BertForMaskedLM\".");
         return new ConfigFile(path, json, header);
     }
 

@@ -13,7 +13,9 @@ public static class ModelLocator
     /// <param name="environment">Reads environment variables (tests pass their own).</param>
     public static string Resolve(string model, Func<string, string?>? environment = null)
     {
-        if (Directory.Exists(model)) return Path.GetFullPath(model);
+        if (Directory.Exists(model)) return CheckpointFile.FullPath(model);
+        if (model.Contains('\0'))
+            throw new CheckpointException(model.Replace("\0", "\\0", StringComparison.Ordinal), "the model path contains a NUL character, which no folder name can hold.");
         environment ??= Environment.GetEnvironmentVariable;
         var cache = HubCache(environment);
         var repo = Path.Combine(cache, "models--" + model.Replace("/", "--"));
@@ -21,7 +23,7 @@ public static class ModelLocator
             throw new CheckpointException(model, $"no such folder, and no '{model}' in the Hugging Face cache {cache}; pass a checkpoint folder or download the model first.");
         var snapshots = Path.Combine(repo, "snapshots");
         var refFile = Path.Combine(repo, "refs", "main");
-        string? revision = File.Exists(refFile) ? File.ReadAllText(refFile).Trim() : null;
+        string? revision = File.Exists(refFile) ? CheckpointFile.ReadAllText(refFile, 4096, "refs/main revision file").Trim() : null;
         if (revision is not null)
         {
             if (revision.Length == 0 || revision.Contains('/') || revision.Contains('\\') || revision.Contains(".."))

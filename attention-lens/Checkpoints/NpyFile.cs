@@ -38,9 +38,9 @@ public sealed class NpyFile
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = CheckpointFile.ReadAllBytes(path, Array.MaxLength, ".npy file");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (CheckpointException e)
         {
             throw new AttentionLensException($"Cannot read the .npy file '{path}': {e.Message}", path, e);
         }
@@ -58,11 +58,13 @@ public sealed class NpyFile
         else if (major is 2 or 3)
         {
             if (bytes.Length < 12) throw Fault(path, "the header is truncated");
-            headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]));
+            uint declared = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
+            if (declared > (uint)(bytes.Length - 12)) throw Fault(path, $"the header claims {declared} bytes but the file has {bytes.Length - 12} after the preamble (truncated or not a .npy file)");
+            headerLength = (int)declared;
             headerStart = 12;
         }
         else throw Fault(path, $"format version {major}.{bytes[7]} is not supported (1.0–3.0 are)");
-        if (headerStart + headerLength > bytes.Length) throw Fault(path, "the header is truncated");
+        if ((long)headerStart + headerLength > bytes.Length) throw Fault(path, "the header is truncated");
         var header = System.Text.Encoding.UTF8.GetString(bytes.Slice(headerStart, headerLength));
         var descr = HeaderValue(header, "descr", path).Trim().Trim('\'', '"');
         var fortran = HeaderValue(header, "fortran_order", path).Trim();
@@ -75,9 +77,17 @@ public sealed class NpyFile
             _ => throw Fault(path, $"dtype '{descr}' is not supported; convert to little-endian float32, float64, int32 or int64"),
         };
         var shape = ParseShape(shapeText, path);
-        long count = 1;
-        foreach (var d in shape) count = checked(count * d);
         var data = bytes[(headerStart + headerLength)..];
+        // The element count is bounded by the data actually present before it is formed, so a
+        // forged shape can neither overflow nor size an allocation.
+        long count = 1;
+        if (shape.Contains(0)) count = 0;
+        else foreach (var d in shape)
+        {
+            if (count > data.Length / size / d)
+                throw Fault(path, $"shape ({string.Join(", ", shape)}) of {descr} needs more data bytes than the {data.Length} the file holds");
+            count *= d;
+        }
         if (data.Length != count * size)
             throw Fault(path, $"shape ({string.Join(", ", shape)}) of {descr} needs {count * size} data bytes but the file holds {data.Length}");
         var values = new double[count];

@@ -79,7 +79,7 @@ public sealed class RestrictedUnpickler
                 case (byte)'X': Push(ReadUtf8(ReadUInt32())); break;            // BINUNICODE
                 case 0x8c: Push(ReadUtf8(ReadByte())); break;                   // SHORT_BINUNICODE
                 case (byte)'U': Push(Encoding.Latin1.GetString(ReadBytes(ReadByte()))); break; // SHORT_BINSTRING
-                case (byte)'T': Push(Encoding.Latin1.GetString(ReadBytes(checked((int)ReadUInt32())))); break;
+                case (byte)'T': Push(Encoding.Latin1.GetString(ReadBytes(ReadUInt32()))); break;
                 case (byte)'c': Push(Global(ReadLine(), ReadLine(), at)); break;
                 case 0x93:                                                      // STACK_GLOBAL
                 {
@@ -169,14 +169,16 @@ public sealed class RestrictedUnpickler
 
     private uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4));
 
-    private string ReadUtf8(long length) => Encoding.UTF8.GetString(ReadBytes(checked((int)length)));
+    private string ReadUtf8(long length) => Encoding.UTF8.GetString(ReadBytes(length));
 
-    private ReadOnlySpan<byte> ReadBytes(int count)
+    /// <summary>The next <paramref name="count"/> bytes; a length field larger than what is left
+    /// (up to 2³²−1 for BINUNICODE) is a truncated or forged pickle, refused before any allocation.</summary>
+    private ReadOnlySpan<byte> ReadBytes(long count)
     {
         if (count < 0 || count > _data.Length - _position)
             Fail(_position, "unexpected end of the pickle (truncated file)");
-        var span = _data.AsSpan(_position, count);
-        _position += count;
+        var span = _data.AsSpan(_position, (int)count);
+        _position += (int)count;
         return span;
     }
 

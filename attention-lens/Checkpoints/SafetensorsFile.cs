@@ -40,16 +40,20 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>Opens and validates <paramref name="path"/>; throws <see cref="CheckpointException"/> on any fault.</summary>
     public static SafetensorsFile Open(string path)
     {
-        var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-            throw new CheckpointException(full, "file not found.");
-        long length = new FileInfo(full).Length;
+        var (full, length) = CheckpointFile.Check(path);
         if (length < 8)
             throw new CheckpointException(full, $"truncated: {length} bytes, but a safetensors file starts with an 8-byte header length.");
 
         Span<byte> prefix = stackalloc byte[8];
-        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read))
+        try
+        {
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
             stream.ReadExactly(prefix);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(full, $"cannot be read ({e.Message}).", e);
+        }
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > (ulong)(length - 8))
             throw new CheckpointException(full, $"header length {headerLength} runs past the end of the file ({length} bytes); the file is truncated or not a safetensors file.");
@@ -58,7 +62,15 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
         long dataStart = 8 + (long)headerLength;
         long dataLength = length - dataStart;
-        var mapping = MemoryMappedFile.CreateFromFile(full, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        MemoryMappedFile mapping;
+        try
+        {
+            mapping = MemoryMappedFile.CreateFromFile(full, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new CheckpointException(full, $"cannot be memory-mapped ({e.Message}).", e);
+        }
         MemoryMappedViewAccessor? view = null;
         try
         {
@@ -90,7 +102,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         var info = Info(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new ReadOnlySpan<byte>(_data + info.Begin, checked((int)info.ByteLength));
+        if (info.ByteLength > int.MaxValue)
+            throw new CheckpointException(Path, $"tensor '{name}' is {info.ByteLength} bytes, more than one span can hold (2 GiB).");
+        return new ReadOnlySpan<byte>(_data + info.Begin, (int)info.ByteLength);
     }
 
     /// <summary>
@@ -108,7 +122,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         if (info.DType == SafetensorsDType.F32)
             return new MappedFloatMemory(this, _data + info.Begin, count).Memory;
         var result = new float[count];
-        FloatConversion.ToFloat32(new ReadOnlySpan<byte>(_data + info.Begin, checked((int)info.ByteLength)), info.DType, result);
+        FloatConversion.ToFloat32(Bytes(name), info.DType, result);
         return result;
     }
 

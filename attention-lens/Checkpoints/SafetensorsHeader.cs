@@ -27,6 +27,10 @@ public sealed class SafetensorsHeader
     /// <summary>Parses <paramref name="json"/> for a data section of <paramref name="dataLength"/> bytes.</summary>
     public static SafetensorsHeader Parse(ReadOnlySpan<byte> json, long dataLength, string path)
     {
+        // JsonDocument does not validate UTF-8 inside strings until a name or value is decoded, and
+        // then throws InvalidOperationException; check the whole header first so the fault is named.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new CheckpointException(path, $"the safetensors header is not valid UTF-8 (first bad byte at offset {8 + FirstInvalidUtf8(json)} of the file); the file is damaged or not a safetensors file.");
         JsonDocument document;
         try
         {
@@ -39,24 +43,45 @@ public sealed class SafetensorsHeader
 
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new CheckpointException(path, "the safetensors header is not a JSON object; the file is damaged or not a safetensors file.");
-            var tensors = new Dictionary<string, SafetensorsTensorInfo>(StringComparer.Ordinal);
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
+            try
             {
-                if (property.Name == "__metadata__")
-                {
-                    ReadMetadata(property.Value, metadata, path);
-                    continue;
-                }
-                if (tensors.ContainsKey(property.Name))
-                    throw new CheckpointException(path, $"tensor '{property.Name}' appears twice in the header.");
-                tensors.Add(property.Name, ReadTensor(property.Name, property.Value, dataLength, path));
+                return Read(document, dataLength, path);
             }
-            CheckNoOverlap(tensors.Values, path);
-            return new SafetensorsHeader(tensors, metadata);
+            catch (InvalidOperationException e)
+            {
+                // GetString/Name throw this for an escape that is not Unicode ("\ud800" alone).
+                throw new CheckpointException(path, $"the safetensors header holds a name or string that is not valid Unicode ({e.Message}); the file is damaged.", e);
+            }
         }
+    }
+
+    private static SafetensorsHeader Read(JsonDocument document, long dataLength, string path)
+    {
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+            throw new CheckpointException(path, "the safetensors header is not a JSON object; the file is damaged or not a safetensors file.");
+        var tensors = new Dictionary<string, SafetensorsTensorInfo>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.Name == "__metadata__")
+            {
+                ReadMetadata(property.Value, metadata, path);
+                continue;
+            }
+            if (tensors.ContainsKey(property.Name))
+                throw new CheckpointException(path, $"tensor '{property.Name}' appears twice in the header.");
+            tensors.Add(property.Name, ReadTensor(property.Name, property.Value, dataLength, path));
+        }
+        CheckNoOverlap(tensors.Values, path);
+        return new SafetensorsHeader(tensors, metadata);
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int at = 0;
+        while (at < bytes.Length && System.Text.Rune.DecodeFromUtf8(bytes[at..], out _, out int consumed) == System.Buffers.OperationStatus.Done)
+            at += consumed;
+        return at;
     }
 
     private static void ReadMetadata(JsonElement element, Dictionary<string, string> metadata, string path)

@@ -50,13 +50,13 @@ public sealed class TorchBinFile
 
     public static TorchBinFile Open(string path)
     {
-        var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full)) throw new CheckpointException(full, "file not found.");
+        var (full, fileLength) = CheckpointFile.Check(path);
         using var zip = OpenZip(full);
         var pickles = zip.Entries.Where(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl").ToList();
         if (pickles.Count != 1)
             throw new CheckpointException(full, $"expected one data.pkl in the torch zip archive, found {pickles.Count}.");
         var entry = pickles[0];
+        CheckDeclaredLength(entry, fileLength, full);
         if (entry.Length > MaxPickleBytes)
             throw new CheckpointException(full, $"data.pkl is {entry.Length} bytes, more than a state dict needs ({MaxPickleBytes}).");
         var prefix = entry.FullName[..^"data.pkl".Length];
@@ -75,13 +75,16 @@ public sealed class TorchBinFile
             tensors[name] = tensor;
         }
 
-        foreach (var storage in tensors.Values.Select(t => t.Storage).DistinctBy(s => s.Key))
+        // Every reference to a storage is checked (two tensors may name one key with different
+        // sizes), so no later read allocates more than the archive really holds.
+        foreach (var storage in tensors.Values.Select(t => t.Storage))
         {
             var data = zip.GetEntry(prefix + "data/" + storage.Key)
                 ?? throw new CheckpointException(full, $"storage data/{storage.Key} is missing from the archive.");
-            long needed = storage.ElementCount * SafetensorsDTypes.ElementSize(storage.DType);
-            if (data.Length < needed)
-                throw new CheckpointException(full, $"storage data/{storage.Key} holds {data.Length} bytes but its tensors need {needed} (truncated).");
+            int size = SafetensorsDTypes.ElementSize(storage.DType);
+            if (storage.ElementCount > data.Length / size)
+                throw new CheckpointException(full, $"storage data/{storage.Key} holds {data.Length} bytes but its tensors need {storage.ElementCount} × {size} (truncated or forged).");
+            CheckDeclaredLength(data, fileLength, full);
         }
         return new TorchBinFile(full, prefix, tensors);
     }
@@ -94,8 +97,11 @@ public sealed class TorchBinFile
         if (!SafetensorsDTypes.IsFloatConvertible(dtype))
             throw new CheckpointException(Path, $"tensor '{name}' is {SafetensorsDTypes.Name(dtype)}; weights must be floating point.");
         using var zip = OpenZip(Path);
-        var entry = zip.GetEntry(_prefix + "data/" + tensor.Storage.Key)!;
+        var entry = zip.GetEntry(_prefix + "data/" + tensor.Storage.Key)
+            ?? throw new CheckpointException(Path, $"storage data/{tensor.Storage.Key} is missing from the archive (was the file replaced?).");
         int size = SafetensorsDTypes.ElementSize(dtype);
+        if (tensor.Storage.ElementCount * size > Array.MaxLength)
+            throw new CheckpointException(Path, $"tensor '{name}' lives in a storage of {tensor.Storage.ElementCount} elements, more than one array can hold; convert the checkpoint to safetensors.");
         var storage = new float[tensor.Storage.ElementCount];
         FloatConversion.ToFloat32(ReadEntry(entry, tensor.Storage.ElementCount * size, Path), dtype, storage);
         return Gather(storage, tensor);
@@ -124,11 +130,41 @@ public sealed class TorchBinFile
     {
         if (t.Shape.Length != t.Stride.Length || t.Shape.Any(d => d < 0) || t.Stride.Any(s => s < 0) || t.Offset < 0)
             throw new CheckpointException(path, $"tensor '{name}' has an invalid shape/stride/offset.");
+        // Every product below is bounded by the storage's element count before it is formed, so
+        // forged sizes cannot overflow; a view with more elements than its storage (overlapping
+        // strides, never written by torch.save of a state dict) is refused: it would allocate
+        // beyond what the file holds.
+        long count = 1;
+        foreach (var d in t.Shape)
+        {
+            if (d != 0 && count > t.Storage.ElementCount / d)
+            {
+                if (t.Shape.Contains(0)) { count = 0; break; }
+                throw new CheckpointException(path, $"tensor '{name}' has shape [{string.Join(", ", t.Shape)}], more elements than its storage {t.Storage.Key} holds ({t.Storage.ElementCount}).");
+            }
+            count *= d;
+        }
+        if (count == 0) return;
         long last = t.Offset;
-        if (t.ElementCount > 0)
-            for (int d = 0; d < t.Shape.Length; d++) last += (t.Shape[d] - 1) * t.Stride[d];
-        if (t.ElementCount > 0 && last >= t.Storage.ElementCount)
+        for (int d = 0; d < t.Shape.Length; d++)
+        {
+            long step = t.Shape[d] - 1;
+            if (t.Stride[d] != 0 && step > (t.Storage.ElementCount - last) / t.Stride[d])
+                throw new CheckpointException(path, $"tensor '{name}' (offset {t.Offset}, shape [{string.Join(", ", t.Shape)}], stride [{string.Join(", ", t.Stride)}]) reads past the end of storage {t.Storage.Key}, which has {t.Storage.ElementCount} elements.");
+            last += step * t.Stride[d];
+        }
+        if (last >= t.Storage.ElementCount)
             throw new CheckpointException(path, $"tensor '{name}' reads element {last} of storage {t.Storage.Key}, which has {t.Storage.ElementCount} (out of range).");
+    }
+
+    /// <summary>
+    /// A zip entry's declared size is a field of the archive, not a fact: it must fit in the file
+    /// (stored entries) or be reachable by deflate, whose output is at most ~1032× its input.
+    /// </summary>
+    private static void CheckDeclaredLength(ZipArchiveEntry entry, long fileLength, string path)
+    {
+        if (entry.CompressedLength > fileLength || entry.Length < 0 || entry.Length > 1032 * entry.CompressedLength + 1024)
+            throw new CheckpointException(path, $"{entry.FullName} claims {entry.Length} bytes from {entry.CompressedLength} stored bytes in a {fileLength}-byte archive; the archive is damaged or forged.");
     }
 
     private static object? Reduce(PickleGlobal global, object?[] args, string path)
@@ -161,13 +197,22 @@ public sealed class TorchBinFile
 
     private static ZipArchive OpenZip(string path)
     {
+        ZipArchive? zip = null;
         try
         {
-            return ZipFile.OpenRead(path);
+            zip = ZipFile.OpenRead(path);
+            _ = zip.Entries.Count; // the central directory is read lazily; read it here so its faults surface here
+            return zip;
         }
         catch (InvalidDataException e)
         {
-            throw new CheckpointException(path, "not a zip archive: only torch's zip checkpoint format (torch ≥ 1.6) is read; re-save it or convert it to safetensors.", e);
+            zip?.Dispose();
+            throw new CheckpointException(path, "not a zip archive (or a damaged one): only torch's zip checkpoint format (torch ≥ 1.6) is read; re-save it or convert it to safetensors.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            zip?.Dispose();
+            throw new CheckpointException(path, $"cannot be read ({e.Message}).", e);
         }
     }
 
@@ -175,14 +220,19 @@ public sealed class TorchBinFile
     {
         if (length > Array.MaxLength) throw new CheckpointException(path, $"{entry.FullName} is too large to read.");
         var bytes = new byte[length];
-        using var stream = entry.Open();
         try
         {
+            using var stream = entry.Open();
             stream.ReadExactly(bytes);
         }
         catch (EndOfStreamException e)
         {
             throw new CheckpointException(path, $"{entry.FullName} is truncated.", e);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+        {
+            // Unsupported compression, a bad deflate stream or a CRC mismatch.
+            throw new CheckpointException(path, $"{entry.FullName} cannot be read from the archive ({e.Message}); the file is damaged.", e);
         }
         return bytes;
     }

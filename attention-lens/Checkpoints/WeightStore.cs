@@ -45,14 +45,16 @@ public sealed class WeightStore
     /// <c>model.safetensors.index.json</c>, or <c>pytorch_model.bin</c>, in that order of preference.</summary>
     public static WeightStore Open(string directory)
     {
+        // Path.Exists, not File.Exists: a folder or device under a weights name is reported as such
+        // by the opener (CheckpointFile.Check) rather than skipped in favour of the next format.
         var single = Path.Combine(directory, "model.safetensors");
-        if (File.Exists(single)) return FromSafetensors(directory, [SafetensorsFile.Open(single)]);
+        if (Path.Exists(single)) return FromSafetensors(directory, [SafetensorsFile.Open(single)]);
         var index = Path.Combine(directory, "model.safetensors.index.json");
-        if (File.Exists(index)) return FromSafetensors(directory, OpenShards(index, directory));
+        if (Path.Exists(index)) return FromSafetensors(directory, OpenShards(index, directory));
         var bin = Path.Combine(directory, "pytorch_model.bin");
-        if (File.Exists(bin)) return FromTorchBin(directory, [TorchBinFile.Open(bin)]);
+        if (Path.Exists(bin)) return FromTorchBin(directory, [TorchBinFile.Open(bin)]);
         var binIndex = Path.Combine(directory, "pytorch_model.bin.index.json");
-        if (File.Exists(binIndex))
+        if (Path.Exists(binIndex))
             return FromTorchBin(directory, ShardNames(binIndex).Select(s => TorchBinFile.Open(Path.Combine(directory, s))).ToList());
         throw new CheckpointException(Path.GetFullPath(directory), "no weights found: expected model.safetensors, model.safetensors.index.json, pytorch_model.bin or pytorch_model.bin.index.json.");
     }
@@ -197,12 +199,12 @@ public sealed class WeightStore
 
     private static (string Path, Dictionary<string, string> Map) ReadIndex(string indexPath)
     {
-        var full = Path.GetFullPath(indexPath);
-        if (new FileInfo(full).Length > 64 << 20) throw new CheckpointException(full, "the index is implausibly large (over 64 MB).");
+        var full = CheckpointFile.FullPath(indexPath);
+        var text = CheckpointFile.ReadAllText(full, 64 << 20, "weights index");
         Dictionary<string, string>? map;
         try
         {
-            var index = JsonSerializer.Deserialize(File.ReadAllText(full), CheckpointJsonContext.Default.SafetensorsIndex);
+            var index = JsonSerializer.Deserialize(text, CheckpointJsonContext.Default.SafetensorsIndex);
             map = index?.WeightMap;
         }
         catch (JsonException e)
@@ -210,6 +212,9 @@ public sealed class WeightStore
             throw new CheckpointException(full, $"not a valid index ({e.Message}).", e);
         }
         if (map is null || map.Count == 0) throw new CheckpointException(full, "weight_map is missing or empty.");
+        foreach (var (tensor, shard) in map)
+            if (string.IsNullOrEmpty(shard))
+                throw new CheckpointException(full, $"weight_map gives tensor '{tensor}' no shard file name.");
         return (full, map);
     }
 }

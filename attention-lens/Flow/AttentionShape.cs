@@ -56,12 +56,14 @@ public readonly record struct AttentionShape(int Layers, int Heads, int Tokens)
             for (int j = 0; j < n; j++)
             {
                 double v = double.CreateTruncating(r[j]);
-                if (!double.IsFinite(v) || v < 0)
-                    throw new InvalidAttentionException($"{source}: {Describe(row, j)} is {v}; attention must be finite and non-negative (a softmax output).", source);
+                if (!double.IsFinite(v))
+                    throw new InvalidAttentionException($"{source}: {Describe(row, j)} is {(double.IsNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf")}; attention must be finite. Non-finite attention comes from non-finite weights or inputs upstream (a NaN/Inf or float32-overflowing tensor), not from a wrong layout.", source);
+                if (v < 0)
+                    throw new InvalidAttentionException($"{source}: {Describe(row, j)} is {v}; attention must be non-negative (a softmax output).", source);
                 sum += v;
             }
             if (Math.Abs(sum - 1) > RowSumTolerance)
-                throw new InvalidAttentionException($"{source}: row {Describe(row, -1)} sums to {sum:R}, not 1 (tolerance {RowSumTolerance}); pass post-softmax attention with rows = queries.", source);
+                throw new InvalidAttentionException($"{source}: row {Describe(row, -1)} sums to {sum:R}, not 1 (tolerance {RowSumTolerance}); pass post-softmax attention with rows = queries (a row that lost mass can also mean its scores overflowed float32: check the weights for huge values).", source);
         }
     }
 

@@ -13,11 +13,11 @@ internal static class AnalyzeCommand
     {
         var model = new Option<string>("--model") { Required = true, Description = "Checkpoint folder, or a model id from `attention-lens models`." };
         var text = new Option<string>("--text") { Required = true, Description = "The text to analyse." };
-        var target = new Option<int?>("--target") { Description = "Token index to explain (default: first token for encoders, last for decoders)." };
+        var target = new Option<int?>("--target") { CustomParser = CliAnalysis.ParseTarget, Description = "Token index to explain (default: first token for encoders, last for decoders)." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated: attention, rollout, flow, influence, valueNorms, faithfulness (rollout is always included)." };
         var format = new Option<string>("--format") { Description = "json (default), html (standalone report) or svg (figure).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "svg");
-        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
+        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout (missing parent folders are created)." };
         var label = new Option<string?>("--label") { Description = "Explain this label (id2label name or id; for LMs a token or vocabulary id) instead of the prediction." };
         var qaEnd = new Option<bool>("--qa-end") { Description = "Question answering: explain the end of the predicted span (default: its start)." };
         var context = new Option<string?>("--context") { Description = "Question answering: the context; --text is then the question (or put both in --text separated by |||)." };
@@ -25,6 +25,7 @@ internal static class AnalyzeCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
+            var outFile = CliOutput.Prepare(parseResult.GetValue(output));
             var cli = new CliAnalysis();
             var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods), parseResult.GetValue(context))
                 with { Label = parseResult.GetValue(label), QaEnd = parseResult.GetValue(qaEnd) };
@@ -36,7 +37,7 @@ internal static class AnalyzeCommand
             var document = fmt == "json"
                 ? JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(AnalyzeResult)))
                 : Render(fmt, result!, stored!, attentions);
-            await CliAnalysis.WriteAsync(document, parseResult.GetValue(output)).ConfigureAwait(false);
+            await CliAnalysis.WriteAsync(document, outFile).ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -29,6 +29,19 @@ internal sealed class CliAnalysis
 
     public static JsonSerializerOptions Indented { get; } = new(ProtocolJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// Parses <c>--target</c>: an integer token index, or an error naming the option and the value
+    /// (System.CommandLine's own message names the CLR type, Nullable`1[System.Int32]). The range is
+    /// checked against the tokens later, where they are known.
+    /// </summary>
+    public static int? ParseTarget(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value)) return value;
+        result.AddError($"--target must be a token index (an integer such as 0 or 3), not '{text}'.");
+        return null;
+    }
+
     /// <summary>The whole text as a one-document request, as if it were selected in an editor.</summary>
     /// <param name="context">A question-answering model's context; <paramref name="text"/> is then the question
     /// (both go in one document, question first, as two selections would).</param>
@@ -36,61 +49,50 @@ internal sealed class CliAnalysis
     {
         var doc = new TextDocument(context is null ? text : text + "\n" + context, 1);
         var range = doc.RangeOf(0, text.Length);
-        var list = methods?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var list = methods?.Split(',', StringSplitOptions.TrimEntries);
+        if (list is not null && Array.FindIndex(list, m => m.Length == 0) is var empty and >= 0)
+            throw new InvalidParamsException($"--methods '{methods}': entry {empty + 1} is empty; give a comma-separated list such as rollout,flow,influence.");
         return new AnalysisRequest("untitled:cli", doc, range, model, target is { } t ? TargetSpec.At(t) : null, list, null)
         {
             ContextRange = context is null ? null : doc.RangeOf(text.Length + 1, text.Length + 1 + context.Length),
         };
     }
 
-    /// <summary>Runs <paramref name="work"/> with a progress display; errors become a message and exit code 1.</summary>
+    /// <summary>Runs <paramref name="work"/> with a progress display; errors propagate to <see cref="CliErrors"/>.</summary>
     public async Task<int> RunAsync(string title, Func<AnalysisService.ProgressSink, Task> work)
     {
-        try
+        if (terminal is null)
         {
-            if (terminal is null)
+            await work((message, _) =>
             {
-                await work((message, _) =>
+                Console.Error.WriteLine($"{title}: {message}");
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            await terminal.Progress().AutoClear(true).StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(title, maxValue: 100);
+                await work((message, percentage) =>
                 {
-                    Console.Error.WriteLine($"{title}: {message}");
+                    task.Description = $"{title}: {Markup.Escape(message)}";
+                    task.Value = percentage;
                     return Task.CompletedTask;
                 }).ConfigureAwait(false);
-            }
-            else
-            {
-                await terminal.Progress().AutoClear(true).StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask(title, maxValue: 100);
-                    await work((message, percentage) =>
-                    {
-                        task.Description = $"{title}: {Markup.Escape(message)}";
-                        task.Value = percentage;
-                        return Task.CompletedTask;
-                    }).ConfigureAwait(false);
-                    task.Value = 100;
-                }).ConfigureAwait(false);
-            }
-            return 0;
+                task.Value = 100;
+            }).ConfigureAwait(false);
         }
-        catch (AttentionLensException e)
-        {
-            Console.Error.WriteLine("error: " + e.Message);
-            return 1;
-        }
-        catch (NotImplementedException e)
-        {
-            Console.Error.WriteLine("error: not available in this build: " + e.Message);
-            return 1;
-        }
+        return 0;
     }
 
-    /// <summary>Writes <paramref name="json"/> to <paramref name="outFile"/>, or stdout.</summary>
+    /// <summary>Writes <paramref name="json"/> to <paramref name="outFile"/> (checked by <see cref="CliOutput.Prepare"/>), or stdout.</summary>
     public static async Task WriteAsync(string json, string? outFile)
     {
         if (outFile is null) await Console.Out.WriteLineAsync(json).ConfigureAwait(false);
         else
         {
-            await File.WriteAllTextAsync(outFile, json + "\n").ConfigureAwait(false);
+            await CliOutput.WriteAllTextAsync(outFile, json + "\n").ConfigureAwait(false);
             Console.Error.WriteLine($"wrote {outFile}");
         }
     }

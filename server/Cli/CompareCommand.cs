@@ -13,12 +13,13 @@ internal static class CompareCommand
         var modelA = new Option<string>("--model-a") { Required = true, Description = "First checkpoint folder or model id." };
         var modelB = new Option<string>("--model-b") { Required = true, Description = "Second checkpoint folder or model id." };
         var text = new Option<string>("--text") { Required = true, Description = "The text to analyse with both." };
-        var target = new Option<int?>("--target") { Description = "Token index to explain." };
+        var target = new Option<int?>("--target") { CustomParser = CliAnalysis.ParseTarget, Description = "Token index to explain." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (rollout is always included)." };
-        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
+        var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout (missing parent folders are created)." };
         var command = new Command("compare", "Compare two models on a text.") { modelA, modelB, text, target, methods, output };
         command.SetAction(async (parseResult, ct) =>
         {
+            var outFile = CliOutput.Prepare(parseResult.GetValue(output));
             var cli = new CliAnalysis();
             var t = parseResult.GetValue(text)!;
             CompareResult? result = null;
@@ -31,7 +32,7 @@ internal static class CompareCommand
                 result = new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored, requestA.Document));
             }).ConfigureAwait(false);
             if (code != 0) return code;
-            await CliAnalysis.WriteAsync(JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(CompareResult))), parseResult.GetValue(output)).ConfigureAwait(false);
+            await CliAnalysis.WriteAsync(JsonSerializer.Serialize(result!, CliAnalysis.Indented.GetTypeInfo(typeof(CompareResult))), outFile).ConfigureAwait(false);
             return 0;
         });
         return command;

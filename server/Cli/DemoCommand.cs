@@ -36,10 +36,10 @@ internal static class DemoCommand
     {
         try
         {
+            // Checked first: a bad --output should not cost the whole demo run.
+            var path = CliOutput.Prepare(outputPath ?? Path.Combine(Path.GetTempPath(), "attention-lens", "demo-report.html"), "--output")!;
             var models = DemoModels.Locate(modelsDirectory);
             var run = DemoPipeline.Run(models, cancellationToken: cancellationToken);
-            var path = Path.GetFullPath(outputPath ?? Path.Combine(Path.GetTempPath(), "attention-lens", "demo-report.html"));
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             using (var file = new StreamWriter(path, false, new UTF8Encoding(false)))
             {
                 HtmlReport.Write(file, BuildReport(run, models));
@@ -52,13 +52,11 @@ internal static class DemoCommand
         }
         catch (AttentionLensException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            return 1;
+            return CliErrors.Report(e, stderr);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"error: cannot write the report ({e.Message}). Pass --output with a writable path.");
-            return 1;
+            return CliErrors.Report(new AttentionLensException($"cannot write the report ({e.Message}). Pass --output with a writable path.", outputPath, e), stderr);
         }
     }
 

@@ -28,35 +28,27 @@ internal static class FlowCommand
         foreach (var o in new Option[] { attention, method, target, raw, causal, output }) command.Options.Add(o);
         command.SetAction(parseResult =>
         {
-            try
+            var outPath = CliOutput.Prepare(parseResult.GetValue(output))!;
+            var path = parseResult.GetValue(attention)!;
+            var (data, shape) = Load(path);
+            var graph = LayeredAttention.FromAttention<double>(data, shape, new ReductionOptions(Causal: parseResult.GetValue(causal)), path);
+            var targetText = parseResult.GetValue(target)!;
+            int? single = ParseTarget(targetText, shape);
+            int n = shape.Tokens;
+            double[] result;
+            if (parseResult.GetValue(method) == "rollout")
             {
-                var path = parseResult.GetValue(attention)!;
-                var (data, shape) = Load(path);
-                var graph = LayeredAttention.FromAttention<double>(data, shape, new ReductionOptions(Causal: parseResult.GetValue(causal)), path);
-                var targetText = parseResult.GetValue(target)!;
-                int? single = ParseTarget(targetText, shape);
-                int n = shape.Tokens;
-                double[] result;
-                if (parseResult.GetValue(method) == "rollout")
-                {
-                    var final = Rollout.Final(graph);
-                    result = single is int t ? final.AsSpan(t * n, n).ToArray() : final;
-                }
-                else
-                {
-                    result = single is int t ? AttentionFlow.RawForTarget(graph, t) : AttentionFlow.RawAllTargets(graph);
-                    if (!parseResult.GetValue(raw)) AttentionFlow.NormaliseRows(result, n);
-                }
-                var outPath = parseResult.GetValue(output)!;
-                NpyFile.WriteFloat64(outPath, result, single is null ? n : 1, n);
-                Console.Error.WriteLine($"wrote {outPath}: [{(single is null ? n : 1)}, {n}] float64 ({parseResult.GetValue(method)}, {shape.Layers} layers × {shape.Heads} heads)");
-                return 0;
+                var final = Rollout.Final(graph);
+                result = single is int t ? final.AsSpan(t * n, n).ToArray() : final;
             }
-            catch (AttentionLensException e)
+            else
             {
-                Console.Error.WriteLine("error: " + e.Message);
-                return 1;
+                result = single is int t ? AttentionFlow.RawForTarget(graph, t) : AttentionFlow.RawAllTargets(graph);
+                if (!parseResult.GetValue(raw)) AttentionFlow.NormaliseRows(result, n);
             }
+            NpyFile.WriteFloat64(outPath, result, single is null ? n : 1, n);
+            Console.Error.WriteLine($"wrote {outPath}: [{(single is null ? n : 1)}, {n}] float64 ({parseResult.GetValue(method)}, {shape.Layers} layers × {shape.Heads} heads)");
+            return 0;
         });
         return command;
     }

@@ -25,16 +25,8 @@ internal static class ForwardCommand
         foreach (var option in new Option[] { model, ids, typeIds, text, output }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
-            try
-            {
-                Run(parseResult.GetValue(model)!, parseResult.GetValue(ids), parseResult.GetValue(typeIds), parseResult.GetValue(text), parseResult.GetValue(output)!);
-                return 0;
-            }
-            catch (Exception e) when (e is AttentionLensException or IOException or UnauthorizedAccessException or NotImplementedException)
-            {
-                Console.Error.WriteLine($"forward: {e.Message}");
-                return 1;
-            }
+            Run(parseResult.GetValue(model)!, parseResult.GetValue(ids), parseResult.GetValue(typeIds), parseResult.GetValue(text), CliOutput.Prepare(parseResult.GetValue(output))!);
+            return 0;
         });
         return command;
     }
@@ -66,7 +58,15 @@ internal static class ForwardCommand
         }
 
         var network = ModelLoader.Load(folder);
-        var result = network.Forward(new ForwardInput(inputIds, tokenTypes));
+        ForwardResult result;
+        try
+        {
+            result = network.Forward(new ForwardInput(inputIds, tokenTypes));
+        }
+        catch (NonFiniteActivationException e)
+        {
+            throw e.ForModel(folder); // the core names the layer; the folder is known here
+        }
         int t = result.Tokens;
         var tensors = new List<SafetensorsEntry>
         {

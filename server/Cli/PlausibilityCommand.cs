@@ -31,8 +31,7 @@ internal static class PlausibilityCommand
         }
         catch (AttentionLensException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            return 1;
+            return CliErrors.Report(e, stderr);
         }
     }
 

@@ -38,20 +38,12 @@ internal static partial class TokenizeCommand
                 Console.Error.WriteLine("tokenize: --pair goes with --text (in --input-jsonl put \"pair\" in each line).");
                 return 2;
             }
-            try
-            {
-                var tokenizer = TokenizerLoader.Load(parseResult.GetValue(tokenizerOption)!);
-                var addSpecial = !parseResult.GetValue(noSpecialOption);
-                var json = parseResult.GetValue(jsonOption);
-                foreach (var (t, p) in Inputs(text, pair, input))
-                    Print(tokenizer.Encode(t, p, addSpecial), json);
-                return 0;
-            }
-            catch (AttentionLensException e)
-            {
-                Console.Error.WriteLine($"tokenize: {e.Message}");
-                return 1;
-            }
+            var tokenizer = TokenizerLoader.Load(parseResult.GetValue(tokenizerOption)!);
+            var addSpecial = !parseResult.GetValue(noSpecialOption);
+            var json = parseResult.GetValue(jsonOption);
+            foreach (var (t, p) in Inputs(text, pair, input))
+                Print(tokenizer.Encode(t, p, addSpecial), json);
+            return 0;
         });
         return command;
     }

@@ -8,7 +8,8 @@ namespace AttentionLens.Server.Report;
 /// server writes the text (title, notes, facts, tables, timings, method citations) and, per analysis
 /// and comparison, a `.lens` element holding the protocol JSON (<see cref="ReportJson"/>); the inlined
 /// report bundle (<see cref="ReportAssets"/>) mounts Token Rings, Flow Trace, Influence, Layer Graph
-/// and Heads into it. Nothing is loaded from anywhere (no src, no href, no CDN), so it opens offline;
+/// and Heads into it. Nothing is loaded from anywhere (no src, no href, no CDN), so it opens offline,
+/// and a strict Content-Security-Policy (no network, only the embedded script and style by hash) says so;
 /// every piece of model or user text is escaped, in markup and in the embedded JSON alike.
 /// </summary>
 public static class HtmlReport
@@ -19,6 +20,8 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(report);
         var w = writer;
         w.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        // Before any script or style, so the policy governs them all (ReportAssets.ContentSecurityPolicy).
+        w.Write($"<meta http-equiv=\"Content-Security-Policy\" content=\"{ReportAssets.ContentSecurityPolicy}\">");
         w.Write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         w.Write($"<title>{Markup.Escape(report.Title)}</title><style>{ReportAssets.Style}</style></head><body class=\"report\">\n");
         w.Write($"<header><h1>{Markup.Escape(report.Title)}</h1>");

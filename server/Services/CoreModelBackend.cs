@@ -31,11 +31,29 @@ public sealed class CoreModelBackend : IModelBackend
         return new LoadedModel(directory, model, tokenizer, EstimateBytes(model, tokenizer));
     }
 
-    public AnalysisResult Analyze(LoadedModel model, ForwardInput input, AnalysisOptions options, CancellationToken cancellationToken) =>
-        Analyzer.Analyze(model.Model, input, options, cancellationToken);
+    public AnalysisResult Analyze(LoadedModel model, ForwardInput input, AnalysisOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Analyzer.Analyze(model.Model, input, options, cancellationToken);
+        }
+        catch (NonFiniteActivationException e)
+        {
+            throw e.ForModel(model.Path); // the core names the layer; the folder is known here
+        }
+    }
 
-    public ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken) =>
-        model.Model.Forward(input, new ForwardOptions { ComputeLogits = false }, cancellationToken);
+    public ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return model.Model.Forward(input, new ForwardOptions { ComputeLogits = false }, cancellationToken);
+        }
+        catch (NonFiniteActivationException e)
+        {
+            throw e.ForModel(model.Path);
+        }
+    }
 
     private static LoadedModel LoadRandom(RandomModelSpec spec)
     {

@@ -1,6 +1,8 @@
 // The standalone HTML report in a real browser (headless Chromium, network blocked): every view the
 // report bundle mounts must draw, with as many elements as the embedded analysis has tokens and
-// layers, without a console error or a request leaving the page, and token text must stay text.
+// layers, without a console error or a request leaving the page, and token text must stay text;
+// the page's Content-Security-Policy must be strict, raise no violation for the page's own content,
+// and block a request and an injected inline script.
 // Usage: node out/e2e/reportPage.js REPORT.html... (tests/e2e/report.sh writes the reports).
 import { chromium, type Page } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
@@ -112,6 +114,27 @@ async function checkReport(page: Page, file: string): Promise<void> {
   check(`${name}: token text stayed text`, injected === 0, `${injected} injected elements`);
   check(`${name}: no console error`, problems.length === 0, problems.join(' | '));
   check(`${name}: no request left the page`, outside.length === 0, outside.join(', '));
+
+  // Content-Security-Policy: present, strict, silent for the page's own script and style (the
+  // drawings above ran under it), and enforced: a request and an injected inline script are refused.
+  const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content') ?? '').catch(() => '');
+  check(`${name}: strict CSP present`, policy.includes("default-src 'none'") && /script-src 'sha256-[^']+'/.test(policy) && !policy.includes('unsafe-inline'), policy || 'no CSP meta');
+  const ownViolations = await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations.slice());
+  check(`${name}: no CSP violation by the page's own content`, ownViolations.length === 0, ownViolations.join(' | '));
+  const probe = await page.evaluate(async () => {
+    const w = window as unknown as { cspViolations: string[]; injectedRan?: boolean };
+    const script = document.createElement('script');
+    script.textContent = 'window.injectedRan = true;';
+    document.body.appendChild(script);
+    let fetched = 'fetched';
+    try { await fetch('https://example.com/attention-lens-csp-probe'); } catch { fetched = 'blocked'; }
+    await new Promise((r) => setTimeout(r, 50));
+    return { fetched, injectedRan: w.injectedRan === true, violations: w.cspViolations.slice() };
+  });
+  check(`${name}: CSP blocks a network request`, probe.fetched === 'blocked' && probe.violations.some((v) => v.startsWith('connect-src')), JSON.stringify(probe));
+  check(`${name}: CSP blocks an injected inline script`, !probe.injectedRan && probe.violations.some((v) => v.startsWith('script-src')), JSON.stringify(probe));
+  check(`${name}: the blocked request never reached the network`, outside.length === 0, outside.join(', '));
+
   const artifacts = process.env['REPORT_ARTIFACTS'];
   if (artifacts) await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, '.png')), fullPage: true });
 }
@@ -125,6 +148,13 @@ async function main(): Promise<void> {
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Injected by the browser before any page script (not subject to the page's CSP): records every
+    // Content-Security-Policy violation the page reports.
+    await page.addInitScript(() => {
+      const w = window as unknown as { cspViolations: string[] };
+      w.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+    });
     page.on('dialog', (d) => { failed++; console.log(`not ok - a dialog opened: ${d.message()}`); void d.dismiss(); });
     for (const file of files) await checkReport(page, file);
   } finally {

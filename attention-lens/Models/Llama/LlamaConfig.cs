@@ -73,6 +73,10 @@ public sealed record LlamaConfig
             throw new CheckpointException(path, $"head_dim = {HeadDim} is odd; rotary embeddings rotate pairs.");
         if (PretrainingTp != 1)
             throw new CheckpointException(path, $"pretraining_tp = {PretrainingTp} is not supported (only 1).");
+        // The MLP is down(act(gate(x)) · up(x)) with SiLU (modeling_llama.py LlamaMLP, ACT2FN[hidden_act]);
+        // another activation would be silently computed as SiLU, so it is refused like GPT-2's.
+        if (ActivationNames.Parse(HiddenAct, "hidden_act", path) != Tensors.Activation.Silu)
+            throw new CheckpointException(path, $"hidden_act '{HiddenAct}' is not supported for {ModelType}; only silu (swish) is implemented for its gated MLP.");
         if (RmsNormEps <= 0 || RopeTheta <= 0)
             throw new CheckpointException(path, "rms_norm_eps and rope_theta must be positive.");
     }

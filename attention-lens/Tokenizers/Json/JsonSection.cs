@@ -105,14 +105,24 @@ public readonly struct JsonSection
     {
         try
         {
-            using var stream = System.IO.File.OpenRead(file);
-            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 256 });
+            // stat before opening: a FIFO would block the open and a device (/dev/zero) never ends;
+            // both report size 0, as an empty file does, and none of them is a tokenizer file.
+            var info = new FileInfo(file);
+            if (info.LinkTarget is not null && System.IO.File.ResolveLinkTarget(file, returnFinalTarget: true) is FileInfo target) info = target;
+            if (info.Exists && info.Length == 0)
+                throw new TokenizerException(file, "", "is empty, or is not a regular file (a device, pipe or socket).");
+            var bytes = System.IO.File.ReadAllBytes(file);
+            // JsonDocument checks UTF-8 inside strings only when one is read, and then throws
+            // InvalidOperationException from deep in a builder; refuse the file here instead.
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+                throw new TokenizerException(file, "", "is not valid UTF-8 text; a tokenizer.json is UTF-8 JSON.");
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 256 });
         }
         catch (JsonException e)
         {
             throw new TokenizerException(file, "", $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine}): {e.Message}", e);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new TokenizerException(file, "", $"cannot be read: {e.Message}", e);
         }

@@ -7,6 +7,20 @@ public static class TokenizerJsonLoader
 {
     public static PipelineTokenizer Load(string file)
     {
+        try
+        {
+            return Build(file);
+        }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            // System.Text.Json decodes strings lazily and throws this for an escape that is not
+            // Unicode (a lone "\ud800"); the file is at fault, not the loader.
+            throw new TokenizerException(file, "", $"holds a string that is not valid Unicode ({e.Message}).", e);
+        }
+    }
+
+    private static PipelineTokenizer Build(string file)
+    {
         using var doc = JsonSection.Parse(file);
         var root = new JsonSection(doc.RootElement, file, "");
         if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
