@@ -26,6 +26,7 @@ internal sealed class LspConnection
 
     private readonly LspJsonRpc rpc;
     private readonly Action<string> trace;
+    private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private JsonRpcDisconnectedEventArgs? disconnected;
     private int activeRequests;
 
@@ -46,6 +47,7 @@ internal sealed class LspConnection
         rpc.Disconnected += (_, e) =>
         {
             disconnected ??= e;
+            ended.TrySetResult();
             trace($"connection closed ({e.Reason}): {e.Description}{(e.Exception is { } x ? " " + x : "")}");
         };
         // A message MessageShape refused arrives as this request: answer it with its fault.
@@ -83,7 +85,13 @@ internal sealed class LspConnection
 #pragma warning restore IL2026
 
     /// <summary>Ends <see cref="RunAsync"/> (after <c>exit</c>).</summary>
-    public void Stop() => _ = Task.Run(rpc.Dispose);
+    public void Stop()
+    {
+        ended.TrySetResult();
+        // Disposing cancels the requests in flight; it may wait on a read of stdin that never
+        // returns, so nobody waits for it.
+        _ = Task.Run(rpc.Dispose);
+    }
 
     /// <summary>
     /// Serves until the input ends, <see cref="Stop"/>, or a fault the connection cannot recover
@@ -92,14 +100,9 @@ internal sealed class LspConnection
     public async Task<string?> RunAsync()
     {
         rpc.StartListening();
-        try
-        {
-            await rpc.Completion.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            trace("connection ended: " + e.Message);
-        }
+        // Not rpc.Completion alone: after a disconnect it also waits for the input to close,
+        // which a blocked read of stdin may never report.
+        await Task.WhenAny(rpc.Completion, ended.Task).ConfigureAwait(false);
         try
         {
             // In-flight requests were cancelled with the connection; give them a moment to unwind.
