@@ -33,11 +33,15 @@ internal sealed class LspConnection
     public LspConnection(PipeReader input, PipeWriter output, Action<string> trace)
     {
         this.trace = trace;
+        // JsonRpc's default SynchronizationContext is a NonConcurrentSynchronizationContext
+        // (non-sticky): handlers start one at a time in arrival order, which keeps text
+        // synchronisation ordered; requests then leave it for the thread pool (RequestTarget).
         rpc = new LspJsonRpc(new HeaderDelimitedMessageHandler(output, input, new LspMessageFormatter()), trace)
         {
-            SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false),
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
         };
+        if (rpc.SynchronizationContext is not NonConcurrentSynchronizationContext)
+            rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
         if (Environment.GetEnvironmentVariable("ATTENTION_LENS_RPC_TRACE") is "1")
         {
             // Every message StreamJsonRpc sends and receives, on stderr (diagnostics only).
