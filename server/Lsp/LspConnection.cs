@@ -40,6 +40,7 @@ internal sealed class LspConnection
         {
             CancelLocallyInvokedMethodsWhenConnectionIsClosed = true,
         };
+        if (rpc.CancellationStrategy is { } standard) rpc.CancellationStrategy = new InFlightIds(standard);
         if (rpc.SynchronizationContext is not NonConcurrentSynchronizationContext)
             rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
         if (Environment.GetEnvironmentVariable("ATTENTION_LENS_RPC_TRACE") is "1")

@@ -71,6 +71,9 @@ internal sealed class InMemoryClient : IAsyncDisposable
         return tcs.Task.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>Drops the response kept for <paramref name="id"/>, so the next one with that id can be awaited.</summary>
+    public void Forget(int id) => pending.TryRemove(id.ToString(), out _);
+
     public Task NotifyAsync(string method, JsonNode? parameters)
     {
         var message = new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method };

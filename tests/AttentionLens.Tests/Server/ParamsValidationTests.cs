@@ -152,6 +152,27 @@ public class ParamsValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task ARequestIdAlreadyInFlightIsInvalidRequest_AndTheFirstStillCancels()
+    {
+        var model = checkpoints.Add("m");
+        var backend = new FakeBackend { LayerGate = new SemaphoreSlim(0) };
+        await using var client = new InMemoryClient(backend);
+        await client.InitializeAsync();
+        await client.OpenAsync("file:///d.txt", "a b");
+        var first = client.RequestAsync(Methods.Analyze, Analyze("file:///d.txt", model, At(0, 0), At(0, 3)), id: 77);
+        for (var i = 0; i < 200 && backend.Loads == 0; i++) await Task.Delay(10);
+        // The duplicate is answered first (both answers carry id 77).
+        await client.SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 77, ["method"] = Methods.ServerStats });
+        var (code, message) = Error(await first);
+        Assert.Equal(ErrorCodes.InvalidRequest, code);
+        Assert.Contains("77", message);
+        client.Forget(77);
+        var original = client.Expect(77);
+        await client.NotifyAsync(Methods.CancelRequest, new JsonObject { ["id"] = 77 });
+        Assert.Equal(ErrorCodes.RequestCancelled, Error(await original).Code);
+    }
+
+    [Fact]
     public void RangesSnapToCodePointBoundaries()
     {
         var doc = new TextDocument("a😀b", 1);

@@ -223,6 +223,24 @@ public class ServerLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelLoadsAndEvictionsReachTheClientAsLogMessages()
+    {
+        var a = checkpoints.Add("a");
+        var b = checkpoints.Add("b");
+        // Each fake model is 1 MiB: with a 1 MiB budget the second load evicts the first.
+        await using var client = new InMemoryClient(new FakeBackend(), new ServerSettings { MemoryBudgetMb = 1 });
+        await client.InitializeAsync();
+        await client.OpenAsync("file:///l.txt", "p q");
+        Assert.True((await client.RequestAsync(Methods.Analyze, AnalyzeParams("file:///l.txt", a, 0, 0, 0, 3))).TryGetProperty("result", out _));
+        Assert.True((await client.RequestAsync(Methods.Analyze, AnalyzeParams("file:///l.txt", b, 0, 0, 0, 3))).TryGetProperty("result", out _));
+        await client.RequestAsync(Methods.ServerStats, null); // the log notifications precede this answer
+        var logs = client.Notifications.Where(n => n.Method == Methods.LogMessage).Select(n => n.Params.GetProperty("message").GetString()!).ToArray();
+        Assert.Contains(logs, m => m.StartsWith("loaded " + a, StringComparison.Ordinal));
+        Assert.Contains(logs, m => m.StartsWith("loaded " + b, StringComparison.Ordinal));
+        Assert.Contains(logs, m => m.StartsWith("evicted " + a, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ListModelsReadsSettingsFoldersWithoutLoading()
     {
         checkpoints.Add("alpha");
