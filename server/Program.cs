@@ -3,7 +3,6 @@ using AttentionLens.Server.Cli;
 
 // The composition root: every command of the one executable is registered here and nowhere else.
 // `serve` speaks JSON-RPC on stdout, so it redirects Console.Out to stderr before anything runs.
-if (args is ["serve", ..] && Environment.GetEnvironmentVariable("ATTENTION_LENS_WARMUP") != "0") ServeCommand.WarmUp();
 var root = new RootCommand("Attention Lens: see how attention flows through a transformer language model.");
 foreach (var command in new[]
 {

@@ -9,13 +9,6 @@ namespace AttentionLens.Server.Cli;
 /// <summary>`attention-lens serve`: Run the JSON-RPC/LSP server over stdio.</summary>
 internal static class ServeCommand
 {
-    /// <summary>
-    /// Called by the composition root before the command line is parsed when the command is
-    /// <c>serve</c>: runs one initialize through a throwaway connection on another core, so the
-    /// real one starts with the transport's code already loaded and compiled.
-    /// </summary>
-    public static void WarmUp() => ServerHost.WarmUpInBackground();
-
     public static Command Create()
     {
         var stdio = new Option<bool>("--stdio") { Description = "Use stdin/stdout (the default and only transport; accepted for vscode-languageclient)." };
