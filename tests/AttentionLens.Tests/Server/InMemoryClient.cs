@@ -23,7 +23,7 @@ internal sealed class InMemoryClient : IAsyncDisposable
 
     public InMemoryClient(AttentionLens.Server.Services.IModelBackend backend, ServerSettings? settings = null, int maxConcurrent = 2)
     {
-        var server = ServerHost.Create(toServer.Reader, fromServer.Writer, backend, m => Console.Error.WriteLine("[server] " + m), settings, bundledRoot: "/nonexistent", maxConcurrent);
+        var server = ServerHost.Create(toServer.Reader, fromServer.Writer, backend, _ => { }, settings, bundledRoot: "/nonexistent", maxConcurrent);
         ServerTask = Task.Run(async () =>
         {
             var code = await server.RunAsync();
