@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): server startup and first analysis of this working tree against a
-# baseline revision (default HEAD), both built here and run interleaved in the same run.
+# baseline revision (default HEAD), both published ReadyToRun here and run interleaved in the same run.
 # Usage: scripts/bench-server-startup.sh [baseline-rev]; BENCH_RUNS=N rounds (default 9).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +11,9 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 mkdir -p "$out/base-src"
 git -C "$root" archive "$rev" server attention-lens Directory.Build.props | tar -x -C "$out/base-src"
-dotnet build "$out/base-src/server" -c Release -o "$out/base" -nologo -v quiet >"$out/build-base.log" 2>&1 || { cat "$out/build-base.log"; exit 1; }
-dotnet build "$root/server" -c Release -o "$out/current" -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+# Published as the extension packages it (package.json build:server): ReadyToRun, framework-dependent.
+publish() { dotnet publish "$1/Server.csproj" -c Release -o "$2" --nologo -v quiet -p:SatelliteResourceLanguages=en \
+  --use-current-runtime --self-contained false -p:PublishReadyToRun=true >"$2.log" 2>&1 || { cat "$2.log"; exit 1; }; }
+publish "$out/base-src/server" "$out/base"
+publish "$root/server" "$out/current"
 ATTENTION_LENS_SERVER_BASELINE="$out/base/attention-lens.dll" ATTENTION_LENS_SERVER="$out/current/attention-lens.dll" node bench-startup.mjs
