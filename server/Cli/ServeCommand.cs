@@ -27,6 +27,15 @@ internal static class ServeCommand
                 MaxTokens = parseResult.GetValue(maxTokens),
                 ModelPaths = parseResult.GetValue(modelPaths),
             };
+            try
+            {
+                SettingsState.Validate(settings, "serve");
+            }
+            catch (InvalidParamsException e)
+            {
+                Console.Error.WriteLine("attention-lens serve: " + e.Message);
+                return 2;
+            }
             var server = ServerHost.Create(
                 PipeReader.Create(Console.OpenStandardInput()),
                 PipeWriter.Create(stdout),

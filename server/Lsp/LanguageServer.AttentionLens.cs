@@ -10,21 +10,27 @@ internal sealed partial class LanguageServer
 {
     private void RegisterAttentionLens()
     {
-        connection.OnRequest(Methods.ListModels, Ctx.Default.ListModelsParams, Ctx.Default.ListModelsResult,
+        connection.OnRequest(Methods.ListModels, Ctx.Default.ListModelsParams,
             (_, _) => Task.FromResult<ListModelsResult?>(new ListModelsResult(service.ListModels())), () => new ListModelsParams());
-        connection.OnRequest(Methods.Analyze, Ctx.Default.AnalyzeParams, Ctx.Default.AnalyzeResult, Analyze);
-        connection.OnRequest(Methods.Attention, Ctx.Default.AttentionParams, Ctx.Default.AttentionResult,
+        connection.OnRequest(Methods.Analyze, Ctx.Default.AnalyzeParams, Analyze);
+        connection.OnRequest(Methods.Attention, Ctx.Default.AttentionParams,
             async (p, ct) => (AttentionResult?)await service.AttentionAsync(p, ct).ConfigureAwait(false));
-        connection.OnRequest(Methods.Compare, Ctx.Default.CompareParams, Ctx.Default.CompareResult, Compare);
-        connection.OnRequest(Methods.ServerStats, Ctx.Default.ServerStatsParams, Ctx.Default.ServerStatsResult,
+        connection.OnRequest(Methods.Compare, Ctx.Default.CompareParams, Compare);
+        connection.OnRequest(Methods.ServerStats, Ctx.Default.ServerStatsParams,
             (_, _) => Task.FromResult<ServerStatsResult?>(Stats()), () => new ServerStatsParams());
     }
 
     private async Task<AnalyzeResult?> Analyze(AnalyzeParams p, CancellationToken ct)
     {
-        var request = new AnalysisRequest(p.TextDocument.Uri, documents.Get(p.TextDocument.Uri), p.Range, p.Model, p.Target, p.Methods, p.Options)
+        var doc = documents.Get(p.TextDocument.Uri);
+        var range = ParamsValidator.AnalysisRange(doc, p.Range);
+        ParamsValidator.Methods(p.Methods);
+        ParamsValidator.Options(p.Options);
+        if (p.TargetPosition is { } targetPosition) ParamsValidator.Position(targetPosition, "targetPosition");
+        var contextRange = p.ContextRange is { } context ? ParamsValidator.AnalysisRange(doc, context, "contextRange") : (Protocol.Range?)null;
+        var request = new AnalysisRequest(p.TextDocument.Uri, doc, range, p.Model, p.Target, p.Methods, p.Options)
         {
-            TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = p.ContextRange,
+            TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = contextRange,
         };
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);
         try
@@ -36,7 +42,7 @@ internal sealed partial class LanguageServer
         catch (Exception e)
         {
             await progress.EndAsync(ct.IsCancellationRequested ? "cancelled" : "failed").ConfigureAwait(false);
-            if (!ct.IsCancellationRequested) Log(2, $"analyze {p.Model}: {e.Message}");
+            if (!ct.IsCancellationRequested) log.Warning($"analyze {p.Model}: {e.Message}");
             throw;
         }
     }
@@ -44,12 +50,15 @@ internal sealed partial class LanguageServer
     private async Task<CompareResult?> Compare(CompareParams p, CancellationToken ct)
     {
         var doc = documents.Get(p.TextDocument.Uri);
+        var range = ParamsValidator.AnalysisRange(doc, p.Range);
+        ParamsValidator.Methods(p.Methods);
+        ParamsValidator.Options(p.Options);
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: comparing {p.ModelA} and {p.ModelB}", ct).ConfigureAwait(false);
         try
         {
-            var a = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelA, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition },
+            var a = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, range, p.ModelA, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition },
                 (m, pct) => progress.ReportAsync("A: " + m, pct / 2), ct).ConfigureAwait(false);
-            var b = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, p.Range, p.ModelB, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition },
+            var b = await service.AnalyzeAsync(new AnalysisRequest(p.TextDocument.Uri, doc, range, p.ModelB, p.Target, p.Methods, p.Options) { TargetPosition = p.TargetPosition },
                 (m, pct) => progress.ReportAsync("B: " + m, 50 + pct / 2), ct).ConfigureAwait(false);
             await progress.EndAsync("compared").ConfigureAwait(false);
             return new CompareResult(a.Result, b.Result, ComparisonBuilder.Compare(a.Stored, b.Stored, doc));

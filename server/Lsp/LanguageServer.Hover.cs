@@ -8,10 +8,11 @@ namespace AttentionLens.Server.Lsp;
 internal sealed partial class LanguageServer
 {
     private void RegisterHover() =>
-        connection.OnRequest(Methods.Hover, Ctx.Default.HoverParams, Ctx.Default.Hover, Hover);
+        connection.OnRequest(Methods.Hover, Ctx.Default.HoverParams, Hover);
 
     private Task<Hover?> Hover(HoverParams p, CancellationToken ct)
     {
+        ParamsValidator.Position(p.Position, "position");
         var doc = documents.Find(p.TextDocument.Uri);
         if (doc is null) return Task.FromResult<Hover?>(null);
         var offset = doc.OffsetAt(p.Position);

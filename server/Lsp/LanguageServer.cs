@@ -14,27 +14,30 @@ internal sealed partial class LanguageServer
 {
     public const int ProtocolVersion = 1;
 
-    private readonly JsonRpcConnection connection;
+    /// <summary>Exit code after a protocol fault that ended the connection (docs/protocol.md, Transport).</summary>
+    public const int ProtocolFaultExitCode = 2;
+
+    private readonly LspConnection connection;
     private readonly AnalysisService service;
     private readonly DocumentStore documents;
     private readonly SettingsState settings;
-    private readonly Action<string> trace;
+    private readonly ClientLog log;
     private volatile bool initialized;
     private volatile bool shutdownRequested;
     private volatile bool clientCreatesProgress;
     private int exitCode = -1;
 
-    public LanguageServer(JsonRpcConnection connection, AnalysisService service, DocumentStore documents, SettingsState settings, Action<string> trace)
+    public LanguageServer(LspConnection connection, AnalysisService service, DocumentStore documents, SettingsState settings, ClientLog log)
     {
         this.connection = connection;
         this.service = service;
         this.documents = documents;
         this.settings = settings;
-        this.trace = trace;
+        this.log = log;
         connection.RequestGate = Gate;
-        connection.OnRequest(Methods.Initialize, Ctx.Default.InitializeParams, Ctx.Default.InitializeResult, Initialize);
-        connection.OnNotification(Methods.Initialized, Ctx.Default.JsonElement, _ => { }, () => default);
-        connection.OnRequest(Methods.Shutdown, Ctx.Default.JsonElement, Ctx.Default.NullResult, Shutdown, () => default);
+        connection.OnRequest(Methods.Initialize, Ctx.Default.InitializeParams, Initialize);
+        connection.OnNotification(Methods.Initialized, Ctx.Default.JsonElement, _ => log.Open(), () => default);
+        connection.OnRequest(Methods.Shutdown, Ctx.Default.JsonElement, Shutdown, () => default);
         connection.OnNotification(Methods.Exit, Ctx.Default.JsonElement, _ => Exit(), () => default);
         connection.OnNotification(Methods.DidChangeConfiguration, Ctx.Default.DidChangeConfigurationParams, DidChangeConfiguration);
         RegisterTextSync();
@@ -42,10 +45,18 @@ internal sealed partial class LanguageServer
         RegisterAttentionLens();
     }
 
-    /// <summary>Serves until <c>exit</c> or the end of input; returns the process exit code (0 only after shutdown).</summary>
+    /// <summary>
+    /// Serves until <c>exit</c>, the end of input, or a protocol fault that ended the connection;
+    /// returns the process exit code: 0 only after shutdown, 1 without it, 2 after a fault.
+    /// </summary>
     public async Task<int> RunAsync()
     {
-        await connection.RunAsync().ConfigureAwait(false);
+        var fault = await connection.RunAsync().ConfigureAwait(false);
+        if (fault is not null && exitCode < 0)
+        {
+            log.Trace($"protocol error, connection closed: {fault} The server exits with code {ProtocolFaultExitCode}; the client restarts it.");
+            return ProtocolFaultExitCode;
+        }
         return exitCode >= 0 ? exitCode : shutdownRequested ? 0 : 1;
     }
 
@@ -60,9 +71,10 @@ internal sealed partial class LanguageServer
 
     private Task<InitializeResult?> Initialize(InitializeParams p, CancellationToken ct)
     {
-        if (p.InitializationOptions is { } options) settings.Replace(options);
+        if (p.InitializationOptions is { } options) settings.Replace(options, "initializationOptions");
         clientCreatesProgress = p.Capabilities?.Window?.WorkDoneProgress ?? false;
         initialized = true;
+        log.Open();
         var version = typeof(LanguageServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         var capabilities = new ServerCapabilities(
             HoverProvider: true,
@@ -86,18 +98,23 @@ internal sealed partial class LanguageServer
 
     private void DidChangeConfiguration(DidChangeConfigurationParams p)
     {
-        if (p.Settings?.AttentionLens is { } s)
+        if (p.Settings?.AttentionLens is not { } s) return;
+        try
         {
-            settings.Replace(s);
-            Log(3, $"settings updated: memory budget {settings.BudgetBytes / (1024 * 1024)} MiB, max tokens {s.MaxTokens ?? AnalysisService.DefaultMaxTokens}");
+            settings.Replace(s, "settings.attentionLens");
+            log.Info($"settings updated: memory budget {settings.BudgetBytes / (1024 * 1024)} MiB, max tokens {s.MaxTokens ?? AnalysisService.DefaultMaxTokens}");
+        }
+        catch (InvalidParamsException e)
+        {
+            // A notification has no response: the refusal is shown to the user instead.
+            ShowError($"Settings refused, the previous ones stay in force: {e.Message}");
         }
     }
 
-    /// <summary>Sends <c>window/logMessage</c> (1 error, 2 warning, 3 info, 4 log) and mirrors it to stderr.</summary>
-    private void Log(int type, string message)
+    /// <summary>An error the user must see (window/showMessage), also logged.</summary>
+    private void ShowError(string message)
     {
-        trace(message);
-        if (initialized)
-            _ = connection.NotifyAsync(Methods.LogMessage, new LogMessageParams(type, message), Ctx.Default.LogMessageParams);
+        log.Error(message);
+        if (initialized) _ = connection.NotifyAsync(Methods.ShowMessage, new LogMessageParams(1, message));
     }
 }

@@ -11,11 +11,13 @@ internal static class ServerHost
         ServerSettings? initialSettings = null, string? bundledRoot = null, int? maxConcurrent = null)
     {
         var settings = new SettingsState(initialSettings);
+        var connection = new LspConnection(input, output, trace);
         var registry = new ModelRegistry(() => settings.Current, bundledRoot ?? ModelRegistry.DefaultBundledRoot);
-        var cache = new ModelCache(backend, () => settings.BudgetBytes, trace);
+        // Model loads and evictions reach the client as window/logMessage (and stderr).
+        var log = new ClientLog(connection, trace);
+        var cache = new ModelCache(backend, () => settings.BudgetBytes, log.Info);
         var service = new AnalysisService(backend, registry, cache, new AnalysisStore(), () => settings.Current,
             maxConcurrent ?? initialSettings?.MaxConcurrentAnalyses ?? Environment.ProcessorCount);
-        var connection = new JsonRpcConnection(input, output, trace);
-        return new LanguageServer(connection, service, new DocumentStore(), settings, trace);
+        return new LanguageServer(connection, service, new DocumentStore(), settings, log);
     }
 }

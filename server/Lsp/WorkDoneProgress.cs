@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AttentionLens.Server.Protocol;
+using StreamJsonRpc;
 
 namespace AttentionLens.Server.Lsp;
 
@@ -10,16 +11,16 @@ namespace AttentionLens.Server.Lsp;
 /// </summary>
 internal sealed class WorkDoneProgress
 {
-    private readonly JsonRpcConnection connection;
+    private readonly LspConnection connection;
     private readonly JsonElement? token;
 
-    private WorkDoneProgress(JsonRpcConnection connection, JsonElement? token)
+    private WorkDoneProgress(LspConnection connection, JsonElement? token)
     {
         this.connection = connection;
         this.token = token;
     }
 
-    public static async Task<WorkDoneProgress> BeginAsync(JsonRpcConnection connection, JsonElement? clientToken, bool clientCreatesTokens, string title, CancellationToken cancellationToken)
+    public static async Task<WorkDoneProgress> BeginAsync(LspConnection connection, JsonElement? clientToken, bool clientCreatesTokens, string title, CancellationToken cancellationToken)
     {
         var token = clientToken is { ValueKind: JsonValueKind.String or JsonValueKind.Number } given ? given : (JsonElement?)null;
         if (token is null && clientCreatesTokens)
@@ -27,11 +28,10 @@ internal sealed class WorkDoneProgress
             var created = JsonSerializer.SerializeToElement("al-progress-" + Guid.NewGuid().ToString("N"), ProtocolJsonContext.Default.String);
             try
             {
-                await connection.SendRequestAsync(Methods.WorkDoneProgressCreate, new WorkDoneProgressCreateParams(created),
-                    ProtocolJsonContext.Default.WorkDoneProgressCreateParams, cancellationToken).ConfigureAwait(false);
+                await connection.SendRequestAsync(Methods.WorkDoneProgressCreate, new WorkDoneProgressCreateParams(created), cancellationToken).ConfigureAwait(false);
                 token = created;
             }
-            catch (RpcException)
+            catch (RemoteRpcException)
             {
                 // The client refused the token: LSP says not to report on it.
             }
@@ -46,7 +46,5 @@ internal sealed class WorkDoneProgress
     public Task EndAsync(string message) => SendAsync(new WorkDoneProgressValue("end", Message: message));
 
     private Task SendAsync(WorkDoneProgressValue value) =>
-        token is { } t
-            ? connection.NotifyAsync(Methods.Progress, new ProgressParams(t, value), ProtocolJsonContext.Default.ProgressParams)
-            : Task.CompletedTask;
+        token is { } t ? connection.NotifyAsync(Methods.Progress, new ProgressParams(t, value)) : Task.CompletedTask;
 }

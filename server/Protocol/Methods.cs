@@ -12,6 +12,7 @@ public static class Methods
     public const string SetTrace = "$/setTrace";
     public const string WorkDoneProgressCreate = "window/workDoneProgress/create";
     public const string LogMessage = "window/logMessage";
+    public const string ShowMessage = "window/showMessage";
     public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string DidOpen = "textDocument/didOpen";
     public const string DidChange = "textDocument/didChange";

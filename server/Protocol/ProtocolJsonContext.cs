@@ -13,7 +13,6 @@ namespace AttentionLens.Server.Protocol;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     UseStringEnumConverter = true,
     AllowTrailingCommas = false)]
-[JsonSerializable(typeof(IncomingMessage))]
 [JsonSerializable(typeof(ResponseError))]
 [JsonSerializable(typeof(CancelParams))]
 [JsonSerializable(typeof(InitializeParams))]

@@ -58,6 +58,46 @@ public sealed class TextDocument
         return new TextDocument(string.Concat(Text.AsSpan(0, start), change.Text, Text.AsSpan(end)), version);
     }
 
+    /// <summary>
+    /// Refuses a position no editor could send for this document: a negative line or character,
+    /// or a line past the last one. (A character past the line's end is allowed and clamps, as
+    /// LSP specifies.) <paramref name="field"/> names the parameter in the error.
+    /// </summary>
+    public void Validate(Position position, string field)
+    {
+        if (position.Line < 0 || position.Character < 0)
+            throw new InvalidParamsException($"{field} ({position.Line}:{position.Character}) must have a non-negative line and character.");
+        if (position.Line >= lineStarts.Length)
+            throw new InvalidParamsException($"{field}.line {position.Line} is past the last line ({lineStarts.Length - 1}) of the document.");
+    }
+
+    /// <summary>Validates both ends and their order (start ≤ end).</summary>
+    public void Validate(Range range, string field)
+    {
+        Validate(range.Start, field + ".start");
+        Validate(range.End, field + ".end");
+        if (OffsetAt(range.Start) > OffsetAt(range.End))
+            throw new InvalidParamsException($"{field} ends ({range.End.Line}:{range.End.Character}) before it starts ({range.Start.Line}:{range.Start.Character}).");
+    }
+
+    /// <summary>
+    /// The range widened to code-point boundaries: a start between the two halves of a surrogate
+    /// pair moves before the pair, an end inside one moves after it, so an analysis never sees
+    /// half a character (which a tokenizer would read as U+FFFD).
+    /// </summary>
+    public Range SnapToCodePoints(Range range)
+    {
+        var start = OffsetAt(range.Start);
+        var end = OffsetAt(range.End);
+        var snappedStart = InsidePair(start) ? start - 1 : start;
+        var snappedEnd = InsidePair(end) ? end + 1 : end;
+        return snappedStart == start && snappedEnd == end ? range : RangeOf(snappedStart, snappedEnd);
+    }
+
+    /// <summary>True when <paramref name="offset"/> falls between a high and a low surrogate.</summary>
+    private bool InsidePair(int offset) =>
+        offset > 0 && offset < Text.Length && char.IsHighSurrogate(Text[offset - 1]) && char.IsLowSurrogate(Text[offset]);
+
     private int LineContentEnd(int line)
     {
         var end = line + 1 < lineStarts.Length ? lineStarts[line + 1] : Text.Length;

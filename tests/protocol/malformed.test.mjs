@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startRaw } from './raw.mjs';
-import { stories } from './helpers.mjs';
+import { stories, withTimeout } from './helpers.mjs';
 
 test('malformed input is answered and the server stays alive', async (t) => {
   const s = startRaw();
@@ -17,34 +17,41 @@ test('malformed input is answered and the server stays alive', async (t) => {
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 16 } };
     const alive = async (id) => assert.ok((await s.request(id, 'attentionLens/listModels')).result.models, 'server stopped answering');
 
-    await t.test('a bad Content-Length', async () => {
-      await s.write('Content-Length: banana\r\n\r\n{"jsonrpc":"2.0","id":99,"method":"shutdown"}');
-      const answer = await s.orphan();
-      assert.equal(answer.error.code, -32700);
-      assert.match(answer.error.message, /Content-Length/);
-      await alive(10);
-    });
-
-    await t.test('a Content-Length beyond the limit', async () => {
-      await s.write('Content-Length: 99999999999\r\n\r\n{}');
-      assert.equal((await s.orphan()).error.code, -32700);
-      await alive(11);
-    });
-
-    await t.test('a truncated frame', async () => {
-      // The header promises more bytes than the message has: the next frame must still be answered.
-      const next = s.frame({ jsonrpc: '2.0', id: 12, method: 'attentionLens/listModels' });
-      await s.write(Buffer.concat([Buffer.from('Content-Length: 80\r\n\r\n{"jsonrpc":"2.0","id":98,"meth'), next]));
-      const answer = await s.orphan();
-      assert.equal(answer.error.code, -32700);
-      assert.match(answer.error.message, /truncated/);
-      assert.ok((await s.response(12)).result.models);
-    });
-
     await t.test('invalid JSON is -32700', async () => {
       await s.write(s.frame('{"jsonrpc":"2.0","id":13,"method":'));
       assert.equal((await s.orphan()).error.code, -32700);
       await alive(14);
+    });
+
+    await t.test('a method of the wrong type is -32600 echoing the id', async () => {
+      await s.write(s.frame('{"jsonrpc":"2.0","id":40,"method":42}'));
+      assert.equal((await s.response(40)).error.code, -32600);
+      await s.write(s.frame('{"id":41,"method":"attentionLens/listModels"}'));
+      assert.equal((await s.response(41)).error.code, -32600);
+      await alive(42);
+    });
+
+    await t.test('every malformed parameter class is -32602 naming the parameter, never -32603', async () => {
+      const at = (line, character) => ({ line, character });
+      const cases = [
+        [{ textDocument: { uri: 'file:///m.txt' }, range: { start: at(-1, 0), end: at(0, 4) }, model: stories }, /range\.start/],
+        [{ textDocument: { uri: 'file:///m.txt' }, range: { start: at(0, 0), end: at(0, -4) }, model: stories }, /range\.end/],
+        [{ textDocument: { uri: 'file:///m.txt' }, range: { start: at(9, 0), end: at(9, 4) }, model: stories }, /range\.start\.line/],
+        [{ textDocument: { uri: 'file:///m.txt' }, range: { start: at(0, 4), end: at(0, 0) }, model: stories }, /range ends/],
+        [{ textDocument: { uri: 'file:///m.txt' }, range, model: stories, methods: [null] }, /methods\[0\]/],
+        [{ textDocument: { uri: null }, range, model: stories }, /uri/],
+        [{ textDocument: { uri: 'file:///m.txt' }, range, model: null }, /model/],
+        [{ textDocument: { uri: 'file:///m.txt' }, range, model: stories, options: { heads: [-1] } }, /options\.heads\[0\]/],
+      ];
+      let id = 100;
+      for (const [params, name] of cases) {
+        const r = await s.request(id++, 'attentionLens/analyze', params);
+        assert.equal(r.error?.code, -32602, JSON.stringify({ params, r }));
+        assert.match(r.error.message, name);
+      }
+      const hover = await s.request(id++, 'textDocument/hover', { textDocument: { uri: 'file:///m.txt' }, position: at(0, -1) });
+      assert.equal(hover.error?.code, -32602, JSON.stringify(hover));
+      assert.match(hover.error.message, /position/);
     });
 
     await t.test('an unknown method is -32601', async () => {
@@ -92,10 +99,74 @@ test('malformed input is answered and the server stays alive', async (t) => {
       await alive(23);
     });
 
+    await t.test('settings are validated when set: refused on the message that set them, old ones kept', async () => {
+      await s.notify('workspace/didChangeConfiguration', { settings: { attentionLens: { maxTokens: 0 } } });
+      await s.notify('workspace/didChangeConfiguration', { settings: { attentionLens: { memoryBudgetMb: -1 } } });
+      const shown = [await s.notification('window/showMessage'), await s.notification('window/showMessage')];
+      assert.match(shown[0].params.message, /maxTokens 0/);
+      assert.match(shown[1].params.message, /memoryBudgetMb -1/);
+      assert.equal(shown[0].params.type, 1);
+      const stats = await s.request(50, 'attentionLens/serverStats');
+      assert.equal(stats.result.budgetBytes, 2048 * 1024 * 1024, 'a refused budget must not replace the old one');
+    });
+
+    await t.test('text with a lone surrogate is kept exactly, and ranges snap to whole characters', async () => {
+      // JSON.stringify writes a lone surrogate as an escape; the server must keep it, not drop the document.
+      await s.notify('textDocument/didOpen', { textDocument: { uri: 'file:///s.txt', languageId: 'plaintext', version: 1, text: 'Once \ud800 upon \ud83d\ude00 time' } });
+      // A range that starts inside the surrogate pair (character 13 of 'Once \ud800 upon \ud83d\ude00 time' is its low half).
+      const r = await s.request(51, 'attentionLens/analyze', { textDocument: { uri: 'file:///s.txt' }, range: { start: { line: 0, character: 13 }, end: { line: 0, character: 19 } }, model: stories, methods: ['rollout'] });
+      assert.ok(r.result, JSON.stringify(r.error));
+      assert.ok(r.result.tokens.every((tok) => !tok.text.includes('\ufffd')), 'half a surrogate pair reached the tokenizer');
+      const first = r.result.tokens.find((tok) => !tok.special);
+      assert.equal(first.range.start.character, 12, 'the start must snap to the pair\'s high surrogate');
+    });
+
     const shutdown = await s.request(30, 'shutdown');
     assert.equal(shutdown.result, null);
     await s.notify('exit');
     assert.equal(await s.exited, 0, s.stderr());
+  } finally {
+    s.proc.kill();
+  }
+});
+
+// A frame whose header StreamJsonRpc cannot read ends the connection: the server must say so on
+// stderr and exit promptly with code 2 (never hang); the client's restart policy then restarts it.
+for (const [name, raw] of [
+  ['a Content-Length that is not a number', 'Content-Length: banana\r\n\r\n{"jsonrpc":"2.0","id":99,"method":"shutdown"}'],
+  ['a Content-Length beyond any int', 'Content-Length: 99999999999\r\n\r\n{}'],
+  ['garbage without a header', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
+  ['a header line without a colon', 'Content-Length 10\r\n\r\n{}'],
+]) {
+  test(`${name}: the server exits with code 2 and a clear message`, async () => {
+    const s = startRaw();
+    try {
+      assert.ok((await s.request(1, 'initialize', { processId: null, capabilities: {} })).result);
+      const started = Date.now();
+      await s.write(raw);
+      const code = await withTimeout(s.exited, 5000, 'server did not exit after a bad frame');
+      assert.equal(code, 2, s.stderr());
+      assert.ok(Date.now() - started < 5000);
+      assert.match(s.stderr(), /protocol error, connection closed/);
+    } finally {
+      s.proc.kill();
+    }
+  });
+}
+
+test('a frame whose Content-Length overruns into the next frame: answered or exited, never silent', async () => {
+  const s = startRaw();
+  try {
+    assert.ok((await s.request(1, 'initialize', { processId: null, capabilities: {} })).result);
+    const next = s.frame({ jsonrpc: '2.0', id: 12, method: 'attentionLens/listModels' });
+    await s.write(Buffer.concat([Buffer.from('Content-Length: 80\r\n\r\n{"jsonrpc":"2.0","id":98,"meth'), next]));
+    // The 80 bytes swallow the next frame's header: the body is not JSON (-32700, null id). The
+    // rest of that frame is no header: the server waits for its line end, and the client's next
+    // message completes a header line that cannot be read, so the connection ends with code 2
+    // (the client sees the connection close and rejects the request it lost; it restarts the server).
+    assert.equal((await s.orphan()).error.code, -32700);
+    await s.write(s.frame({ jsonrpc: '2.0', id: 13, method: 'attentionLens/listModels' }));
+    assert.equal(await withTimeout(s.exited, 5000, 'server did not exit'), 2, s.stderr());
   } finally {
     s.proc.kill();
   }

@@ -44,10 +44,11 @@ export function startRaw(args = []) {
   }), 15000, `no ${what}`);
   const response = (id) => next((m) => m.id === id && !('method' in m), `response to id ${id}`);
   const orphan = () => next((m) => m.id === null, 'answer with a null id');
+  const notification = (method) => next((m) => m.method === method && !('id' in m), `notification ${method}`);
   const request = async (id, method, params) => {
     await write(frame({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
     return response(id);
   };
   const notify = (method, params) => write(frame({ jsonrpc: '2.0', method, params }));
-  return { ...server, write, frame, response, orphan, request, notify };
+  return { ...server, write, frame, response, orphan, notification, request, notify };
 }

@@ -71,6 +71,9 @@ internal sealed class InMemoryClient : IAsyncDisposable
         return tcs.Task.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>Drops the response kept for <paramref name="id"/>, so the next one with that id can be awaited.</summary>
+    public void Forget(int id) => pending.TryRemove(id.ToString(), out _);
+
     public Task NotifyAsync(string method, JsonNode? parameters)
     {
         var message = new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method };
@@ -112,25 +115,52 @@ internal sealed class InMemoryClient : IAsyncDisposable
 
     private async Task ReadLoop()
     {
-        var reader = new FrameReader(fromServer.Reader);
+        // The test's own strict reader of the server's frames (the server's framing is StreamJsonRpc's).
+        var reader = fromServer.Reader;
         while (true)
         {
-            var frame = await reader.ReadAsync(CancellationToken.None);
-            if (frame.Kind == FrameKind.End) return;
-            if (frame.Kind == FrameKind.Fault) throw new InvalidOperationException("server wrote a bad frame: " + frame.Fault);
-            var message = JsonDocument.Parse(frame.Body!).RootElement.Clone();
-            var hasId = message.TryGetProperty("id", out var id);
-            if (message.TryGetProperty("method", out var method))
+            var read = await reader.ReadAsync();
+            var buffer = read.Buffer;
+            while (TryTakeFrame(ref buffer, out var body))
+                await HandleAsync(JsonDocument.Parse(body).RootElement.Clone());
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted)
             {
-                if (hasId)
-                    await SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = JsonNode.Parse(id.GetRawText()), ["result"] = null });
-                else
-                    Notifications.Enqueue((method.GetString()!, message.GetProperty("params")));
+                if (buffer.Length > 0) throw new InvalidOperationException($"server output ended inside a frame ({buffer.Length} bytes)");
+                return;
             }
-            else if (hasId && id.ValueKind == JsonValueKind.Null)
-                Orphans.Enqueue(message);
-            else if (hasId)
-                pending.GetOrAdd(id.GetRawText(), _ => new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(message);
         }
+    }
+
+    private static bool TryTakeFrame(ref System.Buffers.ReadOnlySequence<byte> buffer, out byte[] body)
+    {
+        body = [];
+        var bytes = System.Buffers.BuffersExtensions.ToArray(buffer);
+        var headerEnd = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        if (headerEnd < 0) return false;
+        var header = Encoding.ASCII.GetString(bytes, 0, headerEnd);
+        var line = header.Split("\r\n").SingleOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException("server wrote a frame without Content-Length: " + header);
+        var length = int.Parse(line["Content-Length:".Length..].Trim());
+        if (bytes.Length < headerEnd + 4 + length) return false;
+        body = bytes.AsSpan(headerEnd + 4, length).ToArray();
+        buffer = buffer.Slice(headerEnd + 4 + length);
+        return true;
+    }
+
+    private async Task HandleAsync(JsonElement message)
+    {
+        var hasId = message.TryGetProperty("id", out var id);
+        if (message.TryGetProperty("method", out var method))
+        {
+            if (hasId)
+                await SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = JsonNode.Parse(id.GetRawText()), ["result"] = null });
+            else
+                Notifications.Enqueue((method.GetString()!, message.GetProperty("params")));
+        }
+        else if (hasId && id.ValueKind == JsonValueKind.Null)
+            Orphans.Enqueue(message);
+        else if (hasId)
+            pending.GetOrAdd(id.GetRawText(), _ => new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(message);
     }
 }

@@ -69,28 +69,42 @@ public class ServerLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task MalformedInputIsAnsweredPerJsonRpcAndTheServerKeepsServing()
+    public async Task MalformedMessagesAreAnsweredPerJsonRpcAndTheServerKeepsServing()
     {
         await using var client = new InMemoryClient(new FakeBackend());
         await client.InitializeAsync();
 
-        // Invalid JSON → -32700 with a null id.
+        // Invalid JSON → -32700 with a null id (the id cannot be read).
         await client.WriteRawAsync(InMemoryClient.Frame("{\"jsonrpc\":\"2.0\",\"id\":7,"));
-        // A bad Content-Length → -32700, then the next frame is read normally.
-        await client.WriteRawAsync("Content-Length: twelve\r\n\r\n{}");
         Assert.Equal(ErrorCodes.MethodNotFound, ErrorCode(await client.RequestAsync("attentionLens/noSuchMethod", null)));
-        // A truncated frame: its length runs into the next frame, which must still be answered.
-        var next = client.Expect(8);
-        await client.WriteRawAsync("Content-Length: 60\r\n\r\n{\"jsonrpc\":\"2.0\"" +
-            InMemoryClient.Frame("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"attentionLens/listModels\"}"));
-        Assert.True((await next).TryGetProperty("result", out _));
+        // A method of the wrong type, or no jsonrpc member: -32600 echoing the readable id.
+        var wrongMethod = client.Expect(8);
+        await client.WriteRawAsync(InMemoryClient.Frame("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":42}"));
+        Assert.Equal(ErrorCodes.InvalidRequest, ErrorCode(await wrongMethod));
+        var noVersion = client.Expect(9);
+        await client.WriteRawAsync(InMemoryClient.Frame("{\"id\":9,\"method\":\"attentionLens/listModels\"}"));
+        Assert.Equal(ErrorCodes.InvalidRequest, ErrorCode(await noVersion));
         // A batch → -32600; params of the wrong shape → -32602.
-        await client.WriteRawAsync(InMemoryClient.Frame("[{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"shutdown\"}]"));
+        await client.WriteRawAsync(InMemoryClient.Frame("[{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"shutdown\"}]"));
         Assert.Equal(ErrorCodes.InvalidParams, ErrorCode(await client.RequestAsync(Methods.Analyze, new JsonObject { ["model"] = 5 })));
 
         var orphans = client.Orphans.Select(o => o.GetProperty("error").GetProperty("code").GetInt32()).ToArray();
-        Assert.Equal([ErrorCodes.ParseError, ErrorCodes.ParseError, ErrorCodes.ParseError, ErrorCodes.InvalidRequest], orphans);
+        Assert.Equal([ErrorCodes.ParseError, ErrorCodes.InvalidRequest], orphans);
         Assert.Equal(0, await client.ShutdownAndExitAsync());
+    }
+
+    [Theory]
+    [InlineData("Content-Length: twelve\r\n\r\n{}")]
+    [InlineData("Content-Length: 99999999999\r\n\r\n{}")]
+    [InlineData("no header at all\r\n\r\n")]
+    public async Task AFrameWhoseHeaderCannotBeReadEndsTheConnectionWithExitCodeTwo(string garbage)
+    {
+        // StreamJsonRpc cannot resynchronise after a bad header: the connection ends, and the
+        // server must stop promptly with code 2 (never hang) so the client restarts it.
+        await using var client = new InMemoryClient(new FakeBackend());
+        await client.InitializeAsync();
+        await client.WriteRawAsync(garbage);
+        Assert.Equal(2, await client.ServerTask.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
@@ -206,6 +220,24 @@ public class ServerLoopTests : IDisposable
         Assert.Contains("report", kinds);
         Assert.Equal(2, kinds.Count(k => k == "end"));
         Assert.Equal(0, await client.ShutdownAndExitAsync());
+    }
+
+    [Fact]
+    public async Task ModelLoadsAndEvictionsReachTheClientAsLogMessages()
+    {
+        var a = checkpoints.Add("a");
+        var b = checkpoints.Add("b");
+        // Each fake model is 1 MiB: with a 1 MiB budget the second load evicts the first.
+        await using var client = new InMemoryClient(new FakeBackend(), new ServerSettings { MemoryBudgetMb = 1 });
+        await client.InitializeAsync();
+        await client.OpenAsync("file:///l.txt", "p q");
+        Assert.True((await client.RequestAsync(Methods.Analyze, AnalyzeParams("file:///l.txt", a, 0, 0, 0, 3))).TryGetProperty("result", out _));
+        Assert.True((await client.RequestAsync(Methods.Analyze, AnalyzeParams("file:///l.txt", b, 0, 0, 0, 3))).TryGetProperty("result", out _));
+        await client.RequestAsync(Methods.ServerStats, null); // the log notifications precede this answer
+        var logs = client.Notifications.Where(n => n.Method == Methods.LogMessage).Select(n => n.Params.GetProperty("message").GetString()!).ToArray();
+        Assert.Contains(logs, m => m.StartsWith("loaded " + a, StringComparison.Ordinal));
+        Assert.Contains(logs, m => m.StartsWith("loaded " + b, StringComparison.Ordinal));
+        Assert.Contains(logs, m => m.StartsWith("evicted " + a, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+// Benchmark (not a test): server startup (spawn → initialize answered) and the first analysis
+// (didOpen + attentionLens/analyze of stories260K, model load included) through the real npm
+// client over stdio, for two builds interleaved round by round so both see the same machine load.
+// ATTENTION_LENS_SERVER is the build measured, ATTENTION_LENS_SERVER_BASELINE the one it is
+// compared with; BENCH_RUNS rounds (default 9). Prints medians and ratios; asserts nothing.
+import { spawn } from 'node:child_process';
+import * as rpc from 'vscode-jsonrpc/node.js';
+import { stories } from './helpers.mjs';
+
+const runs = Number(process.env.BENCH_RUNS || 9);
+const builds = { baseline: process.env.ATTENTION_LENS_SERVER_BASELINE, current: process.env.ATTENTION_LENS_SERVER };
+if (!builds.baseline || !builds.current) throw new Error('set ATTENTION_LENS_SERVER and ATTENTION_LENS_SERVER_BASELINE');
+const text = 'Once upon a time, there was a little girl named Lily. She liked to play outside.';
+
+async function once(dll) {
+  const t0 = performance.now();
+  const proc = spawn('dotnet', [dll, 'serve'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  const c = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  c.listen();
+  await c.sendRequest('initialize', { processId: process.pid, capabilities: {}, initializationOptions: { useHuggingFaceCache: false } });
+  const startup = performance.now() - t0;
+  await c.sendNotification('initialized', {});
+  await c.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///b.txt', languageId: 'plaintext', version: 1, text } });
+  const t1 = performance.now();
+  await c.sendRequest('attentionLens/analyze', {
+    textDocument: { uri: 'file:///b.txt' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: text.length } },
+    model: stories, methods: ['rollout', 'influence'],
+  });
+  const firstAnalysis = performance.now() - t1;
+  await c.sendRequest('shutdown');
+  await c.sendNotification('exit');
+  await exited;
+  c.dispose();
+  return { startup, firstAnalysis, total: startup + firstAnalysis };
+}
+
+const results = { baseline: [], current: [] };
+await once(builds.baseline); await once(builds.current); // warm the file cache
+for (let i = 0; i < runs; i++) {
+  for (const name of i % 2 ? ['current', 'baseline'] : ['baseline', 'current']) {
+    const r = await once(builds[name]);
+    results[name].push(r);
+    console.log(JSON.stringify({ round: i + 1, build: name, startupMs: +r.startup.toFixed(1), firstAnalysisMs: +r.firstAnalysis.toFixed(1) }));
+  }
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const summary = {};
+for (const key of ['startup', 'firstAnalysis', 'total']) {
+  const b = median(results.baseline.map((r) => r[key]));
+  const c = median(results.current.map((r) => r[key]));
+  summary[key] = { baselineMedianMs: +b.toFixed(1), currentMedianMs: +c.toFixed(1), currentOverBaseline: +(c / b).toFixed(3) };
+}
+console.log(JSON.stringify({ benchmark: 'server startup and first analysis (stories260K), interleaved', runs, ...summary }));
