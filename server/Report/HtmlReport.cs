@@ -1,5 +1,6 @@
 using AttentionLens.Analysis;
 using AttentionLens.Server.Protocol;
+using AttentionLens.Server.Services;
 
 namespace AttentionLens.Server.Report;
 
@@ -78,7 +79,7 @@ public static class HtmlReport
 
         Fact(w, "target", r.Target >= 0 && r.Target < tokens.Count ? $"token {r.Target}: {tokens[r.Target].Text}" : $"token {r.Target}");
         var dto = ReportJson.Analysis(a, id);
-        if ((a.Prediction ?? (dto.Prediction is { } p ? ReportPrediction.Describe(p) : null)) is { } prediction)
+        if ((a.Prediction ?? (dto.Prediction is { } p ? PredictionDescription.Describe(p) : null)) is { } prediction)
         {
             Fact(w, "prediction", prediction);
         }

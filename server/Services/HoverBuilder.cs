@@ -41,7 +41,7 @@ public static class HoverBuilder
         md.Append(CultureInfo.InvariantCulture, $"{MethodNames.Name(method)} score for target **`{Escape(target.Text)}`** (token {r.Target}): **{scores[index]:G4}**, rank {rank} of {scores.Length}\n\n");
         if (analysis.Prediction is { } p)
         {
-            md.Append(CultureInfo.InvariantCulture, $"Explains {Escape(Report.ReportPrediction.Describe(p))}\n\n");
+            md.Append(CultureInfo.InvariantCulture, $"Explains {Escape(PredictionDescription.Describe(p))}\n\n");
             if (p.TokenLabels is { } labels && index < labels.Count && !token.Special)
                 md.Append(CultureInfo.InvariantCulture, $"Predicted label of this token: **{Escape(labels[index].Label)}** ({labels[index].Probability:P1})\n\n");
         }

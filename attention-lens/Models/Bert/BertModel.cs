@@ -62,7 +62,11 @@ public sealed class BertModel : ITransformerModel, IEncoderBody
         if (input.TokenTypeIds is { } types && types.Length != t)
             throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
         var kernels = _kernels.WithThreads(options.Threads);
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) { ZeroValue = options.ZeroValue };
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) {
+            ZeroValue = options.ZeroValue,
+            FirstLayer = options.ResumeFrom?.Layer ?? 0,
+            LastLayer = options.StopAfterLayer ?? Info.Layers - 1,
+        };
         var positions = _robertaPaddingIdx is int pad ? Roberta.RobertaPositionIds.FromInputIds(input.InputIds, pad) : Enumerable.Range(0, t).ToArray();
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
         if (options.ResumeFrom is { } resume)

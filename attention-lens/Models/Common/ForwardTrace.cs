@@ -39,6 +39,14 @@ public sealed class ForwardTrace
     /// <summary>Value zeroing asked for this pass, or null (set from <see cref="ForwardOptions.ZeroValue"/>).</summary>
     public ValueZeroing? ZeroValue { get; init; }
 
+    /// <summary>The first layer this pass computes (0 unless it resumes from a layer's input,
+    /// <see cref="ForwardOptions.ResumeFrom"/>); states before it are undefined and not checked.</summary>
+    public int FirstLayer { get; init; }
+
+    /// <summary>The last layer this pass computes (L − 1 unless it stops early,
+    /// <see cref="ForwardOptions.StopAfterLayer"/>); states after it are undefined and not checked.</summary>
+    public int? LastLayer { get; init; }
+
     /// <summary>The token whose value vectors <paramref name="layer"/> zeroes, or −1.</summary>
     public int ZeroValueToken(int layer) => ZeroValue is { } z && z.Layer == layer ? z.Token : -1;
 
@@ -76,9 +84,12 @@ public sealed class ForwardTrace
     /// </summary>
     public void CheckFinite(float[]? logits = null)
     {
-        if (!AllFinite(HiddenState(0)))
+        int last = Math.Min(LastLayer ?? Layers - 1, Layers - 1);
+        if (FirstLayer == 0 && !AllFinite(HiddenState(0)))
             throw new NonFiniteActivationException(-1, "the embedding output is not finite", "the embedding tensors (token, position and type embeddings, the embedding norm)");
-        for (int l = 0; l < Layers; l++)
+        if (!AllFinite(HiddenState(FirstLayer)))
+            throw new NonFiniteActivationException(FirstLayer - 1, "the hidden state this pass resumed from is not finite", "the earlier pass that produced it");
+        for (int l = FirstLayer; l <= last; l++)
         {
             var attention = LayerAttention(l);
             for (int row = 0; row < Heads * Tokens; row++)
@@ -96,7 +107,7 @@ public sealed class ForwardTrace
                 throw new NonFiniteActivationException(l, "the output hidden state is not finite although its attention is",
                     "this layer's value and output projections, its MLP and its norms (or, for the last layer, the final norm)");
         }
-        if (logits is not null && !AllFinite(logits))
+        if (last == Layers - 1 && logits is not null && !AllFinite(logits))
             throw new NonFiniteActivationException(Layers - 1, "the logits are not finite although the last hidden state is", "the output head (lm_head or the tied word embeddings, its bias)");
     }
 

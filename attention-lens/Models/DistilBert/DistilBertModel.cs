@@ -53,7 +53,11 @@ public sealed class DistilBertModel : ITransformerModel, IEncoderBody
         var kernels = _kernels.WithThreads(options.Threads);
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, options.CapturePostNormTerms) { ZeroValue = options.ZeroValue };
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, options.CapturePostNormTerms) {
+            ZeroValue = options.ZeroValue,
+            FirstLayer = options.ResumeFrom?.Layer ?? 0,
+            LastLayer = options.StopAfterLayer ?? Info.Layers - 1,
+        };
         using var sumBuffer = new Scratch(t * c);
         var sum = sumBuffer.Span;
         _word.Lookup(input.InputIds, sum, accumulate: false);

@@ -1,10 +1,10 @@
 using System.Globalization;
 using AttentionLens.Server.Protocol;
 
-namespace AttentionLens.Server.Report;
+namespace AttentionLens.Server.Services;
 
 /// <summary>The explained prediction in one line, as the report's "prediction" fact and the CLI print it.</summary>
-public static class ReportPrediction
+public static class PredictionDescription
 {
     /// <summary>"label plural (p = 0.980, predicted) — also singular 0.020", "start of the answer 'Paris' …",
     /// "next token ' are' (p = 0.910, predicted) — also ' is' 0.050".</summary>
