@@ -61,7 +61,9 @@ GPT2 = dict(vocab_size=VOCAB, n_positions=128, n_embd=32, n_layer=2, n_head=4, p
 LLAMA = dict(COMMON, **GQA)
 
 LM_CASES = ["single", "random_long", "batch_padding_right"]
-HEAD_CASES = ["single", "batch_padding_right"]
+# Heads run every case too; random_long comes last so that adding it left the inputs (and files) of the
+# first two cases unchanged (one input generator per model draws the cases in this order).
+HEAD_CASES = ["single", "batch_padding_right", "random_long"]
 
 # name -> (config class, model class, config kwargs, cases)
 MODELS = {

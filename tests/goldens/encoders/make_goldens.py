@@ -58,7 +58,8 @@ FAMILIES = {
                                                       layer_norm_eps=1e-7, legacy=True), False, 0),
 }
 
-# Bodies that run every case; heads run `single` and `batch_padding` (one model per family x head).
+# Bodies and heads (one model per family x head) run every case: single, random_long, batch_padding and,
+# where the family has token types, pair_token_types.
 MODELS = [
     ("xlm_roberta", "xlm-roberta", "XLMRobertaModel", {}),
     ("electra", "electra", "ElectraModel", {}),
@@ -117,26 +118,37 @@ def redraw(model, gen):
     model.tie_weights()
 
 
-def cases(gen, pad, token_types, full):
+def cases(gen, pad, token_types, body):
     """Inputs per case: ids avoid the special ids 0..3 except as [CLS]=2 / [SEP]=3 and padding."""
     def ids(n):
         return torch.randint(4, VOCAB, (n,), generator=gen)
 
+    def long():
+        return {"input_ids": torch.cat([torch.tensor([2]), ids(LONG - 2), torch.tensor([3])]).unsqueeze(0)}
+
+    def pair():
+        ids_ = torch.cat([torch.tensor([2]), ids(5), torch.tensor([3]), ids(4), torch.tensor([3])]).unsqueeze(0)
+        return {"input_ids": ids_, "token_type_ids": torch.tensor([[0] * 7 + [1] * 5])}
+
     out = {}
     single = torch.cat([torch.tensor([2]), ids(8), torch.tensor([3])]).unsqueeze(0)
     out["single"] = {"input_ids": single}
-    if full:
-        out["random_long"] = {"input_ids": torch.cat([torch.tensor([2]), ids(LONG - 2), torch.tensor([3])]).unsqueeze(0)}
+    if body:
+        out["random_long"] = long()
     rows, masks = [], []
     for n in (12, 7, 9):
         row = torch.cat([torch.tensor([2]), ids(n - 2), torch.tensor([3]), torch.full((12 - n,), pad)])
         rows.append(row)
         masks.append(torch.cat([torch.ones(n, dtype=torch.long), torch.zeros(12 - n, dtype=torch.long)]))
     out["batch_padding"] = {"input_ids": torch.stack(rows), "attention_mask": torch.stack(masks)}
-    if full and token_types:
-        pair = torch.cat([torch.tensor([2]), ids(5), torch.tensor([3]), ids(4), torch.tensor([3])]).unsqueeze(0)
-        types = torch.tensor([[0] * 7 + [1] * 5])
-        out["pair_token_types"] = {"input_ids": pair, "token_type_ids": types}
+    if body and token_types:
+        out["pair_token_types"] = pair()
+    if not body:
+        # Heads run every case too; their long and pair inputs are drawn after the first two cases so that
+        # adding them left the single and batch_padding inputs (and files) of the heads unchanged.
+        out["random_long"] = long()
+        if token_types:
+            out["pair_token_types"] = pair()
     return out
 
 
@@ -165,10 +177,10 @@ def main():
         model.save_pretrained(folder, safe_serialization=True)
         model = getattr(transformers, cls_name).from_pretrained(folder, attn_implementation="eager").eval()
         os.makedirs(os.path.join(folder, "reference"), exist_ok=True)
-        full = cls_name.endswith("Model")
+        body = cls_name.endswith("Model")
         has_types = token_types and getattr(config, "type_vocab_size", 0) >= 2
         written = {}
-        for case, inputs in cases(gen, pad, has_types, full).items():
+        for case, inputs in cases(gen, pad, has_types, body).items():
             with torch.no_grad():
                 out = model(**inputs, output_attentions=True, output_hidden_states=True, return_dict=True)
             tensors = {"input." + k: v.to(torch.int64).contiguous() for k, v in inputs.items()}
