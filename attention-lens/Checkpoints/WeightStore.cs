@@ -65,7 +65,7 @@ public sealed class WeightStore
             {
                 if (entries.TryGetValue(info.Name, out var other))
                     throw new CheckpointException(file.Path, $"tensor '{info.Name}' is also stored in {other.File}.");
-                entries[info.Name] = new WeightEntry(info.Name, info.Shape, file.Path, () => file.GetFloat32(info.Name));
+                entries[info.Name] = new WeightEntry(info.Name, info.Shape, file.Path, () => file.GetFloat32(info.Name), () => file.GetWeightData(info.Name));
             }
         return new WeightStore(Path.GetFullPath(source), entries, null, []);
     }
@@ -105,10 +105,24 @@ public sealed class WeightStore
             return _generator(name, shape);
         }
         var entry = Resolve(name);
-        if (!entry.Shape.SequenceEqual(shape.Select(d => (long)d)))
-            throw new CheckpointException(entry.File, $"tensor '{entry.Name}' has shape [{string.Join(", ", entry.Shape)}] but config.json implies [{string.Join(", ", shape)}]; the config does not match the weights.");
+        CheckShape(entry, shape);
         Count(entry.Name, entry.Shape.Aggregate(1L, (a, d) => a * d));
         return entry.Load();
+    }
+
+    /// <summary>
+    /// Like <see cref="Get"/>, but in the stored element type where the kernels read it (bf16/f16
+    /// safetensors stay 16-bit in the mapping: weight matrices and embedding tables use this, so a
+    /// bf16 checkpoint is never widened as a whole); everything else as float32.
+    /// </summary>
+    public AttentionLens.Tensors.WeightData GetData(string name, int[] shape)
+    {
+        if (_generator is not null) return Get(name, shape);
+        var entry = Resolve(name);
+        if (entry.LoadData is null) return Get(name, shape);
+        CheckShape(entry, shape);
+        Count(entry.Name, entry.Shape.Aggregate(1L, (a, d) => a * d));
+        return entry.LoadData();
     }
 
     /// <summary>The stored shape of <paramref name="name"/>, or null when it is not stored (random stores: null).</summary>
@@ -143,6 +157,12 @@ public sealed class WeightStore
         if (!name.EndsWith("." + parameter, StringComparison.Ordinal)) return false;
         var module = name[..^(parameter.Length + 1)];
         return module[(module.LastIndexOf('.') + 1)..].Contains("norm", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void CheckShape(WeightEntry entry, int[] shape)
+    {
+        if (!entry.Shape.SequenceEqual(shape.Select(d => (long)d)))
+            throw new CheckpointException(entry.File, $"tensor '{entry.Name}' has shape [{string.Join(", ", entry.Shape)}] but config.json implies [{string.Join(", ", shape)}]; the config does not match the weights.");
     }
 
     private void Count(string name, long elements)

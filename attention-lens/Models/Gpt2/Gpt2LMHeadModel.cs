@@ -42,7 +42,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
         Linear? head = null;
         if (withHead)
             head = c.TieWordEmbeddings
-                ? Linear.FromWeights(wte.Weight, ReadOnlyMemory<float>.Empty, c.NEmbd, c.VocabSize)
+                ? Linear.FromWeights(wte.Data, ReadOnlyMemory<float>.Empty, c.NEmbd, c.VocabSize)
                 : Linear.Load(w.Scope("lm_head"), c.NEmbd, c.VocabSize, bias: false);
         var info = new ModelInfo("gpt2", architecture, c.NLayer, c.NHead, c.NHead, c.NEmbd, c.HeadDim, c.VocabSize,
             w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.NPositions);

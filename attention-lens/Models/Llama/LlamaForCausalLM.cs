@@ -46,7 +46,7 @@ public sealed class LlamaForCausalLM : ITransformerModel
         Linear? head = null;
         if (withHead)
             head = c.TieWordEmbeddings
-                ? Linear.FromWeights(embed.Weight, ReadOnlyMemory<float>.Empty, c.HiddenSize, c.VocabSize)
+                ? Linear.FromWeights(embed.Data, ReadOnlyMemory<float>.Empty, c.HiddenSize, c.VocabSize)
                 : Linear.Load(w.Scope("lm_head"), c.HiddenSize, c.VocabSize, bias: false);
         var info = new ModelInfo(modelType, architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.KeyValueHeads, c.HiddenSize, c.HeadDim,
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
