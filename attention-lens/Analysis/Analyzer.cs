@@ -35,7 +35,7 @@ public static class Analyzer
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 
-        var forward = model.Forward(input, new ForwardOptions { CaptureValueOutputs = methods.Contains(AnalysisMethod.ValueNorms) }, cancellationToken);
+        var forward = model.Forward(input, new ForwardOptions { CaptureValueOutputs = methods.Contains(AnalysisMethod.ValueNorms), ComputeLogits = false }, cancellationToken);
         Lap(timings, "forward", clock);
         var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)

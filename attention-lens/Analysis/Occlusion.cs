@@ -25,7 +25,9 @@ public static class Occlusion
         int T = input.Length;
         if (target < 0 || target >= T)
             throw new AnalysisException($"target position {target} is out of range; it must be in 0..{T - 1}.", "target");
-        var options = new ForwardOptions { ComputeLogits = true };
+        // Only the target's logits enter the score (a 128k-word head over every position would be
+        // a fifth of a 1B model's forward per occluded token).
+        var options = new ForwardOptions { ComputeLogits = true, LogitRows = [target] };
         var full = model.Forward(input, options, cancellationToken);
         var (score, description) = Scorer(model.Info, full, input, target);
         double baseline = score(full);
@@ -50,16 +52,15 @@ public static class Occlusion
             int c = ArgMax(cls);
             return (r => r.ClassifierLogits![c], $"logit of class {c} (predicted on the full input)");
         }
-        if (full.Logits is { } logits)
+        if (full.Logits is not null)
         {
-            int vocab = logits.Length / full.Tokens;
             if (info.IsCausal)
             {
-                int p = ArgMax(logits.AsSpan(target * vocab, vocab));
-                return (r => LogSoftmaxAt(r.Logits!.AsSpan(target * vocab, vocab), p), $"log-probability of the predicted next token {p} at position {target}");
+                int p = ArgMax(full.LogitsAt(target));
+                return (r => LogSoftmaxAt(r.LogitsAt(target), p), $"log-probability of the predicted next token {p} at position {target}");
             }
             int id = input.InputIds[target];
-            return (r => LogSoftmaxAt(r.Logits!.AsSpan(target * vocab, vocab), id), $"masked-LM log-probability of token {id} at position {target}");
+            return (r => LogSoftmaxAt(r.LogitsAt(target), id), $"masked-LM log-probability of token {id} at position {target}");
         }
         int C = full.Hidden, last = full.HiddenStates.Length / C / full.Tokens - 1;
         var reference = full.HiddenStates.AsSpan((last * full.Tokens + target) * C, C).ToArray();

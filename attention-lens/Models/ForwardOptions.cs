@@ -12,6 +12,15 @@ public sealed record ForwardOptions
     /// <summary>Compute logits from the LM head (or classifier) when the model has one.</summary>
     public bool ComputeLogits { get; init; } = true;
 
+    /// <summary>
+    /// The positions whose LM-head logits are computed, in this order; null = every position. An
+    /// analysis needs one or a few rows (the target, for occlusion), and a 128k-word head over every
+    /// position is a fifth of a Llama-3.2-1B forward. Models with an LM head then return
+    /// <see cref="ForwardResult.Logits"/> as (rows, V) and set <see cref="ForwardResult.LogitRows"/>;
+    /// read them with <see cref="ForwardResult.LogitsAt"/>, which works either way.
+    /// </summary>
+    public int[]? LogitRows { get; init; }
+
     /// <summary>Threads the kernels may use; 0 = the model's kernels as loaded (all cores by default).</summary>
     public int Threads { get; init; }
 

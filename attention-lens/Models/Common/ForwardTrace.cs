@@ -37,7 +37,7 @@ public sealed class ForwardTrace
     public Span<float> LayerValueOutputs(int layer) =>
         ValueOutputs is null ? Span<float>.Empty : ValueOutputs.AsSpan(layer * Heads * Tokens * Hidden, Heads * Tokens * Hidden);
 
-    public ForwardResult ToResult(float[]? logits = null, float[]? classifierLogits = null, float[]? pooled = null) => new()
+    public ForwardResult ToResult(float[]? logits = null, float[]? classifierLogits = null, float[]? pooled = null, int[]? logitRows = null) => new()
     {
         Layers = Layers,
         Heads = Heads,
@@ -47,6 +47,7 @@ public sealed class ForwardTrace
         HiddenStates = HiddenStates,
         ValueOutputs = ValueOutputs,
         Logits = logits,
+        LogitRows = logitRows,
         ClassifierLogits = classifierLogits,
         PooledOutput = pooled,
     };

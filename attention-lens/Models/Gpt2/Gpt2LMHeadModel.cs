@@ -76,13 +76,8 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
             _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
         _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
-        float[]? logits = null;
-        if (_lmHead is not null && options.ComputeLogits)
-        {
-            // Not zeroed: the head GEMM below writes every element.
-            logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
-            _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
-        }
-        return trace.ToResult(logits: logits);
+        if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
+        var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
+        return trace.ToResult(logits: logits, logitRows: rows);
     }
 }

@@ -75,12 +75,7 @@ public sealed class LlamaForCausalLM : ITransformerModel
             _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
         }
         _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
-        float[]? logits = null;
-        if (_lmHead is not null && options.ComputeLogits)
-        {
-            // Not zeroed: the head GEMM below writes every element.
-            logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
-            _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
-        }
-        return trace.ToResult(logits: logits);
+        if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
+        var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
+        return trace.ToResult(logits: logits, logitRows: rows);
     }}
