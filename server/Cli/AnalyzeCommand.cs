@@ -18,11 +18,12 @@ internal static class AnalyzeCommand
         var format = new Option<string>("--format") { Description = "json (default), html (standalone report) or svg (figure).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "svg");
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
-        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output };
+        var budget = CliAnalysis.MemoryBudgetOption();
+        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output, budget };
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
-            var cli = new CliAnalysis();
+            var cli = new CliAnalysis(memoryBudgetMb: parseResult.GetValue(budget));
             var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods));
             AnalyzeResult? result = null;
             StoredAnalysis? stored = null;
