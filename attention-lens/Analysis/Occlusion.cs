@@ -28,6 +28,8 @@ public static class Occlusion
         // Only the target's logits enter the score (a 128k-word head over every position would be
         // a fifth of a 1B model's forward per occluded token).
         var options = new ForwardOptions { ComputeLogits = true, LogitRows = [target] };
+        if (model is ICausalPrefixReuse reuse && model.Info.IsCausal && model.Info.HasLmHead)
+            return WithPrefixReuse(reuse, input, target, options, cancellationToken);
         var full = model.Forward(input, options, cancellationToken);
         var (score, description) = Scorer(model.Info, full, input, target);
         double baseline = score(full);
@@ -43,6 +45,45 @@ public static class Occlusion
             drops[j] = baseline - score(result);
         }
         return (drops, description);
+    }
+
+    /// <summary>
+    /// The causal-LM case with reused keys and values: masking j out changes no position before j,
+    /// so each occluded forward recomputes rows j…T−1 only (<see cref="ICausalPrefixReuse"/>), and a
+    /// token after the target cannot move the target's prediction at all (drop exactly 0, no forward).
+    /// The scores equal the full re-runs' up to float summation order.
+    /// </summary>
+    private static (double[] Drops, string Description) WithPrefixReuse(ICausalPrefixReuse model, ForwardInput input, int target, ForwardOptions options, CancellationToken cancellationToken)
+    {
+        int T = input.Length;
+        var (full, cache) = model.ForwardWithCache(input, options, cancellationToken);
+        int p = ArgMax(full.LogitsAt(target));
+        double baseline = LogSoftmaxAt(full.LogitsAt(target), p);
+        var drops = new double[T];
+        var mask = input.AttentionMask?.ToArray() ?? Enumerable.Repeat(1, T).ToArray();
+        for (int j = 0; j <= target; j++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (mask[j] == 0) continue;
+            var occluded = mask.ToArray();
+            occluded[j] = 0;
+            var logits = model.LogitsFrom(cache, j, input with { AttentionMask = occluded }, [target], options.Threads, cancellationToken);
+            drops[j] = baseline - LogSoftmaxAt(logits, p);
+        }
+        return (drops, $"log-probability of the predicted next token {p} at position {target}");
+    }
+
+    /// <summary>
+    /// What occlusion costs, in forward passes of the whole input: one for the unoccluded input plus,
+    /// per occluded token j, T (re-run) — or, for a causal LM with reusable keys and values, (T − j)/T
+    /// for j ≤ target and nothing after it.
+    /// </summary>
+    public static double CostInForwards(ITransformerModel model, int tokens, int target)
+    {
+        if (!(model is ICausalPrefixReuse && model.Info.IsCausal && model.Info.HasLmHead)) return 1 + tokens;
+        double rows = 0;
+        for (int j = 0; j <= Math.Min(target, tokens - 1); j++) rows += tokens - j;
+        return 1 + rows / tokens;
     }
 
     private static (Func<ForwardResult, double> Score, string Description) Scorer(ModelInfo info, ForwardResult full, ForwardInput input, int target)
