@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Gpt2;
 /// lm_head: tied to wte unless tie_word_embeddings is false (then lm_head.weight is read).
 /// Hidden states are the block inputs, then ln_f of the last output (GPT2Model.forward).
 /// </summary>
-public sealed class Gpt2LMHeadModel : ITransformerModel
+public sealed class Gpt2LMHeadModel : ITransformerModel, ICausalPrefixReuse
 {
     private readonly IKernels _kernels;
     private readonly Embedding _wte;
@@ -49,9 +49,55 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
         return new Gpt2LMHeadModel(kernels, wte, wpe, blocks, lnF, head, info);
     }
 
-    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(input, options ?? ForwardOptions.Default, null, cancellationToken);
+
+    public (ForwardResult Result, KeyValueCache Cache) ForwardWithCache(ForwardInput input, ForwardOptions options, CancellationToken cancellationToken = default)
     {
-        options ??= ForwardOptions.Default;
+        var cache = new KeyValueCache(input, Info.Layers, Info.HiddenSize);
+        return (Run(input, options, cache, cancellationToken), cache);
+    }
+
+    public float[] LogitsFrom(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        int t = input.Length, c = Info.HiddenSize;
+        if (_lmHead is null) throw new AttentionLensException("this model has no LM head to compute logits with.");
+        if (t != cache.Tokens || start < 0 || start >= t)
+            throw new AttentionLensException($"a cached forward of {cache.Tokens} tokens cannot be resumed at position {start} of an input of {t}.");
+        foreach (int r in logitRows)
+            if (r < start || r >= t) throw new AttentionLensException($"logit row {r} is not among the recomputed positions {start}..{t - 1}.");
+        var kernels = _kernels.WithThreads(threads);
+        int rows = t - start;
+        using var xBuffer = new Scratch(rows * c);
+        using var yBuffer = new Scratch(rows * c);
+        var x = xBuffer.Span;
+        var y = yBuffer.Span;
+        _wte.Lookup(input.InputIds.AsSpan(start), x, accumulate: false);
+        _wpe.Lookup(Enumerable.Range(start, rows).ToArray(), x, accumulate: true);
+        if (input.TokenTypeIds is { } types)
+        {
+            if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
+            _wte.Lookup(types.AsSpan(start), x, accumulate: true);
+        }
+        var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _blocks[l].ForwardSuffix(kernels, x, y, bias, cache.Keys[l], cache.Values[l], start, t);
+            var swap = x;
+            x = y;
+            y = swap;
+        }
+        var gathered = new float[logitRows.Length * c];
+        for (int i = 0; i < logitRows.Length; i++)
+            _lnF.Forward(kernels, x.Slice((logitRows[i] - start) * c, c), gathered.AsSpan(i * c, c), 1);
+        var logits = GC.AllocateUninitializedArray<float>(checked(logitRows.Length * Info.VocabSize));
+        _lmHead.Forward(kernels, gathered, logits, logitRows.Length);
+        return logits;
+    }
+
+    private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)
+    {
         var kernels = _kernels.WithThreads(options.Threads);
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
@@ -73,7 +119,8 @@ public sealed class Gpt2LMHeadModel : ITransformerModel
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
-            _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l]);
         }
         _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();

@@ -7,7 +7,7 @@ namespace AttentionLens.Tests.Analysis;
 /// Occlusion of a causal LM with reused keys and values (<see cref="ICausalPrefixReuse"/>) against
 /// the same occlusion re-running the whole model for every token (the model seen through a wrapper
 /// without the capability): equal drops within 1e-4 (only float summation order differs), exactly 0
-/// after the target in both, on the golden Llama checkpoints in float32 and bf16, at lengths on the
+/// after the target in both, on the golden Llama (float32, bf16) and GPT-2 (float32, fp16) checkpoints, at lengths on the
 /// small-rows path (9) and on the blocked GEMM (40), for the last and a middle target, with a
 /// padded position; and a resumed forward of an unchanged input gives the full forward's logits.
 /// </summary>
@@ -26,6 +26,9 @@ public class OcclusionPrefixReuseTests
     [InlineData("llama", 40)]
     [InlineData("llama_bf16", 9)]
     [InlineData("llama_bf16", 40)]
+    [InlineData("gpt2", 9)]
+    [InlineData("gpt2", 40)]
+    [InlineData("gpt2_fp16", 40)]
     public void Reused_keys_and_values_give_the_drops_of_full_reruns(string folder, int tokens)
     {
         var model = ModelLoader.Load(SharedData.Path("golden", "hf", folder));
@@ -51,11 +54,14 @@ public class OcclusionPrefixReuseTests
         }
     }
 
-    [Fact]
-    public void A_resumed_forward_of_the_same_input_gives_the_full_logits()
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void A_resumed_forward_of_the_same_input_gives_the_full_logits(string folder)
     {
-        var model = (ICausalPrefixReuse)ModelLoader.Load(SharedData.Path("golden", "hf", "llama"));
-        var input = new ForwardInput(Enumerable.Range(0, 30).Select(i => (i * 13 + 5) % 320).ToArray());
+        var loaded = ModelLoader.Load(SharedData.Path("golden", "hf", folder));
+        var model = (ICausalPrefixReuse)loaded;
+        var input = new ForwardInput(Enumerable.Range(0, 30).Select(i => (i * 13 + 5) % loaded.Info.VocabSize).ToArray());
         var (full, cache) = model.ForwardWithCache(input, new ForwardOptions { LogitRows = [29, 20] });
         foreach (int start in new[] { 0, 7, 20 })
         {
