@@ -39,7 +39,7 @@ public sealed class WeightStore
     public IEnumerable<string> Names => _entries?.Keys ?? [];
 
     /// <summary>The same tensors, retrying misses with these prefixes (e.g. "bert.").</summary>
-    public WeightStore WithPrefixes(params string[] prefixes) => new(Source, _entries, _generator, prefixes) { RandomType = RandomType };
+    public WeightStore WithPrefixes(params string[] prefixes) => new(Source, _entries, _generator, prefixes) { RandomType = RandomType, RandomSeed = RandomSeed };
 
     /// <summary>Opens the weights of a checkpoint folder: <c>model.safetensors</c>, a sharded
     /// <c>model.safetensors.index.json</c>, or <c>pytorch_model.bin</c>, in that order of preference.</summary>
@@ -102,9 +102,11 @@ public sealed class WeightStore
     /// it (round to nearest even), as a bf16 checkpoint of that size would be.
     /// </summary>
     public static WeightStore Random(int seed, AttentionLens.Tensors.WeightElementType type) =>
-        new($"random(seed {seed}, {type})", null, (name, shape) => RandomTensor(name, shape, seed), []) { RandomType = type };
+        new($"random(seed {seed}, {type})", null, (name, shape) => RandomTensor(name, shape, seed), []) { RandomType = type, RandomSeed = seed };
 
     private AttentionLens.Tensors.WeightElementType RandomType { get; init; }
+
+    private int RandomSeed { get; init; }
 
     /// <summary>Reads <paramref name="name"/> (resolved as the class summary says) and checks its shape.</summary>
     public ReadOnlyMemory<float> Get(string name, int[] shape)
@@ -131,7 +133,7 @@ public sealed class WeightStore
         {
             if (RandomType == AttentionLens.Tensors.WeightElementType.Float32 || shape.Length < 2) return Get(name, shape);
             Count(name, shape.Aggregate(1L, (a, d) => a * d));
-            return AttentionLens.Tensors.WeightData.From16Bit(RandomBits(name, shape, SeedOf(Source), RandomType), RandomType);
+            return AttentionLens.Tensors.WeightData.From16Bit(RandomBits(name, shape, RandomSeed, RandomType), RandomType);
         }
         var entry = Resolve(name);
         if (entry.LoadData is null) return Get(name, shape);
@@ -211,9 +213,6 @@ public sealed class WeightStore
         }
         return data;
     }
-
-    private static int SeedOf(string source) =>
-        int.Parse(source.AsSpan("random(seed ".Length, source.IndexOfAny([')', ','], "random(seed ".Length) - "random(seed ".Length), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>FNV-1a of the name mixed with the seed: the start of an xorshift64* stream.</summary>
     private static ulong RandomState(string name, int seed)
