@@ -132,7 +132,7 @@ internal static class BenchLoadCommand
         }
         return new Status(anon, file, peak);
 
-        static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        static long Kb(string line) => long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
     /// <summary>BertModel tensors in the Hugging Face names and the default (base) sizes, weights
