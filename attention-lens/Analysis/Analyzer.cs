@@ -35,7 +35,15 @@ public static class Analyzer
         var timings = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
 
-        var forward = model.Forward(input, new ForwardOptions { CaptureValueOutputs = methods.Contains(AnalysisMethod.ValueNorms), ComputeLogits = false }, cancellationToken);
+        bool headMean = options.HeadReduction == HeadReduction.Mean && options.HeadSubset is null
+            && !methods.Contains(AnalysisMethod.Influence) && !methods.Contains(AnalysisMethod.ValueNorms)
+            && 4L * model.Info.Layers * model.Info.Heads * T * T > options.PerHeadAttentionLimitBytes;
+        var forward = model.Forward(input, new ForwardOptions
+        {
+            CaptureValueOutputs = methods.Contains(AnalysisMethod.ValueNorms),
+            ComputeLogits = false,
+            HeadMeanAttention = headMean,
+        }, cancellationToken);
         Lap(timings, "forward", clock);
         var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)
@@ -101,7 +109,7 @@ public static class Analyzer
         var result = new AnalysisResult
         {
             Layers = L,
-            Heads = shape.Heads,
+            Heads = headMean ? model.Info.Heads : shape.Heads,
             Tokens = T,
             Target = target,
             Rollout = new Matrix(T, T, rollout),

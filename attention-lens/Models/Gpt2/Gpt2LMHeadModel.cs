@@ -102,7 +102,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ICausalPrefixReuse
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, options.HeadMeanAttention);
         var h = trace.HiddenState(0);
         _wte.Lookup(input.InputIds, h, accumulate: false);
         _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);

@@ -103,7 +103,7 @@ public sealed class LlamaForCausalLM : ITransformerModel, ICausalPrefixReuse
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
         if (_slidingWindow is int window && t > window)
             throw new AttentionLensException($"the input has {t} tokens, more than the sliding window of {window}; sliding-window attention is not implemented.");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, options.HeadMeanAttention);
         _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
