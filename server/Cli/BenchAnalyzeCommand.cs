@@ -23,10 +23,11 @@ internal static class BenchAnalyzeCommand
         var methods = new Option<string>("--methods") { Description = "Comma-separated methods.", DefaultValueFactory = _ => "rollout,flow,influence" };
         var runs = new Option<int>("--runs") { Description = "Warm runs after the cold one.", DefaultValueFactory = _ => 3 };
         var budget = CliAnalysis.MemoryBudgetOption();
-        var command = new Command("analyze", "Cold and warm analysis time and peak memory (JSON line).") { model, text, methods, runs, budget };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Longest input analysed (default: the server's)." };
+        var command = new Command("analyze", "Cold and warm analysis time and peak memory (JSON line).") { model, text, methods, runs, budget, maxTokens };
         command.SetAction(async (parse, ct) =>
         {
-            var cli = new CliAnalysis(memoryBudgetMb: parse.GetValue(budget));
+            var cli = new CliAnalysis(memoryBudgetMb: parse.GetValue(budget), maxTokens: parse.GetValue(maxTokens));
             var request = CliAnalysis.Request(parse.GetValue(text)!, parse.GetValue(model)!, null, parse.GetValue(methods));
             var times = new List<double>();
             AnalyzeResult? last = null;

@@ -19,7 +19,8 @@ internal sealed class CliAnalysis
 
     /// <param name="memoryBudgetMb">The budget for loaded models (<c>--memory-budget-mb</c>); null:
     /// <see cref="SettingsState.DefaultMemoryBudgetMb"/> (three quarters of physical memory).</param>
-    public CliAnalysis(IReadOnlyList<string>? modelPaths = null, int? memoryBudgetMb = null)
+    /// <param name="maxTokens">The longest input analysed (<c>--max-tokens</c>); null: the server's default.</param>
+    public CliAnalysis(IReadOnlyList<string>? modelPaths = null, int? memoryBudgetMb = null, int? maxTokens = null)
     {
         if (memoryBudgetMb is <= 0)
         {
@@ -27,7 +28,7 @@ internal sealed class CliAnalysis
             configurationError = $"--memory-budget-mb {memoryBudgetMb}: the memory budget must be a positive number of MiB (leave it out for {SettingsState.DefaultMemoryBudgetMb} MiB, three quarters of this machine's memory).";
             memoryBudgetMb = null;
         }
-        var settings = new SettingsState(new ServerSettings { ModelPaths = modelPaths, MemoryBudgetMb = memoryBudgetMb });
+        var settings = new SettingsState(new ServerSettings { ModelPaths = modelPaths, MemoryBudgetMb = memoryBudgetMb, MaxTokens = maxTokens });
         var backend = new CoreModelBackend();
         var registry = new ModelRegistry(() => settings.Current, ModelRegistry.DefaultBundledRoot);
         Service = new AnalysisService(backend, registry, new ModelCache(backend, () => settings.BudgetBytes, Log), new AnalysisStore(), () => settings.Current, Environment.ProcessorCount);
