@@ -19,11 +19,12 @@ internal static class AnalyzeCommand
         format.AcceptOnlyFromAmong("json", "html", "svg");
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout." };
         var budget = CliAnalysis.MemoryBudgetOption();
-        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output, budget };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Longest input analysed (default 512)." };
+        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, format, output, budget, maxTokens };
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
-            var cli = new CliAnalysis(memoryBudgetMb: parseResult.GetValue(budget));
+            var cli = new CliAnalysis(memoryBudgetMb: parseResult.GetValue(budget), maxTokens: parseResult.GetValue(maxTokens));
             var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods));
             AnalyzeResult? result = null;
             StoredAnalysis? stored = null;
