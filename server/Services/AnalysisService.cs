@@ -72,7 +72,15 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         AnalysisResult result;
         try
         {
-            if (progress is not null) await progress($"Analysing {encoding.Count} tokens", 40).ConfigureAwait(false);
+            if (progress is not null)
+            {
+                // Faithfulness re-runs the model once per token: say what that costs before it starts.
+                string cost = options.Methods.Contains(AnalysisMethod.Faithfulness)
+                    ? $" (faithfulness: {encoding.Count} occluded inputs, about {Occlusion.CostInForwards(model.Model, encoding.Count, options.Target ?? (model.Info.IsCausal ? encoding.Count - 1 : 0)):F0} forward passes" +
+                      (model.Model is ICausalPrefixReuse && model.Info.IsCausal ? " with the key/value cache" : "") + "; leave it out of the methods to skip it)"
+                    : "";
+                await progress($"Analysing {encoding.Count} tokens{cost}", 40).ConfigureAwait(false);
+            }
             clock.Restart();
             result = await Task.Run(() => backend.Analyze(model, input, options, cancellationToken), cancellationToken).ConfigureAwait(false);
             timings["analyze"] = clock.Elapsed.TotalMilliseconds;
