@@ -23,16 +23,23 @@ public static class Analyzer
         ArgumentNullException.ThrowIfNull(options);
         Validate(model, input, options);
         var clock = Stopwatch.StartNew();
-        var forward = model.Forward(input, ForwardOptionsFor(options), cancellationToken);
+        var forward = model.Forward(input, ForwardOptionsFor(options, model.Info, input.Length), cancellationToken);
         double ms = clock.Elapsed.TotalMilliseconds;
         var result = AnalyzeForward(model, input, forward, options, cancellationToken);
         var timings = new Dictionary<string, double>(result.TimingsMs) { ["forward"] = ms };
         return result with { TimingsMs = timings };
     }
 
-    /// <summary>The forward options that capture what every requested method needs.</summary>
-    public static ForwardOptions ForwardOptionsFor(AnalysisOptions options)
+    /// <summary>
+    /// The forward options that capture what every requested method needs. Given the model and the
+    /// input length, a long input whose per-head attention (4·L·H·T² bytes) exceeds
+    /// <see cref="AnalysisOptions.PerHeadAttentionLimitBytes"/> is run with head means alone
+    /// (<see cref="ForwardOptions.HeadMeanAttention"/>) when every requested method reads only those.
+    /// </summary>
+    public static ForwardOptions ForwardOptionsFor(AnalysisOptions options, ModelInfo? info = null, int tokens = 0)
     {
+        bool headMean = info is not null && NeedsOnlyHeadMeans(options)
+            && 4L * info.Layers * info.Heads * tokens * tokens > options.PerHeadAttentionLimitBytes;
         var needs = MethodNeeds.Attentions;
         foreach (var m in options.Methods)
             if (MethodRegistry.Find(m.Name) is { } method) needs |= method.Needs;
@@ -41,8 +48,18 @@ public static class Analyzer
             CaptureValueOutputs = needs.HasFlag(MethodNeeds.ValueOutputs),
             CapturePostNormTerms = needs.HasFlag(MethodNeeds.PostNormTerms),
             CaptureResidualStream = needs.HasFlag(MethodNeeds.ResidualStream),
+            HeadMeanAttention = headMean,
         };
     }
+
+    /// <summary>Methods that read attention only through the mean over all heads (or not at all).</summary>
+    private static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness" };
+
+    /// <summary>True when mean reduction over every head serves all requested methods (influence,
+    /// value norms, ALTI, GlobEnc, routes and value zeroing read single heads).</summary>
+    private static bool NeedsOnlyHeadMeans(AnalysisOptions options) =>
+        options.HeadReduction == HeadReduction.Mean && options.HeadSubset is null
+        && options.Methods.All(m => HeadMeanMethods.Contains(m.Name));
 
     /// <summary>
     /// Runs the requested methods on a forward pass already made with <see cref="ForwardOptionsFor"/>
@@ -72,6 +89,9 @@ public static class Analyzer
             }
             prediction = PredictionSummary.Of(model.Info, forward, input, explained, choice, options.TopK);
         }
+        bool headMean = forward.Heads == 1 && model.Info.Heads > 1;
+        if (headMean && !NeedsOnlyHeadMeans(options))
+            throw new AnalysisException("This forward pass kept only the mean over heads (ForwardOptions.HeadMeanAttention), but the requested methods or head reduction read single heads; run the forward with Analyzer.ForwardOptionsFor(options, model.Info, tokens).", "methods");
         var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)
             throw new AnalysisException($"The model returned attention for {forward.Tokens} tokens but the input has {T}.");
@@ -122,7 +142,7 @@ public static class Analyzer
         var result = new AnalysisResult
         {
             Layers = shape.Layers,
-            Heads = shape.Heads,
+            Heads = headMean ? model.Info.Heads : shape.Heads,
             Tokens = T,
             Target = target,
             Rollout = rollout,

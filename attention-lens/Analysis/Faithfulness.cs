@@ -17,12 +17,24 @@ public static class Faithfulness
     /// <param name="choice">The label / token / span end explained instead of the predicted one (null = predicted).</param>
     public static FaithfulnessScores Measure(ITransformerModel model, ForwardInput input, int target, IReadOnlyDictionary<string, double[]> scores, CancellationToken cancellationToken, PredictionChoice? choice = null)
     {
-        var options = new ForwardOptions { ComputeLogits = true };
-        var full = model.Forward(input, options, cancellationToken);
+        // LM heads compute the target's row alone (Occlusion.OptionsFor); a causal LM that can reuse
+        // keys and values keeps the full pass's cache, so occlusion and the AOPC passes recompute
+        // only the rows from the first removed token on.
+        var options = Occlusion.OptionsFor(model, target);
+        ForwardResult full;
+        KeyValueCache? cache = null;
+        bool reuses = Occlusion.CanReusePrefix(model, out var reuse);
+        if (reuses) (full, cache) = reuse.ForwardWithCache(input, options, cancellationToken);
+        else full = model.Forward(input, options, cancellationToken);
         var prediction = PredictionTarget.Of(model.Info, full, input, target, choice);
         Func<ForwardResult, double> score = prediction.Score;
         double baseline = score(full);
-        var drops = Occlusion.Drops(model, input, prediction, baseline, cancellationToken);
+        Func<int[], double>? scoreMasked = null;
+        if (reuses && prediction.Head == ModelHead.CausalLM)
+            scoreMasked = m => ScoreWithPrefixReuse(reuse, cache!, input, m, prediction, baseline, options.Threads, cancellationToken);
+        var drops = scoreMasked is not null
+            ? Occlusion.DropsWithCache(reuse, cache!, input, prediction, baseline, options.Threads, cancellationToken)
+            : Occlusion.Drops(model, input, prediction, baseline, cancellationToken);
         var rho = new Dictionary<AnalysisMethod, double>();
         var comprehensiveness = new Dictionary<AnalysisMethod, double>();
         var sufficiency = new Dictionary<AnalysisMethod, double>();
@@ -34,7 +46,9 @@ public static class Faithfulness
             // A constant score vector has no ranking; ρ is undefined and the method is left out.
             double r = Spearman.Rho(s, drops);
             if (!double.IsNaN(r)) rho[method] = r;
-            var (comp, suff) = Aopc(model, input, mask, s, score, baseline, options, cancellationToken);
+            var (comp, suff) = scoreMasked is not null
+                ? Aopc(input, mask, s, scoreMasked, baseline, cancellationToken)
+                : Aopc(model, input, mask, s, score, baseline, options, cancellationToken);
             comprehensiveness[method] = comp;
             sufficiency[method] = suff;
         }
@@ -45,7 +59,12 @@ public static class Faithfulness
     /// top-scored tokens (ties broken by position); comprehensiveness = mean over bins of
     /// score(x) − score(x without the top k), sufficiency = mean of score(x) − score(only the top k).</summary>
     public static (double Comprehensiveness, double Sufficiency) Aopc(ITransformerModel model, ForwardInput input, int[] mask, double[] scores,
-        Func<ForwardResult, double> score, double baseline, ForwardOptions options, CancellationToken cancellationToken)
+        Func<ForwardResult, double> score, double baseline, ForwardOptions options, CancellationToken cancellationToken) =>
+        Aopc(input, mask, scores, m => score(model.Forward(input with { AttentionMask = m }, options, cancellationToken)), baseline, cancellationToken);
+
+    /// <summary>AOPC as above, with <paramref name="scoreMasked"/> measuring the prediction under an attention mask.</summary>
+    private static (double Comprehensiveness, double Sufficiency) Aopc(ForwardInput input, int[] mask, double[] scores,
+        Func<int[], double> scoreMasked, double baseline, CancellationToken cancellationToken)
     {
         int T = input.Length;
         var order = Enumerable.Range(0, T).Where(j => mask[j] != 0).OrderByDescending(j => scores[j]).ThenBy(j => j).ToArray();
@@ -62,9 +81,26 @@ public static class Faithfulness
                 if (top.Contains(j)) without[j] = 0;
                 else only[j] = 0;
             }
-            comp += baseline - score(model.Forward(input with { AttentionMask = without }, options, cancellationToken));
-            suff += baseline - score(model.Forward(input with { AttentionMask = only }, options, cancellationToken));
+            comp += baseline - scoreMasked(without);
+            suff += baseline - scoreMasked(only);
         }
         return (comp / Bins.Count, suff / Bins.Count);
+    }
+
+    /// <summary>
+    /// A causal LM's prediction under <paramref name="masked"/>, recomputing rows from the first
+    /// position whose mask differs from the input's: earlier positions cannot see the change. When
+    /// that position follows the predicting one, the score is the baseline itself (no forward).
+    /// </summary>
+    private static double ScoreWithPrefixReuse(ICausalPrefixReuse model, KeyValueCache cache, ForwardInput input, int[] masked,
+        PredictionTarget prediction, double baseline, int threads, CancellationToken cancellationToken)
+    {
+        int T = input.Length, start = 0;
+        var original = input.AttentionMask;
+        while (start < T && masked[start] == (original?[start] ?? 1)) start++;
+        int target = prediction.Position;
+        if (start > target) return baseline;
+        var logits = model.LogitsFrom(cache, start, input with { AttentionMask = masked }, [target], threads, cancellationToken);
+        return prediction.ScoreLogitRow(logits);
     }
 }

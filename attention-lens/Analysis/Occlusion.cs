@@ -26,18 +26,43 @@ public static class Occlusion
         int T = input.Length;
         if (target < 0 || target >= T)
             throw new AnalysisException($"target position {target} is out of range; it must be in 0..{T - 1}.", "target");
-        var options = new ForwardOptions { ComputeLogits = true };
-        var full = model.Forward(input, options, cancellationToken);
-        var prediction = PredictionTarget.Of(model.Info, full, input, target, choice);
-        return (Drops(model, input, prediction, prediction.Score(full), cancellationToken), prediction);
+        var options = OptionsFor(model, target);
+        if (CanReusePrefix(model, out var reuse))
+        {
+            var (full, cache) = reuse.ForwardWithCache(input, options, cancellationToken);
+            var prediction = PredictionTarget.Of(model.Info, full, input, target, choice);
+            double baseline = prediction.Score(full);
+            var drops = prediction.Head == ModelHead.CausalLM
+                ? DropsWithCache(reuse, cache, input, prediction, baseline, options.Threads, cancellationToken)
+                : Drops(model, input, prediction, baseline, cancellationToken);
+            return (drops, prediction);
+        }
+        var pass = model.Forward(input, options, cancellationToken);
+        var explained = PredictionTarget.Of(model.Info, pass, input, target, choice);
+        return (Drops(model, input, explained, explained.Score(pass), cancellationToken), explained);
     }
+
+    /// <summary>
+    /// The forward options of every occlusion pass: logits are computed, and an LM head computes the
+    /// target's row alone (LM predictions are scored there; a 128k-word head over every position
+    /// would be a fifth of a 1B model's forward per occluded token). Classifier, token-classification
+    /// and QA heads are not LM heads and keep all their outputs.
+    /// </summary>
+    public static ForwardOptions OptionsFor(ITransformerModel model, int target) =>
+        new() { ComputeLogits = true, LogitRows = model.Info.HasLmHead ? [target] : null };
 
     /// <summary>drop_j for every attended j of <paramref name="prediction"/>, whose score on the full input is <paramref name="baseline"/>
     /// (faithfulness reuses the full pass it chose the prediction from).</summary>
     public static double[] Drops(ITransformerModel model, ForwardInput input, PredictionTarget prediction, double baseline, CancellationToken cancellationToken = default)
     {
+        var options = OptionsFor(model, prediction.Position);
+        if (prediction.Head == ModelHead.CausalLM && CanReusePrefix(model, out var reuse))
+        {
+            // One cached pass, then rows j..T−1 per occluded token instead of T.
+            var (_, cache) = reuse.ForwardWithCache(input, options, cancellationToken);
+            return DropsWithCache(reuse, cache, input, prediction, baseline, options.Threads, cancellationToken);
+        }
         int T = input.Length;
-        var options = new ForwardOptions { ComputeLogits = true };
         var drops = new double[T];
         var mask = input.AttentionMask?.ToArray() ?? Enumerable.Repeat(1, T).ToArray();
         for (int j = 0; j < T; j++)
@@ -50,6 +75,48 @@ public static class Occlusion
             drops[j] = baseline - prediction.Score(result);
         }
         return drops;
+    }
+
+    internal static bool CanReusePrefix(ITransformerModel model, out ICausalPrefixReuse reuse)
+    {
+        reuse = (model as ICausalPrefixReuse)!;
+        return reuse is not null && model.Info.IsCausal && model.Info.HasLmHead;
+    }
+
+    /// <summary>
+    /// The causal-LM case with reused keys and values: masking j out changes no position before j,
+    /// so each occluded forward recomputes rows j…T−1 only (<see cref="ICausalPrefixReuse"/>), and a
+    /// token after the predicting position cannot move its prediction at all (drop exactly 0, no
+    /// forward). The scores equal the full re-runs' up to float summation order.
+    /// </summary>
+    internal static double[] DropsWithCache(ICausalPrefixReuse model, KeyValueCache cache, ForwardInput input, PredictionTarget prediction, double baseline, int threads, CancellationToken cancellationToken)
+    {
+        int T = input.Length, target = prediction.Position;
+        var drops = new double[T];
+        var mask = input.AttentionMask?.ToArray() ?? Enumerable.Repeat(1, T).ToArray();
+        for (int j = 0; j <= target; j++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (mask[j] == 0) continue;
+            var occluded = mask.ToArray();
+            occluded[j] = 0;
+            var logits = model.LogitsFrom(cache, j, input with { AttentionMask = occluded }, [target], threads, cancellationToken);
+            drops[j] = baseline - prediction.ScoreLogitRow(logits);
+        }
+        return drops;
+    }
+
+    /// <summary>
+    /// What occlusion costs, in forward passes of the whole input: one for the unoccluded input plus,
+    /// per occluded token j, T (re-run) — or, for a causal LM with reusable keys and values, (T − j)/T
+    /// for j ≤ target and nothing after it.
+    /// </summary>
+    public static double CostInForwards(ITransformerModel model, int tokens, int target)
+    {
+        if (!CanReusePrefix(model, out _)) return 1 + tokens;
+        double rows = 0;
+        for (int j = 0; j <= Math.Min(target, tokens - 1); j++) rows += tokens - j;
+        return 1 + rows / tokens;
     }
 
     /// <summary>log softmax(v)[k] = v[k] − max − log Σ exp(v − max), in double.</summary>

@@ -91,20 +91,22 @@ public sealed class PredictionTarget
                 ? new PredictionTarget(ModelHead.QuestionAnswering, e, e, "end", Softmax(end, e), $"end logit of the predicted span {s}..{e} (at {e})", r => Need(r.EndLogits, "end logits")[e])
                 : new PredictionTarget(ModelHead.QuestionAnswering, s, s, "start", Softmax(start, s), $"start logit of the predicted span {s}..{e} (at {s})", r => Need(r.StartLogits, "start logits")[s]);
         }
-        if (full.Logits is { } logits)
+        if (full.Logits is not null)
         {
-            int vocab = logits.Length / T;
-            var row = logits.AsSpan(position * vocab, vocab);
+            // LogitsAt reads the row whether the pass computed every position or only some
+            // (ForwardOptions.LogitRows: occlusion and faithfulness ask for the target's row alone).
+            var row = full.LogitsAt(position);
+            int vocab = row.Length;
             if (info.IsCausal)
             {
                 int id = Pick(row, choice.Label, "token");
                 return new PredictionTarget(ModelHead.CausalLM, position, id, id.ToString(System.Globalization.CultureInfo.InvariantCulture), Math.Exp(Occlusion.LogSoftmaxAt(row, id)),
-                    $"log-probability of the {(choice.Label is null ? "predicted" : "chosen")} next token {id} at position {position}", r => Occlusion.LogSoftmaxAt(Need(r.Logits, "logits").AsSpan(position * vocab, vocab), id));
+                    $"log-probability of the {(choice.Label is null ? "predicted" : "chosen")} next token {id} at position {position}", r => Occlusion.LogSoftmaxAt(LmRow(r, position), id));
             }
             int token = choice.Label ?? input.InputIds[position];
             if ((uint)token >= (uint)vocab) throw new AnalysisException($"token {token} is outside the vocabulary (0..{vocab - 1}).", "label");
             return new PredictionTarget(ModelHead.MaskedLM, position, token, token.ToString(System.Globalization.CultureInfo.InvariantCulture), Math.Exp(Occlusion.LogSoftmaxAt(row, token)),
-                $"masked-LM log-probability of token {token} at position {position}", r => Occlusion.LogSoftmaxAt(Need(r.Logits, "logits").AsSpan(position * vocab, vocab), token));
+                $"masked-LM log-probability of token {token} at position {position}", r => Occlusion.LogSoftmaxAt(LmRow(r, position), token));
         }
         int C = full.Hidden, last = full.HiddenStates.Length / C / T - 1;
         var reference = full.HiddenStates.AsSpan((last * T + position) * C, C).ToArray();
@@ -135,6 +137,22 @@ public sealed class PredictionTarget
         }
         return (bestS, bestE);
     }
+
+    /// <summary>The LM logits of <paramref name="position"/> on another pass (all rows or only some).</summary>
+    private static ReadOnlySpan<float> LmRow(ForwardResult r, int position)
+    {
+        Need(r.Logits, "logits");
+        return r.LogitsAt(position);
+    }
+
+    /// <summary>
+    /// The score of an LM prediction from the V logits of its position alone, as
+    /// <see cref="Score"/> would measure it on a pass holding that row: what a pass that recomputes
+    /// only some rows returns (<see cref="ICausalPrefixReuse.LogitsFrom"/>).
+    /// </summary>
+    public double ScoreLogitRow(ReadOnlySpan<float> row) => Head is ModelHead.CausalLM or ModelHead.MaskedLM
+        ? Occlusion.LogSoftmaxAt(row, Index)
+        : throw new InvalidOperationException($"a {Head} prediction is not scored from one row of LM logits.");
 
     private static float[] Need(float[]? values, string what) =>
         values ?? throw new AnalysisException($"the forward pass produced no {what}; the model's head changed between passes.", "target");

@@ -6,7 +6,8 @@ namespace AttentionLens.Checkpoints;
 /// <summary>
 /// A safetensors file, memory-mapped read-only. The header is validated on open (see
 /// <see cref="SafetensorsHeader"/>); F32 tensors are then served in place from the mapping, other
-/// float types are converted to float32 copies. The mapping lives until this object is disposed or,
+/// float types are converted to float32 copies by <see cref="GetFloat32"/>, while
+/// <see cref="GetWeightData"/> serves BF16/F16 in place too. The mapping lives until this object is disposed or,
 /// for weights handed out as memory, until the last of them is unreachable.
 /// </summary>
 public sealed unsafe class SafetensorsFile : IDisposable
@@ -120,10 +121,25 @@ public sealed unsafe class SafetensorsFile : IDisposable
             throw new CheckpointException(Path, $"tensor '{name}' has {info.ElementCount} elements, more than one array can hold.");
         int count = (int)info.ElementCount;
         if (info.DType == SafetensorsDType.F32)
-            return new MappedFloatMemory(this, _data + info.Begin, count).Memory;
+            return new MappedMemory<float>(this, _data + info.Begin, count).Memory;
         var result = new float[count];
         FloatConversion.ToFloat32(Bytes(name), info.DType, result);
         return result;
+    }
+
+    /// <summary>
+    /// The tensor as stored where the kernels can read that (F32, BF16, F16: in place in the mapping,
+    /// nothing read or copied until used); F64 converted to a float32 copy.
+    /// </summary>
+    public AttentionLens.Tensors.WeightData GetWeightData(string name)
+    {
+        var info = Info(name);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (info.DType is not (SafetensorsDType.BF16 or SafetensorsDType.F16)) return AttentionLens.Tensors.WeightData.FromFloat32(GetFloat32(name));
+        if (info.ElementCount > Array.MaxLength)
+            throw new CheckpointException(Path, $"tensor '{name}' has {info.ElementCount} elements, more than one array can hold.");
+        var bits = new MappedMemory<ushort>(this, _data + info.Begin, (int)info.ElementCount).Memory;
+        return AttentionLens.Tensors.WeightData.From16Bit(bits, info.DType == SafetensorsDType.BF16 ? AttentionLens.Tensors.WeightElementType.BFloat16 : AttentionLens.Tensors.WeightElementType.Float16);
     }
 
     /// <summary>A float32 copy of a floating-point tensor.</summary>

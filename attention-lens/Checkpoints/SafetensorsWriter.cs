@@ -27,7 +27,41 @@ public static class SafetensorsWriter
         foreach (var t in tensors) stream.Write(t.Data.Span);
     }
 
+    /// <summary>
+    /// Writes a file whose tensors' bytes are produced one tensor at a time by
+    /// <paramref name="writeData"/>(index, stream) — checkpoints larger than memory (benchmarks write
+    /// 16 GB ones) without holding them; each tensor must write exactly its shape's byte count.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<(string Name, SafetensorsDType DType, long[] Shape)> tensors, Action<int, Stream> writeData)
+    {
+        var sizes = tensors.Select(t => t.Shape.Aggregate(1L, (a, d) => checked(a * d)) * SafetensorsDTypes.ElementSize(t.DType)).ToArray();
+        var header = BuildHeader(tensors.Select((t, i) => (t.Name, t.DType, t.Shape, sizes[i])).ToList(), null);
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        stream.Write(header);
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            long start = stream.Position;
+            writeData(i, stream);
+            if (stream.Position - start != sizes[i])
+                throw new InvalidOperationException($"tensor '{tensors[i].Name}': {stream.Position - start} bytes written, its shape needs {sizes[i]}.");
+        }
+    }
+
     private static byte[] BuildHeader(IReadOnlyList<SafetensorsEntry> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
+        foreach (var t in tensors)
+        {
+            long count = t.Shape.Aggregate(1L, (a, d) => checked(a * d));
+            if (count * SafetensorsDTypes.ElementSize(t.DType) != t.Data.Length)
+                throw new ArgumentException($"tensor '{t.Name}': shape [{string.Join(", ", t.Shape)}] does not match {t.Data.Length} bytes of {SafetensorsDTypes.Name(t.DType)}", nameof(tensors));
+        }
+        return BuildHeader(tensors.Select(t => (t.Name, t.DType, t.Shape, (long)t.Data.Length)).ToList(), metadata);
+    }
+
+    private static byte[] BuildHeader(IReadOnlyList<(string Name, SafetensorsDType DType, long[] Shape, long Bytes)> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -44,9 +78,6 @@ public static class SafetensorsWriter
             foreach (var t in tensors)
             {
                 if (!names.Add(t.Name)) throw new ArgumentException($"tensor '{t.Name}' given twice", nameof(tensors));
-                long count = t.Shape.Aggregate(1L, (a, d) => checked(a * d));
-                if (count * SafetensorsDTypes.ElementSize(t.DType) != t.Data.Length)
-                    throw new ArgumentException($"tensor '{t.Name}': shape [{string.Join(", ", t.Shape)}] does not match {t.Data.Length} bytes of {SafetensorsDTypes.Name(t.DType)}", nameof(tensors));
                 json.WriteStartObject(t.Name);
                 json.WriteString("dtype", SafetensorsDTypes.Name(t.DType));
                 json.WriteStartArray("shape");
@@ -54,10 +85,10 @@ public static class SafetensorsWriter
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + t.Data.Length);
+                json.WriteNumberValue(offset + t.Bytes);
                 json.WriteEndArray();
                 json.WriteEndObject();
-                offset += t.Data.Length;
+                offset += t.Bytes;
             }
             json.WriteEndObject();
         }

@@ -27,6 +27,9 @@ public sealed class WeightScope
     /// <summary>The tensor <c>prefix + name</c> as float32, checked to have <paramref name="shape"/>.</summary>
     public ReadOnlyMemory<float> Get(string name, params int[] shape) => _store.Get(_prefix + name, shape);
 
+    /// <summary>The tensor <c>prefix + name</c> in its stored element type where the kernels read it (see <see cref="WeightStore.GetData"/>).</summary>
+    public AttentionLens.Tensors.WeightData GetData(string name, params int[] shape) => _store.GetData(_prefix + name, shape);
+
     public bool Contains(string name) => _store.Contains(_prefix + name);
 
     public long[]? ShapeOf(string name) => _store.ShapeOf(_prefix + name);

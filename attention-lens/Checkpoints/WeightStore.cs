@@ -39,7 +39,7 @@ public sealed class WeightStore
     public IEnumerable<string> Names => _entries?.Keys ?? [];
 
     /// <summary>The same tensors, retrying misses with these prefixes (e.g. "bert.").</summary>
-    public WeightStore WithPrefixes(params string[] prefixes) => new(Source, _entries, _generator, prefixes);
+    public WeightStore WithPrefixes(params string[] prefixes) => new(Source, _entries, _generator, prefixes) { RandomType = RandomType, RandomSeed = RandomSeed };
 
     /// <summary>Opens the weights of a checkpoint folder: <c>model.safetensors</c>, a sharded
     /// <c>model.safetensors.index.json</c>, or <c>pytorch_model.bin</c>, in that order of preference.</summary>
@@ -67,7 +67,7 @@ public sealed class WeightStore
             {
                 if (entries.TryGetValue(info.Name, out var other))
                     throw new CheckpointException(file.Path, $"tensor '{info.Name}' is also stored in {other.File}.");
-                entries[info.Name] = new WeightEntry(info.Name, info.Shape, file.Path, () => file.GetFloat32(info.Name));
+                entries[info.Name] = new WeightEntry(info.Name, info.Shape, file.Path, () => file.GetFloat32(info.Name), () => file.GetWeightData(info.Name));
             }
         return new WeightStore(Path.GetFullPath(source), entries, null, []);
     }
@@ -98,6 +98,18 @@ public sealed class WeightStore
     /// </summary>
     public static WeightStore Random(int seed) => new($"random(seed {seed})", null, (name, shape) => RandomTensor(name, shape, seed), []);
 
+    /// <summary>
+    /// <see cref="Random(int)"/> whose weight matrices and embedding tables (what
+    /// <see cref="GetData"/> serves) are stored as <paramref name="type"/>, the same values rounded to
+    /// it (round to nearest even), as a bf16 checkpoint of that size would be.
+    /// </summary>
+    public static WeightStore Random(int seed, AttentionLens.Tensors.WeightElementType type) =>
+        new($"random(seed {seed}, {type})", null, (name, shape) => RandomTensor(name, shape, seed), []) { RandomType = type, RandomSeed = seed };
+
+    private AttentionLens.Tensors.WeightElementType RandomType { get; init; }
+
+    private int RandomSeed { get; init; }
+
     /// <summary>Reads <paramref name="name"/> (resolved as the class summary says) and checks its shape.</summary>
     public ReadOnlyMemory<float> Get(string name, int[] shape)
     {
@@ -107,10 +119,29 @@ public sealed class WeightStore
             return _generator(name, shape);
         }
         var entry = Resolve(name);
-        if (!entry.Shape.SequenceEqual(shape.Select(d => (long)d)))
-            throw new CheckpointException(entry.File, $"tensor '{entry.Name}' has shape [{string.Join(", ", entry.Shape)}] but config.json implies [{string.Join(", ", shape)}]; the config does not match the weights.");
+        CheckShape(entry, shape);
         Count(entry.Name, entry.Shape.Aggregate(1L, (a, d) => a * d));
         return entry.Load();
+    }
+
+    /// <summary>
+    /// Like <see cref="Get"/>, but in the stored element type where the kernels read it (bf16/f16
+    /// safetensors stay 16-bit in the mapping: weight matrices and embedding tables use this, so a
+    /// bf16 checkpoint is never widened as a whole); everything else as float32.
+    /// </summary>
+    public AttentionLens.Tensors.WeightData GetData(string name, int[] shape)
+    {
+        if (_generator is not null)
+        {
+            if (RandomType == AttentionLens.Tensors.WeightElementType.Float32 || shape.Length < 2) return Get(name, shape);
+            Count(name, shape.Aggregate(1L, (a, d) => a * d));
+            return AttentionLens.Tensors.WeightData.From16Bit(RandomBits(name, shape, RandomSeed, RandomType), RandomType);
+        }
+        var entry = Resolve(name);
+        if (entry.LoadData is null) return Get(name, shape);
+        CheckShape(entry, shape);
+        Count(entry.Name, entry.Shape.Aggregate(1L, (a, d) => a * d));
+        return entry.LoadData();
     }
 
     /// <summary>The stored shape of <paramref name="name"/>, or null when it is not stored (random stores: null).</summary>
@@ -147,6 +178,12 @@ public sealed class WeightStore
         return module[(module.LastIndexOf('.') + 1)..].Contains("norm", StringComparison.OrdinalIgnoreCase);
     }
 
+    private static void CheckShape(WeightEntry entry, int[] shape)
+    {
+        if (!entry.Shape.SequenceEqual(shape.Select(d => (long)d)))
+            throw new CheckpointException(entry.File, $"tensor '{entry.Name}' has shape [{string.Join(", ", entry.Shape)}] but config.json implies [{string.Join(", ", shape)}]; the config does not match the weights.");
+    }
+
     private void Count(string name, long elements)
     {
         lock (_loaded)
@@ -159,20 +196,44 @@ public sealed class WeightStore
         var data = new float[count];
         if (name.EndsWith("bias", StringComparison.Ordinal)) return data;
         if (shape.Length == 1 && name.EndsWith("weight", StringComparison.Ordinal)) { data.AsSpan().Fill(1f); return data; }
-        // FNV-1a of the name mixed with the seed, then xorshift64*: cheap enough for 10⁸ values.
-        ulong state = 14695981039346656037UL ^ (ulong)(uint)seed;
-        foreach (var ch in name) state = (state ^ ch) * 1099511628211UL;
-        if (state == 0) state = 1;
-        const float halfWidth = 0.02f * 1.7320508f; // uniform on [−a, a] has standard deviation a/√3 = 0.02
+        ulong state = RandomState(name, seed);
+        for (long i = 0; i < data.LongLength; i++) data[i] = NextUniform(ref state);
+        return data;
+    }
+
+    /// <summary>The values of <see cref="RandomTensor"/> for a matrix, rounded to 16 bits.</summary>
+    private static ushort[] RandomBits(string name, int[] shape, int seed, AttentionLens.Tensors.WeightElementType type)
+    {
+        var data = new ushort[shape.Aggregate(1L, (a, d) => a * d)];
+        ulong state = RandomState(name, seed);
         for (long i = 0; i < data.LongLength; i++)
         {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            float unit = ((state * 2685821657736338717UL) >> 40) * (1f / (1 << 24));
-            data[i] = (2f * unit - 1f) * halfWidth;
+            float x = NextUniform(ref state);
+            if (type == AttentionLens.Tensors.WeightElementType.Float16) { data[i] = BitConverter.HalfToUInt16Bits((Half)x); continue; }
+            uint bits = BitConverter.SingleToUInt32Bits(x);
+            data[i] = (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16); // round to nearest even (values are finite)
         }
         return data;
+    }
+
+    /// <summary>FNV-1a of the name mixed with the seed: the start of an xorshift64* stream.</summary>
+    private static ulong RandomState(string name, int seed)
+    {
+        ulong state = 14695981039346656037UL ^ (ulong)(uint)seed;
+        foreach (var ch in name) state = (state ^ ch) * 1099511628211UL;
+        return state == 0 ? 1 : state;
+    }
+
+    /// <summary>xorshift64*, cheap enough for 10⁹ values: uniform on [−a, a] with a = 0.02·√3
+    /// (standard deviation a/√3 = 0.02).</summary>
+    private static float NextUniform(ref ulong state)
+    {
+        const float halfWidth = 0.02f * 1.7320508f;
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        float unit = ((state * 2685821657736338717UL) >> 40) * (1f / (1 << 24));
+        return (2f * unit - 1f) * halfWidth;
     }
 
     private static List<SafetensorsFile> OpenShards(string indexPath, string directory)

@@ -35,6 +35,24 @@ public sealed record ForwardOptions
     /// <summary>Compute logits from the LM head (or classifier) when the model has one.</summary>
     public bool ComputeLogits { get; init; } = true;
 
+    /// <summary>
+    /// The positions whose LM-head logits are computed, in this order; null = every position. An
+    /// analysis needs one or a few rows (the target, for occlusion), and a 128k-word head over every
+    /// position is a fifth of a Llama-3.2-1B forward. Models with an LM head then return
+    /// <see cref="ForwardResult.Logits"/> as (rows, V) and set <see cref="ForwardResult.LogitRows"/>;
+    /// read them with <see cref="ForwardResult.LogitsAt"/>, which works either way.
+    /// </summary>
+    public int[]? LogitRows { get; init; }
+
+    /// <summary>
+    /// Keep each layer's attention only as the mean over heads: <see cref="ForwardResult.Attentions"/>
+    /// is then (L, 1, T, T) and <see cref="ForwardResult.Heads"/> 1. Per-head attention of a long input
+    /// does not fit (2,048 tokens of a 16-layer, 32-head model: 8.6 GB in float32, 268 MB as head
+    /// means); rollout and attention flow over mean-reduced heads need nothing more. One layer's
+    /// per-head probabilities are held at a time. Models that do not support it return every head.
+    /// </summary>
+    public bool HeadMeanAttention { get; init; }
+
     /// <summary>Threads the kernels may use; 0 = the model's kernels as loaded (all cores by default).</summary>
     public int Threads { get; init; }
 

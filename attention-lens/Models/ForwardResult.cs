@@ -18,8 +18,27 @@ public sealed class ForwardResult
     /// where the model has one (gpt2 ln_f, llama norm), as <c>transformers</c> returns.</summary>
     public required float[] HiddenStates { get; init; }
 
-    /// <summary>(T, V) language-model logits, or null when the model has no LM head.</summary>
+    /// <summary>(T, V) language-model logits, or null when the model has no LM head; (R, V) for
+    /// the R positions of <see cref="LogitRows"/> when only those were asked for.</summary>
     public float[]? Logits { get; init; }
+
+    /// <summary>The positions the rows of <see cref="Logits"/> belong to, or null when it has every position.</summary>
+    public int[]? LogitRows { get; init; }
+
+    /// <summary>The V logits of <paramref name="position"/>, whether all rows or only some were computed.</summary>
+    public ReadOnlySpan<float> LogitsAt(int position)
+    {
+        var logits = Logits ?? throw new AttentionLensException("this forward pass computed no LM logits (the model has no LM head, or they were not asked for).");
+        int row = position;
+        if (LogitRows is { } rows)
+        {
+            row = Array.IndexOf(rows, position);
+            if (row < 0) throw new AttentionLensException($"the logits of position {position} were not computed; this pass computed positions {string.Join(", ", rows)} only (ForwardOptions.LogitRows).");
+        }
+        else if ((uint)position >= (uint)Tokens) throw new AttentionLensException($"position {position} is outside the {Tokens} tokens of this pass.");
+        int vocab = logits.Length / (LogitRows?.Length ?? Tokens);
+        return logits.AsSpan(row * vocab, vocab);
+    }
 
     /// <summary>(NumLabels) sequence-classification logits, or null when there is no classifier.</summary>
     public float[]? ClassifierLogits { get; init; }

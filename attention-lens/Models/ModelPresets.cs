@@ -10,18 +10,40 @@ namespace AttentionLens.Models;
 /// <c>bert-base</c> (BertModel, 12 layers, C 768, 12 heads, F 3072, V 30522), <c>gpt2</c>
 /// (GPT2LMHeadModel, 12 layers, C 768, 12 heads, V 50257) and <c>gpt2-medium</c> (24 layers,
 /// C 1024, 16 heads), <c>deberta-v3-base</c> (DebertaV2Model as microsoft/deberta-v3-base configures it:
-/// 12 layers, C 768, 12 heads, V 128100, 256 log position buckets, shared c2p/p2c keys). Weights are drawn as <see cref="WeightStore.Random"/> describes.
+/// 12 layers, C 768, 12 heads, V 128100, 256 log position buckets, shared c2p/p2c keys); <c>llama-1b</c>
+/// (Llama-3.2-1B's shape: 16 layers, C 2048, 32/8 heads, F 8192, V 128256, tied head) and <c>llama-8b</c>
+/// (Llama-3.1-8B's: 32 layers, C 4096, 32/8 heads, F 14336, V 128256), whose matrices are bf16 as those
+/// checkpoints are. Weights are drawn as <see cref="WeightStore.Random(int)"/> describes.
 /// </summary>
 public static class ModelPresets
 {
-    public static IReadOnlyList<string> Names { get; } = ["bert-base", "gpt2", "gpt2-medium", "deberta-v3-base"];
+    public static IReadOnlyList<string> Names { get; } = ["bert-base", "gpt2", "gpt2-medium", "deberta-v3-base", "llama-1b", "llama-8b"];
+
+    /// <summary>The config of a Llama-shaped preset, or null for the others.</summary>
+    public static Llama.LlamaConfig? LlamaShape(string preset) => preset switch
+    {
+        "llama-1b" => new Llama.LlamaConfig
+        {
+            VocabSize = 128256, HiddenSize = 2048, IntermediateSize = 8192, NumHiddenLayers = 16, NumAttentionHeads = 32,
+            NumKeyValueHeads = 8, MaxPositionEmbeddings = 131072, RmsNormEps = 1e-5, RopeTheta = 500000, TieWordEmbeddings = true,
+        },
+        "llama-8b" => new Llama.LlamaConfig
+        {
+            VocabSize = 128256, HiddenSize = 4096, IntermediateSize = 14336, NumHiddenLayers = 32, NumAttentionHeads = 32,
+            NumKeyValueHeads = 8, MaxPositionEmbeddings = 131072, RmsNormEps = 1e-5, RopeTheta = 500000, TieWordEmbeddings = false,
+        },
+        _ => null,
+    };
 
     public static ITransformerModel CreateRandom(string preset, int seed) => CreateRandom(preset, seed, CpuKernels.Instance);
 
     public static ITransformerModel CreateRandom(string preset, int seed, IKernels kernels)
     {
-        var root = WeightStore.Random(seed).Root;
         string source = $"preset {preset}";
+        if (LlamaShape(preset) is { } llama)
+            return Llama.LlamaForCausalLM.Load(kernels, WeightStore.Random(seed, WeightElementType.BFloat16).Root,
+                llama, source, "llama", "LlamaForCausalLM", withHead: true);
+        var root = WeightStore.Random(seed).Root;
         return preset switch
         {
             "bert-base" => BertModel.Load(kernels, root, new BertConfig(), source, "bert", "BertModel", pooler: true),

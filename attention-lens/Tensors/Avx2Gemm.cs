@@ -11,6 +11,7 @@ namespace AttentionLens.Tensors;
 internal readonly struct Avx2Gemm : IGemmKernel
 {
     public static bool IsSupported => SimdSupport.IsSupported(SimdLevel.Avx2);
+    public static SimdLevel Level => SimdLevel.Avx2;
     public static int MR => 6;
     public static int NR => 16;
 

@@ -11,6 +11,7 @@ namespace AttentionLens.Tensors;
 internal readonly struct Avx512Gemm : IGemmKernel
 {
     public static bool IsSupported => SimdSupport.IsSupported(SimdLevel.Avx512);
+    public static SimdLevel Level => SimdLevel.Avx512;
     public static int MR => 8;
     public static int NR => 32;
 

@@ -63,7 +63,13 @@ public sealed class CpuKernels : IKernels
     public void MatMul(ReadOnlySpan<float> a, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> c, int m)
     {
         int k = w.K, n = w.N;
-        var values = w.Values.Span;
+        if (w.Data.Is16Bit)
+        {
+            KernelChecks.Gemm(a.Length, w.Data.Length, bias.Length, c.Length, m, k, n);
+            Gemm16(a, w.Data.Bits.Span, w.Data.ElementType, w.IsNByK, bias, c, m, k, n);
+            return;
+        }
+        var values = w.Data.Values.Span;
         KernelChecks.Gemm(a.Length, values.Length, bias.Length, c.Length, m, k, n);
         bool packs = !(w.IsNByK && m <= SmallRowsLimit) && k > 0 && n > 0 && m > 0;
         var packed = packs && w.GetOrAddPacked(Pack) is PackedMatrix p && p.Level == Level ? p : null;
@@ -98,6 +104,56 @@ public sealed class CpuKernels : IKernels
                 default: GemmDriver.Run<VectorGemm>(job, Threads); break;
             }
         }
+    }
+
+    /// <summary>
+    /// C = A·op(B) (+ bias) for a 16-bit B (bf16 or f16 weights kept as stored): few rows of a linear
+    /// weight widen four rows of B at a time (<see cref="SmallRowsGemm{TS,TV}.Run16"/>), more rows go
+    /// through the blocked GEMM, whose packing widens each panel (<see cref="GemmPacking"/>). A stays
+    /// float32, so the result is the float32 product of the exactly widened weights.
+    /// </summary>
+    private unsafe void Gemm16(ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, WeightElementType type, bool bIsNByK, ReadOnlySpan<float> bias,
+        Span<float> c, int m, int k, int n)
+    {
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a, pbias = bias, pc = c)
+        fixed (ushort* pb = b)
+        {
+            float* biasOrNull = bias.IsEmpty ? null : pbias;
+            if (bIsNByK && m <= SmallRowsLimit && k > 0)
+            {
+                switch (Level)
+                {
+                    case SimdLevel.Avx512: SmallRows16<Simd512, Vector512<float>>(pa, pb, type, biasOrNull, pc, m, k, n); break;
+                    case SimdLevel.Avx2: SmallRows16<Simd256, Vector256<float>>(pa, pb, type, biasOrNull, pc, m, k, n); break;
+                    default: SmallRows16<Simd128, Vector128<float>>(pa, pb, type, biasOrNull, pc, m, k, n); break;
+                }
+
+                return;
+            }
+
+            var job = new GemmArgs(pa, null, bIsNByK, biasOrNull, pc, m, k, n) { B16 = pb, BType = type };
+            switch (Level)
+            {
+                case SimdLevel.Avx512: GemmDriver.Run<Avx512Gemm>(job, Threads); break;
+                case SimdLevel.Avx2: GemmDriver.Run<Avx2Gemm>(job, Threads); break;
+                default: GemmDriver.Run<VectorGemm>(job, Threads); break;
+            }
+        }
+    }
+
+    private unsafe void SmallRows16<TS, TV>(float* a, ushort* b, WeightElementType type, float* bias, float* c, int m, int k, int n)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        int parts = Threads == 1 || (long)m * k * n < GemmDriver.MinParallelMacs ? 1 : Math.Min(3 * Threads, Math.Max(1, n / 64));
+        if (parts == 1)
+        {
+            SmallRowsGemm<TS, TV>.Run16(a, b, type, Level, bias, c, m, k, n, 0, n);
+            return;
+        }
+
+        var job = new SmallRowsJob<TS, TV>(a, null, bias, c, m, k, n, parts) { B16 = b, BType = type, Level = Level };
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, job.Run);
     }
 
     private object Pack(WeightMatrix w) => Level switch

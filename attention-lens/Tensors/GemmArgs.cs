@@ -27,4 +27,10 @@ internal readonly unsafe struct GemmArgs(float* a, float* b, bool bIsNByK, float
     /// <summary>All of B already packed for this micro-kernel (a weight packed once), or null: then
     /// each column block and k slice is packed as it is reached.</summary>
     public PackedMatrix? Packed { get; init; }
+
+    /// <summary>B stored in 16 bits (<see cref="BType"/>) instead of <see cref="B"/>: the packing
+    /// widens each panel as it copies it (the weight is never widened as a whole).</summary>
+    public ushort* B16 { get; init; }
+
+    public WeightElementType BType { get; init; }
 }

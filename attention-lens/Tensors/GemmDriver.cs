@@ -87,7 +87,7 @@ internal static unsafe class GemmDriver
                         int kc = Math.Min(KC, g.K - pc);
                         float* panels = packed;
                         if (g.Packed is { } whole) panels = whole.At(pc, jc, kc);
-                        else GemmPacking.PackB(g, packed, pc, kc, jc, nc, nr);
+                        else GemmPacking.PackB(g, packed, pc, kc, jc, nc, nr, TK.Level);
                         for (int ir = i0; ir < i1; ir += mr)
                         {
                             int rows = Math.Min(mr, i1 - ir);

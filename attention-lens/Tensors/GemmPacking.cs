@@ -10,8 +10,14 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[pc:pc+kc, jc:jc+nc] into ⌈nc/nr⌉ micro-panels, panel q holding columns
     /// jc+q·nr … as kc rows of nr contiguous floats (zero-padded past nc), at packed + q·nr·kc.
     /// </summary>
-    public static void PackB(in GemmArgs g, float* packed, int pc, int kc, int jc, int nc, int nr)
+    public static void PackB(in GemmArgs g, float* packed, int pc, int kc, int jc, int nc, int nr, SimdLevel level = SimdLevel.Vector128)
     {
+        if (g.B16 != null)
+        {
+            PackB16(g, packed, pc, kc, jc, nc, nr, level);
+            return;
+        }
+
         if (!g.BIsNByK)
         {
             PackRows(g.B + pc * g.Ldb + jc, g.Ldb, packed, kc, nc, nr);
@@ -22,6 +28,41 @@ internal static unsafe class GemmPacking
         {
             int cols = Math.Min(nr, nc - jr);
             PackTransposed(g.B + (jc + jr) * g.Ldb + pc, g.Ldb, packed + (nint)jr * kc, kc, cols, nr);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PackB"/> for a 16-bit B: the same panels, each element widened exactly to float32 on
+    /// the way (so the micro-kernels are those of float32 weights, and A stays float32: no rounding of
+    /// activations to 16 bits). For an n×k B the panel's rows of B (one per column of op(B)) are first
+    /// widened into a small float buffer, then transposed as for float32.
+    /// </summary>
+    [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackB16(in GemmArgs g, float* packed, int pc, int kc, int jc, int nc, int nr, SimdLevel level)
+    {
+        if (!g.BIsNByK)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                ushort* row = g.B16 + (pc + p) * g.Ldb + jc;
+                for (int jr = 0; jr < nc; jr += nr)
+                {
+                    int cols = Math.Min(nr, nc - jr);
+                    float* d = packed + (nint)jr * kc + (nint)p * nr;
+                    HalfWidening.Widen(row + jr, d, cols, g.BType, level);
+                    for (int z = cols; z < nr; z++) d[z] = 0f;
+                }
+            }
+            return;
+        }
+
+        float* wide = stackalloc float[nr * kc];
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            for (int j = 0; j < cols; j++)
+                HalfWidening.Widen(g.B16 + (jc + jr + j) * g.Ldb + pc, wide + (nint)j * kc, kc, g.BType, level);
+            PackTransposed(wide, kc, packed + (nint)jr * kc, kc, cols, nr);
         }
     }
 

@@ -11,6 +11,9 @@ internal interface IGemmKernel
 {
     static abstract bool IsSupported { get; }
 
+    /// <summary>The instruction set (the packing widens 16-bit weights with the same vectors).</summary>
+    static abstract SimdLevel Level { get; }
+
     /// <summary>Rows of the register tile.</summary>
     static abstract int MR { get; }
 

@@ -42,13 +42,13 @@ internal sealed unsafe class PackedMatrix
     {
         int k = w.K, n = w.N, nr = TK.NR, panels = (n + nr - 1) / nr;
         var data = GC.AllocateUninitializedArray<float>(checked(k * panels * nr), pinned: true);
-        fixed (float* b = w.Values.Span, dst = data)
+        fixed (float* b = w.Data.Values.Span, dst = data)
         {
             var args = new GemmArgs(null, b, w.IsNByK, null, null, 0, k, n);
             for (int pc = 0; pc < k; pc += GemmDriver.KC)
             {
                 int kc = Math.Min(GemmDriver.KC, k - pc);
-                GemmPacking.PackB(args, dst + (nint)pc * panels * nr, pc, kc, 0, n, nr);
+                GemmPacking.PackB(args, dst + (nint)pc * panels * nr, pc, kc, 0, n, nr, level);
             }
         }
         return new PackedMatrix(data, level, nr, k, n);

@@ -28,6 +28,42 @@ internal static unsafe class SmallRowsGemm<TS, TV> where TS : struct, ISimd<TV> 
             for (int i = 0; i < m; i++) c[(nint)i * n + j] = Dot(a + (nint)i * k, b + (nint)j * k, k) + (bias == null ? 0f : bias[j]);
     }
 
+    /// <summary>
+    /// <see cref="Run"/> for a 16-bit B: four rows of B at a time are widened exactly into a float
+    /// buffer (4·k floats, in L1/L2) and multiplied from there, so the weight is read once, in its
+    /// stored width, and never widened as a whole.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run16(float* a, ushort* b, WeightElementType type, SimdLevel level, float* bias, float* c, int m, int k, int n, int j0, int j1)
+    {
+        float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(4 * k);
+        try
+        {
+            fixed (float* wide = rented)
+            {
+                int j = j0;
+                for (; j + 4 <= j1; j += 4)
+                {
+                    HalfWidening.Widen(b + (nint)j * k, wide, 4 * k, type, level);
+                    int i = 0;
+                    for (; i + 2 <= m; i += 2) Block2x4(a + (nint)i * k, wide, k, c + (nint)i * n + j, n, bias == null ? null : bias + j);
+                    for (; i < m; i++)
+                        for (int jj = 0; jj < 4; jj++) c[(nint)i * n + j + jj] = Dot(a + (nint)i * k, wide + (nint)jj * k, k) + (bias == null ? 0f : bias[j + jj]);
+                }
+
+                for (; j < j1; j++)
+                {
+                    HalfWidening.Widen(b + (nint)j * k, wide, k, type, level);
+                    for (int i = 0; i < m; i++) c[(nint)i * n + j] = Dot(a + (nint)i * k, wide, k) + (bias == null ? 0f : bias[j]);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block2x4(float* a0, float* b0, int k, float* c, int ldc, float* bias)
     {

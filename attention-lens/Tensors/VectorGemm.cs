@@ -12,6 +12,7 @@ namespace AttentionLens.Tensors;
 internal readonly struct VectorGemm : IGemmKernel
 {
     public static bool IsSupported => SimdSupport.IsSupported(SimdLevel.Vector128);
+    public static SimdLevel Level => SimdLevel.Vector128;
     public static int MR => 4;
     public static int NR => 8;
 

@@ -21,12 +21,14 @@ internal static class AnalyzeCommand
         var label = new Option<string?>("--label") { Description = "Explain this label (id2label name or id; for LMs a token or vocabulary id) instead of the prediction." };
         var qaEnd = new Option<bool>("--qa-end") { Description = "Question answering: explain the end of the predicted span (default: its start)." };
         var context = new Option<string?>("--context") { Description = "Question answering: the context; --text is then the question (or put both in --text separated by |||)." };
-        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, label, qaEnd, context, format, output };
+        var budget = CliAnalysis.MemoryBudgetOption();
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Longest input analysed (default 512)." };
+        var command = new Command("analyze", "Analyze a text with a model.") { model, text, target, methods, label, qaEnd, context, format, output, budget, maxTokens };
         command.SetAction(async (parseResult, ct) =>
         {
             var fmt = parseResult.GetValue(format)!;
             var outFile = CliOutput.Prepare(parseResult.GetValue(output));
-            var cli = new CliAnalysis();
+            var cli = new CliAnalysis(memoryBudgetMb: parseResult.GetValue(budget), maxTokens: parseResult.GetValue(maxTokens));
             var request = CliAnalysis.Request(parseResult.GetValue(text)!, parseResult.GetValue(model)!, parseResult.GetValue(target), parseResult.GetValue(methods), parseResult.GetValue(context))
                 with { Label = parseResult.GetValue(label), QaEnd = parseResult.GetValue(qaEnd) };
             AnalyzeResult? result = null;

@@ -7,13 +7,14 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels, load, methods.");
+        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels, load, methods, analyze.");
         command.Subcommands.Add(BenchForwardCommand.Create());
         command.Subcommands.Add(BenchTokenizeCommand.Create());
         command.Subcommands.Add(BenchFlowCommand.Create());
         command.Subcommands.Add(BenchKernelsCommand.Create());
         command.Subcommands.Add(BenchLoadCommand.Create());
         command.Subcommands.Add(BenchMethodsCommand.Create());
+        command.Subcommands.Add(BenchAnalyzeCommand.Create());
         return command;
     }
 }

@@ -7,12 +7,15 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Server.Cli;
 
 /// <summary>
-/// `attention-lens bench forward --model bert-base|gpt2|gpt2-medium|deberta-v3-base --tokens N [--threads 2] [--runs 5]`:
+/// `attention-lens bench forward --model bert-base|gpt2|gpt2-medium|deberta-v3-base|llama-1b|llama-8b --tokens N [--threads 2] [--runs 5] [--logits all|last|none]`:
 /// builds a random model of that standard size (no checkpoint), runs one warm-up forward with
 /// attentions (and logits where the model has a head, as ../shared/bench/torch_forward.py does),
 /// then times <c>--runs</c> more and prints one JSON line. gflops counts the matrix products only:
 /// per layer 2·T·(4C² + 2·C·F) for the projections and MLP plus 2·2·T²·C for scores and P·V, and
-/// 2·T·C·V for an LM head (F = 4C for these presets).
+/// 2·T·C·V for an LM head (F = 4C for these presets). The Llama shapes (bf16 weights, as their
+/// checkpoints) count 2·T·(2C² + 2·C·C_kv + 3·C·F) per layer (grouped-query k/v, SwiGLU). With
+/// <c>--logits last</c> the head runs on the last position only (what an analysis asks for), so the
+/// head's FLOPs are 2·C·V; the baseline script always computes every row.
 /// </summary>
 internal static class BenchForwardCommand
 {
@@ -22,15 +25,23 @@ internal static class BenchForwardCommand
         var tokensOption = new Option<int>("--tokens") { Description = "Sequence length T.", DefaultValueFactory = _ => 128 };
         var threadsOption = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 2 };
         var runsOption = new Option<int>("--runs") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };
+        var logitsOption = new Option<string>("--logits") { Description = "LM-head rows: all (as the PyTorch baseline), last, or none.", DefaultValueFactory = _ => "all" };
         var command = new Command("forward", "Time a forward pass of a random model of a standard size.");
         command.Options.Add(modelOption);
         command.Options.Add(tokensOption);
         command.Options.Add(threadsOption);
         command.Options.Add(runsOption);
+        command.Options.Add(logitsOption);
         command.SetAction(parse =>
         {
             string preset = parse.GetValue(modelOption)!;
             int tokens = parse.GetValue(tokensOption), threads = parse.GetValue(threadsOption), runs = parse.GetValue(runsOption);
+            string logits = parse.GetValue(logitsOption)!;
+            if (logits is not ("all" or "last" or "none"))
+            {
+                Console.Error.WriteLine($"--logits {logits}: choose all, last or none.");
+                return 2;
+            }
             if (!ModelPresets.Names.Contains(preset))
             {
                 Console.Error.WriteLine($"--model {preset}: choose one of {string.Join(", ", ModelPresets.Names)}.");
@@ -45,7 +56,7 @@ internal static class BenchForwardCommand
 
             try
             {
-                Run(preset, tokens, threads, runs);
+                Run(preset, tokens, threads, runs, logits);
                 return 0;
             }
             catch (AttentionLensException e)
@@ -57,16 +68,20 @@ internal static class BenchForwardCommand
         return command;
     }
 
-    private static void Run(string preset, int tokens, int threads, int runs)
+    private static void Run(string preset, int tokens, int threads, int runs, string logitRows)
     {
+        long b0 = Stopwatch.GetTimestamp();
         var model = ModelPresets.CreateRandom(preset, 0, new CpuKernels(threads));
+        double build = Stopwatch.GetElapsedTime(b0).TotalSeconds;
         var info = model.Info;
         if (tokens > info.MaxPositions)
             throw new AttentionLensException($"--tokens {tokens}: {preset} has {info.MaxPositions} positions.");
         var rng = new Random(1);
         var input = new ForwardInput(Enumerable.Range(0, tokens).Select(_ => rng.Next(info.VocabSize)).ToArray());
-        var options = new ForwardOptions { ComputeLogits = true, Threads = threads };
+        var options = new ForwardOptions { ComputeLogits = logitRows != "none", LogitRows = logitRows == "last" ? [tokens - 1] : null, Threads = threads };
+        long w0 = Stopwatch.GetTimestamp();
         model.Forward(input, options);
+        double first = Stopwatch.GetElapsedTime(w0).TotalSeconds;
 
         var times = new double[runs];
         for (int r = 0; r < runs; r++)
@@ -78,18 +93,22 @@ internal static class BenchForwardCommand
 
         double[] sorted = times.Order().ToArray();
         double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
-        double flops = Flops(info, tokens);
+        double flops = Flops(info, tokens, ModelPresets.LlamaShape(preset)?.IntermediateSize, logitRows);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"model\":\"{preset}\",\"tokens\":{tokens},\"threads\":{threads},\"median_s\":{median:G6},\"min_s\":{sorted[0]:G6}," +
+            $"{{\"model\":\"{preset}\",\"tokens\":{tokens},\"threads\":{threads},\"logits\":\"{logitRows}\",\"median_s\":{median:G6},\"min_s\":{sorted[0]:G6}," +
+            $"\"build_s\":{build:G4},\"first_s\":{first:G4}," +
             $"\"gflops\":{flops / median / 1e9:F2},\"simd\":\"{SimdSupport.Best}\",\"runs\":[{string.Join(",", times.Select(t => t.ToString("G6", CultureInfo.InvariantCulture)))}]}}"));
     }
 
     /// <summary>Floating-point operations of the matrix products of one forward pass.</summary>
-    internal static double Flops(ModelInfo info, int tokens)
+    internal static double Flops(ModelInfo info, int tokens, int? llamaFfn = null, string logitRows = "all")
     {
-        double t = tokens, c = info.HiddenSize, f = 4 * c;
-        double perLayer = 2 * t * (4 * c * c + 2 * c * f) + 2 * 2 * t * t * c;
-        double head = info.HasLmHead ? 2 * t * c * info.VocabSize : 0;
+        double t = tokens, c = info.HiddenSize;
+        double perLayer = llamaFfn is int ffn
+            ? 2 * t * (2 * c * c + 2 * c * info.KeyValueHeads * info.HeadDim + 3 * c * ffn) + 2 * 2 * t * t * c
+            : 2 * t * (4 * c * c + 2 * c * 4 * c) + 2 * 2 * t * t * c;
+        double headRows = logitRows switch { "all" => t, "last" => 1, _ => 0 };
+        double head = info.HasLmHead ? 2 * headRows * c * info.VocabSize : 0;
         return info.Layers * perLayer + head;
     }
 }

@@ -3,36 +3,63 @@ using System.Diagnostics;
 using System.Globalization;
 using AttentionLens.Checkpoints;
 using AttentionLens.Models;
+using AttentionLens.Server.Services;
 
 namespace AttentionLens.Server.Cli;
 
 /// <summary>
-/// `attention-lens bench load`: what loading an fp32 checkpoint costs in memory. With
-/// <c>--write-random DIR</c> it first writes a BERT-base-size checkpoint of random weights
-/// (config.json + model.safetensors, 440 MB) to measure against; with <c>--model DIR</c> it loads a
-/// checkpoint in this fresh process and prints one JSON line with the file size and, from
-/// /proc/self/status, the resident memory after loading and after a first forward: RssAnon (private
-/// memory the process allocated) and RssFile (pages of the mapped file, which the kernel may drop
-/// and re-read), plus VmHWM (peak resident). Loading maps F32 tensors without copying, so RssAnon
-/// after loading stays far below the file size; the first forward long enough to use packed
-/// weights (more than 24 tokens) then adds one packed copy of the weight matrices.
+/// `attention-lens bench load`: what loading a checkpoint costs in memory and time. With
+/// <c>--write-random DIR</c> it first writes a checkpoint of random weights to measure against:
+/// BERT-base fp32 (the default <c>--shape bert-base</c>, 440 MB) or a Llama shape
+/// (<c>--shape llama-small|llama-1b|llama-8b --dtype bf16|f16|f32</c>, see
+/// <see cref="RandomCheckpointWriter"/>; <c>--tokenizer-from DIR</c> copies tokenizer files beside it).
+/// With <c>--model DIR</c> it loads the checkpoint (and its tokenizer, when it has one) in this fresh
+/// process, runs one forward of <c>--tokens</c> tokens without logits, and prints one JSON line:
+/// the file size, the load time, from /proc/self/status the resident memory after loading and after
+/// the forward — RssAnon (private memory the process allocated) and RssFile (pages of the mapped
+/// file, which the kernel may drop and re-read) — and VmHWM (peak resident), and the budget
+/// estimate made beforehand from config.json and headers (<see cref="ModelMemoryEstimate"/>) beside
+/// the measured growth (peak minus the resident memory before loading).
 /// </summary>
 internal static class BenchLoadCommand
 {
     public static Command Create()
     {
-        var command = new Command("load", "Memory of loading an fp32 checkpoint (JSON line).");
+        var command = new Command("load", "Memory and time of loading a checkpoint (JSON line).");
         var model = new Option<string?>("--model") { Description = "Checkpoint folder to load." };
-        var write = new Option<string?>("--write-random") { Description = "Write a random BERT-base fp32 checkpoint into this folder and exit." };
+        var write = new Option<string?>("--write-random") { Description = "Write a random checkpoint (--shape, --dtype) into this folder and exit." };
+        var shape = new Option<string>("--shape") { Description = "bert-base (fp32), llama-small, llama-1b or llama-8b.", DefaultValueFactory = _ => "bert-base" };
+        var dtype = new Option<string>("--dtype") { Description = "Llama shapes: bf16, f16 or f32.", DefaultValueFactory = _ => "bf16" };
+        var tokenizerFrom = new Option<string?>("--tokenizer-from") { Description = "Copy tokenizer files from this folder into the written checkpoint." };
         var tokens = new Option<int>("--tokens") { Description = "Tokens of the forward after loading.", DefaultValueFactory = _ => 128 };
         command.Options.Add(model);
         command.Options.Add(write);
+        command.Options.Add(shape);
+        command.Options.Add(dtype);
+        command.Options.Add(tokenizerFrom);
         command.Options.Add(tokens);
         command.SetAction(parse =>
         {
             if (parse.GetValue(write) is { Length: > 0 } dir)
             {
-                long bytes = WriteRandomBertBase(dir);
+                string shapeName = parse.GetValue(shape)!;
+                long bytes;
+                if (shapeName == "bert-base") bytes = WriteRandomBertBase(dir);
+                else if (RandomCheckpointWriter.Shape(shapeName) is { } llama)
+                {
+                    var type = parse.GetValue(dtype) switch { "f32" => SafetensorsDType.F32, "f16" => SafetensorsDType.F16, "bf16" => SafetensorsDType.BF16, _ => (SafetensorsDType?)null };
+                    if (type is null)
+                    {
+                        Console.Error.WriteLine("--dtype: choose bf16, f16 or f32.");
+                        return 2;
+                    }
+                    bytes = RandomCheckpointWriter.Write(dir, llama, type.Value, parse.GetValue(tokenizerFrom));
+                }
+                else
+                {
+                    Console.Error.WriteLine($"--shape {shapeName}: choose bert-base, llama-small, llama-1b or llama-8b.");
+                    return 2;
+                }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"bench\":\"load\",\"wrote\":{JsonString(dir)},\"file_bytes\":{bytes}}}"));
                 return 0;
             }
@@ -60,21 +87,28 @@ internal static class BenchLoadCommand
     private static void Measure(string dir, int tokens)
     {
         long fileBytes = Directory.EnumerateFiles(dir, "*.safetensors").Sum(f => new FileInfo(f).Length);
+        var estimate = ModelMemoryEstimate.ForCheckpoint(dir);
         var before = ReadStatus();
         var sw = Stopwatch.StartNew();
+        if (CheckpointSummary.HasTokenizerFiles(dir)) GC.KeepAlive(Tokenizers.TokenizerLoader.Load(dir));
         var model = ModelLoader.Load(dir);
         double loadMs = sw.Elapsed.TotalMilliseconds;
         var loaded = ReadStatus();
         int t = Math.Min(tokens, model.Info.MaxPositions);
+        sw.Restart();
         model.Forward(new ForwardInput(Enumerable.Range(0, t).Select(i => (i * 7 + 1) % model.Info.VocabSize).ToArray()), new ForwardOptions { ComputeLogits = false });
+        double forwardMs = sw.Elapsed.TotalMilliseconds;
         var forward = ReadStatus();
         GC.KeepAlive(model);
         double Mb(long b) => b / 1048576.0;
+        long grown = forward.Peak - (before.Anon + before.File);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"load\",\"model\":{JsonString(dir)},\"file_mb\":{Mb(fileBytes):F1},\"load_ms\":{loadMs:F1}," +
+            $"{{\"bench\":\"load\",\"model\":{JsonString(dir)},\"file_mb\":{Mb(fileBytes):F1},\"load_ms\":{loadMs:F1},\"first_forward_ms\":{forwardMs:F1}," +
             $"\"after_load\":{{\"rss_anon_mb\":{Mb(loaded.Anon - before.Anon):F1},\"rss_file_mb\":{Mb(loaded.File - before.File):F1}}}," +
             $"\"after_forward_{t}\":{{\"rss_anon_mb\":{Mb(forward.Anon - before.Anon):F1},\"rss_file_mb\":{Mb(forward.File - before.File):F1}}}," +
-            $"\"peak_rss_mb\":{Mb(forward.Peak):F1},\"private_after_load_per_file\":{(double)(loaded.Anon - before.Anon) / Math.Max(1, fileBytes):F3}}}"));
+            $"\"peak_rss_mb\":{Mb(forward.Peak):F1},\"peak_per_file\":{(double)forward.Peak / Math.Max(1, fileBytes):F3}," +
+            $"\"grown_mb\":{Mb(grown):F1},\"estimate_mb\":{Mb(estimate.TotalBytes):F1},\"estimate_per_grown\":{(double)estimate.TotalBytes / Math.Max(1, grown):F3}," +
+            $"\"private_after_load_per_file\":{(double)(loaded.Anon - before.Anon) / Math.Max(1, fileBytes):F3}}}"));
     }
 
     private readonly record struct Status(long Anon, long File, long Peak);
@@ -98,7 +132,7 @@ internal static class BenchLoadCommand
         }
         return new Status(anon, file, peak);
 
-        static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        static long Kb(string line) => long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
     /// <summary>BertModel tensors in the Hugging Face names and the default (base) sizes, weights

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AttentionLens.Server.Protocol;
@@ -16,16 +17,44 @@ internal sealed class CliAnalysis
 {
     private readonly IAnsiConsole? terminal;
 
-    public CliAnalysis(IReadOnlyList<string>? modelPaths = null)
+    /// <param name="memoryBudgetMb">The budget for loaded models (<c>--memory-budget-mb</c>); null:
+    /// <see cref="SettingsState.DefaultMemoryBudgetMb"/> (three quarters of physical memory).</param>
+    /// <param name="maxTokens">The longest input analysed (<c>--max-tokens</c>); null: the server's default.</param>
+    public CliAnalysis(IReadOnlyList<string>? modelPaths = null, int? memoryBudgetMb = null, int? maxTokens = null)
     {
-        var settings = new SettingsState(new ServerSettings { ModelPaths = modelPaths, MemoryBudgetMb = int.MaxValue / (1024 * 1024) });
+        if (memoryBudgetMb is <= 0)
+        {
+            // Refused when run (RunAsync), before any model is touched.
+            configurationError = $"--memory-budget-mb {memoryBudgetMb}: the memory budget must be a positive number of MiB (leave it out for {SettingsState.DefaultMemoryBudgetMb} MiB, three quarters of this machine's memory).";
+            memoryBudgetMb = null;
+        }
+        if (maxTokens is <= 0)
+        {
+            configurationError ??= $"--max-tokens {maxTokens}: the longest input analysed must be at least 1 token (leave it out for {AnalysisService.DefaultMaxTokens}).";
+            maxTokens = null;
+        }
+        var settings = new SettingsState(new ServerSettings { ModelPaths = modelPaths, MemoryBudgetMb = memoryBudgetMb, MaxTokens = maxTokens });
         var backend = new CoreModelBackend();
         var registry = new ModelRegistry(() => settings.Current, ModelRegistry.DefaultBundledRoot);
-        Service = new AnalysisService(backend, registry, new ModelCache(backend, () => settings.BudgetBytes), new AnalysisStore(), () => settings.Current, Environment.ProcessorCount);
+        Service = new AnalysisService(backend, registry, new ModelCache(backend, () => settings.BudgetBytes, Log), new AnalysisStore(), () => settings.Current, Environment.ProcessorCount);
         terminal = Console.IsErrorRedirected ? null : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
     }
 
     public AnalysisService Service { get; }
+
+    private readonly string? configurationError;
+
+    /// <summary><c>--memory-budget-mb</c>, shared by the commands that load models.</summary>
+    public static Option<int?> MemoryBudgetOption() => new("--memory-budget-mb")
+    {
+        Description = $"Memory budget for the loaded model in MiB (default {SettingsState.DefaultMemoryBudgetMb}: three quarters of this machine's memory). A model estimated above it is refused before loading.",
+    };
+
+    /// <summary>Model loads, evictions and refusals, on stderr when ATTENTION_LENS_VERBOSE is set.</summary>
+    private static void Log(string message)
+    {
+        if (Environment.GetEnvironmentVariable("ATTENTION_LENS_VERBOSE") is { Length: > 0 }) Console.Error.WriteLine("[attention-lens] " + message);
+    }
 
     public static JsonSerializerOptions Indented { get; } = new(ProtocolJsonContext.Default.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -61,6 +90,8 @@ internal sealed class CliAnalysis
     /// <summary>Runs <paramref name="work"/> with a progress display; errors propagate to <see cref="CliErrors"/>.</summary>
     public async Task<int> RunAsync(string title, Func<AnalysisService.ProgressSink, Task> work)
     {
+        // An invalid option value is bad input like any other: CliErrors prints it (exit 1).
+        if (configurationError is not null) throw new InvalidParamsException(configurationError);
         if (terminal is null)
         {
             await work((message, _) =>

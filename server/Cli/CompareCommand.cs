@@ -16,11 +16,12 @@ internal static class CompareCommand
         var target = new Option<int?>("--target") { CustomParser = CliAnalysis.ParseTarget, Description = "Token index to explain." };
         var methods = new Option<string?>("--methods") { Description = "Comma-separated methods (rollout is always included)." };
         var output = new Option<string?>("--out") { Description = "Write the result to this file instead of stdout (missing parent folders are created)." };
-        var command = new Command("compare", "Compare two models on a text.") { modelA, modelB, text, target, methods, output };
+        var budget = CliAnalysis.MemoryBudgetOption();
+        var command = new Command("compare", "Compare two models on a text.") { modelA, modelB, text, target, methods, output, budget };
         command.SetAction(async (parseResult, ct) =>
         {
             var outFile = CliOutput.Prepare(parseResult.GetValue(output));
-            var cli = new CliAnalysis();
+            var cli = new CliAnalysis(memoryBudgetMb: parseResult.GetValue(budget));
             var t = parseResult.GetValue(text)!;
             CompareResult? result = null;
             var code = await cli.RunAsync("compare", async progress =>

@@ -12,13 +12,14 @@ internal static class ServeCommand
     public static Command Create()
     {
         var stdio = new Option<bool>("--stdio") { Description = "Use stdin/stdout (the default and only transport; accepted for vscode-languageclient)." };
-        var budget = new Option<int?>("--memory-budget-mb") { Description = "Memory budget for loaded models in MiB (the attentionLens.memoryBudgetMb setting overrides it)." };
+        var budget = new Option<int?>("--memory-budget-mb") { Description = "Memory budget for loaded models in MiB (the attentionLens.memoryBudgetMb setting overrides it; default: three quarters of this machine's memory)." };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Largest number of tokens per analysis." };
         var modelPaths = new Option<string[]>("--model-path") { Description = "A checkpoint folder, or a folder of them, to list (repeatable).", AllowMultipleArgumentsPerToken = false };
         var command = new Command("serve", "Run the JSON-RPC/LSP server over stdio.") { stdio, budget, maxTokens, modelPaths };
         command.SetAction(async (parseResult, _) =>
         {
             // stdout carries protocol frames only: keep the real stream, send everything else to stderr.
+            // (Option values are checked below by SettingsState.Validate, the settings' one validation.)
             var stdout = Console.OpenStandardOutput();
             Console.SetOut(Console.Error);
             var settings = new ServerSettings

@@ -72,7 +72,15 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         AnalysisResult result;
         try
         {
-            if (progress is not null) await progress($"Analysing {encoding.Count} tokens", 40).ConfigureAwait(false);
+            if (progress is not null)
+            {
+                // Faithfulness re-runs the model once per token: say what that costs before it starts.
+                string cost = options.Methods.Contains(AnalysisMethod.Faithfulness)
+                    ? $" (faithfulness: {encoding.Count} occluded inputs, about {Occlusion.CostInForwards(model.Model, encoding.Count, options.Target ?? (model.Info.IsCausal ? encoding.Count - 1 : 0)):F0} forward passes" +
+                      (model.Model is ICausalPrefixReuse && model.Info.IsCausal ? " with the key/value cache" : "") + "; leave it out of the methods to skip it)"
+                    : "";
+                await progress($"Analysing {encoding.Count} tokens{cost}", 40).ConfigureAwait(false);
+            }
             clock.Restart();
             result = await Task.Run(() => backend.Analyze(model, input, options, cancellationToken), cancellationToken).ConfigureAwait(false);
             timings["analyze"] = clock.Elapsed.TotalMilliseconds;
@@ -99,7 +107,9 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             (first, last) => (doc.RangeOf(offsets[first].Start, offsets[last].End), doc.Text[offsets[first].Start..Math.Max(offsets[first].Start, offsets[last].End)]));
         // The session keeps the per-head attention of the one forward pass (Heads, Layer Graph), not the
         // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
-        var attention = result.Forward is { } fw ? HeadAttention.Keep(fw.Attentions, fw.Layers, fw.Heads, fw.Tokens) : null;
+        // A long input's pass may hold head means only (ForwardOptions.HeadMeanAttention): then nothing
+        // is kept and the panels' per-head request runs the model again.
+        var attention = result.Forward is { } fw && fw.Heads == result.Heads ? HeadAttention.Keep(fw.Attentions, fw.Layers, fw.Heads, fw.Tokens) : null;
         result = result with { Forward = null };
         var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);

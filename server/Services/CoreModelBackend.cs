@@ -28,7 +28,23 @@ public sealed class CoreModelBackend : IModelBackend
             // The loaders name the file and the fault; the client also needs the model folder.
             throw new NotAModelException(directory, CheckpointSummary.Expected, e.Message, e);
         }
-        return new LoadedModel(directory, model, tokenizer, EstimateBytes(model, tokenizer));
+        // The same figure the budget was checked with before loading, so the cache's books balance.
+        return new LoadedModel(directory, model, tokenizer, Estimate(directory)?.TotalBytes ?? EstimateBytes(model, tokenizer));
+    }
+
+    /// <summary>See <see cref="ModelMemoryEstimate"/>; null for random models and folders whose
+    /// config or headers cannot be read (the load then reports the fault).</summary>
+    public ModelMemoryEstimate? Estimate(string directory)
+    {
+        if (RandomModelSpec.IsRandom(directory)) return null;
+        try
+        {
+            return ModelMemoryEstimate.ForCheckpoint(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     public AnalysisResult Analyze(LoadedModel model, ForwardInput input, AnalysisOptions options, CancellationToken cancellationToken)
@@ -63,9 +79,8 @@ public sealed class CoreModelBackend : IModelBackend
     }
 
     /// <summary>
-    /// fp32 weights twice — as loaded (memory-mapped or converted) and the packed copy the GEMM
-    /// keeps of each weight matrix once an input is long enough to use it (WeightMatrix) — plus
-    /// the tokenizer's tables. Embeddings are not packed unless tied to the head, so this errs high.
+    /// For random models (no files to estimate from): fp32 weights twice — as made and the packed
+    /// copy the GEMM keeps of each weight matrix — plus the tokenizer's tables; errs high.
     /// </summary>
     private static long EstimateBytes(ITransformerModel model, ITokenizer tokenizer) =>
         2 * model.Info.ParameterCount * sizeof(float) + (long)tokenizer.VocabSize * BytesPerVocabEntry;

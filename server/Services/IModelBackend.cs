@@ -10,6 +10,13 @@ namespace AttentionLens.Server.Services;
 /// </summary>
 public interface IModelBackend
 {
+    /// <summary>
+    /// What loading <paramref name="directory"/> will cost, worked out without reading any weight
+    /// (config.json, headers, file sizes), so the cache can refuse a model over the budget before it
+    /// is loaded; null when it cannot tell (then the model is checked once loaded).
+    /// </summary>
+    ModelMemoryEstimate? Estimate(string directory) => null;
+
     /// <summary>Loads the checkpoint in <paramref name="directory"/>; throws AttentionLensException naming the fault.</summary>
     LoadedModel Load(string directory, CancellationToken cancellationToken);
 

@@ -1,10 +1,16 @@
+using System.Diagnostics;
+
 namespace AttentionLens.Server.Services;
 
 /// <summary>
 /// Loaded models, least-recently-used first out, within a memory budget. Concurrent requests for
-/// one model share one load. A model in use (leased) is never evicted; when an idle model must go
-/// to make room it goes, and a model that cannot fit even with every idle one gone is refused
-/// with <see cref="MemoryBudgetExceededException"/> instead of growing past the budget.
+/// one model share one load. A model in use (leased) or being loaded is never evicted. Before a
+/// load starts, the backend's estimate (<see cref="IModelBackend.Estimate"/>: config.json and file
+/// headers, no weights read) is checked against the budget: a model that cannot fit even with
+/// every idle one gone is refused with <see cref="MemoryBudgetExceededException"/> before any of
+/// its weights is mapped, and nothing is evicted for it; otherwise idle models go, oldest use
+/// first, until it fits, and the load is reserved its estimate while it runs. Loads, evictions and
+/// refusals are reported through <c>log</c> (the server sends them as <c>window/logMessage</c>).
 /// </summary>
 public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Action<string>? log = null)
 {
@@ -12,12 +18,12 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private long clock;
 
-    private sealed class Entry(string path, Task<LoadedModel> loading)
+    private sealed class Entry(string path, long reserved)
     {
         public string Path { get; } = path;
-        public Task<LoadedModel> Loading { get; } = loading;
-        public long Bytes => Loaded ? Math.Max(1, Loading.Result.EstimatedBytes) : 0;
-        public bool Logged { get; set; }
+        public Task<LoadedModel> Loading { get; set; } = null!;
+        /// <summary>Bytes held against the budget: the estimate while loading, then the loaded model's own figure.</summary>
+        public long Bytes => Loaded ? Math.Max(1, Loading.Result.EstimatedBytes) : reserved;
         public int Leases { get; set; }
         public long LastUse { get; set; }
         public bool Loaded => Loading.IsCompletedSuccessfully;
@@ -42,14 +48,25 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
     /// <summary>Leases the model in <paramref name="path"/>, loading it if needed; dispose the lease when done.</summary>
     public async Task<ModelLease> AcquireAsync(string path, Action<string>? progress, CancellationToken cancellationToken)
     {
+        bool known;
+        lock (gate) known = entries.ContainsKey(path);
+        // Reads config.json and headers only; outside the lock (file I/O), and skipped for a model already here.
+        var estimate = known ? null : backend.Estimate(path);
         Entry entry;
         lock (gate)
         {
             if (!entries.TryGetValue(path, out entry!))
             {
+                entry = Reserve(path, estimate);
                 progress?.Invoke($"Loading {System.IO.Path.GetFileName(path)}");
+                var started = Stopwatch.GetTimestamp();
                 // The load is shared by every waiter, so one waiter's cancellation must not stop it.
-                entry = new Entry(path, Task.Run(() => backend.Load(path, CancellationToken.None)));
+                entry.Loading = Task.Run(() =>
+                {
+                    var model = backend.Load(path, CancellationToken.None);
+                    log?.Invoke($"loaded {path} in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (~{Mib(Math.Max(1, model.EstimatedBytes))} MiB against the budget)");
+                    return model;
+                });
                 entries[path] = entry;
             }
             entry.Leases++;
@@ -71,23 +88,44 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
         }
         lock (gate)
         {
-            if (!entry.Logged)
-            {
-                entry.Logged = true;
-                log?.Invoke($"loaded {path} (~{entry.Bytes / (1024 * 1024.0):F1} MiB)");
-            }
             var budget = budgetBytes();
-            EvictIdle(budget);
-            var total = entries.Values.Where(e => e.Loaded).Sum(e => e.Bytes);
-            if (total > budget)
+            // A backend without an estimate (or one that came out low) is checked again now; a model
+            // that cannot fit even with every idle one gone is refused without evicting any.
+            var pinned = entries.Values.Where(e => e != entry && (e.Leases > 0 || !e.Loaded)).Sum(e => e.Bytes);
+            if (entry.Bytes + pinned > budget)
             {
-                var inUse = entries.Values.Where(e => e.Loaded && e != entry).Sum(e => e.Bytes);
                 entry.Leases--;
                 if (entry.Leases == 0) entries.Remove(path);
-                throw new MemoryBudgetExceededException(path, entry.Bytes + inUse, budget);
+                var refused = new MemoryBudgetExceededException(path, entry.Bytes, pinned, budget, null);
+                log?.Invoke($"refused {path}: {refused.Message}");
+                throw refused;
             }
+            EvictIdle(budget, path);
         }
         return new ModelLease(model, () => Release(entry));
+    }
+
+    /// <summary>Checks <paramref name="estimate"/> against the budget before anything is loaded,
+    /// evicts idle models to make room, and returns the new entry (not yet in the table).</summary>
+    private Entry Reserve(string path, ModelMemoryEstimate? estimate)
+    {
+        long need = estimate?.TotalBytes ?? 0;
+        if (estimate is null)
+        {
+            log?.Invoke($"loading {path} (no estimate before loading: checked against the budget once loaded)");
+            return new Entry(path, 0);
+        }
+        var budget = budgetBytes();
+        var pinned = entries.Values.Where(e => e.Leases > 0 || !e.Loaded).Sum(e => e.Bytes);
+        if (need + pinned > budget)
+        {
+            var refused = new MemoryBudgetExceededException(path, need, pinned, budget, estimate.Describe());
+            log?.Invoke($"refused {path} before loading it: {refused.Message}");
+            throw refused;
+        }
+        EvictIdle(budget - need, path);
+        log?.Invoke($"loading {path}: estimated {estimate.Describe()}; budget {Mib(budget)} MiB");
+        return new Entry(path, need);
     }
 
     private void Release(Entry entry)
@@ -95,20 +133,22 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
         lock (gate)
         {
             entry.Leases--;
-            EvictIdle(budgetBytes());
+            EvictIdle(budgetBytes(), null);
         }
     }
 
-    /// <summary>Drops idle models, oldest use first, until the loaded ones fit in <paramref name="budget"/>.</summary>
-    private void EvictIdle(long budget)
+    /// <summary>Drops idle models, oldest use first, until every model held fits in <paramref name="budget"/>.</summary>
+    private void EvictIdle(long budget, string? forPath)
     {
-        var total = entries.Values.Where(e => e.Loaded).Sum(e => e.Bytes);
-        foreach (var victim in entries.Values.Where(e => e.Loaded && e.Leases == 0).OrderBy(e => e.LastUse).ToList())
+        var total = entries.Values.Sum(e => e.Bytes);
+        foreach (var victim in entries.Values.Where(e => e.Loaded && e.Leases == 0 && e.Path != forPath).OrderBy(e => e.LastUse).ToList())
         {
             if (total <= budget) break;
             entries.Remove(victim.Path);
             total -= victim.Bytes;
-            log?.Invoke($"evicted {victim.Path} (~{victim.Bytes / (1024 * 1024.0):F1} MiB) to stay within the budget");
+            log?.Invoke($"evicted {victim.Path} (~{Mib(victim.Bytes)} MiB) {(forPath is null ? "to stay within the budget" : "to make room for " + forPath)}");
         }
     }
+
+    private static long Mib(long bytes) => (bytes + (1 << 19)) >> 20;
 }

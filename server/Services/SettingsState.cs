@@ -10,7 +10,6 @@ namespace AttentionLens.Server.Services;
 /// </summary>
 public sealed class SettingsState
 {
-    public const int DefaultMemoryBudgetMb = 2048;
     private volatile ServerSettings current;
 
     public SettingsState(ServerSettings? initial = null)
@@ -18,6 +17,14 @@ public sealed class SettingsState
         Validate(initial, "settings");
         current = initial ?? new ServerSettings();
     }
+
+    /// <summary>
+    /// The budget when none is set: three quarters of the memory this process may use (physical
+    /// memory, or a container's limit), at least 1 GiB. A fixed 2 GiB default refused every model
+    /// from 1B parameters up while most machines have far more.
+    /// </summary>
+    public static int DefaultMemoryBudgetMb { get; } =
+        (int)Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3 / (1024 * 1024), 1024, int.MaxValue);
 
     public ServerSettings Current => current;
 
@@ -35,7 +42,7 @@ public sealed class SettingsState
     {
         if (s is null) return;
         if (s.MemoryBudgetMb is <= 0 and var mb)
-            throw new InvalidParamsException($"{source}.memoryBudgetMb {mb} must be a positive number of MiB; leave it unset for the default ({DefaultMemoryBudgetMb}).");
+            throw new InvalidParamsException($"{source}.memoryBudgetMb {mb} must be a positive number of MiB; leave it unset for the default ({DefaultMemoryBudgetMb} MiB, three quarters of this machine's memory).");
         if (s.MaxTokens is <= 0 and var t)
             throw new InvalidParamsException($"{source}.maxTokens {t} must be at least 1; leave it unset for the default ({AnalysisService.DefaultMaxTokens}).");
         if (s.MaxConcurrentAnalyses is <= 0 and var c)

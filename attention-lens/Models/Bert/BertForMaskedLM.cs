@@ -32,7 +32,7 @@ public sealed class BertForMaskedLM : ITransformerModel, ILogitLens
         var dense = Linear.Load(head.Scope(transform), c.HiddenSize, c.HiddenSize);
         var layerNorm = LayerNorm.Load(head.Scope(norm), c.HiddenSize, c.LayerNormEps);
         var bias = head.Contains("bias") ? head.Get("bias", c.VocabSize) : head.Scope("decoder").Get("bias", c.VocabSize);
-        var decoder = Linear.FromWeights(body.Embeddings.Word.Weight, bias, c.HiddenSize, c.VocabSize);
+        var decoder = Linear.FromWeights(body.Embeddings.Word.Data, bias, c.HiddenSize, c.VocabSize);
         var lmHead = new MaskedLMHead(dense, ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), layerNorm, decoder, c.VocabSize);
         return new BertForMaskedLM(kernels, body, lmHead, head.Store.ParameterCount);
     }

@@ -42,7 +42,7 @@ public static class DecoderHeads
         {
             case ModelHead.CausalLM:
                 linear = tiedEmbedding is not null
-                    ? Linear.FromWeights(tiedEmbedding.Weight, names.LmHeadBias ? root.Scope(names.LmHead).Get("bias", vocab) : ReadOnlyMemory<float>.Empty, features, vocab)
+                    ? Linear.FromWeights(tiedEmbedding.Data, names.LmHeadBias ? root.Scope(names.LmHead).Get("bias", vocab) : ReadOnlyMemory<float>.Empty, features, vocab)
                     : Linear.Load(root.Scope(names.LmHead), features, vocab, names.LmHeadBias);
                 break;
             case ModelHead.SequenceClassification:

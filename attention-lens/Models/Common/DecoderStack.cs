@@ -27,7 +27,7 @@ public static class DecoderStack
         if (t > info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {info.MaxPositions} ({positionsField}).");
         if (input.AttentionMask is { } mask && mask.Length != t)
             throw new AttentionLensException($"attention mask has {mask.Length} entries for {t} input ids; give one per token.");
-        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention);
         embed(trace.HiddenState(0));
         using var lastBuffer = new Scratch(t * c);
         for (int l = 0; l < info.Layers; l++)

@@ -48,11 +48,12 @@ public sealed class DecoderTaskModel : ITransformerModel
         }
         int features = _head.InFeatures;
         float[]? logits = null, classifier = null, tokens = null, start = null, end = null;
+        int[]? logitRows = null;
         switch (Info.Head)
         {
             case ModelHead.CausalLM when options.ComputeLogits:
-                logits = GC.AllocateUninitializedArray<float>(t * _head.OutFeatures);
-                _head.Forward(kernels, last, logits, t);
+                // Only the rows ForwardOptions.LogitRows names (all when null), as the other LM heads.
+                (logits, logitRows) = LmHeadRows.Compute(kernels, _head, last, t, options.LogitRows);
                 if (_finalSoftCap is float cap) SoftCap.Apply(logits, cap);
                 break;
             case ModelHead.SequenceClassification:
@@ -79,7 +80,7 @@ public sealed class DecoderTaskModel : ITransformerModel
         {
             Layers = body.Layers, Heads = body.Heads, Tokens = body.Tokens, Hidden = body.Hidden,
             Attentions = body.Attentions, HiddenStates = body.HiddenStates, ValueOutputs = body.ValueOutputs, PooledOutput = body.PooledOutput,
-            Logits = logits, ClassifierLogits = classifier, TokenClassifierLogits = tokens, StartLogits = start, EndLogits = end,
+            Logits = logits, LogitRows = logitRows, ClassifierLogits = classifier, TokenClassifierLogits = tokens, StartLogits = start, EndLogits = end,
         };
     }
 

@@ -8,15 +8,18 @@ namespace AttentionLens.Models;
 /// </summary>
 public sealed class ForwardTrace
 {
-    public ForwardTrace(int layers, int heads, int tokens, int hidden, bool captureValueOutputs, bool capturePostNormTerms = false)
+    /// <param name="headMean">Keep attention as the mean over heads (<see cref="ForwardOptions.HeadMeanAttention"/>).</param>
+    public ForwardTrace(int layers, int heads, int tokens, int hidden, bool captureValueOutputs, bool capturePostNormTerms = false, bool headMean = false)
     {
         Layers = layers;
         Heads = heads;
         Tokens = tokens;
         Hidden = hidden;
+        _headMean = headMean && heads > 1;
         // Not zeroed: every forward writes each element (probs of every head, every hidden state,
         // every value output) before the trace is returned; a failed pass discards the trace.
-        Attentions = GC.AllocateUninitializedArray<float>(checked(layers * heads * tokens * tokens));
+        Attentions = GC.AllocateUninitializedArray<float>(checked(layers * (_headMean ? 1 : heads) * tokens * tokens));
+        _layerProbs = _headMean ? GC.AllocateUninitializedArray<float>(checked(heads * tokens * tokens)) : null;
         HiddenStates = GC.AllocateUninitializedArray<float>(checked((layers + 1) * tokens * hidden));
         ValueOutputs = captureValueOutputs ? GC.AllocateUninitializedArray<float>(checked(layers * heads * tokens * hidden)) : null;
         PostNormTerms = capturePostNormTerms ? new PostNormTerms(layers, tokens, hidden) : null;
@@ -50,8 +53,49 @@ public sealed class ForwardTrace
     /// <summary>The token whose value vectors <paramref name="layer"/> zeroes, or −1.</summary>
     public int ZeroValueToken(int layer) => ZeroValue is { } z && z.Layer == layer ? z.Token : -1;
 
-    /// <summary>(H, T, T) block of <paramref name="layer"/>.</summary>
-    public Span<float> LayerAttention(int layer) => Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);
+
+    private readonly bool _headMean;
+    private readonly float[]? _layerProbs;
+    private int _pendingLayer = -1;
+
+    /// <summary>(H, T, T) block of <paramref name="layer"/> for the model to write. With head means,
+    /// one buffer serves every layer: asking for the next layer (or <see cref="ToResult"/>) first
+    /// folds the previous layer's heads into their mean.</summary>
+    public Span<float> LayerAttention(int layer)
+    {
+        if (!_headMean) return Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);
+        if (layer != _pendingLayer) FoldPending();
+        _pendingLayer = layer;
+        return _layerProbs!;
+    }
+
+    /// <summary>Attentions[l] = (1/H)·Σ_h probs[h] for the layer last handed out.</summary>
+    private void FoldPending()
+    {
+        if (_pendingLayer < 0) return;
+        int tt = Tokens * Tokens;
+        var mean = Attentions.AsSpan(_pendingLayer * tt, tt);
+        var probs = _layerProbs!.AsSpan();
+        probs[..tt].CopyTo(mean);
+        for (int h = 1; h < Heads; h++)
+        {
+            var head = probs.Slice(h * tt, tt);
+            int i = 0;
+            for (; i + System.Numerics.Vector<float>.Count <= tt; i += System.Numerics.Vector<float>.Count)
+                (new System.Numerics.Vector<float>(mean[i..]) + new System.Numerics.Vector<float>(head[i..])).CopyTo(mean[i..]);
+            for (; i < tt; i++) mean[i] += head[i];
+        }
+        float scale = 1f / Heads;
+        for (int i = 0; i < tt; i++) mean[i] *= scale;
+        _pendingLayer = -1;
+    }
+
+    /// <summary>Heads the stored attention keeps per layer: 1 with head means, else H.</summary>
+    private int StoredHeads => _headMean ? 1 : Heads;
+
+    /// <summary>The stored (H', T, T) attention of <paramref name="layer"/> (H' = 1 with head means), after folding.</summary>
+    private Span<float> StoredAttention(int layer) =>
+        Attentions.AsSpan(layer * StoredHeads * Tokens * Tokens, StoredHeads * Tokens * Tokens);
 
     /// <summary>(T, C) hidden state <paramref name="index"/> (0 = embeddings).</summary>
     public Span<float> HiddenState(int index) => HiddenStates.AsSpan(index * Tokens * Hidden, Tokens * Hidden);
@@ -64,10 +108,11 @@ public sealed class ForwardTrace
     /// The filled trace as a result, after <see cref="CheckFinite"/>: every architecture ends its
     /// forward here, so non-finite weights are caught in one place for all of them.
     /// </summary>
-    public ForwardResult ToResult(float[]? logits = null, float[]? classifierLogits = null, float[]? pooled = null)
+    public ForwardResult ToResult(float[]? logits = null, float[]? classifierLogits = null, float[]? pooled = null, int[]? logitRows = null)
     {
+        FoldPending();
         CheckFinite(logits);
-        return Result(logits, classifierLogits, pooled);
+        return Result(logits, classifierLogits, pooled, logitRows);
     }
 
     /// <summary>Largest deviation of an attention row's sum from 1 that a float32 softmax leaves.</summary>
@@ -84,6 +129,7 @@ public sealed class ForwardTrace
     /// </summary>
     public void CheckFinite(float[]? logits = null)
     {
+        FoldPending();
         int last = Math.Min(LastLayer ?? Layers - 1, Layers - 1);
         if (FirstLayer == 0 && !AllFinite(HiddenState(0)))
             throw new NonFiniteActivationException(-1, "the embedding output is not finite", "the embedding tensors (token, position and type embeddings, the embedding norm)");
@@ -91,8 +137,9 @@ public sealed class ForwardTrace
             throw new NonFiniteActivationException(FirstLayer - 1, "the hidden state this pass resumed from is not finite", "the earlier pass that produced it");
         for (int l = FirstLayer; l <= last; l++)
         {
-            var attention = LayerAttention(l);
-            for (int row = 0; row < Heads * Tokens; row++)
+            // With head means the stored rows are means of softmax rows, which also sum to 1.
+            var attention = StoredAttention(l);
+            for (int row = 0; row < StoredHeads * Tokens; row++)
             {
                 var r = attention.Slice(row * Tokens, Tokens);
                 // A float sum (SIMD) errs by about T·2⁻²⁴, far inside the tolerance; NaN or ±Inf
@@ -116,10 +163,10 @@ public sealed class ForwardTrace
     private static bool AllFinite(ReadOnlySpan<float> values) =>
         values.IsEmpty || float.IsFinite(TensorPrimitives.MaxMagnitude<float>(values));
 
-    private ForwardResult Result(float[]? logits, float[]? classifierLogits, float[]? pooled) => new()
+    private ForwardResult Result(float[]? logits, float[]? classifierLogits, float[]? pooled, int[]? logitRows) => new()
     {
         Layers = Layers,
-        Heads = Heads,
+        Heads = _headMean ? 1 : Heads,
         Tokens = Tokens,
         Hidden = Hidden,
         Attentions = Attentions,
@@ -128,6 +175,7 @@ public sealed class ForwardTrace
         PostNormTerms = PostNormTerms,
         ResidualStream = ResidualStream,
         Logits = logits,
+        LogitRows = logitRows,
         ClassifierLogits = classifierLogits,
         PooledOutput = pooled,
     };

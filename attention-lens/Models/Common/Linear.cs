@@ -3,23 +3,28 @@ using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
 
-/// <summary>torch <c>nn.Linear</c>: y = x Wᵀ + b with W stored (out × in).</summary>
+/// <summary>torch <c>nn.Linear</c>: y = x Wᵀ + b with W stored (out × in), in the checkpoint's
+/// element type (bf16/f16 weights stay 16-bit; the kernels widen them exactly as they read them).</summary>
 public sealed class Linear : IHeadProjection
 {
-    private readonly Lazy<float[][]> _headBlocks;
+    private readonly Lazy<WeightMatrix[]> _headBlocks;
     private readonly WeightMatrix _matrix;
 
-    private Linear(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures, int heads)
+    private Linear(WeightData weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures, int heads)
     {
-        Weight = weight;
         Bias = bias;
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         _matrix = new WeightMatrix(weight, isNByK: true, inFeatures, outFeatures);
-        _headBlocks = new Lazy<float[][]>(() => SplitColumns(heads), LazyThreadSafetyMode.ExecutionAndPublication);
+        _headBlocks = new Lazy<WeightMatrix[]>(() => SplitColumns(heads), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    public ReadOnlyMemory<float> Weight { get; }
+    /// <summary>The weight as float32: in place for a float32 checkpoint, a widened copy of a 16-bit
+    /// one (the forward pass never needs it; see <see cref="WeightData"/>).</summary>
+    public ReadOnlyMemory<float> Weight => _matrix.Values;
+
+    /// <summary>The weight as stored.</summary>
+    public WeightData WeightData => _matrix.Data;
 
     /// <summary>Empty when the layer has no bias.</summary>
     public ReadOnlyMemory<float> Bias { get; }
@@ -30,10 +35,14 @@ public sealed class Linear : IHeadProjection
 
     /// <param name="heads">For an attention output projection: the number of heads its input is split into.</param>
     public static Linear Load(WeightScope w, int inFeatures, int outFeatures, bool bias = true, int heads = 1) =>
-        new(w.Get("weight", outFeatures, inFeatures), bias ? w.Get("bias", outFeatures) : ReadOnlyMemory<float>.Empty, inFeatures, outFeatures, heads);
+        new(w.GetData("weight", outFeatures, inFeatures), bias ? w.Get("bias", outFeatures) : ReadOnlyMemory<float>.Empty, inFeatures, outFeatures, heads);
 
     /// <summary>A linear layer over given weights (tied heads reuse the embedding matrix).</summary>
     public static Linear FromWeights(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures) =>
+        new(WeightData.FromFloat32(weight), bias, inFeatures, outFeatures, 1);
+
+    /// <summary>A linear layer over given weights in their stored element type (a tied head over a bf16 embedding).</summary>
+    public static Linear FromWeights(WeightData weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures) =>
         new(weight, bias, inFeatures, outFeatures, 1);
 
     /// <param name="x">(rows, in).</param>
@@ -41,23 +50,38 @@ public sealed class Linear : IHeadProjection
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.MatMul(x, _matrix, Bias.Span, y, rows);
 
-    /// <summary>v_h W_O^h: the head's D input columns of W, kept (out × D) contiguous after first use.</summary>
+    /// <summary>v_h W_O^h: the head's D input columns of W, kept (out × D) contiguous after first use
+    /// (in the stored element type: a bf16 W_O costs its own size again, not twice that).</summary>
     public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)
     {
         var block = _headBlocks.Value[head];
-        kernels.MatMulTransposed(valueHead, block, ReadOnlySpan<float>.Empty, output, tokens, block.Length / OutFeatures, OutFeatures);
+        if (block.Data.Is16Bit) kernels.MatMul(valueHead, block, ReadOnlySpan<float>.Empty, output, tokens);
+        else kernels.MatMulTransposed(valueHead, block.Data.Values.Span, ReadOnlySpan<float>.Empty, output, tokens, block.K, OutFeatures);
     }
 
-    private float[][] SplitColumns(int heads)
+    private WeightMatrix[] SplitColumns(int heads)
     {
         int d = InFeatures / heads;
-        var w = Weight.Span;
-        var blocks = new float[heads][];
+        var data = _matrix.Data;
+        var blocks = new WeightMatrix[heads];
         for (int h = 0; h < heads; h++)
         {
-            blocks[h] = new float[OutFeatures * d];
-            for (int o = 0; o < OutFeatures; o++)
-                w.Slice(o * InFeatures + h * d, d).CopyTo(blocks[h].AsSpan(o * d, d));
+            if (data.Is16Bit)
+            {
+                var bits = data.Bits.Span;
+                var block = new ushort[OutFeatures * d];
+                for (int o = 0; o < OutFeatures; o++)
+                    bits.Slice(o * InFeatures + h * d, d).CopyTo(block.AsSpan(o * d, d));
+                blocks[h] = new WeightMatrix(WeightData.From16Bit(block, data.ElementType), isNByK: true, d, OutFeatures);
+            }
+            else
+            {
+                var w = data.Values.Span;
+                var block = new float[OutFeatures * d];
+                for (int o = 0; o < OutFeatures; o++)
+                    w.Slice(o * InFeatures + h * d, d).CopyTo(block.AsSpan(o * d, d));
+                blocks[h] = new WeightMatrix(block, isNByK: true, d, OutFeatures);
+            }
         }
         return blocks;
     }

@@ -27,7 +27,7 @@ public sealed class DistilBertForMaskedLM : ITransformerModel, ILogitLens
     {
         var transform = Linear.Load(root.Scope("vocab_transform"), c.Dim, c.Dim);
         var norm = LayerNorm.Load(root.Scope("vocab_layer_norm"), c.Dim, 1e-12);
-        var projector = Linear.FromWeights(body.WordEmbeddings, root.Scope("vocab_projector").Get("bias", c.VocabSize), c.Dim, c.VocabSize);
+        var projector = Linear.FromWeights(body.WordEmbeddingData, root.Scope("vocab_projector").Get("bias", c.VocabSize), c.Dim, c.VocabSize);
         var head = new MaskedLMHead(transform, ActivationNames.Parse(c.Activation, "activation", configPath), norm, projector, c.VocabSize);
         return new DistilBertForMaskedLM(kernels, body, head, root.Store.ParameterCount);
     }

@@ -30,6 +30,9 @@ public sealed class DistilBertModel : ITransformerModel, IEncoderBody
     /// <summary>The word embedding table (V, C), which the masked-LM head's projector is tied to.</summary>
     public ReadOnlyMemory<float> WordEmbeddings => _word.Weight;
 
+    /// <summary>The word embeddings as stored (what the tied masked-LM head multiplies by).</summary>
+    public Tensors.WeightData WordEmbeddingData => _word.Data;
+
     public static DistilBertModel Load(IKernels kernels, WeightScope w, DistilBertConfig c, string configPath, string architecture)
     {
         c.Validate(configPath);

@@ -6,13 +6,13 @@ namespace AttentionLens.Models.Gpt2;
 /// <summary>transformers pytorch_utils.Conv1D: y = x W + b with W stored (in × out), the transpose of nn.Linear.</summary>
 public sealed class Conv1D : IHeadProjection
 {
-    private readonly ReadOnlyMemory<float> _weight;
+    private readonly WeightData _weight;
     private readonly WeightMatrix _matrix;
     private readonly ReadOnlyMemory<float> _bias;
     private readonly int _in;
     private readonly int _out;
 
-    private Conv1D(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures)
+    private Conv1D(WeightData weight, ReadOnlyMemory<float> bias, int inFeatures, int outFeatures)
     {
         _weight = weight;
         _bias = bias;
@@ -22,7 +22,7 @@ public sealed class Conv1D : IHeadProjection
     }
 
     public static Conv1D Load(WeightScope w, int inFeatures, int outFeatures) =>
-        new(w.Get("weight", inFeatures, outFeatures), w.Get("bias", outFeatures), inFeatures, outFeatures);
+        new(w.GetData("weight", inFeatures, outFeatures), w.Get("bias", outFeatures), inFeatures, outFeatures);
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.MatMul(x, _matrix, _bias.Span, y, rows);
@@ -31,6 +31,9 @@ public sealed class Conv1D : IHeadProjection
     public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)
     {
         int d = valueHead.Length / tokens;
-        kernels.MatMul(valueHead, _weight.Span.Slice(head * d * _out, d * _out), ReadOnlySpan<float>.Empty, output, tokens, d, _out);
+        if (_weight.Is16Bit)
+            kernels.MatMul(valueHead, new WeightMatrix(_weight.Slice(head * d * _out, d * _out), isNByK: false, d, _out), ReadOnlySpan<float>.Empty, output, tokens);
+        else
+            kernels.MatMul(valueHead, _weight.Values.Span.Slice(head * d * _out, d * _out), ReadOnlySpan<float>.Empty, output, tokens, d, _out);
     }
 }

@@ -57,23 +57,65 @@ public sealed class Gpt2Block
     /// <param name="x">(T, C) input.</param>
     /// <param name="y">(T, C) output.</param>
     /// <param name="residualMid">(T, C) receives x + attention output, or empty.</param>
+    /// <param name="keysOut">(T, C) receives the keys when not empty (a <see cref="KeyValueCache"/>); <paramref name="valuesOut"/> the values.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
-        Span<float> residualMid = default)
+        Span<float> residualMid = default, Span<float> keysOut = default, Span<float> valuesOut = default)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
         var normed = normedBuffer.Span;
         _ln1.Forward(kernels, x, normed, tokens);
-        using var qkvBuffer = new Scratch(3 * n);
-        var qkv = qkvBuffer.Span;
-        _cAttn.Forward(kernels, normed, qkv, tokens);
-        // c_attn's output splits along features into q | k | v (GPT2Attention.forward: split(split_size, dim=2)).
         using var qBuffer = new Scratch(n);
         var q = qBuffer.Span;
         using var kBuffer = new Scratch(n);
         var k = kBuffer.Span;
         using var vBuffer = new Scratch(n);
         var v = vBuffer.Span;
+        Project(kernels, normed, q, k, v, tokens);
+        if (!keysOut.IsEmpty) k.CopyTo(keysOut);
+        if (!valuesOut.IsEmpty) v.CopyTo(valuesOut);
+        using var contextBuffer = new Scratch(n);
+        var context = contextBuffer.Span;
+        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _divisor,
+            projection: _attnProj, valueOutputs: valueOutputs, hidden: _hidden);
+        Tail(kernels, context, x, y, normed, tokens, residualMid);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> of rows <paramref name="start"/>…T−1 (x and y hold those rows), the keys and
+    /// values of the rows before taken from a cache; the square attention kernel runs over all T rows
+    /// with zero queries for the cached ones, whose outputs are dropped.
+    /// </summary>
+    public void ForwardSuffix(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> cachedKeys, ReadOnlySpan<float> cachedValues, int start, int tokens)
+    {
+        int rows = tokens - start, n = tokens * _hidden, skip = start * _hidden;
+        using var normedBuffer = new Scratch(rows * _hidden);
+        var normed = normedBuffer.Span;
+        _ln1.Forward(kernels, x, normed, rows);
+        using var qBuffer = new Scratch(n);
+        var q = qBuffer.Span;
+        using var kBuffer = new Scratch(n);
+        var k = kBuffer.Span;
+        using var vBuffer = new Scratch(n);
+        var v = vBuffer.Span;
+        q[..skip].Clear();
+        cachedKeys[..skip].CopyTo(k);
+        cachedValues[..skip].CopyTo(v);
+        Project(kernels, normed, q[skip..], k[skip..], v[skip..], rows);
+        using var probsBuffer = new Scratch(_heads * tokens * tokens);
+        using var contextBuffer = new Scratch(n);
+        var context = contextBuffer.Span;
+        kernels.Attention(q, k, v, bias, probsBuffer.Span, context, tokens, _heads, _heads, _hidden / _heads, 1f / _divisor);
+        Tail(kernels, context[skip..], x, y, normed, rows);
+    }
+
+    /// <summary>c_attn, whose output splits along features into q | k | v (GPT2Attention.forward: split(split_size, dim=2)).</summary>
+    private void Project(IKernels kernels, ReadOnlySpan<float> normed, Span<float> q, Span<float> k, Span<float> v, int tokens)
+    {
+        using var qkvBuffer = new Scratch(3 * tokens * _hidden);
+        var qkv = qkvBuffer.Span;
+        _cAttn.Forward(kernels, normed, qkv, tokens);
         for (int t = 0; t < tokens; t++)
         {
             var row = qkv.Slice(t * 3 * _hidden, 3 * _hidden);
@@ -81,10 +123,13 @@ public sealed class Gpt2Block
             row.Slice(_hidden, _hidden).CopyTo(k.Slice(t * _hidden));
             row.Slice(2 * _hidden, _hidden).CopyTo(v.Slice(t * _hidden));
         }
-        using var contextBuffer = new Scratch(n);
-        var context = contextBuffer.Span;
-        ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _divisor,
-            projection: _attnProj, valueOutputs: valueOutputs, hidden: _hidden);
+    }
+
+    /// <summary>h = x + c_proj(context), y = h + mlp(ln_2(h)) for <paramref name="tokens"/> rows; <paramref name="normed"/> is scratch;
+    /// <paramref name="residualMid"/> receives h when not empty.</summary>
+    private void Tail(IKernels kernels, ReadOnlySpan<float> context, ReadOnlySpan<float> x, Span<float> y, Span<float> normed, int tokens, Span<float> residualMid = default)
+    {
+        int n = tokens * _hidden;
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _attnProj.Forward(kernels, context, attended, tokens);

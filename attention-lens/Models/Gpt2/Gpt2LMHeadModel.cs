@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Gpt2;
 /// lm_head: tied to wte unless tie_word_embeddings is false (then lm_head.weight is read).
 /// Hidden states are the block inputs, then ln_f of the last output (GPT2Model.forward).
 /// </summary>
-public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
+public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPrefixReuse
 {
     private readonly IKernels _kernels;
     private readonly Embedding _wte;
@@ -42,7 +42,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
         Linear? head = null;
         if (withHead)
             head = c.TieWordEmbeddings
-                ? Linear.FromWeights(wte.Weight, ReadOnlyMemory<float>.Empty, c.NEmbd, c.VocabSize)
+                ? Linear.FromWeights(wte.Data, ReadOnlyMemory<float>.Empty, c.NEmbd, c.VocabSize)
                 : Linear.Load(w.Scope("lm_head"), c.NEmbd, c.VocabSize, bias: false);
         var info = new ModelInfo("gpt2", architecture, c.NLayer, c.NHead, c.NHead, c.NEmbd, c.HeadDim, c.VocabSize,
             w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.NPositions)
@@ -52,14 +52,60 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
         return new Gpt2LMHeadModel(kernels, wte, wpe, blocks, lnF, head, info);
     }
 
-    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(input, options ?? ForwardOptions.Default, null, cancellationToken);
+
+    public (ForwardResult Result, KeyValueCache Cache) ForwardWithCache(ForwardInput input, ForwardOptions options, CancellationToken cancellationToken = default)
     {
-        options ??= ForwardOptions.Default;
+        var cache = new KeyValueCache(input, Info.Layers, Info.HiddenSize);
+        return (Run(input, options, cache, cancellationToken), cache);
+    }
+
+    public float[] LogitsFrom(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        int t = input.Length, c = Info.HiddenSize;
+        if (_lmHead is null) throw new AttentionLensException("this model has no LM head to compute logits with.");
+        if (t != cache.Tokens || start < 0 || start >= t)
+            throw new AttentionLensException($"a cached forward of {cache.Tokens} tokens cannot be resumed at position {start} of an input of {t}.");
+        foreach (int r in logitRows)
+            if (r < start || r >= t) throw new AttentionLensException($"logit row {r} is not among the recomputed positions {start}..{t - 1}.");
+        var kernels = _kernels.WithThreads(threads);
+        int rows = t - start;
+        using var xBuffer = new Scratch(rows * c);
+        using var yBuffer = new Scratch(rows * c);
+        var x = xBuffer.Span;
+        var y = yBuffer.Span;
+        _wte.Lookup(input.InputIds.AsSpan(start), x, accumulate: false);
+        _wpe.Lookup(Enumerable.Range(start, rows).ToArray(), x, accumulate: true);
+        if (input.TokenTypeIds is { } types)
+        {
+            if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
+            _wte.Lookup(types.AsSpan(start), x, accumulate: true);
+        }
+        var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _blocks[l].ForwardSuffix(kernels, x, y, bias, cache.Keys[l], cache.Values[l], start, t);
+            var swap = x;
+            x = y;
+            y = swap;
+        }
+        var gathered = new float[logitRows.Length * c];
+        for (int i = 0; i < logitRows.Length; i++)
+            _lnF.Forward(kernels, x.Slice((logitRows[i] - start) * c, c), gathered.AsSpan(i * c, c), 1);
+        var logits = GC.AllocateUninitializedArray<float>(checked(logitRows.Length * Info.VocabSize));
+        _lmHead.Forward(kernels, gathered, logits, logitRows.Length);
+        return logits;
+    }
+
+    private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)
+    {
         var kernels = _kernels.WithThreads(options.Threads);
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs)
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
         {
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
         };
@@ -80,18 +126,14 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
             _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
-                trace.ResidualStream is { } stream ? stream.Mid(l) : default);
+                trace.ResidualStream is { } stream ? stream.Mid(l) : default,
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l]);
             if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
-        float[]? logits = null;
-        if (_lmHead is not null && options.ComputeLogits)
-        {
-            // Not zeroed: the head GEMM below writes every element.
-            logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
-            _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
-        }
-        return trace.ToResult(logits: logits);
+        if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
+        var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
+        return trace.ToResult(logits: logits, logitRows: rows);
     }
 
     /// <summary>lm_head(ln_f(h)) (docs/methods.md#logitlens).</summary>

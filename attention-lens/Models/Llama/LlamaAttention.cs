@@ -41,8 +41,10 @@ public sealed class LlamaAttention
 
     /// <param name="x">(T, C) normed input.</param>
     /// <param name="output">(T, C) o_proj(attention).</param>
+    /// <param name="keysOut">(T, H_kv·D) receives the keys after RoPE, when not empty (a <see cref="KeyValueCache"/>).</param>
+    /// <param name="valuesOut">(T, H_kv·D) receives the values, when not empty.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> keysOut = default, Span<float> valuesOut = default)
     {
         using var qBuffer = new Scratch(tokens * _heads * _headDim);
         var q = qBuffer.Span;
@@ -55,10 +57,49 @@ public sealed class LlamaAttention
         _v.Forward(kernels, x, v, tokens);
         kernels.Rope(q, tokens, _heads, _headDim, rope);
         kernels.Rope(k, tokens, _kvHeads, _headDim, rope);
+        if (!keysOut.IsEmpty) k.CopyTo(keysOut);
+        if (!valuesOut.IsEmpty) v.CopyTo(valuesOut);
         using var contextBuffer = new Scratch(q.Length);
         var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim,
             MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
         _o.Forward(kernels, context, output, tokens);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> for rows <paramref name="start"/>…T−1 only, the keys and values of rows
+    /// before <paramref name="start"/> taken from a cache (a causal model's earlier rows do not depend
+    /// on later ones). The square attention kernel runs over all T rows with zero queries for the
+    /// cached rows (their outputs are dropped): attention is T²·H·D, small beside the projections
+    /// it saves.
+    /// </summary>
+    /// <param name="x">(T − start, C) normed input of the recomputed rows.</param>
+    /// <param name="output">(T − start, C) o_proj(attention) of those rows.</param>
+    /// <param name="bias">(T, T) additive mask of the whole changed input.</param>
+    public void ForwardSuffix(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
+        ReadOnlySpan<float> cachedKeys, ReadOnlySpan<float> cachedValues, int start, int tokens)
+    {
+        int rows = tokens - start, qw = _heads * _headDim, kw = _kvHeads * _headDim;
+        using var qBuffer = new Scratch(tokens * qw);
+        var q = qBuffer.Span;
+        using var kBuffer = new Scratch(tokens * kw);
+        var k = kBuffer.Span;
+        using var vBuffer = new Scratch(tokens * kw);
+        var v = vBuffer.Span;
+        q[..(start * qw)].Clear();
+        k[..(start * kw)].Clear();
+        _q.Forward(kernels, x, q[(start * qw)..], rows);
+        _k.Forward(kernels, x, k[(start * kw)..], rows);
+        _v.Forward(kernels, x, v[(start * kw)..], rows);
+        // RoPE over all T rows rotates each row by its own position; the zero rows stay zero.
+        kernels.Rope(q, tokens, _heads, _headDim, rope);
+        kernels.Rope(k, tokens, _kvHeads, _headDim, rope);
+        cachedKeys[..(start * kw)].CopyTo(k);
+        cachedValues[..(start * kw)].CopyTo(v);
+        using var probsBuffer = new Scratch(_heads * tokens * tokens);
+        using var contextBuffer = new Scratch(tokens * qw);
+        var context = contextBuffer.Span;
+        kernels.Attention(q, k, v, bias, probsBuffer.Span, context, tokens, _heads, _kvHeads, _headDim, 1f / MathF.Sqrt(_headDim));
+        _o.Forward(kernels, context[(start * qw)..], output, rows);
     }
 }

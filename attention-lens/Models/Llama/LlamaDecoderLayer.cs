@@ -41,8 +41,11 @@ public sealed class LlamaDecoderLayer
 
     /// <param name="x">(T, C) input.</param>
     /// <param name="y">(T, C) output.</param>
+    /// <param name="residualMid">(T, C) receives x + attention output, or empty.</param>
+    /// <param name="keysOut">Receives the layer's keys and values when not empty (see <see cref="LlamaAttention.Forward"/>).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> residualMid = default)
+        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> residualMid = default,
+        Span<float> keysOut = default, Span<float> valuesOut = default)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -50,10 +53,32 @@ public sealed class LlamaDecoderLayer
         _inputNorm.Forward(kernels, x, normed, tokens);
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
-        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, keysOut, valuesOut);
         kernels.Add(attended, x);
         if (!residualMid.IsEmpty) attended.CopyTo(residualMid);
+        Mlp(kernels, attended, normed, y, tokens);
+    }
 
+    /// <summary><see cref="Forward"/> of rows <paramref name="start"/>…T−1 (x and y hold those rows),
+    /// reusing the cached keys and values of the rows before (<see cref="LlamaAttention.ForwardSuffix"/>).</summary>
+    public void ForwardSuffix(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
+        ReadOnlySpan<float> cachedKeys, ReadOnlySpan<float> cachedValues, int start, int tokens)
+    {
+        int rows = tokens - start, n = rows * _hidden;
+        using var normedBuffer = new Scratch(n);
+        var normed = normedBuffer.Span;
+        _inputNorm.Forward(kernels, x, normed, rows);
+        using var attendedBuffer = new Scratch(n);
+        var attended = attendedBuffer.Span;
+        _attention.ForwardSuffix(kernels, normed, attended, bias, rope, cachedKeys, cachedValues, start, tokens);
+        kernels.Add(attended, x);
+        Mlp(kernels, attended, normed, y, rows);
+    }
+
+    /// <summary>y = h + mlp(rms₂(h)) for <paramref name="tokens"/> rows; <paramref name="normed"/> is scratch.</summary>
+    private void Mlp(IKernels kernels, Span<float> attended, Span<float> normed, Span<float> y, int tokens)
+    {
+        int n = tokens * _hidden;
         _postNorm.Forward(kernels, attended, normed, tokens);
         using var gateBuffer = new Scratch(tokens * _inner);
         var gate = gateBuffer.Span;

@@ -9,7 +9,7 @@ namespace AttentionLens.Models.Llama;
 /// or not lm_head.weight is also stored); otherwise lm_head.weight must be stored. Positions are
 /// 0..T−1 (cache_position) regardless of padding, as in transformers 4.40.
 /// </summary>
-public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
+public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens, ICausalPrefixReuse
 {
     private readonly IKernels _kernels;
     private readonly Embedding _embed;
@@ -46,7 +46,7 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
         Linear? head = null;
         if (withHead)
             head = c.TieWordEmbeddings
-                ? Linear.FromWeights(embed.Weight, ReadOnlyMemory<float>.Empty, c.HiddenSize, c.VocabSize)
+                ? Linear.FromWeights(embed.Data, ReadOnlyMemory<float>.Empty, c.HiddenSize, c.VocabSize)
                 : Linear.Load(w.Scope("lm_head"), c.HiddenSize, c.VocabSize, bias: false);
         var info = new ModelInfo(modelType, architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.KeyValueHeads, c.HiddenSize, c.HeadDim,
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: withHead, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings)
@@ -56,14 +56,56 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
         return new LlamaForCausalLM(kernels, embed, layers, norm, head, inv, c.EffectiveSlidingWindow, info);
     }
 
-    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
+    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default) =>
+        Run(input, options ?? ForwardOptions.Default, null, cancellationToken);
+
+    public (ForwardResult Result, KeyValueCache Cache) ForwardWithCache(ForwardInput input, ForwardOptions options, CancellationToken cancellationToken = default)
     {
-        options ??= ForwardOptions.Default;
+        var cache = new KeyValueCache(input, Info.Layers, Info.KeyValueHeads * Info.HeadDim);
+        return (Run(input, options, cache, cancellationToken), cache);
+    }
+
+    public float[] LogitsFrom(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        int t = input.Length, c = Info.HiddenSize;
+        if (_lmHead is null) throw new AttentionLensException("this model has no LM head to compute logits with.");
+        if (t != cache.Tokens || start < 0 || start >= t)
+            throw new AttentionLensException($"a cached forward of {cache.Tokens} tokens cannot be resumed at position {start} of an input of {t}.");
+        foreach (int r in logitRows)
+            if (r < start || r >= t) throw new AttentionLensException($"logit row {r} is not among the recomputed positions {start}..{t - 1}.");
+        var kernels = _kernels.WithThreads(threads);
+        int rows = t - start;
+        using var xBuffer = new Scratch(rows * c);
+        using var yBuffer = new Scratch(rows * c);
+        var x = xBuffer.Span;
+        var y = yBuffer.Span;
+        _embed.Lookup(input.InputIds.AsSpan(start), x, accumulate: false);
+        var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
+        // The same mask as the full pass (sliding window included), so the recomputed rows match it.
+        var bias = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _layers[l].ForwardSuffix(kernels, x, y, bias, rope, cache.Keys[l], cache.Values[l], start, t);
+            var swap = x;
+            x = y;
+            y = swap;
+        }
+        var gathered = new float[logitRows.Length * c];
+        for (int i = 0; i < logitRows.Length; i++)
+            _norm.Forward(kernels, x.Slice((logitRows[i] - start) * c, c), gathered.AsSpan(i * c, c), 1);
+        var logits = GC.AllocateUninitializedArray<float>(checked(logitRows.Length * Info.VocabSize));
+        _lmHead.Forward(kernels, gathered, logits, logitRows.Length);
+        return logits;
+    }
+
+    private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)
+    {
         var kernels = _kernels.WithThreads(options.Threads);
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs)
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
         {
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
         };
@@ -78,19 +120,16 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
             _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
-                trace.ResidualStream is { } stream ? stream.Mid(l) : default);
+                trace.ResidualStream is { } stream ? stream.Mid(l) : default,
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l]);
             if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
-        float[]? logits = null;
-        if (_lmHead is not null && options.ComputeLogits)
-        {
-            // Not zeroed: the head GEMM below writes every element.
-            logits = GC.AllocateUninitializedArray<float>(t * Info.VocabSize);
-            _lmHead.Forward(kernels, trace.HiddenState(Info.Layers), logits, t);
-        }
-        return trace.ToResult(logits: logits);
+        if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
+        var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
+        return trace.ToResult(logits: logits, logitRows: rows);
     }
+
     /// <summary>lm_head(norm(h)) (docs/methods.md#logitlens).</summary>
     public float[] LensLogits(ReadOnlySpan<float> residual, int rows)
     {

@@ -72,6 +72,26 @@ public sealed class SafetensorsFileTests
     }
 
     [Fact]
+    public void HalfAndBFloat16WeightsStayInTheMappingAsStored()
+    {
+        using var dir = new TempDirectory();
+        var data = new byte[] { 0x00, 0x3C, 0x00, 0xC0, 0x55, 0x35, 0x80, 0x3F, 0x40, 0xC0, 0xAB, 0x3E };
+        var path = WriteRaw(dir, "{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]},\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[6,12]}}", data);
+        using var file = SafetensorsFile.Open(path);
+        var h = file.GetWeightData("h");
+        var b = file.GetWeightData("b");
+        Assert.Equal(AttentionLens.Tensors.WeightElementType.Float16, h.ElementType);
+        Assert.Equal(AttentionLens.Tensors.WeightElementType.BFloat16, b.ElementType);
+        Assert.False(MemoryMarshal.TryGetArray(b.Bits, out _), "BF16 weights should be served from the mapping, not copied");
+        Assert.Equal(new ushort[] { 0x3F80, 0xC040, 0x3EAB }, b.Bits.ToArray());
+        Assert.Equal([1f, -2f, 0.333251953125f], h.ToFloat32().ToArray());
+        Assert.Equal([1f, -3f, 0.333984375f], b.ToFloat32().ToArray());
+        var row = new float[2];
+        b.WidenTo(1, row);
+        Assert.Equal([-3f, 0.333984375f], row);
+    }
+
+    [Fact]
     public void TruncatedFileIsRefused()
     {
         using var dir = new TempDirectory();
