@@ -41,6 +41,16 @@ internal sealed class InMemoryClient : IAsyncDisposable
     /// <summary>Responses with a null id (answers to unreadable frames).</summary>
     public ConcurrentQueue<JsonElement> Orphans { get; } = new();
 
+    /// <summary>The orphan responses once <paramref name="count"/> have arrived (responses to different
+    /// messages may be written in any order), or what arrived within <paramref name="timeout"/>.</summary>
+    public async Task<JsonElement[]> OrphansAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Orphans.Count < count && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
+        return Orphans.ToArray();
+    }
+
     public Task WriteRawAsync(string raw) => WriteRawAsync(Encoding.UTF8.GetBytes(raw));
 
     public async Task WriteRawAsync(byte[] raw)
