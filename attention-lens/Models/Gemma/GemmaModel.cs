@@ -12,10 +12,10 @@ public sealed class GemmaModel : RotaryDecoderModel
     /// <summary>Gemma's classifiers are both "score"; no QA head in transformers.</summary>
     public static DecoderHeadNames HeadNames { get; } = new();
 
-    private readonly float[] _inverseFrequencies;
-
     private GemmaModel(IKernels kernels, Embedding embed, GemmaDecoderLayer[] layers, GemmaRmsNorm norm, float[] inverseFrequencies, ModelInfo info)
-        : base(kernels, embed, layers, norm, info) => _inverseFrequencies = inverseFrequencies;
+        : base(kernels, embed, layers, norm, info, inverseFrequencies, info.HeadDim)
+    {
+    }
 
     public static GemmaModel Load(IKernels kernels, WeightScope w, GemmaConfig c, string configPath, string architecture)
     {
@@ -35,8 +35,6 @@ public sealed class GemmaModel : RotaryDecoderModel
         float normalizer = (float)Math.Sqrt(hidden);
         for (int i = 0; i < h0.Length; i++) h0[i] *= normalizer;
     }
-
-    protected override RopeTable Rope(int tokens) => new(tokens, Info.HeadDim, 0, _inverseFrequencies);
 
     protected override void EmbedTokens(ReadOnlySpan<int> ids, Span<float> h0) => ScaledLookup(Embed, ids, h0, Info.HiddenSize);
 }

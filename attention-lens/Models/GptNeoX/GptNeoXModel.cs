@@ -14,14 +14,9 @@ public sealed class GptNeoXModel : RotaryDecoderModel
     /// <summary>How transformers names and provides GPT-NeoX's heads.</summary>
     public static DecoderHeadNames HeadNames { get; } = new(LmHead: "embed_out", TokenClassifier: "classifier", HasQuestionAnswering: true);
 
-    private readonly float[] _inverseFrequencies;
-    private readonly int _rotaryDim;
-
     private GptNeoXModel(IKernels kernels, Embedding embed, GptNeoXLayer[] layers, LayerNorm finalNorm, float[] inverseFrequencies, int rotaryDim, ModelInfo info)
-        : base(kernels, embed, layers, finalNorm, info)
+        : base(kernels, embed, layers, finalNorm, info, inverseFrequencies, rotaryDim)
     {
-        _inverseFrequencies = inverseFrequencies;
-        _rotaryDim = rotaryDim;
     }
 
     /// <param name="w">Root scope of a store retrying with the "gpt_neox." prefix.</param>
@@ -38,7 +33,4 @@ public sealed class GptNeoXModel : RotaryDecoderModel
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
         return new GptNeoXModel(kernels, embed, layers, norm, inv, rotaryDim, info);
     }
-
-    /// <summary>Rotary on the first rotary_pct · head_dim channels of each head.</summary>
-    protected override RopeTable Rope(int tokens) => new(tokens, _rotaryDim, 0, _inverseFrequencies);
 }

@@ -12,10 +12,10 @@ public sealed class Olmo2Model : RotaryDecoderModel
     /// <summary>OLMo-2 has no classification or QA heads in transformers 4.48.</summary>
     public static DecoderHeadNames HeadNames { get; } = new(HasTokenClassification: false, HasSequenceClassification: false);
 
-    private readonly float[] _inverseFrequencies;
-
     private Olmo2Model(IKernels kernels, Embedding embed, Olmo2DecoderLayer[] layers, RmsNorm norm, float[] inverseFrequencies, ModelInfo info)
-        : base(kernels, embed, layers, norm, info) => _inverseFrequencies = inverseFrequencies;
+        : base(kernels, embed, layers, norm, info, inverseFrequencies, info.HeadDim)
+    {
+    }
 
     public static Olmo2Model Load(IKernels kernels, WeightScope w, Olmo2Config c, string configPath, string architecture)
     {
@@ -31,5 +31,4 @@ public sealed class Olmo2Model : RotaryDecoderModel
         return new Olmo2Model(kernels, embed, layers, norm, inv, info);
     }
 
-    protected override RopeTable Rope(int tokens) => new(tokens, Info.HeadDim, 0, _inverseFrequencies);
 }

@@ -13,14 +13,9 @@ public sealed class PhiModel : RotaryDecoderModel
     /// <summary>Phi has no QA head in transformers; its token classifier is "classifier".</summary>
     public static DecoderHeadNames HeadNames { get; } = new(LmHeadBias: true, TokenClassifier: "classifier");
 
-    private readonly float[] _inverseFrequencies;
-    private readonly int _rotaryDim;
-
     private PhiModel(IKernels kernels, Embedding embed, PhiDecoderLayer[] layers, LayerNorm finalNorm, float[] inverseFrequencies, int rotaryDim, ModelInfo info)
-        : base(kernels, embed, layers, finalNorm, info)
+        : base(kernels, embed, layers, finalNorm, info, inverseFrequencies, rotaryDim)
     {
-        _inverseFrequencies = inverseFrequencies;
-        _rotaryDim = rotaryDim;
     }
 
     public static PhiModel Load(IKernels kernels, WeightScope w, PhiConfig c, string configPath, string architecture)
@@ -36,7 +31,4 @@ public sealed class PhiModel : RotaryDecoderModel
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
         return new PhiModel(kernels, embed, layers, norm, inv, rotaryDim, info);
     }
-
-    /// <summary>Rotary on the first partial_rotary_factor · head_dim channels of each head.</summary>
-    protected override RopeTable Rope(int tokens) => new(tokens, _rotaryDim, 0, _inverseFrequencies);
 }

@@ -14,14 +14,10 @@ public sealed class Phi3Model : RotaryDecoderModel
     public static DecoderHeadNames HeadNames { get; } = new(TokenClassifier: "classifier");
 
     private readonly Phi3Config _config;
-    private readonly float[] _inverseFrequencies;
 
     private Phi3Model(IKernels kernels, Embedding embed, Phi3DecoderLayer[] layers, RmsNorm norm, Phi3Config config, ModelInfo info)
-        : base(kernels, embed, layers, norm, info)
-    {
+        : base(kernels, embed, layers, norm, info, RopeTable.DefaultInverseFrequencies(config.HeadDim, config.RopeTheta), config.HeadDim) =>
         _config = config;
-        _inverseFrequencies = RopeTable.DefaultInverseFrequencies(config.HeadDim, config.RopeTheta);
-    }
 
     public static Phi3Model Load(IKernels kernels, WeightScope w, Phi3Config c, string configPath, string architecture)
     {
@@ -40,7 +36,7 @@ public sealed class Phi3Model : RotaryDecoderModel
         var c = _config;
         return c.RopeScaling is { } scaling
             ? scaling.Table(tokens, c.HeadDim, c.RopeTheta, c.MaxPositionEmbeddings, c.OriginalMaxPositionEmbeddings)
-            : new RopeTable(tokens, c.HeadDim, 0, _inverseFrequencies);
+            : base.Rope(tokens);
     }
 
     /// <summary>Mistral's sliding-window mask when sliding_window is set.</summary>
