@@ -45,107 +45,82 @@ internal static class DecoderLoader
     /// <summary>The builder for <paramref name="config"/>, or null when its model_type is not one of <see cref="ModelTypes"/>.</summary>
     public static Func<WeightStore, ITransformerModel>? Prepare(ConfigFile config, IKernels kernels)
     {
-        string type = config.ModelType, arch = config.Architecture, path = config.Path;
+        string arch = config.Architecture, path = config.Path;
         var heads = config.As(DecoderModelsJsonContext.Default.DecoderHeadConfig);
-        switch (type)
+        switch (config.ModelType)
         {
             case "gpt_neox":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.GptNeoXConfig);
                 c.Validate(path);
-                var head = DecoderHeads.Parse(arch, type, path, GptNeoXModel.HeadNames);
-                return store =>
-                {
-                    var root = store.WithPrefixes("gpt_neox.").Root;
-                    var body = GptNeoXModel.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, GptNeoXModel.HeadNames, heads, path, arch, c.HiddenSize,
-                        c.TieWordEmbeddings ? body.Embed : null);
-                };
+                return Build(kernels, config, GptNeoXModel.HeadNames, heads, ["gpt_neox."], w => GptNeoXModel.Load(kernels, w, c, path, arch),
+                    c.HiddenSize, b => c.TieWordEmbeddings ? b.Embed : null);
             }
             case "opt":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.OptConfig);
                 c.Validate(path);
-                var head = DecoderHeads.Parse(arch, type, path, OptModel.HeadNames);
-                heads = heads.PadTokenIdOr(1);
-                return store =>
-                {
-                    var root = store.WithPrefixes("model.decoder.", "decoder.").Root;
-                    var body = OptModel.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, OptModel.HeadNames, heads, path, arch, c.WordEmbedProjDim,
-                        c.TieWordEmbeddings ? body.Embed : null, projectOut: body.ProjectOut);
-                };
+                return Build(kernels, config, OptModel.HeadNames, heads.PadTokenIdOr(1), ["model.decoder.", "decoder."], w => OptModel.Load(kernels, w, c, path, arch),
+                    c.WordEmbedProjDim, b => c.TieWordEmbeddings ? b.Embed : null, projectOut: b => b.ProjectOut);
             }
             case "phi":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.PhiConfig);
                 c.Validate(path);
-                var head = DecoderHeads.Parse(arch, type, path, PhiModel.HeadNames);
-                return store =>
-                {
-                    var root = store.WithPrefixes("model.").Root;
-                    var body = PhiModel.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, PhiModel.HeadNames, heads, path, arch, c.HiddenSize,
-                        c.TieWordEmbeddings ? body.Embed : null);
-                };
+                return Build(kernels, config, PhiModel.HeadNames, heads, ["model."], w => PhiModel.Load(kernels, w, c, path, arch),
+                    c.HiddenSize, b => c.TieWordEmbeddings ? b.Embed : null);
             }
             case "gemma":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.GemmaConfig);
                 c.Validate(path, gemma2: false);
-                var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
-                heads = heads.PadTokenIdOr(0);
-                return store =>
-                {
-                    var root = store.WithPrefixes("model.").Root;
-                    var body = GemmaModel.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
-                        c.TieWordEmbeddings ? body.Embed : null);
-                };
+                return Build(kernels, config, GemmaModel.HeadNames, heads.PadTokenIdOr(0), ["model."], w => GemmaModel.Load(kernels, w, c, path, arch),
+                    c.HiddenSize, b => c.TieWordEmbeddings ? b.Embed : null);
             }
             case "gemma2":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.Gemma2Config);
                 c.Validate(path, gemma2: true);
-                var head = DecoderHeads.Parse(arch, type, path, GemmaModel.HeadNames);
-                heads = heads.PadTokenIdOr(0);
-                return store =>
-                {
-                    var root = store.WithPrefixes("model.").Root;
-                    var body = Gemma2Model.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, GemmaModel.HeadNames, heads, path, arch, c.HiddenSize,
-                        c.TieWordEmbeddings ? body.Embed : null, finalSoftCap: c.FinalLogitSoftcapping is double cap ? (float)cap : null);
-                };
+                return Build(kernels, config, GemmaModel.HeadNames, heads.PadTokenIdOr(0), ["model."], w => Gemma2Model.Load(kernels, w, c, path, arch),
+                    c.HiddenSize, b => c.TieWordEmbeddings ? b.Embed : null, finalSoftCap: c.FinalLogitSoftcapping is double cap ? (float)cap : null);
             }
             case "phi3":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.Phi3Config);
                 c.Validate(path);
-                var head = DecoderHeads.Parse(arch, type, path, Phi3Model.HeadNames);
-                heads = heads.PadTokenIdOr(32000);
-                return store =>
-                {
-                    var root = store.WithPrefixes("model.").Root;
-                    var body = Phi3Model.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, Phi3Model.HeadNames, heads, path, arch, c.HiddenSize,
-                        c.TieWordEmbeddings ? body.Embed : null);
-                };
+                return Build(kernels, config, Phi3Model.HeadNames, heads.PadTokenIdOr(32000), ["model."], w => Phi3Model.Load(kernels, w, c, path, arch),
+                    c.HiddenSize, b => c.TieWordEmbeddings ? b.Embed : null);
             }
             case "olmo2":
             {
                 var c = config.As(DecoderModelsJsonContext.Default.Olmo2Config);
                 c.Validate(path);
-                var head = DecoderHeads.Parse(arch, type, path, Olmo2Model.HeadNames);
-                return store =>
-                {
-                    var root = store.WithPrefixes("model.").Root;
-                    var body = Olmo2Model.Load(kernels, root, c, path, arch);
-                    return DecoderHeads.Attach(kernels, body, head, root, Olmo2Model.HeadNames, heads, path, arch, c.HiddenSize,
-                        c.TieWordEmbeddings ? body.Embed : null);
-                };
+                return Build(kernels, config, Olmo2Model.HeadNames, heads, ["model."], w => Olmo2Model.Load(kernels, w, c, path, arch),
+                    c.HiddenSize, b => c.TieWordEmbeddings ? b.Embed : null);
             }
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Parses the head <paramref name="config"/>'s architecture names now (so a head the family lacks fails
+    /// before any weight is opened) and returns the builder: the body loaded under the first of
+    /// <paramref name="prefixes"/> the store holds, with that head attached.
+    /// </summary>
+    private static Func<WeightStore, ITransformerModel> Build<TBody>(IKernels kernels, ConfigFile config, DecoderHeadNames names,
+        DecoderHeadConfig heads, string[] prefixes, Func<WeightScope, TBody> load, int features, Func<TBody, Embedding?> tiedEmbedding,
+        Func<TBody, Linear?>? projectOut = null, float? finalSoftCap = null)
+        where TBody : ITransformerModel
+    {
+        string arch = config.Architecture, path = config.Path;
+        var head = DecoderHeads.Parse(arch, config.ModelType, path, names);
+        return store =>
+        {
+            var root = store.WithPrefixes(prefixes).Root;
+            var body = load(root);
+            return DecoderHeads.Attach(kernels, body, head, root, names, heads, path, arch, features, tiedEmbedding(body),
+                projectOut?.Invoke(body), finalSoftCap);
+        };
     }
 }

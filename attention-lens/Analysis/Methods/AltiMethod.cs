@@ -25,31 +25,18 @@ public sealed class AltiMethod : IAttributionMethod
     {
         var f = c.Forward;
         var terms = f.PostNormTerms!;
-        int L = c.Layers, T = c.Tokens, C = f.Hidden;
-        var perLayer = new double[L][];
-        for (int l = 0; l < L; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var m = new double[T * T];
-            int layer = l;
-            // Rows are independent: one buffer of T·C vectors per worker.
-            Parallel.For(0, T, new ParallelOptions { CancellationToken = cancellationToken },
-                () => (Vectors: new double[T * C], Resultant: new double[C]),
-                (i, _, buffers) => { Row(f, terms, layer, i, buffers.Vectors, buffers.Resultant, m.AsSpan(i * T, T)); return buffers; },
-                _ => { });
-            perLayer[l] = m;
-        }
-        var (final, byLayer) = ResidualDecomposition.Roll(perLayer, T, c.Target, cancellationToken);
+        var perLayer = ResidualDecomposition.LayerMatrices(f, c.Layers, c.Tokens, cancellationToken,
+            (layer, i, vectors, resultant, row) => Row(f, terms, layer, i, vectors, resultant, row));
+        var (final, byLayer) = ResidualDecomposition.Roll(perLayer, c.Tokens, c.Target, cancellationToken);
         return new MethodOutput(final, byLayer);
     }
 
-    /// <summary>Row i of layer l's normalised contribution matrix.</summary>
+    /// <summary>Row i of layer l's normalised contribution matrix; <paramref name="vectors"/> holds v_ij.</summary>
     private static void Row(ForwardResult f, PostNormTerms terms, int l, int i, double[] vectors, double[] resultant, Span<double> row)
     {
         int T = f.Tokens, C = f.Hidden;
         var gamma = terms.Norm1Weight.AsSpan(l * C, C);
         float eps = terms.Norm1Eps[l];
-        ResidualDecomposition.Row(f, l, i, vectors);
         var pre = terms.LayerPreNorm1(l).Slice(i * C, C);
         var post = terms.LayerPostNorm1(l).Slice(i * C, C);
         var (mean, variance) = ResidualDecomposition.Moments(pre);

@@ -24,20 +24,9 @@ public sealed class GlobEncMethod : IAttributionMethod
     {
         var f = c.Forward;
         var terms = f.PostNormTerms!;
-        int L = c.Layers, T = c.Tokens, C = f.Hidden;
-        var perLayer = new double[L][];
-        for (int l = 0; l < L; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var m = new double[T * T];
-            int layer = l;
-            // Rows are independent: one buffer of T·C vectors per worker.
-            Parallel.For(0, T, new ParallelOptions { CancellationToken = cancellationToken },
-                () => (Vectors: new double[T * C], P: new double[C]),
-                (i, _, buffers) => { Row(f, terms, layer, i, buffers.Vectors, buffers.P, m.AsSpan(i * T, T)); return buffers; },
-                _ => { });
-            perLayer[l] = m;
-        }
+        int T = c.Tokens;
+        var perLayer = ResidualDecomposition.LayerMatrices(f, c.Layers, c.Tokens, cancellationToken,
+            (layer, i, vectors, p, row) => Row(f, terms, layer, i, vectors, p, row));
         var (raw, byLayer) = ResidualDecomposition.Roll(perLayer, T, c.Target, cancellationToken);
         var scores = raw.ToArray();
         double total = scores.Sum();
@@ -45,13 +34,12 @@ public sealed class GlobEncMethod : IAttributionMethod
         return new MethodOutput(scores, byLayer, new GlobEncScores(raw));
     }
 
-    /// <summary>Row i of layer l's norm matrix N.</summary>
+    /// <summary>Row i of layer l's norm matrix N; <paramref name="vectors"/> holds v_ij.</summary>
     private static void Row(ForwardResult f, PostNormTerms terms, int l, int i, double[] vectors, double[] p, Span<double> row)
     {
         int T = f.Tokens, C = f.Hidden;
         var gamma1 = terms.Norm1Weight.AsSpan(l * C, C);
         var gamma2 = terms.Norm2Weight.AsSpan(l * C, C);
-        ResidualDecomposition.Row(f, l, i, vectors);
         var (_, var1) = ResidualDecomposition.Moments(terms.LayerPreNorm1(l).Slice(i * C, C));
         var (_, var2) = ResidualDecomposition.Moments(terms.LayerPreNorm2(l).Slice(i * C, C));
         double s1 = 1 / Math.Sqrt(var1 + terms.Norm1Eps[l]), s2 = 1 / Math.Sqrt(var2 + terms.Norm2Eps[l]);

@@ -84,4 +84,38 @@ public static class ResidualDecomposition
         }
         return (joint.AsSpan(target * T, T).ToArray(), new Matrix(L, T, byLayer));
     }
+
+    /// <summary>
+    /// Row <paramref name="i"/> of <paramref name="layer"/>'s (T × T) matrix into <paramref name="row"/>, from
+    /// <paramref name="vectors"/> (T × C) already holding v_ij, with <paramref name="work"/> (C) as scratch.
+    /// </summary>
+    public delegate void LayerRow(int layer, int i, double[] vectors, double[] work, Span<double> row);
+
+    /// <summary>
+    /// The per-layer (T × T) matrices M_0..M_{L−1} that ALTI and GlobEnc build from the v_ij: rows are
+    /// independent, so they run in parallel with one T·C and one C buffer per worker, and v_ij is filled
+    /// (<see cref="Row"/>) before <paramref name="row"/> computes each.
+    /// </summary>
+    public static double[][] LayerMatrices(ForwardResult f, int layers, int tokens, CancellationToken cancellationToken, LayerRow row)
+    {
+        int T = tokens, C = f.Hidden;
+        var perLayer = new double[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var m = new double[T * T];
+            int layer = l;
+            Parallel.For(0, T, new ParallelOptions { CancellationToken = cancellationToken },
+                () => (Vectors: new double[T * C], Work: new double[C]),
+                (i, _, buffers) =>
+                {
+                    Row(f, layer, i, buffers.Vectors);
+                    row(layer, i, buffers.Vectors, buffers.Work, m.AsSpan(i * T, T));
+                    return buffers;
+                },
+                _ => { });
+            perLayer[l] = m;
+        }
+        return perLayer;
+    }
 }

@@ -4,7 +4,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models;
 
 /// <summary>torch <c>nn.LayerNorm</c> over the last dimension (weight and bias of size C).</summary>
-public sealed class LayerNorm
+public sealed class LayerNorm : INorm
 {
     private readonly ReadOnlyMemory<float> _weight;
     private readonly ReadOnlyMemory<float> _bias;

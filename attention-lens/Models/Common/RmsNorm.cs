@@ -4,7 +4,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models;
 
 /// <summary>LlamaRMSNorm (modeling_llama.py): x / sqrt(mean(x²) + eps) · weight, in float32.</summary>
-public sealed class RmsNorm
+public sealed class RmsNorm : INorm
 {
     private readonly ReadOnlyMemory<float> _weight;
     private readonly int _size;

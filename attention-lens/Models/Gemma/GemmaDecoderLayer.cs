@@ -8,21 +8,11 @@ namespace AttentionLens.Models.Gemma;
 /// h = x + attn(norm₁(x)), y = h + mlp(norm₂(h)), GemmaMLP = down(gelu_tanh(gate(·)) ⊙ up(·)), scores
 /// scaled by head_dim^−½ with head_dim from the config (not hidden / heads).
 /// </summary>
-public sealed class GemmaDecoderLayer
+public sealed class GemmaDecoderLayer : PreNormDecoderLayer
 {
-    private readonly GemmaRmsNorm _inputNorm;
-    private readonly RotaryAttention _attention;
-    private readonly GemmaRmsNorm _postNorm;
-    private readonly GatedFeedForward _mlp;
-    private readonly int _hidden;
-
     private GemmaDecoderLayer(GemmaRmsNorm inputNorm, RotaryAttention attention, GemmaRmsNorm postNorm, GatedFeedForward mlp, int hidden)
+        : base(inputNorm, attention, postNorm, mlp, hidden)
     {
-        _inputNorm = inputNorm;
-        _attention = attention;
-        _postNorm = postNorm;
-        _mlp = mlp;
-        _hidden = hidden;
     }
 
     /// <summary>Gemma's q/k/v/o projections and gated MLP (Gemma 2 reuses them with its own scale and cap).</summary>
@@ -47,19 +37,4 @@ public sealed class GemmaDecoderLayer
         GemmaRmsNorm.Load(w.Scope("post_attention_layernorm"), c.HiddenSize, c.RmsNormEps),
         LoadMlp(w.Scope("mlp"), c, configPath),
         c.HiddenSize);
-
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
-    {
-        int n = tokens * _hidden;
-        using var normedBuffer = new Scratch(n);
-        using var attendedBuffer = new Scratch(n);
-        Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
-        _inputNorm.Forward(kernels, x, normed, tokens);
-        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
-        kernels.Add(attended, x);
-        _postNorm.Forward(kernels, attended, normed, tokens);
-        _mlp.Forward(kernels, normed, y, tokens);
-        kernels.Add(y[..n], attended);
-    }
 }

@@ -7,35 +7,21 @@ namespace AttentionLens.Models.Gemma;
 /// modeling_gemma.py GemmaModel: embed_tokens scaled by √hidden_size (the normalizer, a float32
 /// tensor), the layers, the final norm; the LM head is tied to embed_tokens by default.
 /// </summary>
-public sealed class GemmaModel : ITransformerModel
+public sealed class GemmaModel : RotaryDecoderModel
 {
     /// <summary>Gemma's classifiers are both "score"; no QA head in transformers.</summary>
     public static DecoderHeadNames HeadNames { get; } = new();
 
-    private readonly IKernels _kernels;
-    private readonly GemmaDecoderLayer[] _layers;
-    private readonly GemmaRmsNorm _norm;
-    private readonly float[] _inverseFrequencies;
-
     private GemmaModel(IKernels kernels, Embedding embed, GemmaDecoderLayer[] layers, GemmaRmsNorm norm, float[] inverseFrequencies, ModelInfo info)
+        : base(kernels, embed, layers, norm, info, inverseFrequencies, info.HeadDim)
     {
-        _kernels = kernels;
-        Embed = embed;
-        _layers = layers;
-        _norm = norm;
-        _inverseFrequencies = inverseFrequencies;
-        Info = info;
     }
-
-    public ModelInfo Info { get; }
-
-    public Embedding Embed { get; }
 
     public static GemmaModel Load(IKernels kernels, WeightScope w, GemmaConfig c, string configPath, string architecture)
     {
         c.Validate(configPath, gemma2: false);
         var embed = Embedding.Load(w.Scope("embed_tokens"), c.VocabSize, c.HiddenSize, "vocab_size");
-        var layers = Enumerable.Range(0, c.NumHiddenLayers).Select(i => GemmaDecoderLayer.Load(w.Scope("layers").Scope(i.ToString()), c, configPath)).ToArray();
+        var layers = LoadLayers(w, c.NumHiddenLayers, s => GemmaDecoderLayer.Load(s, c, configPath));
         var norm = GemmaRmsNorm.Load(w.Scope("norm"), c.HiddenSize, c.RmsNormEps);
         var info = new ModelInfo("gemma", architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.KeyValueHeads, c.HiddenSize, c.HeadDim,
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
@@ -50,16 +36,5 @@ public sealed class GemmaModel : ITransformerModel
         for (int i = 0; i < h0.Length; i++) h0[i] *= normalizer;
     }
 
-    public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        options ??= ForwardOptions.Default;
-        var kernels = _kernels.WithThreads(options.Threads);
-        int t = input.Length;
-        var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
-        var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
-        return DecoderStack.Run(Info, input, options, cancellationToken,
-            h0 => ScaledLookup(Embed, input.InputIds, h0, Info.HiddenSize),
-            (l, x, y, probs, values) => _layers[l].Forward(kernels, x, y, bias, rope, probs, values, t),
-            (x, y) => _norm.Forward(kernels, x, y, t));
-    }
+    protected override void EmbedTokens(ReadOnlySpan<int> ids, Span<float> h0) => ScaledLookup(Embed, ids, h0, Info.HiddenSize);
 }

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Gemma;
 /// float32: the stored weight is the gain's offset from one, so a zero-initialised norm is the
 /// identity. The gain 1 + w is rounded to float32 once at load, as torch computes it per call.
 /// </summary>
-public sealed class GemmaRmsNorm
+public sealed class GemmaRmsNorm : INorm
 {
     private readonly float[] _gain;
     private readonly float _eps;

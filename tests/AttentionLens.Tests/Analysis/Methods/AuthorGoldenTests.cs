@@ -20,7 +20,7 @@ public class AuthorGoldenTests
     {
         var data = new TheoryData<string, string>();
         foreach (var method in new[] { "alti", "globenc", "valueZeroing" })
-            foreach (var name in Golden(method).RootElement.GetProperty("cases").EnumerateObject().Select(p => p.Name))
+            foreach (var name in MethodGoldens.CaseNames(method))
                 data.Add(method, name);
         return data;
     }
@@ -29,9 +29,9 @@ public class AuthorGoldenTests
     [MemberData(nameof(Cases))]
     public void MatchesTheAuthorsCode(string method, string caseName)
     {
-        var c = Golden(method).RootElement.GetProperty("cases").GetProperty(caseName);
-        var model = ModelLoader.Load(ModelPath(c.GetProperty("model").GetString()!));
-        var ids = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var c = MethodGoldens.Case(method, caseName);
+        var model = MethodGoldens.LoadModel(c);
+        var ids = MethodGoldens.Ids(c);
         var input = new ForwardInput(ids);
         int T = ids.Length;
         var rollout = c.GetProperty("rollout");
@@ -80,25 +80,8 @@ public class AuthorGoldenTests
     [Fact]
     public void GoldensCoverEveryEncoderFamily()
     {
-        var alti = Golden("alti").RootElement.GetProperty("cases");
+        var alti = MethodGoldens.Root("alti").GetProperty("cases");
         foreach (var name in new[] { "bert", "roberta", "distilbert", "demo-bert-finetuned", "demo-bert-pretrained" })
             Assert.True(alti.TryGetProperty(name, out _), $"alti golden lacks {name}");
     }
-
-    private static readonly Dictionary<string, JsonDocument> Cache = new();
-
-    private static JsonDocument Golden(string method)
-    {
-        lock (Cache)
-        {
-            if (!Cache.TryGetValue(method, out var doc))
-                Cache[method] = doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "methods", method + ".json")));
-            return doc;
-        }
-    }
-
-    private static string ModelPath(string relative) =>
-        relative.StartsWith("../shared/", StringComparison.Ordinal)
-            ? SharedData.Path(relative["../shared/".Length..].Split('/'))
-            : Path.Combine(SharedData.RepositoryRoot, relative);
 }

@@ -13,22 +13,15 @@ public class LogitLensGoldenTests
 {
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var p in Golden().RootElement.GetProperty("cases").EnumerateObject()) data.Add(p.Name);
-        return data;
-    }
+    public static TheoryData<string> Cases() => MethodGoldens.Cases("logitLens");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void EqualsTransformersHiddenStatesThroughTheHead(string caseName)
     {
-        var c = Golden().RootElement.GetProperty("cases").GetProperty(caseName);
-        var rel = c.GetProperty("model").GetString()!;
-        var model = ModelLoader.Load(rel.StartsWith("../shared/") ? SharedData.Path(rel["../shared/".Length..].Split('/')) : Path.Combine(SharedData.RepositoryRoot, rel));
-        var ids = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var input = new ForwardInput(ids);
+        var c = MethodGoldens.Case("logitLens", caseName);
+        var model = MethodGoldens.LoadModel(c);
+        var input = new ForwardInput(MethodGoldens.Ids(c));
         var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { new("logitLens") }, TopK = 5 };
         var forward = model.Forward(input, Analyzer.ForwardOptionsFor(options));
         double worst = 0;
@@ -69,9 +62,4 @@ public class LogitLensGoldenTests
         Assert.Null(result.LogitLens);
         Assert.Contains("head", result.Unavailable["logitLens"]);
     }
-
-    private static JsonDocument? _golden;
-
-    private static JsonDocument Golden() =>
-        _golden ??= JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "methods", "logitLens.json")));
 }

@@ -17,23 +17,16 @@ public class RoutesGoldenTests
 {
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var p in Golden().RootElement.GetProperty("cases").EnumerateObject()) data.Add(p.Name);
-        return data;
-    }
+    public static TheoryData<string> Cases() => MethodGoldens.Cases("routes");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void EqualsTheAuthorsToolsGraph(string caseName)
     {
-        var doc = Golden().RootElement;
-        var c = doc.GetProperty("cases").GetProperty(caseName);
-        var rel = c.GetProperty("model").GetString()!;
-        var model = ModelLoader.Load(rel.StartsWith("../shared/") ? SharedData.Path(rel["../shared/".Length..].Split('/')) : Path.Combine(SharedData.RepositoryRoot, rel));
-        var ids = c.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var input = new ForwardInput(ids);
+        var doc = MethodGoldens.Root("routes");
+        var c = MethodGoldens.Case("routes", caseName);
+        var model = MethodGoldens.LoadModel(c);
+        var input = new ForwardInput(MethodGoldens.Ids(c));
         var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { new("routes") }, RoutesThreshold = doc.GetProperty("threshold").GetDouble() };
         var forward = model.Forward(input, Analyzer.ForwardOptionsFor(options));
         foreach (var t in c.GetProperty("targets").EnumerateObject())
@@ -68,9 +61,4 @@ public class RoutesGoldenTests
         RouteNodeKind.Ffn => $"M{n.Layer}_{n.Position}",
         _ => $"I{n.Layer}_{n.Position}",
     };
-
-    private static JsonDocument? _golden;
-
-    private static JsonDocument Golden() =>
-        _golden ??= JsonDocument.Parse(File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "methods", "routes.json")));
 }

@@ -1,0 +1,14 @@
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>A decoder layer that runs on one rotary table and one additive mask (H-independent, (T, T)).</summary>
+public interface IRotaryDecoderLayer
+{
+    /// <summary>
+    /// Runs the layer from <paramref name="x"/> into <paramref name="y"/> (T, C each), writing its attention
+    /// probabilities (H, T, T) and, when non-empty, its value outputs (H, T, C).
+    /// </summary>
+    void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
+        Span<float> probs, Span<float> valueOutputs, int tokens);
+}

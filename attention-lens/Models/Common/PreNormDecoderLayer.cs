@@ -1,0 +1,41 @@
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models;
+
+/// <summary>
+/// Llama's pre-norm decoder layer (modeling_llama.py LlamaDecoderLayer), which Gemma and Phi-3 copy with
+/// their own norms and projections: h = x + attn(norm₁(x)), y = h + mlp(norm₂(h)). A family's layer
+/// class loads its parts (its HF names) and hands them here.
+/// </summary>
+public abstract class PreNormDecoderLayer : IRotaryDecoderLayer
+{
+    private readonly INorm _inputNorm;
+    private readonly RotaryAttention _attention;
+    private readonly INorm _postNorm;
+    private readonly GatedFeedForward _mlp;
+    private readonly int _hidden;
+
+    protected PreNormDecoderLayer(INorm inputNorm, RotaryAttention attention, INorm postNorm, GatedFeedForward mlp, int hidden)
+    {
+        _inputNorm = inputNorm;
+        _attention = attention;
+        _postNorm = postNorm;
+        _mlp = mlp;
+        _hidden = hidden;
+    }
+
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
+        Span<float> probs, Span<float> valueOutputs, int tokens)
+    {
+        int n = tokens * _hidden;
+        using var normedBuffer = new Scratch(n);
+        using var attendedBuffer = new Scratch(n);
+        Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
+        _inputNorm.Forward(kernels, x, normed, tokens);
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        kernels.Add(attended, x);
+        _postNorm.Forward(kernels, attended, normed, tokens);
+        _mlp.Forward(kernels, normed, y, tokens);
+        kernels.Add(y[..n], attended);
+    }
+}
