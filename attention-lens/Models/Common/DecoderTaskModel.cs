@@ -76,6 +76,8 @@ public sealed class DecoderTaskModel : ITransformerModel
                 }
                 break;
         }
+        // The body was checked by its own ToResult; what is left is the head's output.
+        ForwardTrace.CheckHeadOutputs(body.Layers, logits, classifier, tokens, start, end);
         return new ForwardResult
         {
             Layers = body.Layers, Heads = body.Heads, Tokens = body.Tokens, Hidden = body.Hidden,

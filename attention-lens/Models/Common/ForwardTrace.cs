@@ -158,6 +158,19 @@ public sealed class ForwardTrace
             throw new NonFiniteActivationException(Layers - 1, "the logits are not finite although the last hidden state is", "the output head (lm_head or the tied word embeddings, its bias)");
     }
 
+    /// <summary>
+    /// A task head's outputs (classifier, token-classifier or QA logits, pooled state) after a body
+    /// whose states passed <see cref="CheckFinite"/>: a non-finite value here can only come from the
+    /// head's own weights, so the error names them rather than a layer's.
+    /// </summary>
+    public static void CheckHeadOutputs(int layers, params ReadOnlySpan<float[]?> outputs)
+    {
+        foreach (var output in outputs)
+            if (output is not null && !AllFinite(output))
+                throw new NonFiniteActivationException(layers - 1, "the task head's outputs are not finite although the last hidden state is",
+                    "the task head (its pooler, classifier or QA output weights and biases)");
+    }
+
     /// <summary>One SIMD pass: the largest magnitude is NaN if any value is NaN (TensorPrimitives
     /// propagates NaN in its max reductions) and +Inf if any value is ±Inf.</summary>
     private static bool AllFinite(ReadOnlySpan<float> values) =>

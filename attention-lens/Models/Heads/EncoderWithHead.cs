@@ -38,6 +38,9 @@ public sealed class EncoderWithHead : ITransformerModel
         var outputs = options.ComputeLogits
             ? _head.Forward(_kernels.WithThreads(options.Threads), trace.HiddenState(trace.Layers), trace.Tokens)
             : new HeadOutputs();
+        // The body's states (up to the layers this pass computed), then the head's own outputs.
+        trace.CheckFinite(outputs.Logits);
+        ForwardTrace.CheckHeadOutputs(trace.Layers, outputs.ClassifierLogits, outputs.TokenClassifierLogits, outputs.StartLogits, outputs.EndLogits, outputs.PooledOutput);
         return new ForwardResult
         {
             Layers = trace.Layers, Heads = trace.Heads, Tokens = trace.Tokens, Hidden = trace.Hidden,

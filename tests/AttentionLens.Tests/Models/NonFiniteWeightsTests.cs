@@ -59,6 +59,32 @@ public sealed class NonFiniteWeightsTests
         Assert.Contains("MLP", e.Message, StringComparison.Ordinal);
     }
 
+    private static NonFiniteActivationException TaskModelWith(string family, string golden, Action<Dictionary<string, (long[] Shape, float[] Data)>> edit)
+    {
+        using var dir = new TempDirectory();
+        CheckpointFixture.Copy(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", family, golden), dir, editWeights: edit);
+        var model = ModelLoader.Load(dir.Path);
+        return Assert.Throws<NonFiniteActivationException>(() => model.Forward(new ForwardInput([2, 5, 7, 9, 3])));
+    }
+
+    [Fact]
+    public void AnEncoderTaskHeadChecksItsBodyLayerByLayer()
+    {
+        var e = TaskModelWith("encoders", "bert_seqcls", w => w["bert.encoder.layer.1.attention.self.value.weight"].Data[3] = float.NaN);
+        Assert.Equal(1, e.Layer);
+        Assert.Contains("value and output projections", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("encoders", "bert_seqcls", "classifier.weight")]
+    [InlineData("encoders", "electra_tokcls", "classifier.weight")]
+    [InlineData("decoders", "llama_seqcls", "score.weight")]
+    public void NaNInATaskHeadNamesTheHead(string family, string golden, string tensor)
+    {
+        var e = TaskModelWith(family, golden, w => w[tensor].Data[0] = float.NaN);
+        Assert.Contains("task head", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FiniteGoldenModelsPassTheCheck()
     {
