@@ -57,7 +57,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         if (encoding.Count == 0) throw new InvalidParamsException($"range {Show(request.Range)} of '{request.Uri}' gives no tokens.");
         // Document offsets of every token: a pair's second sequence (the QA context) starts after the
         // question's non-special tokens, at its own place in the document.
-        var questionTokens = context is null ? int.MaxValue : model.Tokenizer.Encode(question, null, addSpecialTokens: false).Count;
+        var questionTokens = context is null ? int.MaxValue : model.Tokenizer.Encode(question, null, addSpecialTokens: false, cancellationToken).Count;
         var offsets = new (int Start, int End)[encoding.Count];
         for (int i = 0, seen = 0; i < encoding.Count; i++)
         {

@@ -94,10 +94,12 @@ public sealed class Pattern
         }
         try
         {
-            var count = 0;
+            // Checked before every match, not every thousand: a backtracking match may take up to the
+            // timeout, so a coarser check could keep a cancelled request burning CPU for minutes. The
+            // check is one volatile read, nothing beside a match.
             foreach (var m in _regex!.EnumerateMatches(text))
             {
-                if ((++count & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
                 if (m.Length > 0) result.Add((m.Index, m.Index + m.Length));
             }
         }

@@ -130,4 +130,17 @@ public sealed class TokenizerRegexSafetyTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => GoldenTokenizers.Get("gpt2").Encode("hello", null, true, cts.Token));
         Assert.Equal(GoldenTokenizers.Get("gpt2").Encode("hello").Ids, GoldenTokenizers.Get("gpt2").Encode("hello", null, true, CancellationToken.None).Ids);
     }
+
+    [Fact]
+    public void BacktrackingPatternChecksCancellationBeforeEveryMatch()
+    {
+        // A lookahead keeps the pattern on the backtracking engine, where one match may take up to
+        // the time limit: a few matches must already observe a cancelled token, not a thousand.
+        var pattern = Pattern.FromRegex(@"\w+(?=\s)");
+        Assert.False(pattern.IsNonBacktracking);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => pattern.Matches("a b c ", cts.Token));
+        Assert.Equal([(0, 1), (2, 3), (4, 5)], pattern.Matches("a b c ", CancellationToken.None));
+    }
 }
