@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace AttentionLens.Tokenizers.Library;
 
 /// <summary>
@@ -29,9 +27,29 @@ public sealed class TiktokenFile
         Span<byte> head = stackalloc byte[128];
         var n = stream.Read(head);
         var end = head[..n].IndexOf((byte)'\n');
-        var line = System.Text.Encoding.ASCII.GetString(head[..(end < 0 ? n : end)]);
-        return Regex.IsMatch(line, @"^[A-Za-z0-9+/]+={0,2} [0-9]+\r?$");
+        return IsTiktokenLine(head[..(end < 0 ? n : end)]);
     }
+
+    /// <summary>
+    /// Whether <paramref name="line"/> is <c>[A-Za-z0-9+/]+={0,2} [0-9]+\r?</c>, checked by hand: a
+    /// Regex here would build and JIT the regex engine on every SentencePiece model load (about a
+    /// sixth of the server's first analysis, measured by scripts/bench-server-startup.sh).
+    /// </summary>
+    public static bool IsTiktokenLine(ReadOnlySpan<byte> line)
+    {
+        if (line is [.., (byte)'\r']) line = line[..^1];
+        var i = 0;
+        while (i < line.Length && IsBase64Char(line[i])) i++;
+        if (i == 0) return false;
+        var padding = 0;
+        while (i < line.Length && line[i] == (byte)'=' && padding < 2) { i++; padding++; }
+        if (i >= line.Length || line[i] != (byte)' ') return false;
+        var digits = line[(i + 1)..];
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+    }
+
+    private static bool IsBase64Char(byte b) =>
+        b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/';
 
     public static TiktokenFile Load(string path)
     {

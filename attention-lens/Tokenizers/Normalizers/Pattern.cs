@@ -26,6 +26,9 @@ public sealed class Pattern
     private readonly Regex? _regex;
     private readonly bool _gpt2;
 
+    /// <summary>The Metaspace regex <see cref="SpaceRunMatcher"/> matches by hand, if this is one.</summary>
+    private string? _spaceRuns;
+
     private Pattern(string? literal, Regex? regex, bool gpt2 = false, string file = "", string field = "")
     {
         _literal = literal;
@@ -56,6 +59,7 @@ public sealed class Pattern
     public static Pattern FromRegex(string regex, string file = "", string field = "", TimeSpan? matchTimeout = null)
     {
         if (regex == Gpt2Regex) return new Pattern(null, null, gpt2: true, file, field);
+        if (SpaceRunMatcher.Handles(regex)) return new Pattern(null, null, false, file, field) { _spaceRuns = regex };
         Regex compiled;
         try
         {
@@ -85,6 +89,11 @@ public sealed class Pattern
                 result.Add((i, i + _literal.Length));
                 i += _literal.Length;
             }
+            return result;
+        }
+        if (_spaceRuns is not null)
+        {
+            SpaceRunMatcher.Match(_spaceRuns, text, result);
             return result;
         }
         if (_gpt2)
