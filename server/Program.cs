@@ -4,7 +4,9 @@ using AttentionLens.Server.Cli;
 // The composition root: every command of the one executable is registered here and nowhere else.
 // `serve` speaks JSON-RPC on stdout, so it redirects Console.Out to stderr before anything runs.
 var root = new RootCommand("Attention Lens: see how attention flows through a transformer language model.");
-foreach (var command in new[]
+// The editor starts `serve` and waits for its `initialize` answer: build only that command then
+// (the others' options and actions are not needed, and constructing them costs startup time).
+Command[] commands = args is ["serve", ..] ? [ServeCommand.Create()] : new[]
 {
     DemoCommand.Create(),
     PlausibilityCommand.Create(),
@@ -17,10 +19,9 @@ foreach (var command in new[]
     TokenizeCommand.Create(),
     FlowCommand.Create(),
     BenchCommand.Create(),
-})
-{
+};
+foreach (var command in commands)
     root.Subcommands.Add(command);
-}
 
 // Every exception ends in CliErrors: a one-line message and an exit code, never a stack trace.
 return await CliErrors.InvokeAsync(root, args);
