@@ -24,9 +24,17 @@ public sealed class ForwardCommandHeadTests
     [InlineData("albert_mlm", "logits", "T,96")]
     [InlineData("xlm_roberta_qa", "start_logits", "T")]
     [InlineData("distilbert_qa", "end_logits", "T")]
+    [InlineData("decoders/llama_seqcls", "logits", "3")]
+    [InlineData("decoders/mistral_tokcls", "logits", "T,5")]
+    [InlineData("decoders/gpt_neox_qa", "start_logits", "T")]
+    [InlineData("decoders/opt_qa", "end_logits", "T")]
+    [InlineData("decoders/gemma2", "logits", "T,96")]
     public void WritesHeadOutputsUnderTransformersNames(string folder, string name, string shape)
     {
-        string model = Path.Combine(EncoderGoldenTests.Root, folder);
+        // "decoders/…" names a decoder golden; a bare name an encoder golden.
+        string model = folder.StartsWith("decoders/", StringComparison.Ordinal)
+            ? Path.Combine(DecoderGoldenTests.Root, folder["decoders/".Length..])
+            : Path.Combine(EncoderGoldenTests.Root, folder);
         using var reference = new ReferenceCase(Path.Combine(model, "reference", "single.safetensors"));
         var ids = reference.InputRow("input.input_ids", 0)!;
         using var dir = new TempDirectory();
