@@ -8,9 +8,10 @@ namespace AttentionLens.Models;
 /// final_logit_softcapping), <c>*ForSequenceClassification</c> (score on the last non-pad token →
 /// (NumLabels)), <c>*ForTokenClassification</c> (a linear layer per token → (T, NumLabels)) and
 /// <c>*ForQuestionAnswering</c> (qa_outputs → start and end logits (T)). OPT projects the last hidden
-/// state to word_embed_proj_dim (project_out) before any head.
+/// state to word_embed_proj_dim (project_out) before any head. The causal-LM head is also the logit
+/// lens of every family built on <see cref="IDecoderBody"/>.
 /// </summary>
-public sealed class DecoderTaskModel : ITransformerModel
+public sealed class DecoderTaskModel : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly ITransformerModel _body;
@@ -84,6 +85,32 @@ public sealed class DecoderTaskModel : ITransformerModel
             Attentions = body.Attentions, HiddenStates = body.HiddenStates, ValueOutputs = body.ValueOutputs, PooledOutput = body.PooledOutput,
             Logits = logits, LogitRows = logitRows, ClassifierLogits = classifier, TokenClassifierLogits = tokens, StartLogits = start, EndLogits = end,
         };
+    }
+
+    /// <summary>
+    /// The logit lens (docs/methods.md#logitlens) for every family under this head, once: the body's
+    /// final norm, OPT's project_out when present, lm_head, and Gemma 2's final_logit_softcapping — the
+    /// path the last hidden state takes in Forward, applied to any layer's residual rows.
+    /// </summary>
+    public float[] LensLogits(ReadOnlySpan<float> residual, int rows)
+    {
+        if (Info.Head != ModelHead.CausalLM)
+            throw new AttentionLensException($"{Info.Architecture} has a {Info.Head} head, not an LM head, so the logit lens has nothing to read with.");
+        if (_body is not IDecoderBody body)
+            throw new AttentionLensException($"the {Info.ModelType} body cannot apply its final norm to intermediate layers, so the logit lens is not available for it.");
+        int c = _body.Info.HiddenSize;
+        var normed = new float[rows * c];
+        body.FinalNorm(_kernels, residual[..(rows * c)], normed, rows);
+        float[] features = normed;
+        if (_projectOut is not null)
+        {
+            features = new float[rows * _projectOut.OutFeatures];
+            _projectOut.Forward(_kernels, normed, features, rows);
+        }
+        var logits = new float[rows * _head.OutFeatures];
+        _head.Forward(_kernels, features, logits, rows);
+        if (_finalSoftCap is float cap) SoftCap.Apply(logits, cap);
+        return logits;
     }
 
     /// <summary>

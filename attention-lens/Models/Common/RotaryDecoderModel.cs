@@ -11,7 +11,7 @@ namespace AttentionLens.Models;
 /// replace the mask (Phi-3's sliding window) and the embedding (Gemma's √hidden_size normalizer).
 /// The task heads are <see cref="DecoderTaskModel"/>.
 /// </summary>
-public abstract class RotaryDecoderModel : ITransformerModel
+public abstract class RotaryDecoderModel : ITransformerModel, IDecoderBody
 {
     private readonly IKernels _kernels;
     private readonly IRotaryDecoderLayer[] _layers;
@@ -53,6 +53,8 @@ public abstract class RotaryDecoderModel : ITransformerModel
     /// <summary>Loads <paramref name="count"/> layers from the scopes "layers.0", "layers.1", ...</summary>
     protected static TLayer[] LoadLayers<TLayer>(WeightScope w, int count, Func<WeightScope, TLayer> load) =>
         Enumerable.Range(0, count).Select(i => load(w.Scope("layers").Scope(i.ToString()))).ToArray();
+
+    public void FinalNorm(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) => _finalNorm.Forward(kernels, x, y, rows);
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ namespace AttentionLens.Models.Gemma2;
 /// final_logit_softcapping (<see cref="DecoderTaskModel"/>). Compared with transformers run with
 /// use_cache=False (the hybrid cache of generation is not part of a single forward pass).
 /// </summary>
-public sealed class Gemma2Model : ITransformerModel
+public sealed class Gemma2Model : ITransformerModel, IDecoderBody
 {
     private readonly IKernels _kernels;
     private readonly Gemma2DecoderLayer[] _layers;
@@ -43,6 +43,8 @@ public sealed class Gemma2Model : ITransformerModel
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
         return new Gemma2Model(kernels, embed, layers, norm, RopeTable.DefaultInverseFrequencies(c.HeadDim, c.RopeTheta), c.SlidingWindow, info);
     }
+
+    public void FinalNorm(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) => _norm.Forward(kernels, x, y, rows);
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -11,7 +11,7 @@ namespace AttentionLens.Models.Opt;
 /// the heads (<see cref="DecoderTaskModel"/>) apply project_out, the width transformers' own last
 /// hidden state has.
 /// </summary>
-public sealed class OptModel : ITransformerModel
+public sealed class OptModel : ITransformerModel, IDecoderBody
 {
     /// <summary>OPT has no token classifier in transformers; its classifier is score, QA qa_outputs.</summary>
     public static DecoderHeadNames HeadNames { get; } = new(HasTokenClassification: false, HasQuestionAnswering: true);
@@ -59,6 +59,17 @@ public sealed class OptModel : ITransformerModel
         var info = new ModelInfo("opt", architecture, c.NumHiddenLayers, c.NumAttentionHeads, c.NumAttentionHeads, e, c.HeadDim,
             c.VocabSize, w.Store.ParameterCount, IsCausal: true, HasLmHead: false, NumLabels: 0, MaxPositions: c.MaxPositionEmbeddings);
         return new OptModel(kernels, embed, positions, projectIn, projectOut, layers, norm, info);
+    }
+
+    /// <summary>
+    /// final_layer_norm for pre-norm OPT. Post-norm OPT (do_layer_norm_before = false) has none: each
+    /// layer's output already passed its final_layer_norm, and transformers' last hidden state is the
+    /// last layer's output through project_out alone, so the lens reads every layer the same way (a copy here).
+    /// </summary>
+    public void FinalNorm(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows)
+    {
+        if (_finalNorm is null) x[..(rows * Info.HiddenSize)].CopyTo(y);
+        else _finalNorm.Forward(kernels, x, y, rows);
     }
 
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)

@@ -8,6 +8,9 @@ namespace AttentionLens.Tests.Analysis.Methods;
 /// The logit lens against transformers' hidden states pushed through the model's own final norm and
 /// head (tests/goldens/methods/logitLens.json, written by make_logit_lens.py): the top-5 ids per layer
 /// equal, and the probabilities agree within 1e-5 (our fp32 forward differs from torch's by ~1e-6).
+/// Covers the masked LMs, GPT-2, the Llama family (Llama, Mistral, Qwen2, stories260K) and every
+/// decoder family under DecoderTaskModel (GPT-NeoX, OPT pre-/post-norm with project_out, Phi, Phi-3,
+/// Gemma, Gemma 2 with its final soft-cap, OLMo 2) on the tests/goldens/decoders checkpoints.
 /// </summary>
 public class LogitLensGoldenTests
 {
@@ -52,6 +55,18 @@ public class LogitLensGoldenTests
             }
         }
         Assert.True(worst <= Tolerance, $"{caseName}: worst difference {worst:G3} at {where} (tolerance {Tolerance})");
+    }
+
+    [Fact]
+    public void DecoderClassifiersReportTheLensUnavailable()
+    {
+        // The same DecoderTaskModel that gives the causal LMs their lens, with a classifier head.
+        var model = ModelLoader.Load(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", "phi_seqcls"));
+        Assert.IsAssignableFrom<ILogitLens>(model);
+        var result = Analyzer.Analyze(model, new ForwardInput([5, 17, 23, 9]), new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { new("logitLens") } });
+        Assert.Null(result.LogitLens);
+        Assert.Contains("head", result.Unavailable["logitLens"]);
+        Assert.Throws<AttentionLensException>(() => ((ILogitLens)model).LensLogits(new float[model.Info.HiddenSize], 1));
     }
 
     [Fact]
