@@ -64,11 +64,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPref
     public float[] LogitsFrom(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, int threads = 0, CancellationToken cancellationToken = default)
     {
         int t = input.Length, c = Info.HiddenSize;
-        if (_lmHead is null) throw new AttentionLensException("this model has no LM head to compute logits with.");
-        if (t != cache.Tokens || start < 0 || start >= t)
-            throw new AttentionLensException($"a cached forward of {cache.Tokens} tokens cannot be resumed at position {start} of an input of {t}.");
-        foreach (int r in logitRows)
-            if (r < start || r >= t) throw new AttentionLensException($"logit row {r} is not among the recomputed positions {start}..{t - 1}.");
+        PrefixResume.Check(cache, start, input, logitRows, _lmHead is not null);
         var kernels = _kernels.WithThreads(threads);
         int rows = t - start;
         using var xBuffer = new Scratch(rows * c);
@@ -91,12 +87,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPref
             x = y;
             y = swap;
         }
-        var gathered = new float[logitRows.Length * c];
-        for (int i = 0; i < logitRows.Length; i++)
-            _lnF.Forward(kernels, x.Slice((logitRows[i] - start) * c, c), gathered.AsSpan(i * c, c), 1);
-        var logits = GC.AllocateUninitializedArray<float>(checked(logitRows.Length * Info.VocabSize));
-        _lmHead.Forward(kernels, gathered, logits, logitRows.Length);
-        return logits;
+        return PrefixResume.HeadRows(kernels, x, start, logitRows, _lnF, _lmHead!);
     }
 
     private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)
