@@ -1,0 +1,29 @@
+namespace AttentionLens.Models;
+
+/// <summary>
+/// One forward and backward pass: the target's value and its gradients, flat row-major
+/// (L layers, H heads, T tokens, C hidden — the shapes of <see cref="ForwardResult"/>).
+/// </summary>
+public sealed class GradientResult
+{
+    public required int Layers { get; init; }
+    public required int Heads { get; init; }
+    public required int Tokens { get; init; }
+    public required int Hidden { get; init; }
+
+    /// <summary>y, the differentiated scalar (see <see cref="GradientTarget"/>).</summary>
+    public required float Value { get; init; }
+
+    /// <summary>(T, C) the word embeddings the pass used (<c>inputs_embeds</c>).</summary>
+    public required float[] InputsEmbeds { get; init; }
+
+    /// <summary>(T, C) ∂y/∂inputs_embeds.</summary>
+    public required float[] GradInputsEmbeds { get; init; }
+
+    /// <summary>(L, H, T, T) the attention probabilities of the pass, when attention gradients were asked for.</summary>
+    public float[]? Attentions { get; init; }
+
+    /// <summary>(L, H, T, T) ∂y/∂A, the gradient with respect to each layer's post-softmax attention
+    /// probabilities (as PyTorch gives for <c>output_attentions</c> tensors with <c>retain_grad</c>), when asked for.</summary>
+    public float[]? GradAttentions { get; init; }
+}
