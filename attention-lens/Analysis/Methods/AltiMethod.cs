@@ -18,7 +18,7 @@ public sealed class AltiMethod : IAttributionMethod
 
     public string? Unsupported(MethodContext context) =>
         context.Forward.PostNormTerms is null || context.Forward.ValueOutputs is null
-            ? $"ALTI needs the post-norm encoder terms (LayerNorm inputs and scales) that only the BERT, RoBERTa and DistilBERT encoders supply; {context.Model.Info.Architecture} does not."
+            ? $"ALTI needs the post-norm encoder terms (LayerNorm inputs and scales) that only the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2) supply; {context.Model.Info.Architecture} does not."
             : null;
 
     public MethodOutput Compute(MethodContext c, CancellationToken cancellationToken)

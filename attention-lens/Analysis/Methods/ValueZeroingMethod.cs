@@ -19,14 +19,14 @@ public sealed class ValueZeroingMethod : IAttributionMethod
     public string? Unsupported(MethodContext context)
     {
         if (context.Model.Info.IsCausal || !SupportsZeroing(context.Model))
-            return $"Value zeroing is implemented for the post-norm encoders (BERT, RoBERTa, DistilBERT), whose layer output is a hidden state; {context.Model.Info.Architecture} is not one.";
+            return $"Value zeroing is implemented for the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2), whose layer output is a hidden state (the authors define it for encoders only); {context.Model.Info.Architecture} is not one.";
         int passes = context.Layers * context.Tokens;
         return passes > context.Options.MaxExtraPasses
             ? $"Value zeroing would run {passes} extra passes (layers × tokens), more than AnalysisOptions.MaxExtraPasses = {context.Options.MaxExtraPasses}; analyse a shorter text."
             : null;
     }
 
-    private static bool SupportsZeroing(ITransformerModel model) => model.Info.ModelType is "bert" or "roberta" or "distilbert";
+    private static bool SupportsZeroing(ITransformerModel model) => model.Info.ModelType is "bert" or "roberta" or "xlm-roberta" or "distilbert" or "electra" or "albert" or "deberta-v2";
 
     public MethodOutput Compute(MethodContext c, CancellationToken cancellationToken)
     {

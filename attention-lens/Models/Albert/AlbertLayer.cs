@@ -52,7 +52,11 @@ public sealed class AlbertLayer
             ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), h, c.NumAttentionHeads, c.IntermediateSize);
     }
 
-    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens)
+    /// <param name="terms">Receives this layer's post-norm terms (ALTI, GlobEnc), or null.</param>
+    /// <param name="layer">The layer being run (a shared group serves several), where <paramref name="terms"/> records.</param>
+    /// <param name="zeroValueToken">The token whose value vector is zeroed (value zeroing), or −1.</param>
+    public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
+        PostNormTerms? terms = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _hidden, d = _hidden / _heads;
         using var qBuffer = new Scratch(n);
@@ -66,21 +70,29 @@ public sealed class AlbertLayer
         _query.Forward(kernels, x, q, tokens);
         _key.Forward(kernels, x, k, tokens);
         _value.Forward(kernels, x, v, tokens);
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _hidden, _hidden).Clear();
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, d, MathF.Sqrt(d),
             projection: _dense, valueOutputs: valueOutputs, hidden: _hidden);
         using var sumBuffer = new Scratch(n);
         var sum = sumBuffer.Span;
         _dense.Forward(kernels, context, sum, tokens);
         kernels.Add(sum, x);
+        if (terms is not null) sum.CopyTo(terms.LayerPreNorm1(layer));
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _attentionNorm.Forward(kernels, sum, attended, tokens);
+        if (terms is not null)
+        {
+            attended.CopyTo(terms.LayerPostNorm1(layer));
+            terms.SetNorms(layer, _attentionNorm, _fullNorm);
+        }
         using var innerBuffer = new Scratch(tokens * _ffnSize);
         var inner = innerBuffer.Span;
         _ffn.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
         _ffnOutput.Forward(kernels, inner, sum, tokens);
         kernels.Add(sum, attended);
+        if (terms is not null) sum.CopyTo(terms.LayerPreNorm2(layer));
         _fullNorm.Forward(kernels, sum, y, tokens);
     }
 }

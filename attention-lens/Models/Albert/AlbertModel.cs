@@ -60,17 +60,30 @@ public sealed class AlbertModel : ITransformerModel, IEncoderBody
         int t = input.Length;
         EncoderInputs.Check(input, Info.MaxPositions);
         var kernels = _kernels.WithThreads(options.Threads);
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs);
-        using (var embeddedBuffer = new Scratch(t * _config.EmbeddingSize))
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) {
+            ZeroValue = options.ZeroValue,
+            FirstLayer = options.ResumeFrom?.Layer ?? 0,
+            LastLayer = options.StopAfterLayer ?? Info.Layers - 1,
+        };
+        int start = 0;
+        if (options.ResumeFrom is { } resume)
         {
+            // Re-running from a layer's known input (value zeroing): the embeddings are not needed.
+            resume.Hidden.AsSpan(0, t * Info.HiddenSize).CopyTo(trace.HiddenState(resume.Layer));
+            start = resume.Layer;
+        }
+        else
+        {
+            using var embeddedBuffer = new Scratch(t * _config.EmbeddingSize);
             _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, Enumerable.Range(0, t).ToArray(), embeddedBuffer.Span);
             _mappingIn.Forward(kernels, embeddedBuffer.Span, trace.HiddenState(0), t);
         }
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        for (int l = 0; l < Info.Layers; l++)
+        for (int l = start; l < Info.Layers && !(l > options.StopAfterLayer); l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            _groups[_config.GroupOf(l)].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+            _groups[_config.GroupOf(l)].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
+                trace.PostNormTerms, l, trace.ZeroValueToken(l));
         }
         return trace;
     }

@@ -41,19 +41,26 @@ public sealed class DebertaV2Layer
             ActivationNames.Parse(c.HiddenAct, "hidden_act", configPath), c.HiddenSize, c.IntermediateSize);
     }
 
+    /// <param name="terms">Receives this layer's post-norm terms (ALTI, GlobEnc), or null.</param>
+    /// <param name="zeroValueToken">The token whose value vector is zeroed (value zeroing), or −1.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> mask, int[] positions,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, PostNormTerms? terms = null, int layer = 0, int zeroValueToken = -1)
     {
         using var contextBuffer = new Scratch(tokens * _hidden);
         var context = contextBuffer.Span;
-        _attention.Forward(kernels, x, mask, positions, probs, context, tokens, _attentionOutput.Dense, valueOutputs);
+        _attention.Forward(kernels, x, mask, positions, probs, context, tokens, _attentionOutput.Dense, valueOutputs, zeroValueToken);
         using var attendedBuffer = new Scratch(tokens * _hidden);
         var attended = attendedBuffer.Span;
-        _attentionOutput.Forward(kernels, context, x, attended, tokens);
+        _attentionOutput.Forward(kernels, context, x, attended, tokens, terms is null ? default : terms.LayerPreNorm1(layer));
+        if (terms is not null)
+        {
+            attended.CopyTo(terms.LayerPostNorm1(layer));
+            terms.SetNorms(layer, _attentionOutput.Norm, _output.Norm);
+        }
         using var innerBuffer = new Scratch(tokens * _ffn);
         var inner = innerBuffer.Span;
         _intermediate.Forward(kernels, attended, inner, tokens);
         kernels.Activate(inner, _activation);
-        _output.Forward(kernels, inner, attended, y, tokens);
+        _output.Forward(kernels, inner, attended, y, tokens, terms is null ? default : terms.LayerPreNorm2(layer));
     }
 }

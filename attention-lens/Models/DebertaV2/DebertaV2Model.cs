@@ -60,15 +60,26 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
         if (input.AttentionMask is { } m && m.Length != t)
             throw new AttentionLensException($"attention mask has {m.Length} entries for {t} input ids; give one per token.");
         var kernels = _kernels.WithThreads(options.Threads);
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs);
-        _embeddings.Forward(kernels, input, trace.HiddenState(0));
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) {
+            ZeroValue = options.ZeroValue,
+            FirstLayer = options.ResumeFrom?.Layer ?? 0,
+            LastLayer = options.StopAfterLayer ?? Info.Layers - 1,
+        };
+        int start = 0;
+        if (options.ResumeFrom is { } resume)
+        {
+            // Re-running from a layer's known input (value zeroing): the embeddings are not needed.
+            resume.Hidden.AsSpan(0, t * Info.HiddenSize).CopyTo(trace.HiddenState(resume.Layer));
+            start = resume.Layer;
+        }
+        else _embeddings.Forward(kernels, input, trace.HiddenState(0));
         var mask = PairwiseMask(input.AttentionMask, t);
         var positions = RelativePositions.Build(t, _config.PositionBuckets, _config.MaxRelativePositions);
-        for (int l = 0; l < _layers.Length; l++)
+        for (int l = start; l < _layers.Length && !(l > options.StopAfterLayer); l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             _layers[l].Forward(kernels, trace.HiddenState(l), trace.HiddenState(l + 1), mask, positions,
-                trace.LayerAttention(l), trace.LayerValueOutputs(l), t);
+                trace.LayerAttention(l), trace.LayerValueOutputs(l), t, trace.PostNormTerms, l, trace.ZeroValueToken(l));
         }
         return trace;
     }

@@ -76,8 +76,9 @@ public sealed class DisentangledSelfAttention
     /// <param name="positions">(T, T) bucketed relative positions.</param>
     /// <param name="probs">(H, T, T) receives the attention.</param>
     /// <param name="context">(T, C) receives the concatenated heads.</param>
+    /// <param name="zeroValueToken">The token whose value vector is zeroed (value zeroing), or −1.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, int[] positions,
-        Span<float> probs, Span<float> context, int tokens, IHeadProjection output, Span<float> valueOutputs)
+        Span<float> probs, Span<float> context, int tokens, IHeadProjection output, Span<float> valueOutputs, int zeroValueToken = -1)
     {
         int t = tokens, c = _hidden, d = c / _heads, rows = 2 * _span;
         using var qBuffer = new Scratch(t * c);
@@ -89,6 +90,9 @@ public sealed class DisentangledSelfAttention
         _query.Forward(kernels, x, q, t);
         _key.Forward(kernels, x, k, t);
         _value.Forward(kernels, x, v, t);
+        // Value zeroing: the token's value vector (bias included) is zero in every head; DeBERTa's
+        // context is still Σ_j A_ij v_j (the relative positions enter the scores only).
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * c, c).Clear();
         var posKey = _relative && _posKey is not null ? _posKey.Value : [];
         var posQuery = _relative && _posQuery is not null ? _posQuery.Value : [];
 

@@ -53,7 +53,19 @@ public sealed class ElectraModel : ITransformerModel, IEncoderBody
         int t = input.Length;
         EncoderInputs.Check(input, Info.MaxPositions);
         var kernels = _kernels.WithThreads(options.Threads);
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs);
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, Info.HiddenSize, options.CaptureValueOutputs, options.CapturePostNormTerms) {
+            ZeroValue = options.ZeroValue,
+            FirstLayer = options.ResumeFrom?.Layer ?? 0,
+            LastLayer = options.StopAfterLayer ?? Info.Layers - 1,
+        };
+        var bias = AttentionMasks.Padding(input.AttentionMask, t);
+        if (options.ResumeFrom is { } resume)
+        {
+            // Re-running from a layer's known input (value zeroing): BERT's encoder from that layer on.
+            resume.Hidden.AsSpan(0, t * Info.HiddenSize).CopyTo(trace.HiddenState(resume.Layer));
+            _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer, resume.Layer);
+            return trace;
+        }
         var positions = Enumerable.Range(0, t).ToArray();
         if (_project is null)
         {
@@ -66,7 +78,7 @@ public sealed class ElectraModel : ITransformerModel, IEncoderBody
             _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, embedded);
             _project.Forward(kernels, embedded, trace.HiddenState(0), t);
         }
-        _encoder.Forward(kernels, trace, AttentionMasks.Padding(input.AttentionMask, t), cancellationToken);
+        _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer);
         return trace;
     }
 }

@@ -1,5 +1,20 @@
 """Writes tests/goldens/methods/*.json: ALTI, GlobEnc and value zeroing as the AUTHORS' code computes
-them, on the tiny golden encoders (../shared/golden/hf) and the demo BERT models (models/demo).
+them, on the tiny golden encoders (../shared/golden/hf, tests/goldens/encoders) and the demo BERT
+models (models/demo).
+
+The authors' code is written for given module trees: ALTI's (hook-based) for the paths in its
+config.yaml, GlobEnc's and value zeroing's for their own modified copies of modeling_bert.py. Two
+run-time shims let it run on the other post-norm encoders without changing what it computes:
+  * config entries: ALTI's config gains entries for xlm-roberta, electra and deberta-v2 naming the
+    same kinds of modules (value projection, output dense, the two LayerNorms) at those models' paths;
+  * bertify(): a family whose layer is BERT's layer under other names (RoBERTa, XLM-R, ELECTRA,
+    DistilBERT, ALBERT — whose shared layer is copied into every layer it serves) is loaded into the
+    BERT class the authors' code uses (their GlobEnc/value-zeroing BertModel, or transformers' own
+    BertModel for ALTI's hooks), with the family's own embedding module (and projection) feeding
+    the first layer; every hidden state is checked against the family's transformers model (1e-5).
+DeBERTa-v2's disentangled attention is not BERT's, so GlobEnc's and value zeroing's code cannot run
+on it; make_definitions.py (beside this file) applies their definitions to transformers' DeBERTa
+modules instead (docs/methods.md says which golden comes from which).
 
 The authors' repositories are run read-only from a local checkout; nothing of theirs is copied here.
 Only run-time shims live in this file (missing third-party modules, a model wrapper exposing the
@@ -33,6 +48,11 @@ CASES = [
     ("bert", "../shared/golden/hf/bert", "bert"),
     ("roberta", "../shared/golden/hf/roberta", "roberta"),
     ("distilbert", "../shared/golden/hf/distilbert", "distilbert"),
+    ("xlm-roberta", "tests/goldens/encoders/xlm_roberta", "xlm-roberta"),
+    ("electra", "tests/goldens/encoders/electra", "electra"),
+    ("albert", "tests/goldens/encoders/albert", "albert"),
+    ("deberta-v2", "tests/goldens/encoders/deberta_v2", "deberta-v2"),
+    ("deberta-v2-variant", "tests/goldens/encoders/deberta_v2_variant", "deberta-v2"),
     ("demo-bert-finetuned", "models/demo/bert-finetuned", "bert"),
     ("demo-bert-pretrained", "models/demo/bert-pretrained", "bert"),
 ]
@@ -73,10 +93,96 @@ def commit_of(repo):
         return None
 
 
+# ---------------------------------------------------------------- the BERT-shaped families as BERT
+# Per family: where its layers' weights lie, relative to one BERT layer's names.
+_ALBERT_LAYER = {"attention.self.query": "attention.query", "attention.self.key": "attention.key",
+                 "attention.self.value": "attention.value", "attention.output.dense": "attention.dense",
+                 "attention.output.LayerNorm": "attention.LayerNorm", "intermediate.dense": "ffn",
+                 "output.dense": "ffn_output", "output.LayerNorm": "full_layer_layer_norm"}
+_DISTILBERT_LAYER = {"attention.self.query": "attention.q_lin", "attention.self.key": "attention.k_lin",
+                     "attention.self.value": "attention.v_lin", "attention.output.dense": "attention.out_lin",
+                     "attention.output.LayerNorm": "sa_layer_norm", "intermediate.dense": "ffn.lin1",
+                     "output.dense": "ffn.lin2", "output.LayerNorm": "output_layer_norm"}
+
+
+class _FamilyEmbeddings(torch.nn.Module):
+    """The family's own embedding output (and projection to the hidden size), in the place of BERT's
+    embeddings: BertModel calls it with BERT's keyword arguments."""
+    def __init__(self, real, family):
+        super().__init__()
+        self.real, self.family = real, family
+
+    def forward(self, input_ids=None, position_ids=None, token_type_ids=None, inputs_embeds=None, past_key_values_length=0):
+        r = self.real
+        if self.family == "distilbert":
+            return r.embeddings(input_ids)
+        e = r.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
+        if self.family == "electra" and hasattr(r, "embeddings_project"):
+            e = r.embeddings_project(e)
+        if self.family == "albert":
+            e = r.encoder.embedding_hidden_mapping_in(e)
+        return e
+
+
+def bert_config_of(real):
+    from transformers import BertConfig
+    c = real.config
+    if c.model_type == "distilbert":
+        return BertConfig(vocab_size=c.vocab_size, hidden_size=c.dim, num_hidden_layers=c.n_layers, num_attention_heads=c.n_heads,
+                          intermediate_size=c.hidden_dim, hidden_act=c.activation, layer_norm_eps=1e-12,
+                          max_position_embeddings=c.max_position_embeddings)
+    return BertConfig(vocab_size=c.vocab_size, hidden_size=c.hidden_size, num_hidden_layers=c.num_hidden_layers,
+                      num_attention_heads=c.num_attention_heads, intermediate_size=c.intermediate_size, hidden_act=c.hidden_act,
+                      layer_norm_eps=c.layer_norm_eps, max_position_embeddings=c.max_position_embeddings)
+
+
+def bertify(path, family, bert_class):
+    """An instance of bert_class (a BertModel, or a class with a .bert BertModel) computing exactly the
+    family's transformers model: its layer weights under BERT's names, its embeddings in front."""
+    real = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
+    config = bert_config_of(real)
+    model = bert_class(config).eval()
+    body = model.bert if hasattr(model, "bert") else model
+    source = real.state_dict()
+    target = {}
+    for l in range(config.num_hidden_layers):
+        for name in body.encoder.layer[l].state_dict():
+            module, leaf = name.rsplit(".", 1)
+            if family in ("bert", "roberta", "xlm-roberta", "electra"):
+                src = f"encoder.layer.{l}.{name}"
+            elif family == "albert":
+                group = int(l / (real.config.num_hidden_layers / real.config.num_hidden_groups))
+                src = f"encoder.albert_layer_groups.{group}.albert_layers.0.{_ALBERT_LAYER[module]}.{leaf}"
+            elif family == "distilbert":
+                src = f"transformer.layer.{l}.{_DISTILBERT_LAYER[module]}.{leaf}"
+            target[f"encoder.layer.{l}.{name}"] = source[src]
+    missing, _ = body.load_state_dict(target, strict=False)
+    assert not [k for k in missing if k.startswith("encoder.")], missing
+    body.embeddings = _FamilyEmbeddings(real, family)
+    return model, real
+
+
+def check_same_states(bert_body, real, ids):
+    batch = {"input_ids": torch.tensor([ids]), "attention_mask": torch.ones(1, len(ids), dtype=torch.long)}
+    with torch.no_grad():
+        a = real(**batch, output_hidden_states=True).hidden_states
+        b = bert_body(**batch, output_hidden_states=True, return_dict=True).hidden_states
+    worst = max(float((x - y).abs().max()) for x, y in zip(a, b))
+    assert worst < 1e-5, f"bertified model differs from transformers' by {worst}"
+
+
 # ---------------------------------------------------------------- ALTI (transformer-contributions)
 def alti(repo, cases):
     # Shims: pyaml_env.parse_config reads their config.yaml; captum (used by their other methods) is absent.
-    stub("pyaml_env", parse_config=lambda p: yaml.safe_load(open(os.path.join(repo, p))))
+    def parse_config(p):
+        config = yaml.safe_load(open(os.path.join(repo, p)))
+        models = config["models"]
+        # Config shim: the same modules at the paths of the families their config does not list.
+        models["xlm-roberta"] = dict(models["roberta"])
+        models["electra"] = dict(models["bert"], layer="electra.encoder.layer")
+        models["deberta-v2"] = dict(models["bert"], layer="deberta.encoder.layer", values="attention.self.value_proj")
+        return config
+    stub("pyaml_env", parse_config=parse_config)
     class _Dummy:  # noqa
         def __init__(self, *a, **k): pass
     stub("captum"); stub("captum.attr", IntegratedGradients=_Dummy, Saliency=_Dummy, InputXGradient=_Dummy,
@@ -113,9 +219,17 @@ def alti(repo, cases):
     result = {}
     for name, rel, family in cases:
         path = os.path.join(ROOT, rel)
-        inner = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
-        model = Wrapped(inner, family)
         ids = ids_for(name, path)
+        if family == "albert":
+            # ALBERT's layer is BERT's under other names, shared by several layers: their hooks key
+            # captures by module name, so each layer gets its own (identical) BERT module.
+            from transformers import BertModel
+            inner, real = bertify(path, family, BertModel)
+            check_same_states(inner, real, ids)
+            family = "bert"
+        else:
+            inner = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
+        model = Wrapped(inner, {"xlm-roberta": "roberta", "deberta-v2": "deberta"}.get(family, family))
         batch = {"input_ids": torch.tensor([ids]), "attention_mask": torch.ones(1, len(ids), dtype=torch.long)}
         _, _, _, data = contributions.ModelWrapper(model)(batch)
         # As their attributions.py does for 'ours': min_sum with the L1 norm of the resultants, then rollout.
@@ -135,11 +249,15 @@ def globenc(repo, cases):
     modeling = importlib.import_module("modeling_bert")
     result = {}
     for name, rel, family in cases:
-        if family != "bert":
-            continue  # their modified modeling file covers BERT (and ELECTRA) only
+        if family == "deberta-v2":
+            continue  # disentangled attention: their modified BERT cannot run it (make_definitions.py)
         path = os.path.join(ROOT, rel)
-        model = modeling.BertModel.from_pretrained(path).eval()
         ids = ids_for(name, path)
+        if family == "bert":
+            model = modeling.BertModel.from_pretrained(path).eval()
+        else:
+            model, real = bertify(path, family, modeling.BertModel)
+            check_same_states(model, real, ids)
         with torch.no_grad():
             out = model(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
                         output_globenc=True, return_dict=False)
@@ -160,14 +278,24 @@ def value_zeroing(repo, cases):
         def __init__(self, *a, **k): pass
         def update(self, *a): pass
     stub("tqdm"); stub("tqdm.auto", tqdm=lambda *a, **k: _Bar())
-    sys.path.insert(0, repo)
     source = open(os.path.join(repo, "scoring", "value_zeroing.py")).read()
     result = {}
+    sys.path.insert(0, repo)
+    customized = importlib.import_module("modeling.customized_modeling_bert")
+    their_mlm = customized.BertForMaskedLM
     for name, rel, family in cases:
-        if family != "bert":
-            continue  # their customized modeling file is BERT's
+        if family == "deberta-v2":
+            continue  # disentangled attention: their customized BERT cannot run it (make_definitions.py)
         path = os.path.join(ROOT, rel)
         ids = ids_for(name, path)
+        if family == "bert":
+            customized.BertForMaskedLM = their_mlm
+        else:
+            # Their script calls BertForMaskedLM.from_pretrained(path, config=...); the shim hands it
+            # their class with the family's weights (bertify) instead.
+            bertified, real = bertify(path, family, their_mlm)
+            check_same_states(bertified.bert, real, ids)
+            customized.BertForMaskedLM = types.SimpleNamespace(from_pretrained=lambda *a, _m=bertified, **k: _m)
 
         class _Split:
             def shuffle(self, seed): return self
@@ -193,7 +321,11 @@ def value_zeroing(repo, cases):
             transformers.AutoTokenizer.from_pretrained = original
         layers = scope["all_valuezeroing_scores"][0]
         joint = scope["all_rollout_valuezeroing_scores"][0]
-        result[name] = {"model": rel, "ids": ids, "layers": layers.tolist(), "rollout": joint.tolist()}
+        # The per-layer matrices of the families added later are left out (the tests read the
+        # rollout, which holds every layer's rows; keeps the golden small).
+        result[name] = {"model": rel, "ids": ids, "rollout": joint.tolist()}
+        if family == "bert":
+            result[name]["layers"] = layers.tolist()
         print("valueZeroing", name, joint.shape)
     return result
 
