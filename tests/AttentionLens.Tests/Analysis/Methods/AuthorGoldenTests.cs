@@ -10,7 +10,9 @@ namespace AttentionLens.Tests.Analysis.Methods;
 /// mt-upc/transformer-contributions, mohsenfayyaz/GlobEnc and hmohebbi/ValueZeroing read-only).
 /// Each golden holds the authors' rolled-out (L, T, T) matrices; every target row after every layer
 /// is compared. Tolerance 1e-5 absolute on normalised scores; GlobEnc's unnormalised products are
-/// compared relative to the row's largest entry (1e-5).
+/// compared relative to the row's largest entry (1e-5). DeBERTa-v2's GlobEnc and value zeroing, which
+/// the authors' BERT-only code cannot run, come from make_definitions.py (their definitions applied to
+/// transformers' DeBERTa modules; *.definition.json), checked the same way.
 /// </summary>
 public class AuthorGoldenTests
 {
@@ -19,17 +21,19 @@ public class AuthorGoldenTests
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var method in new[] { "alti", "globenc", "valueZeroing" })
-            foreach (var name in MethodGoldens.CaseNames(method))
-                data.Add(method, name);
+        foreach (var golden in new[] { "alti", "globenc", "valueZeroing", "globenc.definition", "valueZeroing.definition" })
+            foreach (var name in MethodGoldens.CaseNames(golden))
+                data.Add(golden, name);
         return data;
     }
 
+    /// <param name="golden">The golden file's name: the method, or the method + ".definition".</param>
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesTheAuthorsCode(string method, string caseName)
+    public void MatchesTheAuthorsCode(string golden, string caseName)
     {
-        var c = MethodGoldens.Case(method, caseName);
+        var method = golden.Split('.')[0];
+        var c = MethodGoldens.Case(golden, caseName);
         var model = MethodGoldens.LoadModel(c);
         var ids = MethodGoldens.Ids(c);
         var input = new ForwardInput(ids);
@@ -75,13 +79,19 @@ public class AuthorGoldenTests
         Assert.True(worst <= Tolerance, $"{method} on {caseName}: worst difference {worst:G3} at {where} (tolerance {Tolerance})");
     }
 
-    /// <summary>ALTI's goldens span the three post-norm encoder families and both demo BERTs (a
-    /// regenerated golden that silently dropped one would otherwise pass).</summary>
-    [Fact]
-    public void GoldensCoverEveryEncoderFamily()
+    /// <summary>The goldens span every post-norm encoder family for every method, and the demo BERTs (a
+    /// regenerated golden that silently dropped one would otherwise pass): the authors' code where it runs,
+    /// the definition script for DeBERTa-v2's GlobEnc and value zeroing.</summary>
+    [Theory]
+    [InlineData("alti", "bert roberta distilbert xlm-roberta electra albert deberta-v2 deberta-v2-variant demo-bert-finetuned demo-bert-pretrained")]
+    [InlineData("globenc", "bert roberta distilbert xlm-roberta electra albert demo-bert-finetuned demo-bert-pretrained")]
+    [InlineData("valueZeroing", "bert roberta distilbert xlm-roberta electra albert demo-bert-finetuned demo-bert-pretrained")]
+    [InlineData("globenc.definition", "deberta-v2 deberta-v2-variant")]
+    [InlineData("valueZeroing.definition", "deberta-v2 deberta-v2-variant")]
+    public void GoldensCoverEveryEncoderFamily(string golden, string names)
     {
-        var alti = MethodGoldens.Root("alti").GetProperty("cases");
-        foreach (var name in new[] { "bert", "roberta", "distilbert", "demo-bert-finetuned", "demo-bert-pretrained" })
-            Assert.True(alti.TryGetProperty(name, out _), $"alti golden lacks {name}");
+        var cases = MethodGoldens.Root(golden).GetProperty("cases");
+        foreach (var name in names.Split(' '))
+            Assert.True(cases.TryGetProperty(name, out _), $"{golden} golden lacks {name}");
     }
 }
