@@ -7,7 +7,10 @@ namespace AttentionLens.Analysis;
 /// Transparency Tool computes them: per layer, the residual state after attention is split into
 /// one part per (source token, head) — A[h][i, j]·f_h(x_j) — plus the residual; each part's
 /// contribution is ALTI's proximity max(ε, ‖y‖₁ − ‖y − part‖₁), normalised over the parts; the FFN
-/// block likewise splits the layer output into FFN output and residual. The graph over residual
+/// block likewise splits the layer output into FFN output and residual (a parallel block's too: its
+/// FFN output is added to x + attention all the same). Where a norm follows the attention (Gemma 2,
+/// OLMo 2) each part is carried through it with the real output's statistics fixed
+/// (<see cref="ResidualStream.AttentionGains"/>). The graph over residual
 /// states is then pruned to the edges above τ reachable backwards from the target's output state
 /// (the library's build_full_graph + build_paths_to_predictions; the tool's optional renormalisation
 /// after thresholding is not applied, see docs/methods.md#routes). Detail only: it scores no tokens.
@@ -24,7 +27,7 @@ public sealed class RoutesMethod : IAttributionMethod
 
     public string? Unsupported(MethodContext context) =>
         context.Forward.ResidualStream is null || context.Forward.ValueOutputs is null
-            ? $"Information-flow routes need the residual stream around each block, which the pre-norm decoders (GPT-2, LLaMA) supply; {context.Model.Info.Architecture} does not."
+            ? $"Information-flow routes need the residual stream around each block, which the decoders supply (not post-norm OPT, whose layers normalise the stream itself, nor the encoders, whose post-norm layers do the same); {context.Model.Info.Architecture} does not."
             : null;
 
     public void CheckOptions(AnalysisOptions options)
@@ -56,6 +59,8 @@ public sealed class RoutesMethod : IAttributionMethod
             var pre = f.HiddenStates.AsSpan(l * T * C, T * C);
             var mid = stream.Mid(l);
             var post = stream.Post(l);
+            // Gemma 2, OLMo 2: each part passes the post-attention RMSNorm with the real output's statistics.
+            var gains = stream.AttentionGains is null ? default : stream.AttentionGain(l);
             for (int i = 0; i < T; i++)
             {
                 var whole = mid.Slice(i * C, C);
@@ -65,7 +70,8 @@ public sealed class RoutesMethod : IAttributionMethod
                     {
                         double a = attention[(h * T + i) * T + j];
                         var fx = f.ValueOutputs!.AsSpan(((l * H + h) * T + j) * C, C);
-                        for (int k = 0; k < C; k++) part[k] = a * fx[k];
+                        if (gains.IsEmpty) for (int k = 0; k < C; k++) part[k] = a * fx[k];
+                        else for (int k = 0; k < C; k++) part[k] = a * fx[k] * gains[i * C + k];
                         parts[j * H + h] = Proximity(part, whole, wholeNorm);
                     }
                 parts[T * H] = Proximity(pre.Slice(i * C, C), whole, wholeNorm);

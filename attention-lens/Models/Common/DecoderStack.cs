@@ -4,8 +4,9 @@ namespace AttentionLens.Models;
 public delegate void EmbedForward(Span<float> embeddings);
 
 /// <summary>Runs decoder layer <paramref name="layer"/> from <paramref name="x"/> into <paramref name="y"/> (T, C each),
-/// writing its attention probabilities (H, T, T) and, when non-empty, its value outputs (H, T, C).</summary>
-public delegate void LayerForward(int layer, ReadOnlySpan<float> x, Span<float> y, Span<float> probs, Span<float> valueOutputs);
+/// writing its attention probabilities (H, T, T), when non-empty its value outputs (H, T, C), and when
+/// <paramref name="stream"/> is given its residual state after attention (and attention gains, if any).</summary>
+public delegate void LayerForward(int layer, ReadOnlySpan<float> x, Span<float> y, Span<float> probs, Span<float> valueOutputs, ResidualStream? stream);
 
 /// <summary>The final norm, from the last layer's output <paramref name="x"/> into <paramref name="y"/> (T, C).</summary>
 public delegate void NormForward(ReadOnlySpan<float> x, Span<float> y);
@@ -19,15 +20,20 @@ public delegate void NormForward(ReadOnlySpan<float> x, Span<float> y);
 public static class DecoderStack
 {
     /// <summary>Checks the length against the model's positions and runs the stack into a new trace.</summary>
+    /// <param name="hasResidualStream">False where the layers normalise the stream itself (post-norm OPT): no
+    /// <see cref="ResidualStream"/> is captured then, whatever the options ask.</param>
     public static ForwardResult Run(ModelInfo info, ForwardInput input, ForwardOptions options, CancellationToken cancellationToken,
-        EmbedForward embed, LayerForward layer, NormForward? finalNorm, string positionsField = "max_position_embeddings")
+        EmbedForward embed, LayerForward layer, NormForward? finalNorm, string positionsField = "max_position_embeddings", bool hasResidualStream = true)
     {
         int t = input.Length, c = info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {info.MaxPositions} ({positionsField}).");
         if (input.AttentionMask is { } mask && mask.Length != t)
             throw new AttentionLensException($"attention mask has {mask.Length} entries for {t} input ids; give one per token.");
-        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention);
+        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
+        {
+            ResidualStream = options.CaptureResidualStream && hasResidualStream ? new ResidualStream(info.Layers, t, c) : null,
+        };
         embed(trace.HiddenState(0));
         using var lastBuffer = new Scratch(t * c);
         for (int l = 0; l < info.Layers; l++)
@@ -35,7 +41,8 @@ public static class DecoderStack
             cancellationToken.ThrowIfCancellationRequested();
             bool isLast = l + 1 == info.Layers;
             var output = isLast && finalNorm is not null ? lastBuffer.Span : trace.HiddenState(l + 1);
-            layer(l, trace.HiddenState(l), output, trace.LayerAttention(l), trace.LayerValueOutputs(l));
+            layer(l, trace.HiddenState(l), output, trace.LayerAttention(l), trace.LayerValueOutputs(l), trace.ResidualStream);
+            if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         finalNorm?.Invoke(lastBuffer.Span, trace.HiddenState(info.Layers));
         return trace.ToResult();

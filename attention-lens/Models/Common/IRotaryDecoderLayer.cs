@@ -7,8 +7,9 @@ public interface IRotaryDecoderLayer
 {
     /// <summary>
     /// Runs the layer from <paramref name="x"/> into <paramref name="y"/> (T, C each), writing its attention
-    /// probabilities (H, T, T) and, when non-empty, its value outputs (H, T, C).
+    /// probabilities (H, T, T) and, when non-empty, its value outputs (H, T, C); with <paramref name="stream"/>,
+    /// its residual state after attention (<see cref="ResidualStream.Mid"/>) for <paramref name="layer"/>.
     /// </summary>
     void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens);
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0);
 }

@@ -25,7 +25,7 @@ public abstract class PreNormDecoderLayer : IRotaryDecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -34,6 +34,7 @@ public abstract class PreNormDecoderLayer : IRotaryDecoderLayer
         _inputNorm.Forward(kernels, x, normed, tokens);
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
         kernels.Add(attended, x);
+        if (stream is not null) attended.CopyTo(stream.Mid(layer));
         _postNorm.Forward(kernels, attended, normed, tokens);
         _mlp.Forward(kernels, normed, y, tokens);
         kernels.Add(y[..n], attended);

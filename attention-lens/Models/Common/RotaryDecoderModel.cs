@@ -65,7 +65,7 @@ public abstract class RotaryDecoderModel : ITransformerModel, IDecoderBody
         var bias = Mask(input.AttentionMask, t);
         return DecoderStack.Run(Info, input, options, cancellationToken,
             h0 => EmbedTokens(input.InputIds, h0),
-            (l, x, y, probs, values) => _layers[l].Forward(kernels, x, y, bias, rope, probs, values, t),
+            (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, bias, rope, probs, values, t, stream, l),
             (x, y) => _finalNorm.Forward(kernels, x, y, t));
     }
 }

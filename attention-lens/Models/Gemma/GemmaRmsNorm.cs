@@ -29,4 +29,10 @@ public sealed class GemmaRmsNorm : INorm
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.RmsNorm(x, _gain, y, rows, _gain.Length, _eps);
+
+    /// <summary>
+    /// The factor this norm applies to each element of <paramref name="x"/>'s rows with their statistics
+    /// fixed: gains[i, k] = (1 + w)_k / √(mean(x_i²) + ε) (information-flow routes carry the parts of x through it).
+    /// </summary>
+    public void Gains(ReadOnlySpan<float> x, Span<float> gains, int rows) => RmsNorm.Gains(_gain, _eps, x, gains, rows);
 }

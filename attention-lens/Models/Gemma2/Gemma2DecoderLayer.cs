@@ -53,7 +53,7 @@ public sealed class Gemma2DecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
     {
         int n = tokens * _hidden;
         using var aBuffer = new Scratch(n);
@@ -64,6 +64,11 @@ public sealed class Gemma2DecoderLayer
         _attention.Forward(kernels, a, b, bias, rope, probs, valueOutputs, tokens);
         _postAttentionNorm.Forward(kernels, b, h, tokens);
         kernels.Add(h, x);
+        if (stream is not null)
+        {
+            h.CopyTo(stream.Mid(layer));
+            _postAttentionNorm.Gains(b, stream.AttentionGain(layer), tokens);
+        }
         _preFeedForwardNorm.Forward(kernels, h, a, tokens);
         _mlp.Forward(kernels, a, b, tokens);
         _postFeedForwardNorm.Forward(kernels, b, y, tokens);

@@ -56,7 +56,7 @@ public sealed class Gemma2Model : ITransformerModel, IDecoderBody
         var local = _slidingWindow is null ? global : SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
         return DecoderStack.Run(Info, input, options, cancellationToken,
             h0 => GemmaModel.ScaledLookup(Embed, input.InputIds, h0, Info.HiddenSize),
-            (l, x, y, probs, values) => _layers[l].Forward(kernels, x, y, _layers[l].IsSliding ? local : global, rope, probs, values, t),
+            (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, _layers[l].IsSliding ? local : global, rope, probs, values, t, stream, l),
             (x, y) => _norm.Forward(kernels, x, y, t));
     }
 }

@@ -38,7 +38,7 @@ public sealed class GptNeoXLayer : IRotaryDecoderLayer
         c.UseParallelResidual, c.HiddenSize);
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -49,6 +49,8 @@ public sealed class GptNeoXLayer : IRotaryDecoderLayer
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
         if (_parallel)
         {
+            // The MLP reads x, not x + attention; Mid = x + attention is still what the FFN adds to.
+            if (stream is not null) ResidualSum(attended, x, stream.Mid(layer));
             _postNorm.Forward(kernels, x, normed, tokens);
             _mlp.Forward(kernels, normed, y, tokens);
             kernels.Add(y[..n], attended);
@@ -57,9 +59,16 @@ public sealed class GptNeoXLayer : IRotaryDecoderLayer
         else
         {
             kernels.Add(attended, x);
+            if (stream is not null) attended.CopyTo(stream.Mid(layer));
             _postNorm.Forward(kernels, attended, normed, tokens);
             _mlp.Forward(kernels, normed, y, tokens);
             kernels.Add(y[..n], attended);
         }
+    }
+
+    /// <summary>mid = a + x (the residual state after attention of a parallel block).</summary>
+    internal static void ResidualSum(ReadOnlySpan<float> a, ReadOnlySpan<float> x, Span<float> mid)
+    {
+        for (int k = 0; k < a.Length; k++) mid[k] = a[k] + x[k];
     }
 }

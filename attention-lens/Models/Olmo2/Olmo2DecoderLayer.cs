@@ -43,7 +43,7 @@ public sealed class Olmo2DecoderLayer : IRotaryDecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
     {
         int n = tokens * _hidden;
         using var aBuffer = new Scratch(n);
@@ -52,6 +52,11 @@ public sealed class Olmo2DecoderLayer : IRotaryDecoderLayer
         _attention.Forward(kernels, x, a, bias, rope, probs, valueOutputs, tokens);
         _postAttentionNorm.Forward(kernels, a, h, tokens);
         kernels.Add(h, x);
+        if (stream is not null)
+        {
+            h.CopyTo(stream.Mid(layer));
+            _postAttentionNorm.Gains(a, stream.AttentionGain(layer), tokens);
+        }
         _mlp.Forward(kernels, h, a, tokens);
         _postFeedForwardNorm.Forward(kernels, a, y, tokens);
         kernels.Add(y[..n], h);

@@ -38,7 +38,7 @@ public sealed class OptDecoderLayer
         c.DoLayerNormBefore, c.HiddenSize);
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
     {
         int n = tokens * _hidden;
         using var aBuffer = new Scratch(n);
@@ -49,6 +49,7 @@ public sealed class OptDecoderLayer
             _attentionNorm.Forward(kernels, x, a, tokens);
             _attention.Forward(kernels, a, b, bias, probs, valueOutputs, tokens);
             kernels.Add(b, x);                       // b = h
+            if (stream is not null) b.CopyTo(stream.Mid(layer));
             _finalNorm.Forward(kernels, b, a, tokens);
             _mlp.Forward(kernels, a, y, tokens);
             kernels.Add(y[..n], b);

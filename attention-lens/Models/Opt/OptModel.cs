@@ -80,8 +80,10 @@ public sealed class OptModel : ITransformerModel, IDecoderBody
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
         return DecoderStack.Run(Info, input, options, cancellationToken,
             h0 => EmbedTokens(kernels, input, h0),
-            (l, x, y, probs, values) => _layers[l].Forward(kernels, x, y, bias, probs, values, t),
-            _finalNorm is null ? null : (x, y) => _finalNorm.Forward(kernels, x, y, t));
+            (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, bias, probs, values, t, stream, l),
+            _finalNorm is null ? null : (x, y) => _finalNorm.Forward(kernels, x, y, t),
+            // Post-norm OPT normalises the stream itself inside each layer: no residual stream to decompose.
+            hasResidualStream: _finalNorm is not null);
     }
 
     private void EmbedTokens(IKernels kernels, ForwardInput input, Span<float> h0)

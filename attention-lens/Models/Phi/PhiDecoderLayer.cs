@@ -38,7 +38,7 @@ public sealed class PhiDecoderLayer : IRotaryDecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -46,6 +46,8 @@ public sealed class PhiDecoderLayer : IRotaryDecoderLayer
         Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
         _norm.Forward(kernels, x, normed, tokens);
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        // Parallel block: Mid = x + attention, what the MLP's output is added to (docs/methods.md#routes).
+        if (stream is not null) GptNeoX.GptNeoXLayer.ResidualSum(attended, x, stream.Mid(layer));
         _mlp.Forward(kernels, normed, y, tokens);
         // transformers: attn_outputs + feed_forward_hidden_states + residual, left to right.
         kernels.Add(attended, y[..n]);
