@@ -16,11 +16,11 @@ public sealed record ForwardOptions
     public bool CapturePostNormTerms { get; init; }
 
     /// <summary>Record the pre-norm decoders' residual stream around each block (<see cref="ResidualStream"/>),
-    /// which information-flow routes decompose; GPT-2 and LLaMA supply it.</summary>
+    /// which information-flow routes decompose; every decoder supplies it but post-norm OPT.</summary>
     public bool CaptureResidualStream { get; init; }
 
     /// <summary>Zero one token's value vectors in one layer (value zeroing); null = an ordinary pass.
-    /// Supported by the post-norm encoders (BERT, RoBERTa, DistilBERT).</summary>
+    /// Supported by the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2).</summary>
     public ValueZeroing? ZeroValue { get; init; }
 
     /// <summary>Start at this layer (0-based) from its given input (T × C) instead of the embeddings:

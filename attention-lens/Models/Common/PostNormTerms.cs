@@ -1,7 +1,8 @@
 namespace AttentionLens.Models;
 
 /// <summary>
-/// The residual-stream terms of a post-norm encoder layer (BERT, RoBERTa, DistilBERT) that
+/// The residual-stream terms of a post-norm encoder layer (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA,
+/// ALBERT, DeBERTa-v2) that
 /// decomposition methods (ALTI, GlobEnc; docs/methods.md) need beside the attentions and value
 /// outputs: per layer l, the input of the attention block's LayerNorm LN₁ (x + attention output),
 /// its output, the input of the FFN block's LayerNorm LN₂ (LN₁ output + FFN output), and both

@@ -1,7 +1,7 @@
 namespace AttentionLens.Models;
 
 /// <summary>
-/// The residual stream of a pre-norm decoder around each block (information-flow routes;
+/// The residual stream of a decoder around each block (information-flow routes;
 /// docs/methods.md#routes): per layer l, <see cref="Mid"/> = x_l + attention output (what the FFN
 /// block adds to) and <see cref="Post"/> = the layer's output before any final norm (for the last
 /// layer, the final norm's input, which <c>hidden_states[L]</c> is not). Shapes (L, T, C). In a parallel
