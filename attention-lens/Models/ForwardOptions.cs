@@ -15,7 +15,7 @@ public sealed record ForwardOptions
     /// </summary>
     public bool CapturePostNormTerms { get; init; }
 
-    /// <summary>Record the pre-norm decoders' residual stream around each block (<see cref="ResidualStream"/>),
+    /// <summary>Record the decoders' residual stream around each block (<see cref="ResidualStream"/>),
     /// which information-flow routes decompose; every decoder supplies it but post-norm OPT.</summary>
     public bool CaptureResidualStream { get; init; }
 

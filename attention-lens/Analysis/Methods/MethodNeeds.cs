@@ -12,7 +12,7 @@ public enum MethodNeeds
     PostNormTerms = 2,
     /// <summary>The model's unembedding applied to intermediate hidden states (<c>ILogitLens</c>).</summary>
     Unembedding = 4,
-    /// <summary>The pre-norm decoders' residual stream around each block (<c>ForwardOptions.CaptureResidualStream</c>).</summary>
+    /// <summary>The decoders' residual stream around each block (<c>ForwardOptions.CaptureResidualStream</c>).</summary>
     ResidualStream = 16,
     /// <summary>Runs further forward passes of its own (cost grows with T).</summary>
     ExtraForwardPasses = 8,
