@@ -1,6 +1,6 @@
 // "Attention Lens: Continue and Explain": generates a continuation of the selection with the active
 // model (attentionLens/generate: greedy by default, the attentionLens.generation.* settings), shows
-// it in the GenerationPanel without touching the document, explains a generated token when it is
+// it in the GenerationPanel (a view in the Explorer side bar) without touching the document, explains a generated token when it is
 // clicked (the selection + the tokens before it, target = the position that wrote it), and inserts
 // the continuation after the selection on request.
 import * as vscode from 'vscode';
@@ -51,7 +51,7 @@ export class ContinueAndExplain implements vscode.Disposable {
     this.current = { documentUri, range, model, result };
     const view = generationView(result);
     this.output.appendLine(`Continued with ${result.model.id}: ${view.summary}`);
-    this.panel.show(view);
+    await this.panel.show(view);
   }
 
   /** Explains generated token k: input = selection + tokens 0…k−1, target = the last of them, label = token k. */

@@ -1,6 +1,8 @@
-// The Continue and Explain panel: one webview beside the editor listing the generated tokens
-// (webview/generation.ts draws it). It shows a continuation without touching the document; its
-// messages go to the handlers given at construction (explain a token, insert the text).
+// The Continue and Explain view: a webview view in the Explorer side bar listing the generated
+// tokens (webview/generation.ts draws it). It sits outside the editor groups, so the analysis panels
+// that open beside the editor when a token is clicked never cover it, and it shows a continuation
+// without touching the document. Its messages go to the handlers given at construction (explain a
+// token, insert the text).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { contentSecurityPolicy, nonceFrom } from '../shared/csp';
@@ -11,21 +13,30 @@ export interface GenerationPanelHandlers {
   insert(): void;
 }
 
-export class GenerationPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
+export class GenerationPanel implements vscode.WebviewViewProvider, vscode.Disposable {
+  /** The view's id in package.json (contributes.views.explorer). */
+  static readonly viewId = 'attentionLens.generation';
+  private webviewView: vscode.WebviewView | undefined;
   private ready = false;
   private view: GenerationView | undefined;
   private explaining: number | null = null;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly registration: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly handlers: GenerationPanelHandlers) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly handlers: GenerationPanelHandlers) {
+    this.registration = vscode.window.registerWebviewViewProvider(GenerationPanel.viewId, this, { webviewOptions: { retainContextWhenHidden: true } });
+  }
 
-  show(view: GenerationView): void {
+  /** Shows a continuation: reveals the view (VS Code resolves it on first show) and sends it. */
+  async show(view: GenerationView): Promise<void> {
     this.view = view;
     this.explaining = null;
-    if (!this.panel) this.create();
-    else this.panel.reveal(undefined, true);
-    this.post({ type: 'generation', view });
+    if (this.webviewView) {
+      this.webviewView.show(true);
+      this.post({ type: 'generation', view });
+    } else {
+      // The `<id>.focus` command VS Code defines for every view opens it; resolveWebviewView then sends the view once ready.
+      await vscode.commands.executeCommand(`${GenerationPanel.viewId}.focus`);
+    }
   }
 
   markExplaining(k: number | null): void {
@@ -33,14 +44,12 @@ export class GenerationPanel implements vscode.Disposable {
     this.post({ type: 'explaining', k });
   }
 
-  private create(): void {
-    const bundleRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'client');
-    const panel = vscode.window.createWebviewPanel('attentionLens.generation', 'Continue and Explain', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [bundleRoot],
-    });
-    this.panel = panel;
+  resolveWebviewView(webviewView: vscode.WebviewView): void {
+    this.webviewView = webviewView;
     this.ready = false;
-    const webview = panel.webview;
+    const bundleRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'client');
+    const webview = webviewView.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [bundleRoot] };
     const nonce = nonceFrom(randomBytes(18));
     const script = webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'generation.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(bundleRoot, 'generation.css'));
@@ -55,11 +64,11 @@ export class GenerationPanel implements vscode.Disposable {
 <title>Continue and Explain</title>
 </head>
 <body data-view="generation">
-<main id="root" aria-live="polite"><p class="empty">Generating…</p></main>
+<main id="root" aria-live="polite"><p class="empty">Select text and run “Attention Lens: Continue and Explain”.</p></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
-    this.subscriptions.push(
+    const subscriptions = [
       webview.onDidReceiveMessage((raw) => {
         const m = parseGenerationPanelMessage(raw);
         if (!m) return;
@@ -70,15 +79,18 @@ export class GenerationPanel implements vscode.Disposable {
         } else if (m.type === 'explain') this.handlers.explain(m.k);
         else this.handlers.insert();
       }),
-      panel.onDidDispose(() => { this.panel = undefined; this.ready = false; for (const s of this.subscriptions.splice(0)) s.dispose(); }),
-    );
+    ];
+    webviewView.onDidDispose(() => {
+      if (this.webviewView === webviewView) { this.webviewView = undefined; this.ready = false; }
+      for (const s of subscriptions) s.dispose();
+    });
   }
 
   private post(message: HostToGenerationMessage): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(message);
+    if (this.webviewView && this.ready) void this.webviewView.webview.postMessage(message);
   }
 
   dispose(): void {
-    this.panel?.dispose();
+    this.registration.dispose();
   }
 }
