@@ -140,4 +140,23 @@ public sealed class GenerateRequestTests
         var outside = await client.RequestAsync(Methods.Analyze, Params(Stories, new JsonObject { ["continuation"] = new JsonArray(100000) }));
         Assert.Contains("continuation[0]", outside.GetProperty("error").GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task Malformed_requests_get_specific_codes()
+    {
+        await using var client = await Open();
+        var closed = Params(Stories);
+        closed["textDocument"] = new JsonObject { ["uri"] = "file:///not-open.txt" };
+        Assert.Equal(ErrorCodes.DocumentNotOpen, (await client.RequestAsync(Methods.Generate, closed)).GetProperty("error").GetProperty("code").GetInt32());
+        var reversed = Params(Stories);
+        reversed["range"] = JsonSerializer.SerializeToNode(new AttentionLens.Server.Protocol.Range(new Position(0, 9), new Position(0, 2)), ProtocolJsonContext.Default.Range);
+        Assert.Equal(ErrorCodes.InvalidParams, (await client.RequestAsync(Methods.Generate, reversed)).GetProperty("error").GetProperty("code").GetInt32());
+        var noModel = Params(Stories);
+        noModel["model"] = null;
+        var error = (await client.RequestAsync(Methods.Generate, noModel)).GetProperty("error");
+        Assert.Equal(ErrorCodes.InvalidParams, error.GetProperty("code").GetInt32());
+        Assert.Equal(ErrorCodes.ModelNotFound, (await client.RequestAsync(Methods.Generate, Params("/no/such/model"))).GetProperty("error").GetProperty("code").GetInt32());
+        // The server answers afterwards.
+        Assert.True((await client.RequestAsync(Methods.Generate, Params(Stories, new JsonObject { ["maxNewTokens"] = 1 }))).TryGetProperty("result", out _));
+    }
 }
