@@ -72,6 +72,9 @@ await Promise.all([
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
   build({ ...common, entryPoints: [join(here, 'src', 'webview', 'main.ts')], outfile: join(root, 'dist', 'client', 'webview.js'),
     platform: 'browser', format: 'iife', target: 'es2022' }),
+  // The Continue and Explain panel (and its generation.css).
+  build({ ...common, entryPoints: [join(here, 'src', 'webview', 'generation.ts')], outfile: join(root, 'dist', 'client', 'generation.js'),
+    platform: 'browser', format: 'iife', target: 'es2022' }),
 ]);
 mkdirSync(join(root, 'dist', 'client'), { recursive: true });
 copyFileSync(join(here, 'src', 'webview', 'webview.css'), join(root, 'dist', 'client', 'webview.css'));

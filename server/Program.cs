@@ -14,6 +14,7 @@ Command[] commands = args is ["serve", ..] ? [ServeCommand.Create()] : new[]
     ServeCommand.Create(),
     AnalyzeCommand.Create(),
     CompareCommand.Create(),
+    GenerateCommand.Create(),
     ModelsCommand.Create(),
     ForwardCommand.Create(),
     TokenizeCommand.Create(),

@@ -9,7 +9,10 @@ public sealed class RopeTable
 {
     /// <param name="attentionScaling">Multiplies every cos and sin (transformers' rotary
     /// <c>attention_scaling</c>: 1 by default, √(1 + ln s / ln L₀) for Phi-3's LongRoPE).</param>
-    public RopeTable(int maxPositions, int headDim, double theta, float[]? inverseFrequencies = null, float attentionScaling = 1f)
+    /// <param name="firstPosition">The position of row 0: row p holds position firstPosition + p, so
+    /// rows appended to a key/value cache are rotated by their own positions (equal to the full
+    /// table's rows, as the angle is the same float32 product).</param>
+    public RopeTable(int maxPositions, int headDim, double theta, float[]? inverseFrequencies = null, float attentionScaling = 1f, int firstPosition = 0)
     {
         MaxPositions = maxPositions;
         HeadDim = headDim;
@@ -22,7 +25,7 @@ public sealed class RopeTable
             for (int i = 0; i < half; i++)
             {
                 // transformers: freqs = position (float32) * inv_freq (float32), then cos/sin in float32.
-                float angle = p * invFreq[i];
+                float angle = (firstPosition + p) * invFreq[i];
                 Cos[p * half + i] = MathF.Cos(angle) * attentionScaling;
                 Sin[p * half + i] = MathF.Sin(angle) * attentionScaling;
             }

@@ -1,16 +1,21 @@
 // Wiring only: builds the services, registers the command table, and connects settings changes.
 import * as vscode from 'vscode';
+import { AddModel } from './host/AddModel';
 import { AnalysisSession } from './host/AnalysisSession';
 import { Commands } from './host/Commands';
+import { ContinueAndExplain } from './host/ContinueAndExplain';
 import { EditorDecorations } from './host/EditorDecorations';
 import { Panels } from './host/Panels';
 import { ServerConnection } from './host/ServerConnection';
+import { ServerMemory } from './host/ServerMemory';
 import { StatusBar } from './host/StatusBar';
 import { activeModel, readSettings, type Settings } from './shared/settings';
 
 /** Every contributed command and what runs it; package.json lists the same ids (a unit test checks). */
-export function commandTable(c: Commands): ReadonlyArray<[string, (...args: unknown[]) => unknown]> {
+export function commandTable(c: Commands, more: { continueAndExplain: ContinueAndExplain; addModel: AddModel }): ReadonlyArray<[string, (...args: unknown[]) => unknown]> {
   return [
+    ['attentionLens.continueAndExplain', () => more.continueAndExplain.run()],
+    ['attentionLens.addModel', () => more.addModel.run()],
     ['attentionLens.analyzeSelection', () => c.analyzeSelection()],
     ['attentionLens.compareModels', () => c.compareModels()],
     ['attentionLens.explainAnotherLabel', () => c.explainAnotherLabel()],
@@ -40,10 +45,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const panels = new Panels(context.extensionUri, session, (layer) => (commands as Commands).layerAttention(layer));
   commands = new Commands(server, session, panels, current, output);
   const decorations = new EditorDecorations(session);
+  const continueAndExplain = new ContinueAndExplain(context.extensionUri, server, commands, current, output);
+  const addModel = new AddModel(server, commands, current);
+  const memory = new ServerMemory(server, (rss) => statusBar.setMemory(rss));
 
   statusBar.setModel(activeModel(settings));
   context.subscriptions.push(
-    output, server, session, statusBar, panels, decorations,
+    output, server, session, statusBar, panels, decorations, continueAndExplain, memory,
     server.onDidChangeState((s) => statusBar.setState(s)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('attentionLens')) return;
@@ -51,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
       statusBar.setModel(activeModel(settings));
       void server.sendSettings();
     }),
-    ...commandTable(commands).map(([id, run]) => vscode.commands.registerCommand(id, run)),
+    ...commandTable(commands, { continueAndExplain, addModel }).map(([id, run]) => vscode.commands.registerCommand(id, run)),
   );
 }
 

@@ -50,6 +50,9 @@ export interface AnalyzeParams {
   /** Question answering: the context's range when question (`range`) and context are two selections;
    * omitted = the selection is split at the first `|||`. */
   contextRange?: Range;
+  /** Causal LMs: token ids appended after the selection's tokens (a continuation from attentionLens/generate),
+   * to explain a generated token with the prefix before it. */
+  continuation?: number[];
   workDoneToken?: string | number;
 }
 
@@ -159,12 +162,18 @@ export interface Comparison {
 }
 export interface CompareResult { a: AnalyzeResult; b: AnalyzeResult; difference: Comparison }
 
-export type ListModelsParams = Record<string, never>;
+export interface ListModelsParams {
+  /** The editor's workspace folders: checkpoint folders inside them are listed too (source `workspace`). */
+  workspaceFolders?: string[];
+}
+export type ModelSource = 'settings' | 'workspace' | 'huggingFaceCache' | 'bundled';
 export interface ModelEntry {
-  id: string; path: string; source: string;
+  id: string; path: string; source: ModelSource;
   architecture?: string | null; modelType?: string | null;
   layers?: number | null; heads?: number | null; parameterCount?: number | null;
   hasTokenizer: boolean; loaded: boolean; problem?: string | null;
+  /** The weight files' size on disk. */
+  sizeBytes?: number | null;
 }
 export interface ListModelsResult { models: ModelEntry[] }
 
@@ -177,15 +186,54 @@ export interface ServerSettings {
   huggingFaceCache?: string;
   hoverMethod?: string;
   maxConcurrentAnalyses?: number;
+  /** Defaults of attentionLens/generate. */
+  generation?: GenerationSettings;
+}
+
+export interface GenerationSettings { maxNewTokens?: number; temperature?: number; topP?: number }
+
+export interface GenerateParams {
+  textDocument: TextDocumentIdentifier;
+  range: Range;
+  model: string;
+  /** 1..4096; default the generation setting. */
+  maxNewTokens?: number;
+  /** 0 = greedy. */
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  workDoneToken?: string | number;
+}
+/** A generated token: `index` its position in the whole sequence, `text` its share of the continuation. */
+export interface GeneratedToken { index: number; id: number; text: string; probability: number }
+export type StopReason = 'maxNewTokens' | 'endOfText' | 'contextFull';
+export interface GenerateResult {
+  model: ModelDescriptor;
+  prompt: Token[];
+  tokens: GeneratedToken[];
+  text: string;
+  stopReason: StopReason;
+  stopToken?: string | null;
+  keyValueCache: boolean;
+  seed?: number | null;
+  timings: Record<string, number>;
+}
+
+export type ServerStatsParams = Record<string, never>;
+export interface ServerStatsResult {
+  rssBytes: number; peakRssBytes: number; managedBytes: number; budgetBytes: number; cachedModelBytes: number;
+  loadedModels: string[]; storedAnalyses: number; activeRequests: number;
 }
 
 export const ListModelsRequest = new RequestType<ListModelsParams, ListModelsResult, void>('attentionLens/listModels');
 export const AnalyzeRequest = new RequestType<AnalyzeParams, AnalyzeResult, void>('attentionLens/analyze');
 export const AttentionRequest = new RequestType<AttentionParams, AttentionResult, void>('attentionLens/attention');
 export const CompareRequest = new RequestType<CompareParams, CompareResult, void>('attentionLens/compare');
+export const GenerateRequest = new RequestType<GenerateParams, GenerateResult, void>('attentionLens/generate');
+export const ServerStatsRequest = new RequestType<ServerStatsParams, ServerStatsResult, void>('attentionLens/serverStats');
 
 /** Every custom method the client calls. */
-export const customMethods: readonly string[] = [ListModelsRequest.method, AnalyzeRequest.method, AttentionRequest.method, CompareRequest.method];
+export const customMethods: readonly string[] = [ListModelsRequest.method, AnalyzeRequest.method, AttentionRequest.method, CompareRequest.method, GenerateRequest.method, ServerStatsRequest.method];
 
 /** Application error codes (outside JSON-RPC's reserved -32768..-32000). */
 export const ErrorCodes = {
@@ -207,7 +255,7 @@ function fieldsOf<T>() {
 
 /** Field names per record, by the record's name on the server. */
 export const protocolFields: Record<string, string[]> = {
-  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, qaEnd: true, contextRange: true, workDoneToken: true }),
+  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, qaEnd: true, contextRange: true, continuation: true, workDoneToken: true }),
   AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true }),
   AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, routes: true, faithfulness: true, prediction: true, timings: true }),
   PredictionDto: fieldsOf<Prediction>()({ head: true, position: true, index: true, label: true, probability: true, chosen: true, spanEnd: true, description: true, alternatives: true, span: true, tokenLabels: true }),
@@ -235,6 +283,12 @@ export const protocolFields: Record<string, string[]> = {
   CompareResult: fieldsOf<CompareResult>()({ a: true, b: true, difference: true }),
   ComparisonDto: fieldsOf<Comparison>()({ sameTokenization: true, units: true, scores: true, sharedEdges: true, onlyA: true, onlyB: true, merge: true }),
   ListModelsResult: fieldsOf<ListModelsResult>()({ models: true }),
-  ModelEntry: fieldsOf<ModelEntry>()({ id: true, path: true, source: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, hasTokenizer: true, loaded: true, problem: true }),
-  ServerSettings: fieldsOf<ServerSettings>()({ modelPaths: true, memoryBudgetMb: true, maxTokens: true, useHuggingFaceCache: true, huggingFaceCache: true, hoverMethod: true, maxConcurrentAnalyses: true }),
+  ListModelsParams: fieldsOf<ListModelsParams>()({ workspaceFolders: true }),
+  ModelEntry: fieldsOf<ModelEntry>()({ id: true, path: true, source: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, hasTokenizer: true, loaded: true, problem: true, sizeBytes: true }),
+  ServerSettings: fieldsOf<ServerSettings>()({ modelPaths: true, memoryBudgetMb: true, maxTokens: true, useHuggingFaceCache: true, huggingFaceCache: true, hoverMethod: true, maxConcurrentAnalyses: true, generation: true }),
+  GenerationSettings: fieldsOf<GenerationSettings>()({ maxNewTokens: true, temperature: true, topP: true }),
+  GenerateParams: fieldsOf<GenerateParams>()({ textDocument: true, range: true, model: true, maxNewTokens: true, temperature: true, topP: true, seed: true, workDoneToken: true }),
+  GeneratedTokenDto: fieldsOf<GeneratedToken>()({ index: true, id: true, text: true, probability: true }),
+  GenerateResult: fieldsOf<GenerateResult>()({ model: true, prompt: true, tokens: true, text: true, stopReason: true, stopToken: true, keyValueCache: true, seed: true, timings: true }),
+  ServerStatsResult: fieldsOf<ServerStatsResult>()({ rssBytes: true, peakRssBytes: true, managedBytes: true, budgetBytes: true, cachedModelBytes: true, loadedModels: true, storedAnalyses: true, activeRequests: true }),
 };

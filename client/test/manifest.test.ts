@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSettings } from '../src/shared/settings';
+import { defaultSettings, settingNames } from '../src/shared/settings';
 import { repoRoot } from './repoRoot';
 
 interface Manifest {
@@ -41,9 +41,8 @@ test('Analyze Selection has a keybinding and both selection commands are in the 
 
 test('every setting the code reads is contributed with the same default', () => {
   const properties = manifest.contributes.configuration.properties;
-  const keyOf: Record<string, string> = { traceServer: 'trace.server' };
   for (const [key, value] of Object.entries(defaultSettings)) {
-    const name = `attentionLens.${keyOf[key] ?? key}`;
+    const name = `attentionLens.${settingNames[key as keyof typeof defaultSettings] ?? key}`;
     assert.ok(name in properties, `${name} is read but not contributed`);
     assert.deepEqual(properties[name]?.default, value, name);
   }

@@ -48,7 +48,7 @@ test('activeModel and comparisonPartner fall back to the model list', () => {
 
 test('serverSettingsOf lists every configured model once and maps the method to the hover method', () => {
   const s = { ...defaultSettings, models: ['/a', '/b'], defaultModel: '/a', comparisonModel: '/c', method: 'rollout' as const };
-  assert.deepEqual(serverSettingsOf(s), { modelPaths: ['/a', '/b', '/c'], maxTokens: 512, hoverMethod: 'rollout' });
+  assert.deepEqual(serverSettingsOf(s), { modelPaths: ['/a', '/b', '/c'], maxTokens: 512, hoverMethod: 'rollout', generation: { maxNewTokens: 32, temperature: 0, topP: 1 } });
   assert.deepEqual(analyzeOptionsOf(s), { headReduction: 'mean', tau: 0.1, alpha: 0.9, maxTokens: 512, layers: true });
 });
 
@@ -66,4 +66,14 @@ test('every target choice is sent for the server to resolve: first, last or the 
   assert.deepEqual(targetParams('first', { line: 1, character: 2 }), { target: 'first' });
   assert.deepEqual(targetParams('last', { line: 1, character: 2 }), { target: 'last' });
   assert.deepEqual(targetParams('cursor', { line: 1, character: 2 }), { targetPosition: { line: 1, character: 2 } });
+});
+
+test('the generation settings are read from attentionLens.generation.* and checked like the server checks them', () => {
+  const { settings, problems } = readSettings(from({ 'generation.maxNewTokens': 24, 'generation.temperature': 0.7, 'generation.topP': 0.9 }));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(serverSettingsOf(settings).generation, { maxNewTokens: 24, temperature: 0.7, topP: 0.9 });
+  const bad = readSettings(from({ 'generation.maxNewTokens': 0, 'generation.temperature': -1, 'generation.topP': 0 }));
+  assert.equal(bad.problems.length, 3);
+  assert.ok(bad.problems.some((p) => p.startsWith('attentionLens.generation.topP is 0')), bad.problems.join('\n'));
+  assert.deepEqual(serverSettingsOf(bad.settings).generation, { maxNewTokens: 32, temperature: 0, topP: 1 });
 });

@@ -11,7 +11,7 @@ internal sealed partial class LanguageServer
     private void RegisterAttentionLens()
     {
         connection.OnRequest(Methods.ListModels, Ctx.Default.ListModelsParams,
-            (_, _) => Task.FromResult<ListModelsResult?>(new ListModelsResult(service.ListModels())), () => new ListModelsParams());
+            (p, _) => Task.Run<ListModelsResult?>(() => new ListModelsResult(service.ListModels(p.WorkspaceFolders))), () => new ListModelsParams());
         connection.OnRequest(Methods.Analyze, Ctx.Default.AnalyzeParams, Analyze);
         connection.OnRequest(Methods.Attention, Ctx.Default.AttentionParams,
             async (p, ct) => (AttentionResult?)await service.AttentionAsync(p, ct).ConfigureAwait(false));
@@ -31,6 +31,7 @@ internal sealed partial class LanguageServer
         var request = new AnalysisRequest(p.TextDocument.Uri, doc, range, p.Model, p.Target, p.Methods, p.Options)
         {
             TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = contextRange,
+            Continuation = p.Continuation,
         };
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);
         try

@@ -43,6 +43,7 @@ internal sealed partial class LanguageServer
         RegisterTextSync();
         RegisterHover();
         RegisterAttentionLens();
+        RegisterGenerate();
     }
 
     /// <summary>

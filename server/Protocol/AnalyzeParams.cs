@@ -26,6 +26,10 @@ public sealed record AnalyzeParams
     /// <summary>Extractive QA: the context's range when question (<see cref="Range"/>) and context are two
     /// selections; omitted = the selection is split at the first <c>|||</c> (question before, context after).</summary>
     public Range? ContextRange { get; init; }
+    /// <summary>Causal LMs: token ids appended after the selection's tokens (a continuation from
+    /// attentionLens/generate), so a generated token can be explained with the prefix before it. They
+    /// get empty ranges at the selection's end.</summary>
+    public IReadOnlyList<int>? Continuation { get; init; }
     /// <summary>LSP work-done token supplied by the client, used for $/progress.</summary>
     public JsonElement? WorkDoneToken { get; init; }
 }

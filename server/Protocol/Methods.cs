@@ -26,7 +26,8 @@ public static class Methods
     public const string Attention = Prefix + "attention";
     public const string Compare = Prefix + "compare";
     public const string ServerStats = Prefix + "serverStats";
+    public const string Generate = Prefix + "generate";
 
     /// <summary>The custom methods advertised under <c>capabilities.experimental.attentionLens</c>.</summary>
-    public static readonly IReadOnlyList<string> Custom = [ListModels, Analyze, Attention, Compare, ServerStats];
+    public static readonly IReadOnlyList<string> Custom = [ListModels, Analyze, Attention, Compare, ServerStats, Generate];
 }

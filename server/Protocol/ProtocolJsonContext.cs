@@ -36,6 +36,8 @@ namespace AttentionLens.Server.Protocol;
 [JsonSerializable(typeof(CompareResult))]
 [JsonSerializable(typeof(ServerStatsParams))]
 [JsonSerializable(typeof(ServerStatsResult))]
+[JsonSerializable(typeof(GenerateParams))]
+[JsonSerializable(typeof(GenerateResult))]
 [JsonSerializable(typeof(NullResult))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]

@@ -20,6 +20,8 @@ public sealed record ServerSettings
     public string? HoverMethod { get; init; }
     /// <summary>Analyses allowed to run at once; default the processor count.</summary>
     public int? MaxConcurrentAnalyses { get; init; }
+    /// <summary>Defaults of attentionLens/generate (maxNewTokens, temperature, topP).</summary>
+    public GenerationSettings? Generation { get; init; }
 }
 
 /// <summary><c>workspace/didChangeConfiguration</c> params: <c>{settings: {attentionLens: {...}}}</c>.</summary>

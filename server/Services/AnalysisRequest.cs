@@ -17,4 +17,7 @@ public sealed record AnalysisRequest(string Uri, TextDocument Document, Range Ra
 
     /// <summary>Extractive QA: the context's range (two selections); null = split the selection at <see cref="AnalysisService.QaSplitMarker"/>.</summary>
     public Range? ContextRange { get; init; }
+
+    /// <summary>Causal LMs: token ids appended after the selection's tokens (a generated continuation).</summary>
+    public IReadOnlyList<int>? Continuation { get; init; }
 }

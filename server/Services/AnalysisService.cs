@@ -23,10 +23,11 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
     public delegate Task ProgressSink(string message, int percentage);
 
     public ModelRegistry Registry => registry;
+    public IModelBackend Backend => backend;
     public ModelCache Cache => cache;
     public AnalysisStore Store => store;
 
-    public IReadOnlyList<ModelEntry> ListModels() => registry.List(cache.IsLoaded);
+    public IReadOnlyList<ModelEntry> ListModels(IReadOnlyList<string>? workspaceFolders = null) => registry.List(cache.IsLoaded, workspaceFolders);
 
     public async Task<(AnalyzeResult Result, StoredAnalysis Stored)> AnalyzeAsync(AnalysisRequest request, ProgressSink? progress, CancellationToken cancellationToken)
     {
@@ -51,6 +52,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         clock.Restart();
         var (question, context, contextStart) = QaInput(request, model.Info.Head, text, start, doc);
         var encoding = model.Tokenizer.Encode(question, context, true, cancellationToken);
+        if (request.Continuation is { } continuation) encoding = WithContinuation(encoding, continuation, model, question.Length, request.Model);
         timings["tokenize"] = clock.Elapsed.TotalMilliseconds;
         var limit = Math.Min(options.MaxTokens, model.Info.MaxPositions > 0 ? model.Info.MaxPositions : int.MaxValue);
         if (encoding.Count > limit) throw new TooManyTokensException(encoding.Count, limit, request.Model);
@@ -234,6 +236,23 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             throw new InvalidParamsException($"label applies to classifiers and language models; '{request.Model}' has a {MethodNamesHead(info.Head)} head{(info.Head == ModelHead.QuestionAnswering ? " (use qaEnd to explain the span's end)" : "")}.");
         }
         return new PredictionChoice(id, request.QaEnd);
+    }
+
+    /// <summary>The selection's tokens followed by <paramref name="continuation"/> (generated ids), which get
+    /// empty source ranges at the selection's end; only a causal LM continues text.</summary>
+    private static Tokenizers.Encoding WithContinuation(Tokenizers.Encoding encoding, IReadOnlyList<int> continuation, LoadedModel model, int end, string modelName)
+    {
+        if (model.Info.Head != ModelHead.CausalLM)
+            throw new InvalidParamsException($"continuation applies to causal language models; '{modelName}' has a {MethodNamesHead(model.Info.Head)} head.");
+        var tokens = new List<Tokenizers.Token>(encoding.Tokens);
+        for (var i = 0; i < continuation.Count; i++)
+        {
+            var id = continuation[i];
+            if (id < 0 || id >= model.Info.VocabSize)
+                throw new InvalidParamsException($"continuation[{i}] {id} is not a vocabulary id (0..{model.Info.VocabSize - 1}).");
+            tokens.Add(new Tokenizers.Token(id, model.Tokenizer.IdToToken(id) ?? model.Tokenizer.Decode([id], skipSpecialTokens: false), new Tokenizers.TextRange(end, end), IsSpecial: false));
+        }
+        return new Tokenizers.Encoding(tokens);
     }
 
     private static string MethodNamesHead(ModelHead head) => AnalysisMapper.HeadName(head);

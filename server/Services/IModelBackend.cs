@@ -25,4 +25,9 @@ public interface IModelBackend
 
     /// <summary>A forward pass alone (per-head attention for attentionLens/attention).</summary>
     ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken);
+
+    /// <summary>Continues <paramref name="promptIds"/> (attentionLens/generate); checks the token once per step and layer.</summary>
+    Generation.GenerationResult Generate(LoadedModel model, int[] promptIds, Generation.GenerationOptions options,
+        Action<int, Generation.GeneratedToken>? onToken, CancellationToken cancellationToken) =>
+        Generation.Generator.Generate(model.Model, promptIds, options, onToken, cancellationToken);
 }

@@ -13,19 +13,23 @@ public sealed class ModelRegistry(Func<ServerSettings> settings, string bundledR
     public const string SourceSettings = "settings";
     public const string SourceHuggingFace = "huggingFaceCache";
     public const string SourceBundled = "bundled";
+    public const string SourceWorkspace = "workspace";
 
     public static string DefaultBundledRoot => Path.Combine(AppContext.BaseDirectory, "models", "demo");
 
     /// <summary>Every model found, without loading any.</summary>
-    public IReadOnlyList<ModelEntry> List(Func<string, bool> isLoaded)
+    /// <param name="workspaceFolders">The editor's workspace folders, searched for checkpoints (<see cref="WorkspaceModels"/>).</param>
+    public IReadOnlyList<ModelEntry> List(Func<string, bool> isLoaded, IReadOnlyList<string>? workspaceFolders = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var entries = new List<ModelEntry>();
-        foreach (var (id, path, source) in Candidates())
+        var workspace = workspaceFolders is null ? [] : WorkspaceModels.Find(workspaceFolders).Select(m => (m.Id, m.Path, SourceWorkspace));
+        foreach (var (id, path, source) in Candidates().Concat(workspace))
         {
             if (!seen.Add(path)) continue;
             var s = CheckpointSummary.Read(path);
-            entries.Add(new ModelEntry(id, path, source, s.Architecture, s.ModelType, s.Layers, s.Heads, s.ParameterCount, s.HasTokenizer, isLoaded(path), s.Problem));
+            entries.Add(new ModelEntry(id, path, source, s.Architecture, s.ModelType, s.Layers, s.Heads, s.ParameterCount, s.HasTokenizer, isLoaded(path), s.Problem,
+                CheckpointSize.WeightBytes(path)));
         }
         return entries;
     }
@@ -66,7 +70,8 @@ public sealed class ModelRegistry(Func<ServerSettings> settings, string bundledR
             if (hub is not null && Directory.Exists(hub))
                 foreach (var repo in SafeDirectories(hub).Where(d => Path.GetFileName(d).StartsWith("models--", StringComparison.Ordinal)))
                 {
-                    var snapshot = SafeDirectories(Path.Combine(repo, "snapshots")).Where(CheckpointSummary.LooksLikeCheckpoint)
+                    // The revision refs/main names (huggingface_hub's layout, as the core's ModelLocator reads it), else the newest snapshot.
+                    var snapshot = MainSnapshot(repo) ?? SafeDirectories(Path.Combine(repo, "snapshots")).Where(CheckpointSummary.LooksLikeCheckpoint)
                         .OrderByDescending(Directory.GetLastWriteTimeUtc).FirstOrDefault();
                     if (snapshot is not null)
                         yield return (Path.GetFileName(repo)["models--".Length..].Replace("--", "/"), snapshot, SourceHuggingFace);
@@ -74,6 +79,23 @@ public sealed class ModelRegistry(Func<ServerSettings> settings, string bundledR
         }
         foreach (var bundled in SafeDirectories(bundledRoot).Where(CheckpointSummary.LooksLikeCheckpoint))
             yield return ("demo/" + Path.GetFileName(bundled), bundled, SourceBundled);
+    }
+
+    private static string? MainSnapshot(string repo)
+    {
+        try
+        {
+            var refFile = Path.Combine(repo, "refs", "main");
+            if (!File.Exists(refFile) || new FileInfo(refFile).Length > 4096) return null;
+            var revision = File.ReadAllText(refFile).Trim();
+            if (revision.Length == 0 || revision.Contains('/') || revision.Contains('\\') || revision.Contains("..")) return null;
+            var snapshot = Path.Combine(repo, "snapshots", revision);
+            return CheckpointSummary.LooksLikeCheckpoint(snapshot) ? snapshot : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static string? DefaultHubCache()

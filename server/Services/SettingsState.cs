@@ -53,6 +53,9 @@ public sealed class SettingsState
             for (var i = 0; i < paths.Count; i++)
                 if (string.IsNullOrWhiteSpace(paths[i]) || paths[i].Contains('\0'))
                     throw new InvalidParamsException($"{source}.modelPaths[{i}] must be a folder path (got {(paths[i] is null ? "null" : $"'{paths[i].Replace("\0", "\\0")}'")}).");
+        if (s.Generation is { } g)
+            GenerationService.Check(g.MaxNewTokens ?? GenerationService.DefaultMaxNewTokens, g.Temperature ?? 0, g.TopP ?? 1,
+                $"{source}.generation.maxNewTokens", $"{source}.generation.temperature", $"{source}.generation.topP");
         if (s.HuggingFaceCache is { } hf && hf.Contains('\0'))
             throw new InvalidParamsException($"{source}.huggingFaceCache must be a folder path without NUL characters.");
     }

@@ -11,6 +11,8 @@ const artifacts = required('E2E_ARTIFACTS');
 const expectedTokens = Number(required('E2E_EXPECTED_TOKENS'));
 const codeServerPid = Number(required('E2E_CODE_SERVER_PID'));
 const analysisTimeoutMs = 180_000;
+/** The shared manifest of stories260K: its greedy continuation of the first line is the reference. */
+const manifestPath = process.env['E2E_MANIFEST'] ?? join(process.cwd(), '..', 'shared', 'models', 'stories260K', 'manifest.json');
 
 function required(name: string): string {
   const value = process.env[name];
@@ -285,6 +287,40 @@ async function main(): Promise<void> {
     check('markup in the selection renders as text', labels.join('').includes('<') && images === 0, `labels ${JSON.stringify(labels)}, ${images} <img> elements`);
     check('nothing in the selection executes', dialogs.length === 0, `dialogs: ${JSON.stringify(dialogs)}`);
     await shot(page, '05-markup-as-text');
+
+    // 5. Continue and Explain: stories260K continues the first line exactly as transformers' greedy
+    // generate did (the workspace sets generation.maxNewTokens to the manifest's 24), without touching
+    // the document; clicking a generated token redraws the panels for it: the input is the line and the
+    // tokens before it, the target the last of them (the position that wrote the clicked token).
+    const reference = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { model: { cases: Record<string, { greedy_continuation?: { continuation_text: string; new_pieces: string[] } }> } })
+      .model.cases['once_upon_a_time']?.greedy_continuation;
+    if (!reference) throw new Error(`no greedy continuation for once_upon_a_time in ${manifestPath}`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await selectLine(page, 'Once upon');
+    await runCommand(page, 'Attention Lens: Continue and Explain');
+    const generation = await viewFrame(page, 'generation');
+    await generation.locator('.gen-token').first().waitFor({ timeout: analysisTimeoutMs });
+    const continued = await generation.locator('#continuation-text').evaluate((e) => e.textContent ?? '');
+    const generatedCount = await generation.locator('.gen-token').count();
+    check('Continue and Explain continues the line as the reference greedy generation does',
+      continued === reference.continuation_text && generatedCount === reference.new_pieces.length, `${JSON.stringify(continued)}, ${generatedCount} tokens`);
+    const documentText = await page.locator('.monaco-editor .view-lines').first().innerText();
+    check('the continuation is shown without touching the document', !documentText.includes('She loved'), JSON.stringify(documentText.slice(0, 200)));
+    await shot(page, '10-continue-and-explain');
+    // Token 2 ("ved") is explained from the line + "▁She", "▁lo": the target is "▁lo"; then token 4 ("▁play") from "… ▁to".
+    const explained: string[] = [];
+    for (const k of [2, 4]) {
+      await generation.locator(`[data-generated-index="${k}"]`).click();
+      const panel = await viewFrame(page, 'flowTrace');
+      const tokens = expectedTokens + k;
+      await panel.waitForFunction((n) => document.querySelectorAll('[data-token-index]').length === n, tokens, { timeout: analysisTimeoutMs });
+      explained.push(`${tokens}:${(await panel.locator('.target-label').textContent()) ?? ''}`);
+    }
+    const selectedToken = await generation.locator('.gen-token.selected').getAttribute('data-generated-index');
+    check('clicking a generated token redraws the panels with the text before it and that target',
+      JSON.stringify(explained) === JSON.stringify([`${expectedTokens + 2}:target: ·lo`, `${expectedTokens + 4}:target: ·to`]) && selectedToken === '4',
+      `${JSON.stringify(explained)}, selected ${selectedToken}`);
+    await shot(page, '11-explain-generated-token');
   } catch (e) {
     failed++;
     console.log(`not ok - e2e aborted: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

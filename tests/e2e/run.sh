@@ -37,7 +37,8 @@ cat > "$work/workspace/.vscode/settings.json" <<JSON
   "attentionLens.defaultModel": "$model",
   "attentionLens.comparisonModel": "$work/models/stories260K-perturbed",
   "attentionLens.serverPath": "$server",
-  "attentionLens.target": "last"
+  "attentionLens.target": "last",
+  "attentionLens.generation.maxNewTokens": 24
 }
 JSON
 cat > "$work/user/User/settings.json" <<JSON
@@ -71,10 +72,11 @@ done
 # BOS + the 15 pieces of the reference tokenizer for the first line (shared manifest, prompt 0).
 expected=${E2E_EXPECTED_TOKENS:-$(node -e "const m=require('$model/manifest.json');console.log(m.model.tokenizer_crosscheck.prompts[0].pieces.length)" 2>/dev/null || echo 16)}
 status=0
-E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_ARTIFACTS="$artifacts" E2E_EXPECTED_TOKENS="$expected" E2E_CODE_SERVER_PID="$cs_pid" \
+E2E_MANIFEST="$model/manifest.json" E2E_URL="http://127.0.0.1:$port/?folder=$work/workspace" E2E_ARTIFACTS="$artifacts" E2E_EXPECTED_TOKENS="$expected" E2E_CODE_SERVER_PID="$cs_pid" \
   node out/e2e/e2e.js || status=$?
 if [ "$status" -eq 0 ] && [ -n "${E2E_UPDATE_DOCS:-}" ]; then
   mkdir -p docs/images && cp "$artifacts/03-token-rings.png" docs/images/token-rings.png
+  cp "$artifacts/11-explain-generated-token.png" docs/images/continue-and-explain.png
 fi
 echo "e2e: $(( $(date +%s) - started )) s, screenshots in $artifacts"
 exit "$status"

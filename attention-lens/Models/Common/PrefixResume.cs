@@ -33,4 +33,16 @@ public static class PrefixResume
         head.Forward(kernels, gathered, logits, logitRows.Length);
         return logits;
     }
+
+    /// <summary>Refuses an append the cache cannot serve: no head, no tokens, token type ids, or more
+    /// positions than the model has.</summary>
+    public static void CheckAppend(KeyValueCache cache, int count, int maxPositions, bool hasHead)
+    {
+        if (!hasHead) throw new AttentionLensException("this model has no LM head to compute logits with.");
+        if (count == 0) throw new AttentionLensException("no tokens to append.");
+        if (cache.Input.TokenTypeIds is not null)
+            throw new AttentionLensException("tokens cannot be appended to an input with token type ids: give the input without them.");
+        if (maxPositions > 0 && cache.Tokens + count > maxPositions)
+            throw new AttentionLensException($"appending {count} tokens to {cache.Tokens} makes {cache.Tokens + count}; this model allows at most {maxPositions} positions.");
+    }
 }

@@ -110,6 +110,24 @@ public sealed class Gpt2Block
         Tail(kernels, context[skip..], x, y, normed, rows);
     }
 
+    /// <summary><see cref="Forward"/> of <paramref name="rows"/> tokens appended to a key/value cache at
+    /// positions <paramref name="start"/>…: their keys and values go into the cache's rows, and their
+    /// queries attend over every cached row (<see cref="AppendedRowsAttention"/>).</summary>
+    public void Append(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, Span<float> cacheKeys, Span<float> cacheValues, int start, int rows, int[]? keyMask)
+    {
+        int n = rows * _hidden;
+        using var normedBuffer = new Scratch(n);
+        var normed = normedBuffer.Span;
+        _ln1.Forward(kernels, x, normed, rows);
+        using var qBuffer = new Scratch(n);
+        var q = qBuffer.Span;
+        Project(kernels, normed, q, cacheKeys.Slice(start * _hidden, n), cacheValues.Slice(start * _hidden, n), rows);
+        using var contextBuffer = new Scratch(n);
+        var context = contextBuffer.Span;
+        AppendedRowsAttention.Forward(kernels, q, cacheKeys, cacheValues, context, start, rows, _heads, _heads, _hidden / _heads, 1f / _divisor, keyMask, null);
+        Tail(kernels, context, x, y, normed, rows);
+    }
+
     /// <summary>c_attn, whose output splits along features into q | k | v (GPT2Attention.forward: split(split_size, dim=2)).</summary>
     private void Project(IKernels kernels, ReadOnlySpan<float> normed, Span<float> q, Span<float> k, Span<float> v, int tokens)
     {

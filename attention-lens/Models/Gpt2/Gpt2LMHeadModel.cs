@@ -90,6 +90,31 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPref
         return PrefixResume.HeadRows(kernels, x, start, logitRows, _lnF, _lmHead!);
     }
 
+    public float[] AppendTokens(KeyValueCache cache, ReadOnlySpan<int> ids, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        int start = cache.Tokens, rows = ids.Length, c = Info.HiddenSize;
+        PrefixResume.CheckAppend(cache, rows, Info.MaxPositions, _lmHead is not null);
+        var kernels = _kernels.WithThreads(threads);
+        cache.Reserve(start + rows);
+        using var xBuffer = new Scratch(rows * c);
+        using var yBuffer = new Scratch(rows * c);
+        var x = xBuffer.Span;
+        var y = yBuffer.Span;
+        _wte.Lookup(ids, x, accumulate: false);
+        _wpe.Lookup(Enumerable.Range(start, rows).ToArray(), x, accumulate: true);
+        var mask = cache.Input.AttentionMask;
+        for (int l = 0; l < _blocks.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _blocks[l].Append(kernels, x, y, cache.Keys[l], cache.Values[l], start, rows, mask);
+            var swap = x;
+            x = y;
+            y = swap;
+        }
+        cache.Commit(ids);
+        return PrefixResume.HeadRows(kernels, x, start, [start + rows - 1], _lnF, _lmHead!);
+    }
+
     private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)
     {
         var kernels = _kernels.WithThreads(options.Threads);

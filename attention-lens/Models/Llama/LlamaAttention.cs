@@ -102,4 +102,32 @@ public sealed class LlamaAttention
         kernels.Attention(q, k, v, bias, probsBuffer.Span, context, tokens, _heads, _kvHeads, _headDim, 1f / MathF.Sqrt(_headDim));
         _o.Forward(kernels, context[(start * qw)..], output, rows);
     }
+
+    /// <summary>
+    /// <see cref="Forward"/> of <paramref name="rows"/> tokens appended at positions
+    /// <paramref name="start"/>…: their keys and values go into the cache's rows, and their queries
+    /// attend over every cached row (<see cref="AppendedRowsAttention"/>).
+    /// </summary>
+    /// <param name="x">(R, C) normed input of the new rows.</param>
+    /// <param name="output">(R, C) o_proj(attention) of those rows.</param>
+    /// <param name="rope">The rotary table of positions start… (row 0 = position start).</param>
+    public void Append(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, RopeTable rope,
+        Span<float> cacheKeys, Span<float> cacheValues, int start, int rows, int[]? keyMask, int? window)
+    {
+        int qw = _heads * _headDim, kw = _kvHeads * _headDim;
+        using var qBuffer = new Scratch(rows * qw);
+        var q = qBuffer.Span;
+        var k = cacheKeys.Slice(start * kw, rows * kw);
+        var v = cacheValues.Slice(start * kw, rows * kw);
+        _q.Forward(kernels, x, q, rows);
+        _k.Forward(kernels, x, k, rows);
+        _v.Forward(kernels, x, v, rows);
+        kernels.Rope(q, rows, _heads, _headDim, rope);
+        kernels.Rope(k, rows, _kvHeads, _headDim, rope);
+        using var contextBuffer = new Scratch(rows * qw);
+        var context = contextBuffer.Span;
+        AppendedRowsAttention.Forward(kernels, q, cacheKeys, cacheValues, context, start, rows, _heads, _kvHeads, _headDim,
+            1f / MathF.Sqrt(_headDim), keyMask, window);
+        _o.Forward(kernels, context, output, rows);
+    }
 }

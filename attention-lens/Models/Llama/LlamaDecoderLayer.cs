@@ -75,6 +75,22 @@ public sealed class LlamaDecoderLayer
         Mlp(kernels, attended, normed, y, rows);
     }
 
+    /// <summary><see cref="Forward"/> of <paramref name="rows"/> tokens appended to a key/value cache at
+    /// positions <paramref name="start"/>… (<see cref="LlamaAttention.Append"/>).</summary>
+    public void Append(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, RopeTable rope,
+        Span<float> cacheKeys, Span<float> cacheValues, int start, int rows, int[]? keyMask, int? window)
+    {
+        int n = rows * _hidden;
+        using var normedBuffer = new Scratch(n);
+        var normed = normedBuffer.Span;
+        _inputNorm.Forward(kernels, x, normed, rows);
+        using var attendedBuffer = new Scratch(n);
+        var attended = attendedBuffer.Span;
+        _attention.Append(kernels, normed, attended, rope, cacheKeys, cacheValues, start, rows, keyMask, window);
+        kernels.Add(attended, x);
+        Mlp(kernels, attended, normed, y, rows);
+    }
+
     /// <summary>y = h + mlp(rms₂(h)) for <paramref name="tokens"/> rows; <paramref name="normed"/> is scratch.</summary>
     private void Mlp(IKernels kernels, Span<float> attended, Span<float> normed, Span<float> y, int tokens)
     {

@@ -73,7 +73,7 @@ export class Commands {
     await this.runAnalysis(sel.editor.document.uri, params);
   }
 
-  private async runAnalysis(documentUri: vscode.Uri, params: AnalyzeParams): Promise<void> {
+  async runAnalysis(documentUri: vscode.Uri, params: AnalyzeParams): Promise<void> {
     const settings = this.settings();
     const result = await this.withProgress(`Analysing with ${basename(params.model)}`, (token, workDoneToken) =>
       this.server.request(AnalyzeRequest, { ...params, workDoneToken }, token));
@@ -132,7 +132,7 @@ export class Commands {
   }
 
   /** Runs a request under a VS Code progress notification fed by the server's $/progress; errors become notifications. */
-  private async withProgress<T>(title: string, run: (token: vscode.CancellationToken, workDoneToken: string) => Promise<T>): Promise<T | undefined> {
+  async withProgress<T>(title: string, run: (token: vscode.CancellationToken, workDoneToken: string) => Promise<T>): Promise<T | undefined> {
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Attention Lens: ${title}`, cancellable: true }, async (progress, token) => {
         const workDoneToken = randomUUID();

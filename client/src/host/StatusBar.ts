@@ -1,6 +1,7 @@
-// The status-bar item: the active model and the server's state; clicking it picks a model.
+// The status-bar item: the active model, the server's state and memory use; clicking it picks a model.
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
+import { formatBytes } from '../shared/modelPicks';
 import type { ServerState } from './ServerConnection';
 
 const stateIcon: Record<ServerState, string> = {
@@ -14,6 +15,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('attentionLens.status', vscode.StatusBarAlignment.Right, 100);
   private model = '';
   private state: ServerState = 'stopped';
+  private memory: number | undefined;
 
   constructor() {
     this.item.name = 'Attention Lens';
@@ -24,11 +26,14 @@ export class StatusBar implements vscode.Disposable {
 
   setModel(model: string): void { this.model = model; this.render(); }
   setState(state: ServerState): void { this.state = state; this.render(); }
+  /** The server's resident memory (attentionLens/serverStats), or undefined when unknown. */
+  setMemory(rssBytes: number | undefined): void { this.memory = rssBytes; this.render(); }
 
   private render(): void {
     const name = this.model ? basename(this.model.replace(/[\\/]+$/, '')) : 'no model';
-    this.item.text = `${stateIcon[this.state]} ${name}`;
-    this.item.tooltip = `Attention Lens — model: ${this.model || 'none (click to choose)'}; server: ${this.state}`;
+    const memory = this.memory !== undefined && this.state === 'running' ? formatBytes(this.memory) : '';
+    this.item.text = `${stateIcon[this.state]} ${name}${memory ? ` · ${memory}` : ''}`;
+    this.item.tooltip = `Attention Lens — model: ${this.model || 'none (click to choose)'}; server: ${this.state}${memory ? `, using ${memory} of memory` : ''}`;
     this.item.backgroundColor = this.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
 

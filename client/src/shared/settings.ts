@@ -21,6 +21,10 @@ export interface Settings {
   dotnetPath: string;
   serverPath: string;
   traceServer: TraceLevel;
+  /** attentionLens.generation.*: defaults of Continue and Explain (attentionLens/generate). */
+  generationMaxNewTokens: number;
+  generationTemperature: number;
+  generationTopP: number;
 }
 
 export const defaultSettings: Readonly<Settings> = {
@@ -36,6 +40,17 @@ export const defaultSettings: Readonly<Settings> = {
   dotnetPath: '',
   serverPath: '',
   traceServer: 'off',
+  generationMaxNewTokens: 32,
+  generationTemperature: 0,
+  generationTopP: 1,
+};
+
+/** The setting name of each Settings key whose name differs from the key (dotted sections). */
+export const settingNames: Partial<Record<keyof Settings, string>> = {
+  traceServer: 'trace.server',
+  generationMaxNewTokens: 'generation.maxNewTokens',
+  generationTemperature: 'generation.temperature',
+  generationTopP: 'generation.topP',
 };
 
 export interface SettingsRead { settings: Settings; problems: string[] }
@@ -66,6 +81,10 @@ export function readSettings(get: (key: string) => unknown): SettingsRead {
   take('dotnetPath', 'dotnetPath', (v) => typeof v === 'string', 'the path of the dotnet executable');
   take('serverPath', 'serverPath', (v) => typeof v === 'string', 'the path of attention-lens.dll');
   take('traceServer', 'trace.server', oneOf<TraceLevel>(['off', 'messages', 'verbose']), 'off, messages or verbose');
+  // The server refuses the same ranges (GenerationService.Check); here a typo degrades to the default.
+  take('generationMaxNewTokens', 'generation.maxNewTokens', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4096, 'an integer in 1..4096');
+  take('generationTemperature', 'generation.temperature', (v) => typeof v === 'number' && v >= 0 && v <= 100, 'a number in [0, 100] (0 = greedy)');
+  take('generationTopP', 'generation.topP', (v) => typeof v === 'number' && v > 0 && v <= 1, 'a number in (0, 1]');
   return { settings, problems };
 }
 
@@ -83,7 +102,10 @@ export function comparisonPartner(s: Settings): string {
 /** What the server is told about our settings (its `attentionLens` section). */
 export function serverSettingsOf(s: Settings): ServerSettings {
   const paths = [...new Set([...s.models, s.defaultModel, s.comparisonModel].filter((m) => m.length > 0))];
-  return { modelPaths: paths, maxTokens: s.maxTokens, hoverMethod: s.method };
+  return {
+    modelPaths: paths, maxTokens: s.maxTokens, hoverMethod: s.method,
+    generation: { maxNewTokens: s.generationMaxNewTokens, temperature: s.generationTemperature, topP: s.generationTopP },
+  };
 }
 
 export function analyzeOptionsOf(s: Settings): AnalyzeOptions {

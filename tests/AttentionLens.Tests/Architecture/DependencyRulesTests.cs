@@ -18,6 +18,7 @@ public class DependencyRulesTests
         ["Tokenizers"] = [],
         ["Flow"] = [],
         ["Analysis"] = ["Tensors", "Checkpoints", "Models", "Tokenizers", "Flow"],
+        ["Generation"] = ["Tensors", "Checkpoints", "Models", "Tokenizers"],
         ["Demo"] = ["Tensors", "Checkpoints", "Models", "Tokenizers", "Flow", "Analysis"],
     };
 
