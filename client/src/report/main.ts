@@ -5,24 +5,10 @@
 // with shared / only-A / only-B edges for a comparison. It computes nothing of its own.
 import '../webview/webview.css';
 import './report.css';
-import type { PanelView } from '../webview/PanelView';
-import type { PanelHost } from '../webview/PanelHost';
-import { TokenRingsView } from '../webview/views/TokenRingsView';
-import { FlowTraceView } from '../webview/views/FlowTraceView';
-import { HeadsView } from '../webview/views/HeadsView';
-import { LayerGraphView } from '../webview/views/LayerGraphView';
-import { InfluenceView } from '../webview/views/InfluenceView';
-import type { ViewKind } from '../shared/messages';
+import { viewRegistry } from '../webview/viewRegistry';
+import type { ViewKind } from '../shared/viewSpecs';
 import { readLens, type LensKind } from './lensData';
 import { ReportHost } from './ReportHost';
-
-const factories: Record<ViewKind, (root: HTMLElement, host: PanelHost) => PanelView> = {
-  tokenRings: (r, h) => new TokenRingsView(r, h),
-  flowTrace: (r, h) => new FlowTraceView(r, h),
-  influence: (r, h) => new InfluenceView(r, h),
-  layerGraph: (r, h) => new LayerGraphView(r, h),
-  heads: (r, h) => new HeadsView(r, h),
-};
 
 const viewsOf: Record<LensKind, readonly ViewKind[]> = {
   analysis: ['tokenRings', 'flowTrace', 'influence', 'layerGraph', 'heads'],
@@ -37,7 +23,7 @@ function mount(lens: HTMLElement): void {
     root.className = `view view-${kind}`;
     root.dataset['view'] = kind;
     lens.append(root);
-    host.add((h) => factories[kind](root, h)).render(data.view);
+    host.add((h) => viewRegistry[kind].create(root, h)).render(data.view);
     // The Heads view marks each thumbnail as failed with the reason as a tooltip, enough inside an
     // editor that can fetch it; a report cannot, so it says so in words where the grid would be.
     if (kind === 'heads' && data.attention === null) {
