@@ -19,6 +19,9 @@ export function standaloneSvg(svg: SVGSVGElement): string {
     }
     target.removeAttribute('class');
     target.removeAttribute('tabindex');
+    // Inline styles are in the computed values above; a style attribute left in the text would also be
+    // parsed again when a figure is composed (exportFigure.ts), which the report's CSP refuses.
+    target.removeAttribute('style');
   });
   const box = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
