@@ -25,4 +25,7 @@ test('a comparison names both models; long text is cut by code points with an el
   const text = analysedText(long, 20);
   assert.equal(Array.from(text).length, 20);
   assert.ok(text.endsWith('…') && !/[\uD800-\uDBFF]…$/.test(text));
+  // WordPiece pieces carry no spaces: words are spaced, ## pieces glued.
+  const wordPiece = { ...view, tokens: ['[CLS]', 'the', 'key', '##s', 'fell', '[SEP]'].map((text, index) => ({ index, text, special: text.startsWith('[') })) };
+  assert.equal(analysedText(wordPiece), 'the keys fell');
 });

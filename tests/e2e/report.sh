@@ -39,5 +39,14 @@ for f in "$model"/*; do [ "$(basename "$f")" = config.json ] || ln -s "$(realpat
 sed 's/"max_position_embeddings": *[0-9]*/"max_position_embeddings": 2048/' "$model/config.json" > "$long_model/config.json"
 dotnet out/report-server/attention-lens.dll analyze --model "$long_model" --format html --out "$work/analyze-1024-tokens.html" --max-tokens 1024 \
   --methods rollout,influence,valueNorms --text "${long_text:0:2900}" 2>/dev/null
-REPORT_ARTIFACTS="${REPORT_ARTIFACTS:-}" node out/e2e/reportPage.js "$work/demo.html" "$work/analyze.html" "$work/analyze-long.html" \
+# REPORT_UPDATE_DOCS=1 keeps the screenshots the README shows (docs/images/report-*.png).
+artifacts="${REPORT_ARTIFACTS:-}"
+if [ -n "${REPORT_UPDATE_DOCS:-}" ] && [ -z "$artifacts" ]; then artifacts="$work/artifacts"; mkdir -p "$artifacts"; fi
+REPORT_ARTIFACTS="$artifacts" node out/e2e/reportPage.js "$work/demo.html" "$work/analyze.html" "$work/analyze-long.html" \
   "$work/analyze-512-tokens.html" "$work/analyze-1024-tokens.html"
+if [ -n "${REPORT_UPDATE_DOCS:-}" ]; then
+  mkdir -p docs/images
+  cp "$artifacts/demo-exported-flow-trace.png" docs/images/report-exported-flow-trace.png
+  cp "$artifacts/demo-compare-pruned.png" docs/images/report-compare-pruned.png
+  cp "$artifacts/analyze-1024-tokens-narrow-flow.png" docs/images/report-flow-trace-1024-tokens-narrow.png
+fi

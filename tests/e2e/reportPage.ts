@@ -7,7 +7,7 @@
 import { chromium, type Locator, type Page } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 let passed = 0;
@@ -83,6 +83,8 @@ async function checkPruning(page: Page, name: string): Promise<void> {
     await setSlider(comparison.locator('.edge-filter input[type="range"]'), 80);
     const after = await comparison.locator('path.edge').count();
     check(`${name}: the comparison rings are pruned too`, after > 0 && after < before, `${before} → ${after} edges`);
+    const artifacts = process.env['REPORT_ARTIFACTS'];
+    if (artifacts) await comparison.screenshot({ path: join(artifacts, name.replace(/\.html$/, '-compare-pruned.png')) });
     await comparison.locator('.legend [data-edge-class="shared"]').click();
     const withoutShared = await comparison.locator('path.edge-shared').count();
     check(`${name}: a comparison legend entry hides its edges`, withoutShared === 0, `${withoutShared} shared edges left`);
@@ -99,11 +101,15 @@ async function checkExports(page: Page, name: string): Promise<void> {
     await download.saveAs(path);
     return readFileSync(path);
   };
+  // The whole trace (the player may still be playing from an earlier check): its slider pauses it.
+  await lens.locator('.view-flowTrace .player input[type="range"]').evaluate((el) => { const s = el as HTMLInputElement; s.value = s.max; s.dispatchEvent(new Event('input', { bubbles: true })); });
   const png = await save(lens.locator('.view-flowTrace .export-bar button[data-export="png"]'));
   const pngWidth = png.length > 24 ? png.readUInt32BE(16) : 0;
   const pngHeight = png.length > 24 ? png.readUInt32BE(20) : 0;
   check(`${name}: the flow trace exports a non-empty PNG`, png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) && png.length > 2000 && pngWidth > 100 && pngHeight > 100,
     `${png.length} bytes, ${pngWidth}×${pngHeight}`);
+  const artifacts = process.env['REPORT_ARTIFACTS'];
+  if (artifacts) writeFileSync(join(artifacts, name.replace(/\.html$/, '-exported-flow-trace.png')), png);
   const tokens = await lens.evaluate((l) => JSON.parse(l.querySelector('script[data-part="analyze"]')?.textContent ?? '{}').tokens.length as number);
   const svg = (await save(lens.locator('.view-tokenRings .export-bar button[data-export="svg"]'))).toString('utf8');
   check(`${name}: the rings export an SVG with caption, legend and every token`, svg.startsWith('<svg') && svg.includes('Token Rings —') && svg.includes('Target: token') && svg.includes('attention:')

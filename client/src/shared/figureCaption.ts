@@ -9,9 +9,16 @@ export interface FigureCaption { title: string; lines: string[] }
 /** Longest analysed text quoted in a caption, in code points. */
 export const captionTextLength = 160;
 
-/** The analysed text as the tokens spell it (special tokens left out), cut to `max` code points. */
+/**
+ * The analysed text as the tokens spell it (special tokens left out), cut to `max` code points.
+ * Byte-level BPE and SentencePiece pieces carry their spaces (Ġ, ▁ or a space); WordPiece pieces do
+ * not, so when no piece carries one the words are joined with spaces and `##` pieces glued on.
+ */
 export function analysedText(view: AnalysisView, max = captionTextLength): string {
-  const text = view.tokens.filter((t) => !t.special).map((t) => t.text).join('').replace(/\u2581|\u0120/g, ' ').replace(/\s+/g, ' ').trim();
+  const pieces = view.tokens.filter((t) => !t.special).map((t) => t.text);
+  const spaced = pieces.some((p) => /^[\s\u2581\u0120]/.test(p));
+  const joined = spaced ? pieces.join('') : pieces.map((p, i) => (p.startsWith('##') ? p.slice(2) : i > 0 ? ` ${p}` : p)).join('');
+  const text = joined.replace(/\u2581|\u0120/g, ' ').replace(/\s+/g, ' ').trim();
   const chars = Array.from(text);
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
