@@ -15,7 +15,7 @@ export class EdgeFilter {
     const bar = document.createElement('div');
     bar.className = 'edge-filter';
     const label = document.createElement('label');
-    label.append('Edges ');
+    label.append('Strongest ');
     this.slider = document.createElement('input');
     this.slider.type = 'range';
     this.slider.min = '0';
