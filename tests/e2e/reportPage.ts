@@ -138,6 +138,11 @@ async function checkWidth(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);
   const narrow = await measure();
   check(`${name}: in a 420 px window the flow trace is redrawn to fit`, narrow.svg <= narrow.panel + 0.5 && narrow.scroll <= narrow.panel + 0.5 && narrow.contentRight <= narrow.width + 0.5 && narrow.width < wide.width, JSON.stringify(narrow));
+  // The layer graph (drawn when the report embeds per-head attention) is fitted to its box as well.
+  const graphs = await page.locator('.lens[data-lens="analysis"] .view-layerGraph').evaluateAll((views) => views
+    .filter((v) => v.querySelector('svg.layer-graph') !== null)
+    .map((v) => ({ panel: (v.querySelector('.view-body') as HTMLElement).clientWidth, svg: (v.querySelector('svg.layer-graph') as SVGSVGElement).getBoundingClientRect().width })));
+  if (graphs.length > 0) check(`${name}: in a 420 px window the layer graphs fit their boxes`, graphs.every((g) => g.svg <= g.panel + 0.5), JSON.stringify(graphs));
   const artifacts = process.env['REPORT_ARTIFACTS'];
   if (artifacts) await page.locator('.lens[data-lens="analysis"] .view-flowTrace').first().screenshot({ path: join(artifacts, name.replace(/\.html$/, '-narrow-flow.png')) });
   if (viewport) await page.setViewportSize(viewport);

@@ -13,31 +13,19 @@ export interface ViewSpec {
   title: string;
   /** The command that opens (or reveals) the panel. */
   command: string;
-  /** One line on what it draws, for the panel sources and tooltips. */
-  summary: string;
 }
 
 export const viewSpecs: { readonly [K in ViewKind]: ViewSpec & { kind: K } } = {
-  tokenRings: {
-    kind: 'tokenRings', title: 'Token Rings', command: 'attentionLens.showTokenRings',
-    summary: 'the target at the centre, one ring per layer out to the input tokens, the traced edges between rings (after DeRose et al. 2020); in a comparison, edges by which model traces them',
-  },
-  flowTrace: {
-    kind: 'flowTrace', title: 'Flow Trace', command: 'attentionLens.showFlowTrace',
-    summary: 'input tokens at the bottom, layers upward, the target at the top; edges coloured and sized by attention, played layer by layer',
-  },
-  heads: {
-    kind: 'heads', title: 'Heads', command: 'attentionLens.showHeads',
-    summary: 'a layer × head grid of attention heatmaps; a head opens its full heatmap with values on hover (BertViz\'s model and head views)',
-  },
-  layerGraph: {
-    kind: 'layerGraph', title: 'Layer Graph', command: 'attentionLens.showLayerGraph',
-    summary: 'one force-directed graph per layer: node size the value-weighted norm received, edges the strongest attention',
-  },
-  influence: {
-    kind: 'influence', title: 'Influence', command: 'attentionLens.showInfluence',
-    summary: 'the token scores of the chosen method as bars, with each method\'s faithfulness beside them',
-  },
+  // Token Rings: the target at the centre, one ring per layer out to the input tokens, the traced edges between rings (after DeRose et al. 2020); in a comparison, edges by which model traces them.
+  tokenRings: { kind: 'tokenRings', title: 'Token Rings', command: 'attentionLens.showTokenRings' },
+  // Flow Trace: input tokens at the bottom, layers upward, the target at the top; edges coloured and sized by attention, played layer by layer.
+  flowTrace: { kind: 'flowTrace', title: 'Flow Trace', command: 'attentionLens.showFlowTrace' },
+  // Heads: a layer × head grid of attention heatmaps; a head opens its full heatmap with values on hover (BertViz's model and head views).
+  heads: { kind: 'heads', title: 'Heads', command: 'attentionLens.showHeads' },
+  // Layer Graph: one force-directed graph per layer: node size the value-weighted norm received, edges the strongest attention.
+  layerGraph: { kind: 'layerGraph', title: 'Layer Graph', command: 'attentionLens.showLayerGraph' },
+  // Influence: the token scores of the chosen method as bars, with each method's faithfulness beside them.
+  influence: { kind: 'influence', title: 'Influence', command: 'attentionLens.showInfluence' },
 };
 
 /** Every view kind, in the order panels and reports show them. */
