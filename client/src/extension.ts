@@ -8,10 +8,13 @@ import { EditorDecorations } from './host/EditorDecorations';
 import { Panels } from './host/Panels';
 import { ServerConnection } from './host/ServerConnection';
 import { ServerMemory } from './host/ServerMemory';
+import { SessionAttention } from './host/SessionAttention';
 import { StatusBar } from './host/StatusBar';
 import { activeModel, readSettings, type Settings } from './shared/settings';
+import { viewKinds, viewSpecs } from './shared/viewSpecs';
 
-/** Every contributed command and what runs it; package.json lists the same ids (a unit test checks). */
+/** Every contributed command and what runs it; package.json lists the same ids (a unit test checks).
+ * The "Show …" command of each view comes from the view registry. */
 export function commandTable(c: Commands, more: { continueAndExplain: ContinueAndExplain; addModel: AddModel }): ReadonlyArray<[string, (...args: unknown[]) => unknown]> {
   return [
     ['attentionLens.continueAndExplain', () => more.continueAndExplain.run()],
@@ -20,11 +23,7 @@ export function commandTable(c: Commands, more: { continueAndExplain: ContinueAn
     ['attentionLens.compareModels', () => c.compareModels()],
     ['attentionLens.explainAnotherLabel', () => c.explainAnotherLabel()],
     ['attentionLens.selectModel', () => c.selectModel()],
-    ['attentionLens.showHeads', () => c.showHeads()],
-    ['attentionLens.showTokenRings', () => c.showTokenRings()],
-    ['attentionLens.showFlowTrace', () => c.showFlowTrace()],
-    ['attentionLens.showLayerGraph', () => c.showLayerGraph()],
-    ['attentionLens.showInfluence', () => c.showInfluence()],
+    ...viewKinds.map((kind): [string, () => unknown] => [viewSpecs[kind].command, () => c.showView(kind)]),
     ['attentionLens.exportView', () => c.exportView()],
     ['attentionLens.exportViewSvg', () => c.exportView('svg')],
     ['attentionLens.exportViewPng', () => c.exportView('png')],
@@ -41,9 +40,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const server = new ServerConnection(context.extensionUri, output, current);
   const session = new AnalysisSession();
   const statusBar = new StatusBar();
-  let commands: Commands | undefined;
-  const panels = new Panels(context.extensionUri, session, (layer) => (commands as Commands).layerAttention(layer));
-  commands = new Commands(server, session, panels, current, output);
+  const panels = new Panels(context.extensionUri, session, new SessionAttention(server, session));
+  const commands = new Commands(server, session, panels, current, output);
   const decorations = new EditorDecorations(session);
   const continueAndExplain = new ContinueAndExplain(context.extensionUri, server, commands, current, output);
   const addModel = new AddModel(server, commands, current);

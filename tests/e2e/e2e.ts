@@ -149,6 +149,27 @@ async function main(): Promise<void> {
     const flowCount = await tokenElements(flow);
     check('Flow Trace has one data-token-index element per token', flowCount === expectedTokens, `${flowCount} elements, ${expectedTokens} tokens`);
     await shot(page, '01-flow-trace');
+    // Readable in the side column: the drawing is laid out for the panel's width (nothing clipped,
+    // no horizontal scrolling), and the edge slider prunes edges live.
+    const fit = await flow.evaluate(() => {
+      const svg = document.querySelector('svg.flow') as SVGSVGElement;
+      const scroller = document.querySelector('.scroller') as HTMLElement;
+      const box = svg.getBoundingClientRect();
+      const content = svg.getBBox();
+      return { panel: document.documentElement.clientWidth, right: box.right, width: Number(svg.getAttribute('width')), contentLeft: content.x, contentRight: content.x + content.width, scroll: scroller.scrollWidth, scrollerWidth: scroller.clientWidth };
+    });
+    check('Flow Trace stays inside the panel\'s width in the side column', fit.right <= fit.panel + 0.5 && fit.contentLeft >= -0.5 && fit.contentRight <= fit.width + 0.5 && fit.scroll <= fit.scrollerWidth + 0.5, JSON.stringify(fit));
+    const slide = (position: number) => flow.locator('.edge-filter input[type="range"]').evaluate((el, p) => {
+      (el as HTMLInputElement).value = String(p);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, position);
+    const edgesBefore = await flow.locator('line.edge').count();
+    await slide(70);
+    const edgesAfter = await flow.locator('line.edge').count();
+    const legendSwatches = await flow.locator('.strength-legend .ramp span').count();
+    check('the edge slider prunes the Flow Trace (fewer edges drawn) beside a strength legend', edgesAfter > 0 && edgesAfter < edgesBefore && legendSwatches >= 5, `${edgesBefore} → ${edgesAfter} edges, ${legendSwatches} legend swatches`);
+    await shot(page, '10-flow-trace-pruned');
+    await slide(200);
     // A webview opened behind another tab is loaded only when first shown.
     await runCommand(page, 'Attention Lens: Show Token Rings');
     const rings = await viewFrame(page, 'tokenRings');
@@ -253,6 +274,10 @@ async function main(): Promise<void> {
     await compared.locator('.legend [data-edge-class]').first().waitFor({ timeout: analysisTimeoutMs });
     const classes = await compared.locator('.legend [data-edge-class]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-class')).sort());
     check('the comparison legend shows shared / only A / only B', JSON.stringify(classes) === JSON.stringify(['onlyA', 'onlyB', 'shared']), JSON.stringify(classes));
+    const compareBefore = await compared.locator('path.edge').count();
+    await compared.locator('.edge-filter input[type="range"]').evaluate((el) => { (el as HTMLInputElement).value = '90'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+    const compareAfter = await compared.locator('path.edge').count();
+    check('the comparison rings are pruned by the same slider', compareAfter > 0 && compareAfter < compareBefore, `${compareBefore} → ${compareAfter} edges`);
     await shot(page, '04-compare');
 
     // 3. The server dies: the user is told, it comes back, and the next analysis works.

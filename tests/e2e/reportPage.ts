@@ -4,9 +4,11 @@
 // the page's Content-Security-Policy must be strict, raise no violation for the page's own content,
 // and block a request and an injected inline script.
 // Usage: node out/e2e/reportPage.js REPORT.html... (tests/e2e/report.sh writes the reports).
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 let passed = 0;
 let failed = 0;
@@ -53,6 +55,124 @@ async function lensFacts(page: Page): Promise<LensFacts[]> {
   }));
 }
 
+/** Sets an edge-strength slider to `position` as a user's drag would (an input event). */
+async function setSlider(slider: Locator, position: number): Promise<void> {
+  await slider.evaluate((el, p) => { (el as HTMLInputElement).value = String(p); el.dispatchEvent(new Event('input', { bubbles: true })); }, position);
+}
+
+/** The edge slider prunes live: fewer edges drawn when moved left, in the flow trace and the rings (comparisons too). */
+async function checkPruning(page: Page, name: string): Promise<void> {
+  for (const [kind, edge] of [['flowTrace', 'line.edge'], ['tokenRings', 'path.edge']] as const) {
+    const lens = page.locator('.lens[data-lens]').filter({ has: page.locator(`.view-${kind} .edge-filter`) }).first();
+    if (await lens.count() === 0) continue;
+    const view = lens.locator(`.view-${kind}`);
+    const slider = view.locator('.edge-filter input[type="range"]');
+    await setSlider(slider, 200);
+    const before = await view.locator(edge).count();
+    await setSlider(slider, 60);
+    const after = await view.locator(edge).count();
+    const said = await view.locator('.edge-count').textContent();
+    check(`${name}: the ${kind} slider prunes edges`, after > 0 && after < before && (said ?? '').startsWith(`${after} of`), `${before} → ${after} edges, "${said}"`);
+    const legend = await view.locator('.strength-legend .ramp span').count();
+    if (kind === 'flowTrace') check(`${name}: the ${kind} has a strength legend`, legend >= 5, `${legend} swatches`);
+    await setSlider(slider, 200);
+  }
+  const comparison = page.locator('.lens[data-lens="comparison"] .view-tokenRings').first();
+  if (await comparison.count() > 0) {
+    const before = await comparison.locator('path.edge').count();
+    await setSlider(comparison.locator('.edge-filter input[type="range"]'), 80);
+    const after = await comparison.locator('path.edge').count();
+    check(`${name}: the comparison rings are pruned too`, after > 0 && after < before, `${before} → ${after} edges`);
+    const artifacts = process.env['REPORT_ARTIFACTS'];
+    if (artifacts) await comparison.screenshot({ path: join(artifacts, name.replace(/\.html$/, '-compare-pruned.png')) });
+    await comparison.locator('.legend [data-edge-class="shared"]').click();
+    const withoutShared = await comparison.locator('path.edge-shared').count();
+    check(`${name}: a comparison legend entry hides its edges`, withoutShared === 0, `${withoutShared} shared edges left`);
+    await comparison.locator('.legend [data-edge-class="shared"]').click();
+  }
+}
+
+/** Export from the report: a PNG (a real, non-empty image), an SVG with caption and legend, the analysis JSON. */
+async function checkExports(page: Page, name: string): Promise<void> {
+  const lens = page.locator('.lens[data-lens="analysis"]').first();
+  const save = async (button: Locator): Promise<Buffer> => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), button.click()]);
+    const path = join(tmpdir(), `attention-lens-report-${process.pid}-${download.suggestedFilename()}`);
+    await download.saveAs(path);
+    return readFileSync(path);
+  };
+  // The whole trace (the player may still be playing from an earlier check): its slider pauses it.
+  await lens.locator('.view-flowTrace .player input[type="range"]').evaluate((el) => { const s = el as HTMLInputElement; s.value = s.max; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  const png = await save(lens.locator('.view-flowTrace .export-bar button[data-export="png"]'));
+  const pngWidth = png.length > 24 ? png.readUInt32BE(16) : 0;
+  const pngHeight = png.length > 24 ? png.readUInt32BE(20) : 0;
+  check(`${name}: the flow trace exports a non-empty PNG`, png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) && png.length > 2000 && pngWidth > 100 && pngHeight > 100,
+    `${png.length} bytes, ${pngWidth}×${pngHeight}`);
+  const artifacts = process.env['REPORT_ARTIFACTS'];
+  if (artifacts) writeFileSync(join(artifacts, name.replace(/\.html$/, '-exported-flow-trace.png')), png);
+  const tokens = await lens.evaluate((l) => JSON.parse(l.querySelector('script[data-part="analyze"]')?.textContent ?? '{}').tokens.length as number);
+  const svg = (await save(lens.locator('.view-tokenRings .export-bar button[data-export="svg"]'))).toString('utf8');
+  check(`${name}: the rings export an SVG with caption, legend and every token`, svg.startsWith('<svg') && svg.includes('Token Rings —') && svg.includes('Target: token') && svg.includes('attention:')
+    && (svg.match(/data-token-index=/g) ?? []).length === tokens && !svg.includes('var(--'), `${svg.length} bytes, ${(svg.match(/data-token-index=/g) ?? []).length} tokens`);
+  const bars = await lens.locator('.view > .export-bar button[data-export="png"]').count();
+  const views = await lens.locator('.view').count();
+  check(`${name}: every drawing has its export buttons`, bars === views && views === 5, `${bars} PNG buttons, ${views} drawings`);
+  const json = JSON.parse((await save(lens.locator('.lens-export button[data-export="json"]'))).toString('utf8')) as { tokens?: unknown[] };
+  check(`${name}: the analysis exports as JSON`, json.tokens?.length === tokens, `${json.tokens?.length} tokens`);
+}
+
+/** The flow trace fits its box, at the page's width and in a column as narrow as an editor's side panel. */
+async function checkWidth(page: Page, name: string): Promise<void> {
+  const measure = () => page.locator('.lens[data-lens="analysis"] .view-flowTrace').first().evaluate((view) => {
+    const body = view.querySelector('.view-body') as HTMLElement;
+    const svg = view.querySelector('svg.flow') as SVGSVGElement;
+    const box = svg.getBoundingClientRect();
+    const content = svg.getBBox();
+    const width = Number(svg.getAttribute('width'));
+    return { panel: body.clientWidth, svg: box.width, contentLeft: content.x, contentRight: content.x + content.width, width, scroll: (view.querySelector('.scroller') as HTMLElement).scrollWidth };
+  });
+  const wide = await measure();
+  check(`${name}: the flow trace fits the report's width`, wide.svg <= wide.panel + 0.5 && wide.contentLeft >= -0.5 && wide.contentRight <= wide.width + 0.5, JSON.stringify(wide));
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.waitForTimeout(300);
+  const narrow = await measure();
+  check(`${name}: in a 420 px window the flow trace is redrawn to fit`, narrow.svg <= narrow.panel + 0.5 && narrow.scroll <= narrow.panel + 0.5 && narrow.contentRight <= narrow.width + 0.5 && narrow.width < wide.width, JSON.stringify(narrow));
+  // The layer graph (drawn when the report embeds per-head attention) is fitted to its box as well.
+  const graphs = await page.locator('.lens[data-lens="analysis"] .view-layerGraph').evaluateAll((views) => views
+    .filter((v) => v.querySelector('svg.layer-graph') !== null)
+    .map((v) => ({ panel: (v.querySelector('.view-body') as HTMLElement).clientWidth, svg: (v.querySelector('svg.layer-graph') as SVGSVGElement).getBoundingClientRect().width })));
+  if (graphs.length > 0) check(`${name}: in a 420 px window the layer graphs fit their boxes`, graphs.every((g) => g.svg <= g.panel + 0.5), JSON.stringify(graphs));
+  const artifacts = process.env['REPORT_ARTIFACTS'];
+  if (artifacts) await page.locator('.lens[data-lens="analysis"] .view-flowTrace').first().screenshot({ path: join(artifacts, name.replace(/\.html$/, '-narrow-flow.png')) });
+  if (viewport) await page.setViewportSize(viewport);
+  await page.waitForTimeout(200);
+}
+
+/** Long inputs: how long each drawing took and how long a slider move takes to redraw (printed, not asserted). */
+async function timeLongInput(page: Page, name: string): Promise<void> {
+  const renders = await page.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('attention-lens:render:'))
+    .map((m) => `${m.name.split(':')[2]} ${m.duration.toFixed(0)} ms`));
+  const tokens = await page.locator('.lens[data-lens="analysis"]').first().evaluate((l) => JSON.parse(l.querySelector('script[data-part="analyze"]')?.textContent ?? '{}').tokens.length as number);
+  const moves: string[] = [];
+  for (const kind of ['flowTrace', 'tokenRings']) {
+    const slider = page.locator(`.lens[data-lens="analysis"] .view-${kind} .edge-filter input[type="range"]`).first();
+    for (const position of [200, 120, 60]) {
+      // From the input event to the next painted frame.
+      const ms = await slider.evaluate((el, p) => new Promise<number>((resolve) => {
+        const start = performance.now();
+        (el as HTMLInputElement).value = String(p);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+      }), position);
+      const drawn = await page.locator(`.lens[data-lens="analysis"] .view-${kind} .edge-count`).first().textContent();
+      moves.push(`${kind} → "${drawn}": ${ms.toFixed(0)} ms`);
+    }
+  }
+  console.log(`# timing ${name} (${tokens} tokens): render ${renders.join(', ')}`);
+  for (const m of moves) console.log(`# timing ${name}: slider ${m}`);
+}
+
 async function checkReport(page: Page, file: string): Promise<void> {
   const name = file.split('/').pop() ?? file;
   const url = pathToFileURL(file).href;
@@ -74,6 +194,7 @@ async function checkReport(page: Page, file: string): Promise<void> {
   // Attention answers arrive on microtasks and the layer graph lays out synchronously after them.
   await page.waitForFunction(() => document.querySelectorAll('.view-heads canvas.thumb.loading').length === 0, undefined, { timeout: 10_000 }).catch(() => undefined);
 
+  if (/-\d+-tokens\.html$/.test(name)) await timeLongInput(page, name);
   const lenses = await lensFacts(page);
   check(`${name}: has analyses`, lenses.some((l) => l.kind === 'analysis'), `${lenses.length} lenses`);
   for (const [i, l] of lenses.entries()) {
@@ -101,14 +222,21 @@ async function checkReport(page: Page, file: string): Promise<void> {
 
   // Choosing a token in one drawing selects it in every drawing of that analysis (the report's host).
   const first = page.locator('.lens[data-lens="analysis"]').first();
-  await first.locator('.view-tokenRings text.token-label[data-token-index="1"]').click();
+  // Token 1, or in a long input the first token whose ring label is written (crowded labels are hidden).
+  const clicked = await first.locator('.view-tokenRings text.token-label:not(.crowded)').evaluateAll((els) =>
+    els.map((e) => Number(e.getAttribute('data-token-index'))).find((i) => i >= 1) ?? 1);
+  await first.locator(`.view-tokenRings text.token-label[data-token-index="${clicked}"]`).click();
   // Every drawing with token elements (Heads has none until a head is opened) marks token 1.
-  const selectedIn = await first.evaluate((lens) => Array.from(lens.querySelectorAll('.view'))
+  const selectedIn = await first.evaluate((lens, index) => Array.from(lens.querySelectorAll('.view'))
     .filter((v) => v.querySelector('[data-token-index]') !== null)
-    .map((v) => `${(v as HTMLElement).dataset['view']}:${v.querySelectorAll('.selected[data-token-index="1"]').length}`));
+    .map((v) => `${(v as HTMLElement).dataset['view']}:${v.querySelectorAll(`.selected[data-token-index="${index}"]`).length}`), clicked);
   check(`${name}: a token click selects in every drawing`, selectedIn.length >= 3 && selectedIn.every((s) => !s.endsWith(':0')), JSON.stringify(selectedIn));
   const played = await first.locator('.view-flowTrace .player button.play').click().then(() => page.waitForTimeout(100)).then(() => first.locator('.view-flowTrace .layer-label').textContent());
   check(`${name}: the flow trace plays`, /^Layer 1 \//.test(played ?? ''), String(played));
+
+  await checkPruning(page, name);
+  await checkExports(page, name);
+  await checkWidth(page, name);
 
   const injected = await page.evaluate(() => document.querySelectorAll('img, iframe, object, embed, body script[src]').length);
   check(`${name}: token text stayed text`, injected === 0, `${injected} injected elements`);

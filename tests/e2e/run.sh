@@ -3,7 +3,7 @@
 # installs code-server and Chromium (cached outside the repo), packages the .vsix with the server,
 # installs it, opens a workspace configured with stories260K and a perturbed copy of it, and runs
 # e2e.ts. Screenshots go to artifacts/e2e (E2E_ARTIFACTS overrides); E2E_UPDATE_DOCS=1 also copies
-# the Token Rings screenshot to docs/images for the README.
+# the Token Rings, pruned Flow Trace and pruned comparison screenshots to docs/images for the README.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -77,6 +77,8 @@ E2E_MANIFEST="$model/manifest.json" E2E_URL="http://127.0.0.1:$port/?folder=$wor
 if [ "$status" -eq 0 ] && [ -n "${E2E_UPDATE_DOCS:-}" ]; then
   mkdir -p docs/images && cp "$artifacts/03-token-rings.png" docs/images/token-rings.png
   cp "$artifacts/11-explain-generated-token.png" docs/images/continue-and-explain.png
+  cp "$artifacts/10-flow-trace-pruned.png" docs/images/flow-trace-side-column.png
+  cp "$artifacts/04-compare.png" docs/images/compare-pruned-side-column.png
 fi
 echo "e2e: $(( $(date +%s) - started )) s, screenshots in $artifacts"
 exit "$status"

@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import {
-  AnalyzeRequest, AttentionRequest, CompareRequest, ErrorCodes, ListModelsRequest,
+  AnalyzeRequest, CompareRequest, ErrorCodes, ListModelsRequest,
   analysisMethodNames, type AnalyzeParams, type CompareResult, type Range,
 } from '../protocol';
 import { buildComparisonView, buildView } from '../shared/buildView';
-import { AttentionCache } from '../shared/attentionCache';
-import type { ExportFormat, LayerAttention } from '../shared/messages';
+import type { ExportFormat } from '../shared/messages';
 import { labelPicks, questionAndContext, type LabelPick } from '../shared/prediction';
 import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetParams, type Settings } from '../shared/settings';
+import type { ViewKind } from '../shared/viewSpecs';
 import type { AnalysisSession } from './AnalysisSession';
 import type { Panels } from './Panels';
 import { ServerConnection, ServerStartError } from './ServerConnection';
@@ -20,17 +20,13 @@ import { ServerConnection, ServerStartError } from './ServerConnection';
 interface CodedError { code?: number; message: string }
 
 export class Commands {
-  private readonly attention: AttentionCache;
-
   constructor(
     private readonly server: ServerConnection,
     private readonly session: AnalysisSession,
     private readonly panels: Panels,
     private readonly settings: () => Settings,
     private readonly output: vscode.OutputChannel,
-  ) {
-    this.attention = new AttentionCache((params) => this.server.request(AttentionRequest, params));
-  }
+  ) {}
 
   private expand(path: string): string {
     return expandPath(path, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, homedir());
@@ -219,20 +215,8 @@ export class Commands {
     return false;
   }
 
-  showHeads(): void { if (this.requireAnalysis()) this.panels.show('heads'); }
-  showTokenRings(): void { if (this.requireAnalysis()) this.panels.show('tokenRings'); }
-  showFlowTrace(): void { if (this.requireAnalysis()) this.panels.show('flowTrace'); }
-  showLayerGraph(): void { if (this.requireAnalysis()) this.panels.show('layerGraph'); }
-  showInfluence(): void { if (this.requireAnalysis()) this.panels.show('influence'); }
-
-  /** Per-head attention of one layer of the current analysis, for the Heads and Layer Graph panels;
-   * asked of the server once per analysis (AttentionCache). */
-  async layerAttention(layer: number): Promise<LayerAttention> {
-    const current = this.session.current;
-    if (!current) throw new Error('There is no analysis.');
-    const r = current.result;
-    return this.attention.layer(r.analysisId, layer, r.layers * r.heads * r.tokens.length * r.tokens.length);
-  }
+  /** "Show <view>": every view of the registry (shared/viewSpecs.ts) opens through here. */
+  showView(kind: ViewKind): void { if (this.requireAnalysis()) this.panels.show(kind); }
 
   async exportView(format?: ExportFormat): Promise<void> {
     const panel = this.panels.exportTarget();

@@ -1,33 +1,25 @@
 // Keeps at most one panel of each kind, opens them beside the editor, and remembers the panel used
-// last so that "Export View" knows what to export.
+// last so that "Export View" knows what to export. Panels are generic (panels/AnalysisPanel.ts, one
+// class for every kind of the view registry); this file adapts the session to what they need.
 import * as vscode from 'vscode';
 import { AnalysisPanel, type PanelServices } from '../panels/AnalysisPanel';
-import { FlowTracePanel } from '../panels/FlowTracePanel';
-import { HeadsPanel } from '../panels/HeadsPanel';
-import { InfluencePanel } from '../panels/InfluencePanel';
-import { LayerGraphPanel } from '../panels/LayerGraphPanel';
-import { TokenRingsPanel } from '../panels/TokenRingsPanel';
-import type { ViewKind, LayerAttention } from '../shared/messages';
+import type { ViewKind } from '../shared/viewSpecs';
 import type { AnalysisSession } from './AnalysisSession';
-
-const factories: Record<ViewKind, (services: PanelServices, column: vscode.ViewColumn) => AnalysisPanel> = {
-  tokenRings: (s, c) => new TokenRingsPanel(s, c),
-  flowTrace: (s, c) => new FlowTracePanel(s, c),
-  heads: (s, c) => new HeadsPanel(s, c),
-  layerGraph: (s, c) => new LayerGraphPanel(s, c),
-  influence: (s, c) => new InfluencePanel(s, c),
-};
+import type { SessionAttention } from './SessionAttention';
 
 export class Panels implements vscode.Disposable {
   private readonly open = new Map<ViewKind, AnalysisPanel>();
   private last: AnalysisPanel | undefined;
   private readonly services: PanelServices;
 
-  constructor(extensionUri: vscode.Uri, session: AnalysisSession, layerAttention: (layer: number) => Promise<LayerAttention>) {
+  constructor(extensionUri: vscode.Uri, session: AnalysisSession, attention: SessionAttention) {
     this.services = {
       extensionUri,
-      session,
-      layerAttention,
+      current: () => (session.current ? { view: session.current.view, selected: session.selectedToken } : undefined),
+      onDidChangeAnalysis: (listener) => session.onDidChangeAnalysis((a) => listener(a.view)),
+      onDidSelectToken: (listener) => session.onDidSelectToken((s) => listener(s.index, s.source)),
+      selectToken: (index, source) => session.selectToken(index, source),
+      layerAttention: (layer) => attention.layer(layer),
       onDidBecomeActive: (p) => { this.last = p; },
       onDidDispose: (p) => {
         if (this.open.get(p.kind) === p) this.open.delete(p.kind);
@@ -42,7 +34,7 @@ export class Panels implements vscode.Disposable {
     else {
       // All panels share one group beside the editor instead of splitting the window again and again.
       const column = [...this.open.values()].map((p) => p.column).find((c) => c !== undefined) ?? vscode.ViewColumn.Beside;
-      panel = factories[kind](this.services, column);
+      panel = new AnalysisPanel(kind, this.services, column);
       this.open.set(kind, panel);
     }
     this.last = panel;

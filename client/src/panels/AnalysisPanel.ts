@@ -1,15 +1,23 @@
-// What every panel shares: the webview (scripts on, resources limited to the bundle), the message
-// handling with the host, token selection in both directions, and exporting the drawing. Each
-// concrete panel is a small subclass naming its view.
+// One webview panel of any view kind (shared/viewSpecs.ts names them; the webview bundle draws them):
+// the webview (scripts on, resources limited to the bundle), the message handling with the host,
+// token selection in both directions, and exporting the drawing. It knows nothing of how analyses
+// are made or kept: the host hands it the PanelServices below (host/Panels.ts adapts the session).
 import * as vscode from 'vscode';
-import type { AnalysisSession } from '../host/AnalysisSession';
-import { parseViewMessage, type ExportFormat, type HostToViewMessage, type LayerAttention, type ViewKind, type ViewToHostMessage } from '../shared/messages';
+import type { AnalysisView } from '../shared/analysisView';
+import { parseViewMessage, type ExportFormat, type HostToViewMessage, type LayerAttention, type ViewToHostMessage } from '../shared/messages';
+import { viewSpecs, type ViewKind } from '../shared/viewSpecs';
 import { panelHtml } from './panelHtml';
 
-/** What a panel needs from the rest of the extension. */
+/** What a panel needs from the rest of the extension: the analysis on screen and its selection,
+ * both directions, and per-head attention on request. */
 export interface PanelServices {
   extensionUri: vscode.Uri;
-  session: AnalysisSession;
+  /** The analysis on screen and the selected token, if there is an analysis. */
+  current(): { view: AnalysisView; selected: number | null } | undefined;
+  onDidChangeAnalysis(listener: (view: AnalysisView) => void): vscode.Disposable;
+  /** A token selected anywhere; `source` names who selected it (a view kind, or the editor). */
+  onDidSelectToken(listener: (index: number | null, source: string) => void): vscode.Disposable;
+  selectToken(index: number | null, source: string): void;
   /** Per-head attention of a layer of the current analysis, from the server. */
   layerAttention(layer: number): Promise<LayerAttention>;
   onDidBecomeActive(panel: AnalysisPanel): void;
@@ -18,14 +26,18 @@ export interface PanelServices {
 
 interface PendingExport { resolve: (data: string) => void; reject: (e: Error) => void }
 
-export abstract class AnalysisPanel implements vscode.Disposable {
-  protected readonly panel: vscode.WebviewPanel;
+export class AnalysisPanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly pendingExports = new Map<number, PendingExport>();
   private nextExportId = 1;
   private ready = false;
 
-  protected constructor(readonly kind: ViewKind, readonly title: string, protected readonly services: PanelServices, column: vscode.ViewColumn) {
+  readonly title: string;
+
+  constructor(readonly kind: ViewKind, private readonly services: PanelServices, column: vscode.ViewColumn) {
+    const title = viewSpecs[kind].title;
+    this.title = title;
     const bundleRoot = vscode.Uri.joinPath(services.extensionUri, 'dist', 'client');
     this.panel = vscode.window.createWebviewPanel(`attentionLens.${kind}`, title, { viewColumn: column, preserveFocus: true }, {
       enableScripts: true,
@@ -39,8 +51,8 @@ export abstract class AnalysisPanel implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((raw) => { const m = parseViewMessage(raw); if (m) void this.onMessage(m); }),
       this.panel.onDidChangeViewState((e) => { if (e.webviewPanel.active) services.onDidBecomeActive(this); }),
       this.panel.onDidDispose(() => this.dispose()),
-      services.session.onDidChangeAnalysis((a) => this.post({ type: 'analysis', view: a.view })),
-      services.session.onDidSelectToken((s) => { if (s.source !== this.kind) this.post({ type: 'selectToken', index: s.index }); }),
+      services.onDidChangeAnalysis((view) => this.post({ type: 'analysis', view })),
+      services.onDidSelectToken((index, source) => { if (source !== this.kind) this.post({ type: 'selectToken', index }); }),
     );
   }
 
@@ -53,23 +65,23 @@ export abstract class AnalysisPanel implements vscode.Disposable {
     this.panel.reveal(undefined, true);
   }
 
-  protected post(message: HostToViewMessage): void {
+  private post(message: HostToViewMessage): void {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  protected async onMessage(message: ViewToHostMessage): Promise<void> {
+  private async onMessage(message: ViewToHostMessage): Promise<void> {
     switch (message.type) {
       case 'ready': {
         this.ready = true;
-        const current = this.services.session.current;
+        const current = this.services.current();
         if (current) {
           this.post({ type: 'analysis', view: current.view });
-          this.post({ type: 'selectToken', index: this.services.session.selectedToken });
+          this.post({ type: 'selectToken', index: current.selected });
         }
         return;
       }
       case 'tokenSelected':
-        this.services.session.selectToken(message.index, this.kind);
+        this.services.selectToken(message.index, this.kind);
         return;
       case 'requestAttention':
         try {

@@ -17,6 +17,8 @@ export interface LensData {
   attention: Map<number, LayerAttention> | null;
   /** Why the per-head attention is missing, shown by the views that need it. */
   attentionNote: string;
+  /** The analysis (or comparison) as protocol JSON, for the report's "Analysis JSON" export. */
+  json: string;
 }
 
 /** The report's default method: the one the extension's settings default to (package.json). */
@@ -38,9 +40,12 @@ function required<T extends object>(value: T | undefined, what: string, fields: 
 export function readLens(lens: HTMLElement): LensData {
   const kind = lens.dataset['lens'];
   if (kind !== 'analysis' && kind !== 'comparison') throw new Error(`unknown lens kind ${String(kind)}`);
+  const result = kind === 'analysis'
+    ? required(embedded<AnalyzeResult>(lens, 'analyze'), 'analysis', ['tokens', 'rollout', 'layers'])
+    : required(embedded<CompareResult>(lens, 'compare'), 'comparison', ['a', 'b', 'difference']);
   const view = kind === 'analysis'
-    ? buildView(required(embedded<AnalyzeResult>(lens, 'analyze'), 'analysis', ['tokens', 'rollout', 'layers']), preferredMethod)
-    : buildComparisonView(required(embedded<CompareResult>(lens, 'compare'), 'comparison', ['a', 'b', 'difference']), preferredMethod);
+    ? buildView(result as AnalyzeResult, preferredMethod)
+    : buildComparisonView(result as CompareResult, preferredMethod);
   const raw = embedded<AttentionResult>(lens, 'attention');
   let attention: Map<number, LayerAttention> | null = null;
   if (raw) {
@@ -48,5 +53,5 @@ export function readLens(lens: HTMLElement): LensData {
     attention = new Map();
     for (let layer = 1; layer <= view.layers; layer++) attention.set(layer, layerAttentionOf(result, layer));
   }
-  return { kind, view, attention, attentionNote: lens.dataset['attentionNote'] ?? 'Per-head attention is not part of this report.' };
+  return { kind, view, attention, attentionNote: lens.dataset['attentionNote'] ?? 'Per-head attention is not part of this report.', json: JSON.stringify(result, null, 2) };
 }

@@ -5,39 +5,38 @@
 // with shared / only-A / only-B edges for a comparison. It computes nothing of its own.
 import '../webview/webview.css';
 import './report.css';
-import type { PanelView } from '../webview/PanelView';
-import type { PanelHost } from '../webview/PanelHost';
-import { TokenRingsView } from '../webview/views/TokenRingsView';
-import { FlowTraceView } from '../webview/views/FlowTraceView';
-import { HeadsView } from '../webview/views/HeadsView';
-import { LayerGraphView } from '../webview/views/LayerGraphView';
-import { InfluenceView } from '../webview/views/InfluenceView';
-import type { ViewKind } from '../shared/messages';
+import { viewRegistry } from '../webview/viewRegistry';
+import type { ViewKind } from '../shared/viewSpecs';
+import { dataExportBar, drawingExportBar } from './ExportBar';
 import { readLens, type LensKind } from './lensData';
 import { ReportHost } from './ReportHost';
-
-const factories: Record<ViewKind, (root: HTMLElement, host: PanelHost) => PanelView> = {
-  tokenRings: (r, h) => new TokenRingsView(r, h),
-  flowTrace: (r, h) => new FlowTraceView(r, h),
-  influence: (r, h) => new InfluenceView(r, h),
-  layerGraph: (r, h) => new LayerGraphView(r, h),
-  heads: (r, h) => new HeadsView(r, h),
-};
 
 const viewsOf: Record<LensKind, readonly ViewKind[]> = {
   analysis: ['tokenRings', 'flowTrace', 'influence', 'layerGraph', 'heads'],
   comparison: ['tokenRings'],
 };
 
-function mount(lens: HTMLElement): void {
+/** Mounts the drawings of the `number`th analysis of the page (numbers name the exported files). */
+function mount(lens: HTMLElement, number: number): void {
   const data = readLens(lens);
   const host = new ReportHost(data.attention, data.attentionNote);
+  dataExportBar(lens, data.json, `attention-lens-${data.kind}-${number}.json`);
   for (const kind of viewsOf[data.kind]) {
+    // The view draws into its own body; the export buttons sit outside it, so a redraw keeps them.
+    const box = document.createElement('div');
+    box.className = `view view-${kind}`;
+    box.dataset['view'] = kind;
+    lens.append(box);
     const root = document.createElement('div');
-    root.className = `view view-${kind}`;
-    root.dataset['view'] = kind;
-    lens.append(root);
-    host.add((h) => factories[kind](root, h)).render(data.view);
+    root.className = 'view-body';
+    const entry = viewRegistry[kind];
+    const started = performance.now();
+    const view = host.add((h) => entry.create(root, h));
+    drawingExportBar(box, view, `attention-lens-${kind}-${number}`, entry.title);
+    box.append(root);
+    view.render(data.view);
+    // Read by tests/e2e/reportPage.ts, which prints how long each drawing took.
+    performance.measure(`attention-lens:render:${kind}:${number}`, { start: started });
     // The Heads view marks each thumbnail as failed with the reason as a tooltip, enough inside an
     // editor that can fetch it; a report cannot, so it says so in words where the grid would be.
     if (kind === 'heads' && data.attention === null) {
@@ -49,9 +48,9 @@ function mount(lens: HTMLElement): void {
   }
 }
 
-for (const lens of Array.from(document.querySelectorAll<HTMLElement>('.lens[data-lens]'))) {
+for (const [i, lens] of Array.from(document.querySelectorAll<HTMLElement>('.lens[data-lens]')).entries()) {
   try {
-    mount(lens);
+    mount(lens, i + 1);
   } catch (e) {
     // One broken analysis must not blank the others; the error is also on the console for tests.
     const message = e instanceof Error ? e.message : String(e);

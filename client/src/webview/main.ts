@@ -5,25 +5,14 @@ import { vscodeHost } from './hostBridge';
 import type { PanelHost } from './PanelHost';
 import type { PanelView } from './PanelView';
 import { svgToPng } from './exportSvg';
-import { TokenRingsView } from './views/TokenRingsView';
-import { FlowTraceView } from './views/FlowTraceView';
-import { HeadsView } from './views/HeadsView';
-import { LayerGraphView } from './views/LayerGraphView';
-import { InfluenceView } from './views/InfluenceView';
+import { viewRegistry } from './viewRegistry';
 
 const root = document.getElementById('root') as HTMLElement;
 const kind = document.body.dataset['view'] as ViewKind;
 if (!viewKinds.includes(kind)) throw new Error(`unknown view ${String(kind)}`);
 
-const host = vscodeHost();
-const factories: Record<ViewKind, (root: HTMLElement, host: PanelHost) => PanelView> = {
-  tokenRings: (r, h) => new TokenRingsView(r, h),
-  flowTrace: (r, h) => new FlowTraceView(r, h),
-  heads: (r, h) => new HeadsView(r, h),
-  layerGraph: (r, h) => new LayerGraphView(r, h),
-  influence: (r, h) => new InfluenceView(r, h),
-};
-const view = factories[kind](root, host);
+const host: PanelHost = vscodeHost();
+const view: PanelView = viewRegistry[kind].create(root, host);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const message = parseHostMessage(event.data);

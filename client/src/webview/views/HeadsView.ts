@@ -7,7 +7,10 @@ import { mix, type Rgb } from '../../shared/colorScale';
 import { headRows } from '../../shared/heads';
 import type { LayerAttention } from '../../shared/messages';
 import { displayToken, escapeXml } from '../../shared/tokenText';
+import { figureCaption } from '../../shared/figureCaption';
+import { viewSpecs } from '../../shared/viewSpecs';
 import type { PanelView } from '../PanelView';
+import { figureSvg } from '../exportFigure';
 import { themeColor } from '../theme';
 import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
 import type { PanelHost } from '../PanelHost';
@@ -40,7 +43,7 @@ export class HeadsView implements PanelView {
     this.root.replaceChildren();
     const root = d3.select(this.root);
     const header = root.append('header');
-    header.append('h1').text(`Heads — ${view.model}`);
+    header.append('h1').text(`${viewSpecs.heads.title} — ${view.model}`);
     if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     header.append('p').attr('class', 'hint').text(`${view.layers} layers × ${view.heads} heads; row = query, column = key. Click a head (or press Enter) for its full heatmap.`);
     this.thumb = Math.max(minThumb, Math.min(maxThumb, Math.floor((this.root.clientWidth - 48) / Math.max(1, view.heads)) - 6));
@@ -159,7 +162,11 @@ export class HeadsView implements PanelView {
     const ink = themeColor('--vscode-foreground', [204, 204, 204]).join(',');
     for (let h = 0; h < view.heads; h++) parts.push(`<text x="${pad + h * (thumb + 6) + thumb / 2}" y="18" text-anchor="middle" font-size="11" fill="rgb(${ink})">H${h}</text>`);
     for (let l = 1; l <= view.layers; l++) parts.push(`<text x="4" y="${pad + (l - 1) * (thumb + 6) + thumb / 2}" font-size="11" fill="rgb(${ink})">L${l}</text>`);
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
+    const grid = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
+    const { high } = this.colors();
+    const ramp = Array.from({ length: 9 }, (_, i) => `rgb(${mix(low, high, i / 8).join(',')})`);
+    return figureSvg(grid, figureCaption(view, viewSpecs.heads.title, [`${view.layers} layers × ${view.heads} heads; row = query, column = key; each heatmap scaled to its largest weight`]),
+      [{ kind: 'ramp', label: 'attention, per head', min: 0, max: 1, colors: ramp }]);
   }
 
   dispose(): void { this.root.replaceChildren(); }

@@ -8,6 +8,9 @@ import type { AnalysisView, ScoreMethod } from '../../shared/analysisView';
 import { methodLabel, methodsIn } from '../../shared/analysisView';
 import { displayToken } from '../../shared/tokenText';
 import type { PanelView } from '../PanelView';
+import { figureCaption } from '../../shared/figureCaption';
+import { viewSpecs } from '../../shared/viewSpecs';
+import { figureSvg } from '../exportFigure';
 import { standaloneSvg } from '../exportSvg';
 import { makeTokensInteractive, markSelected, tokenChooser } from '../tokens';
 import type { PanelHost } from '../PanelHost';
@@ -42,7 +45,7 @@ export class InfluenceView implements PanelView {
     this.root.replaceChildren();
     const root = d3.select(this.root);
     const header = root.append('header');
-    header.append('h1').text(`Influence — ${view.model}`);
+    header.append('h1').text(`${viewSpecs.influence.title} — ${view.model}`);
     if (view.prediction) header.append('p').attr('class', 'prediction').text(view.prediction.text);
     const available = methodsIn(view.scores);
     const picker = header.append('label').attr('class', 'method-picker');
@@ -125,8 +128,10 @@ export class InfluenceView implements PanelView {
   }
 
   exportSvg(): string {
-    if (!this.svg) throw new Error('nothing to export yet');
-    return standaloneSvg(this.svg);
+    if (!this.svg || !this.view) throw new Error('nothing to export yet');
+    const rho = this.view.faithfulness[this.method];
+    const extra = [`Bars: ${methodLabel(this.method)}${rho !== undefined && rho !== null ? `; Spearman ρ against occlusion ${rho.toFixed(3)}` : ''}`];
+    return figureSvg(standaloneSvg(this.svg), figureCaption(this.view, viewSpecs.influence.title, extra), []);
   }
 
   dispose(): void { this.root.replaceChildren(); }
