@@ -62,6 +62,8 @@ internal sealed partial class SinkSweepMaxFlow
     private readonly ulong[] seen, excessMask;
     private readonly ulong[] levelMask;
     private readonly int[] queue, sources, level, count, stack;
+    // pathMin[k]: the smallest residual on the first k arcs of the augmenting path on the stack.
+    private readonly double[] pathMin;
 
     private readonly bool[] dirty;
     private readonly int[] dirtyRows;
@@ -103,6 +105,7 @@ internal sealed partial class SinkSweepMaxFlow
         level = new int[nodes];
         count = new int[nodes + 2];
         stack = new int[nodes + 1];
+        pathMin = new double[nodes + 1];
         sources = new int[nodes];
         dirty = new bool[layers * n];
         dirtyRows = new int[layers * n];
@@ -255,9 +258,9 @@ internal sealed partial class SinkSweepMaxFlow
         maxLabel = -1;
     }
 
-    // Adds d to the flow on (l, a) → (l − 1, b) and updates the masks.
+    // Adds d to the flow on (l, a) → (l − 1, b) and updates the masks; returns the arc's residual.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Forward(int l, int a, int b, double d)
+    private double Forward(int l, int a, int b, double d)
     {
         int e = (l - 1) * nn + a * n + b;
         double before = flow[e];
@@ -268,17 +271,20 @@ internal sealed partial class SinkSweepMaxFlow
         if (before <= Epsilon && f > Epsilon) { flowOut[from] |= bitB; flowIn[to] |= bitA; }
         int row = (l - 1) * n + a;
         if (!dirty[row]) { dirty[row] = true; dirtyRows[dirtyCount++] = row; }
+        return cap[e] - f;
     }
 
-    // Cancels d of the flow on (l + 1, u) → (l, a).
+    // Cancels d of the flow on (l + 1, u) → (l, a); returns the flow left (the residual of the
+    // backward arc (l, a) → (l + 1, u)).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward(int l, int a, int u, double d)
+    private double Backward(int l, int a, int u, double d)
     {
         int e = l * nn + u * n + a;
         double f = flow[e] -= d;
         int from = (l + 1) * n + u, to = l * n + a;
         if (f <= Epsilon) { Assign(flowOut, from, a, false); Assign(flowIn, to, u, false); }
         if (cap[e] - f > Epsilon) { Assign(open, from, a, true); Assign(openIn, to, u, true); }
+        return f;
     }
 
     private void MarkDirty(int row)
