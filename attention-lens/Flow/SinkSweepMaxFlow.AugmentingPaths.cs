@@ -54,14 +54,14 @@ internal sealed partial class SinkSweepMaxFlow
                 int m = node * words;
                 int below = ((lv - 1) * (layers + 1) + l - 1) * words, above = ((lv - 1) * (layers + 1) + l + 1) * words;
                 int next = -1;
-                for (int i = 0; i < words; i++)
+                for (int i = 0, end = lower ? (a >> 6) + 1 : words; i < end; i++)
                 {
                     ulong down = open[m + i] & levelMask[below + i];
                     if (down != 0) { next = ((l - 1) << 16) | ((i << 6) + BitOperations.TrailingZeroCount(down)); break; }
                 }
                 if (next < 0 && l < top)
                 {
-                    for (int i = 0; i < words; i++)
+                    for (int i = lower ? a >> 6 : 0; i < words; i++)
                     {
                         ulong up = flowIn[m + i] & levelMask[above + i];
                         if (up != 0) { next = ((l + 1) << 16) | ((i << 6) + BitOperations.TrailingZeroCount(up)); break; }

@@ -33,8 +33,9 @@ internal sealed partial class SinkSweepMaxFlow
     // and of layer l − 1 the union of their flow-carrying out-arc masks (flowOut), less the nodes
     // seen. The levels are the same as the node-by-node search's; no queue, no per-node labels
     // (Push reads the level masks and the sources' levels only). It labels every reachable node,
-    // sources are the top source and layer-1 nodes holding excess, nearest first. At n = 16 this
-    // cut the search from 37% of the sweep's time to (see the README's performance section).
+    // sources are the top source and layer-1 nodes holding excess, nearest first. At n = 16 the
+    // node-by-node search was 37% of the all-targets benchmark's time (perf); with this one the case
+    // went from 11.5 to 8.6 ms of CPU (scripts/bench-flow.sh, loaded machine).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool LevelsOneWord()
     {

@@ -23,19 +23,22 @@ internal static class BenchCausalFlow
     public static void Run(int n, int repeats, string? write, bool nearUniform)
     {
         string kind = nearUniform ? "_uniform" : "";
+        // Above 512 tokens every case runs once, without the warm-up run (minutes each).
+        repeats = n > 512 ? 0 : repeats;
+        int once = Math.Min(1, repeats);
         var sw = Stopwatch.StartNew();
         var attention = CausalAttention.HeadMeans(Layers, Heads, n, 2048 + n, nearUniform);
         var made = sw.Elapsed.TotalMilliseconds;
         LayeredAttention graph = null!;
         var options = new ReductionOptions(Causal: true);
         var shape = AttentionShape.Create(Layers, 1, n);
-        Report("causal_graph" + kind, n, made, BenchFlowCommand.Median(1, () => graph = LayeredAttention.FromAttention<float>(attention, shape, options)));
+        Report("causal_graph" + kind, n, made, BenchFlowCommand.Median(once, () => graph = LayeredAttention.FromAttention<float>(attention, shape, options)));
         int target = n - 1;
         double[] byLayer = [];
         ShapleyFlowResult shapley = null!;
         Report("causal_flow_one_target" + kind, n, 0, BenchFlowCommand.Median(repeats, () => AttentionFlow.RawForTarget(graph, target)));
         if (Environment.GetEnvironmentVariable("FLOW_PER_LAYER") == "1")
-            for (int l = 1; l <= Layers; l++) Report("causal_flow_layer" + l + kind, n, 0, BenchFlowCommand.Median(1, () => AttentionFlow.Raw(graph, l, [target])));
+            for (int l = 1; l <= Layers; l++) Report("causal_flow_layer" + l + kind, n, 0, BenchFlowCommand.Median(once, () => AttentionFlow.Raw(graph, l, [target])));
         Report("causal_flow_by_layer" + kind, n, 0, BenchFlowCommand.Median(repeats, () => byLayer = AttentionFlow.RawByLayer(graph, target)));
         Report("causal_shapley_flow" + kind, n, 0, BenchFlowCommand.Median(repeats, () => shapley = ShapleyFlow.Compute(graph, target)));
         if (string.IsNullOrEmpty(write)) return;

@@ -127,11 +127,13 @@ internal static class BenchFlowCommand
     }
 
     /// <summary>Median wall time, mean process CPU time and median per-run process CPU time, in ms,
-    /// after one warm-up run (CPU time is the work done, whatever share of a loaded machine the
+    /// after one warm-up run (none when <paramref name="repeats"/> is 0) (CPU time is the work done, whatever share of a loaded machine the
     /// run got; it counts every thread).</summary>
     internal static (double Wall, double Cpu, double CpuMedian) Median(int repeats, Action run)
     {
-        run();
+        // repeats = 0: one timed run and no warm-up (long cases).
+        if (repeats > 0) run();
+        repeats = Math.Max(1, repeats);
         var process = Process.GetCurrentProcess();
         var start = process.TotalProcessorTime;
         var times = new double[repeats];
