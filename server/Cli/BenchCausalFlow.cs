@@ -13,7 +13,7 @@ namespace AttentionLens.Server.Cli;
 /// what the flow method computes) and its Shapley flow. One JSON line per case with wall and CPU time
 /// and the process's peak working set so far. `--write-attention PATH` writes the tensor
 /// (PATH.npy, [16, 1, N, N] float64) and the by-layer flows (PATH.by_layer_raw.npy, [16, N]) and the
-/// Shapley values (PATH.shapley.npy, [N]) for scripts/bench-flow-causal.py to check against networkx
+/// Shapley values (PATH.shapley.npy, [N]) for scripts/bench-flow-causal-check.py to check against networkx
 /// and scipy.
 /// </summary>
 internal static class BenchCausalFlow
@@ -37,8 +37,6 @@ internal static class BenchCausalFlow
         double[] byLayer = [];
         ShapleyFlowResult shapley = null!;
         Report("causal_flow_one_target" + kind, n, 0, BenchFlowCommand.Median(repeats, () => AttentionFlow.RawForTarget(graph, target)));
-        if (Environment.GetEnvironmentVariable("FLOW_PER_LAYER") == "1")
-            for (int l = 1; l <= Layers; l++) Report("causal_flow_layer" + l + kind, n, 0, BenchFlowCommand.Median(once, () => AttentionFlow.Raw(graph, l, [target])));
         Report("causal_flow_by_layer" + kind, n, 0, BenchFlowCommand.Median(repeats, () => byLayer = AttentionFlow.RawByLayer(graph, target)));
         Report("causal_shapley_flow" + kind, n, 0, BenchFlowCommand.Median(repeats, () => shapley = ShapleyFlow.Compute(graph, target)));
         if (string.IsNullOrEmpty(write)) return;
