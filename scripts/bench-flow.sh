@@ -10,6 +10,9 @@
 #    the same machine load; prints per-case medians and ranges over the rounds of the CPU-time and
 #    wall-time ratios scipy / ours. CPU time counts every thread of ours (two workers on two cores),
 #    so the CPU ratio does not credit our parallelism; the wall ratio does.
+# 3. with CAUSAL_TOKENS=N (e.g. 1024 or 2048): the flow a long decoder analysis runs, on synthetic
+#    16-layer causal head-mean attention (`bench flow --causal-tokens N`: graph, one-target flow from
+#    the last token, every layer's flow from it, Shapley flow; wall, CPU and peak working set).
 # Not a test: numbers only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,3 +77,7 @@ for case, n in (("flow_all_targets", 16), ("flow_one_target", 128)):
                       "target": 10, "meets_target_cpu": statistics.median(cpu) >= 10,
                       "scipy_max_abs_diff_vs_exact": max(t["max_abs_diff_vs_csharp"] for t in theirs)}))
 PY
+
+if [ -n "${CAUSAL_TOKENS:-}" ]; then
+  "${cli[@]}" --causal-tokens "$CAUSAL_TOKENS"
+fi

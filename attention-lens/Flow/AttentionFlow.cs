@@ -10,7 +10,13 @@ namespace AttentionLens.Flow;
 /// out-capacities that give each query its bound are built once per attention and read by every
 /// (target, sink) query; a thread's flow buffers are reused from query to query and only the rows a
 /// query touched are cleared. The sinks of one source are solved as a sweep, each warm-started from
-/// the previous sink's flow (<see cref="SinkSweepMaxFlow"/> says why that stays exact).
+/// the previous sink's flow (<see cref="SinkSweepMaxFlow"/> says why that stays exact), from the last
+/// sink down when the graph is causal (<see cref="LayeredAttention.LowerTriangular"/>; see Sweep).
+/// Cost of a sweep of n sinks: per sink one full reverse search over the (L + 1)·n nodes' masks
+/// (n/64 words each, O(L·n²/64) word operations) and the augmenting paths that reroute the previous
+/// sinks' flow (on causal attention about 2.3·n paths of about 6 arcs per sink); so O(L·n³/64) word
+/// operations plus O(n²) short paths in practice, against n cold max-flows of O(V·E) and more each
+/// for scipy's Dinic. At 2,048 tokens the searches dominate; see the README's performance section.
 /// </summary>
 public static class AttentionFlow
 {
@@ -103,7 +109,7 @@ public static class AttentionFlow
             for (int q = 0; q < queries.Length; q++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Sweep(solver, queries[q], 0, n, result.AsSpan(q * n, n));
+                Sweep(solver, queries[q], 0, n, graph.LowerTriangular, result.AsSpan(q * n, n));
             }
             return;
         }
@@ -112,18 +118,35 @@ public static class AttentionFlow
         Parallel.For(0, items, options, () => new SinkSweepMaxFlow(graph), (item, state, solver) =>
         {
             if (cancellationToken.IsCancellationRequested) { state.Stop(); return solver; }
-            int q = item / runs, run = item % runs;
+            // Last query first: RawByLayer lists its sources from layer 1 up and a sweep's cost
+            // grows with its source's layer, so the longest sweeps start first and the short ones
+            // fill in, instead of one worker finishing the top layers alone.
+            int q = queries.Length - 1 - item / runs, run = item % runs;
             int from = run * n / runs, to = (run + 1) * n / runs;
-            Sweep(solver, queries[q], from, to, result.AsSpan(q * n, n));
+            Sweep(solver, queries[q], from, to, graph.LowerTriangular, result.AsSpan(q * n, n));
             return solver;
         }, _ => { });
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    // Sinks from..to−1 of one source, in order, each warm-started from the previous one.
-    private static void Sweep(SinkSweepMaxFlow solver, (int Layer, int Target) query, int from, int to, Span<double> result)
+    // Sinks from..to−1 of one source, each warm-started from the previous one: in increasing order,
+    // or from the last down when the graph is causal. Why the order matters there: the flow the
+    // previous sinks took becomes excess at layer-1 nodes (1, a) with an arc into one of them, i.e.
+    // a ≥ that sink. Going down, every such a is ≥ the next sink j too, so all of the excess has a
+    // direct arc (1, a) → (0, j) and reroutes over one or three arcs; going up, the excess left at
+    // a < j has no arc into j and the new sink's flow must come down from the source through every
+    // layer. Measured on 16 causal layers at n = 1,024 (bench flow --causal-tokens): augmenting
+    // paths of 6.4 arcs on average instead of 16.8, 29% less time.
+    private static void Sweep(SinkSweepMaxFlow solver, (int Layer, int Target) query, int from, int to, bool descending, Span<double> result)
     {
         solver.Begin(query.Layer, query.Target);
-        for (int j = from; j < to; j++) result[j] = solver.Solve(j);
+        if (descending)
+        {
+            for (int j = to - 1; j >= from; j--) result[j] = solver.Solve(j);
+        }
+        else
+        {
+            for (int j = from; j < to; j++) result[j] = solver.Solve(j);
+        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class LayeredAttention
         this.data = data;
         Layers = layers;
         Tokens = tokens;
-        BuildAdjacency();
+        BuildCapacities();
     }
 
     public int Layers { get; }
@@ -44,28 +44,39 @@ public sealed class LayeredAttention
     /// <summary>Â of layer <paramref name="index"/> + 1 (0-based block index).</summary>
     public ReadOnlySpan<double> Block(int index) => data.AsSpan(index * Tokens * Tokens, Tokens * Tokens);
 
-    // Compressed adjacency per block: for row (index·n + a) the columns b with capacity above
-    // PruneBelow (forward arcs, widest first), and for column (index·n + b) the rows a (backward
-    // arcs, by increasing index).
-    internal int[] ForwardStart { get; private set; } = [];
-    internal int[] ForwardIndex { get; private set; } = [];
-    internal int[] BackwardStart { get; private set; } = [];
-    internal int[] BackwardIndex { get; private set; } = [];
+    // Compressed adjacency per block, for the cold solver (LayeredMaxFlow): for row (index·n + a) the
+    // columns b with capacity above PruneBelow (forward arcs, widest first), and for column
+    // (index·n + b) the rows a (backward arcs, by increasing index). Built on first use: the sink
+    // sweeps read the dense blocks and the bit masks only, and at 2,048 tokens these lists would be
+    // 20 bytes per arc (670 MB on 16 causal layers) and seconds of sorting.
+    private Adjacency? adjacency;
+
+    private Adjacency Lists => LazyInitializer.EnsureInitialized(ref adjacency, BuildAdjacency);
+
+    internal int[] ForwardStart => Lists.ForwardStart;
+    internal int[] ForwardIndex => Lists.ForwardIndex;
+    internal int[] BackwardStart => Lists.BackwardStart;
+    internal int[] BackwardIndex => Lists.BackwardIndex;
 
     /// <summary>Capacity of each forward arc, in arc order.</summary>
-    internal double[] ForwardCapacity { get; private set; } = [];
+    internal double[] ForwardCapacity => Lists.ForwardCapacity;
 
     /// <summary>For each backward arc, the index of the forward arc it runs against.</summary>
-    internal int[] BackwardArc { get; private set; } = [];
+    internal int[] BackwardArc => Lists.BackwardArc;
 
     /// <summary>Layer 1 (block 0): arc index of edge (1, a) → (0, b) at [a·n + b], or −1 when pruned.</summary>
-    internal int[] FirstLayerArc { get; private set; } = [];
+    internal int[] FirstLayerArc => Lists.FirstLayerArc;
 
     /// <summary>Out-capacity Σ_b Â[l][a, b] of node (l, a), at [(l−1)·n + a].</summary>
     internal double[] OutCapacity { get; private set; } = [];
 
     /// <summary>In-capacity Σ_a Â[l][a, b] into node (l−1, b), at [(l−1)·n + b].</summary>
     internal double[] InCapacity { get; private set; } = [];
+
+    /// <summary>True when no arc above <see cref="PruneBelow"/> goes from position a to a later
+    /// position b &gt; a in any layer (causal attention): the sink sweeps then run from the last
+    /// token down (<see cref="AttentionFlow"/> says why).</summary>
+    internal bool LowerTriangular { get; private set; }
 
     /// <summary>
     /// Validates <paramref name="attention"/> (L, H, T, T) and reduces it to Â per layer: head
@@ -123,13 +134,45 @@ public sealed class LayeredAttention
         return new LayeredAttention(extended, Layers + 1, Tokens);
     }
 
-    private void BuildAdjacency()
+    private void BuildCapacities()
+    {
+        int n = Tokens, rows = Layers * n;
+        var outCap = new double[rows];
+        var inCap = new double[rows];
+        bool lower = true;
+        for (int k = 0; k < Layers; k++)
+        {
+            var block = Block(k);
+            for (int a = 0; a < n; a++)
+            {
+                var row = block.Slice(a * n, n);
+                double sum = 0;
+                for (int b = 0; b < n; b++)
+                {
+                    double c = row[b];
+                    sum += c;
+                    inCap[k * n + b] += c;
+                }
+                outCap[k * n + a] = sum;
+                if (lower)
+                {
+                    foreach (var c in row[(a + 1)..]) if (c > PruneBelow) { lower = false; break; }
+                }
+            }
+        }
+        OutCapacity = outCap;
+        InCapacity = inCap;
+        LowerTriangular = lower;
+    }
+
+    private sealed record Adjacency(int[] ForwardStart, int[] ForwardIndex, int[] BackwardStart, int[] BackwardIndex,
+        double[] ForwardCapacity, int[] BackwardArc, int[] FirstLayerArc);
+
+    private Adjacency BuildAdjacency()
     {
         int n = Tokens, rows = Layers * n;
         var fStart = new int[rows + 1];
         var bStart = new int[rows + 1];
-        var outCap = new double[rows];
-        var inCap = new double[rows];
         int count = 0;
         for (int k = 0; k < Layers; k++)
         {
@@ -138,10 +181,7 @@ public sealed class LayeredAttention
             {
                 for (int b = 0; b < n; b++)
                 {
-                    double c = block[a * n + b];
-                    outCap[k * n + a] += c;
-                    inCap[k * n + b] += c;
-                    if (c > PruneBelow) { count++; bStart[k * n + b + 1]++; }
+                    if (block[a * n + b] > PruneBelow) { count++; bStart[k * n + b + 1]++; }
                 }
             }
         }
@@ -188,14 +228,6 @@ public sealed class LayeredAttention
                 if (k == 0) first[a * n + b] = p;
             }
         }
-        ForwardCapacity = fCap;
-        BackwardArc = bArc;
-        FirstLayerArc = first;
-        ForwardStart = fStart;
-        ForwardIndex = fIdx;
-        BackwardStart = bStart;
-        BackwardIndex = bIdx;
-        OutCapacity = outCap;
-        InCapacity = inCap;
+        return new Adjacency(fStart, fIdx, bStart, bIdx, fCap, bArc, first);
     }
 }

@@ -27,11 +27,13 @@ namespace AttentionLens.Flow;
 /// d − 1) are one AND of its mask with the level mask, so saturated arcs and dead nodes drop out by
 /// themselves and no current-arc pointers are needed. Both searches start with a reverse
 /// breadth-first search from j over residual in-arcs (distance to j).
-/// - When a layer fits one word (n ≤ 64), Dinic: per phase the search labels every reachable node, and
-///   a blocking flow is pushed by DFS from every source found, nearest first, with dead-node removal.
+/// - When a layer fits one word (n ≤ 64), Dinic: per phase the search labels every reachable node, a
+///   whole layer per step (the union of the frontier's arc masks, no queue), and a blocking flow is
+///   pushed by DFS from every source found, nearest first, with dead-node removal.
 /// - Otherwise shortest augmenting paths (Ahuja and Orlin 1987): one search per sink gives exact
 ///   distances; from each source the path advances along admissible arcs, augments at j, retreats to
-///   the first saturated arc, and a dead end relabels its node to 1 + the lowest distance among its
+///   the first saturated arc (the path's bottleneck is kept per prefix, so each augmentation reads
+///   each arc once), and a dead end relabels its node to 1 + the lowest distance among its
 ///   residual neighbours (the lowest non-empty level mask it meets), with the gap rule (a distance
 ///   left empty cuts every node above it off from j). Labels stay valid from phase to phase, so the
 ///   many breadth-first searches of Dinic's phases — nine tenths of its time at n = 128 — are gone.
@@ -51,6 +53,10 @@ internal sealed partial class SinkSweepMaxFlow
     private readonly double[] cap, outCapacity, inCapacity;
     private readonly int n, nn, words, layers;
     private readonly bool fullSearch, augmentingPaths;
+    // Causal graph: arcs go from position a to b ≤ a only, so a node's arc masks to the layer below
+    // are empty past its own word and those from the layer above before it; the searches skip
+    // those words (half of them; the reverse searches are most of a sweep's time at n = 2,048).
+    private readonly bool lower;
     private readonly double[] flow;
     private readonly double[] excess, pathBound, scratch1, scratch2;
     private readonly LayeredAttention graph;
@@ -62,6 +68,8 @@ internal sealed partial class SinkSweepMaxFlow
     private readonly ulong[] seen, excessMask;
     private readonly ulong[] levelMask;
     private readonly int[] queue, sources, level, count, stack;
+    // pathMin[k]: the smallest residual on the first k arcs of the augmenting path on the stack.
+    private readonly double[] pathMin;
 
     private readonly bool[] dirty;
     private readonly int[] dirtyRows;
@@ -81,6 +89,7 @@ internal sealed partial class SinkSweepMaxFlow
         layers = graph.Layers;
         words = (n + 63) >> 6;
         fullSearch = words == 1;
+        lower = graph.LowerTriangular;
         augmentingPaths = shortestAugmentingPaths ?? words > 1;
         int nodes = (layers + 1) * n;
         flow = new double[cap.Length];
@@ -103,6 +112,7 @@ internal sealed partial class SinkSweepMaxFlow
         level = new int[nodes];
         count = new int[nodes + 2];
         stack = new int[nodes + 1];
+        pathMin = new double[nodes + 1];
         sources = new int[nodes];
         dirty = new bool[layers * n];
         dirtyRows = new int[layers * n];
@@ -201,7 +211,7 @@ internal sealed partial class SinkSweepMaxFlow
             if (l + 1 <= top && (!sourcesOnly || l + 1 == top || l + 1 == 1))
             {
                 int m = w * words, s = (l + 1) * words;
-                for (int i = 0; i < words; i++)
+                for (int i = lower ? b >> 6 : 0; i < words; i++)
                 {
                     ulong bits = openIn[m + i] & ~seen[s + i];
                     if (l + 1 == top) bits &= (source >> 6) == i ? 1UL << (source & 63) : 0;
@@ -219,7 +229,7 @@ internal sealed partial class SinkSweepMaxFlow
             if (l >= 2 && (!sourcesOnly || l == 2))
             {
                 int m = w * words, s = (l - 1) * words;
-                for (int i = 0; i < words; i++)
+                for (int i = 0, end = lower ? (b >> 6) + 1 : words; i < end; i++)
                 {
                     ulong bits = flowOut[m + i] & ~seen[s + i];
                     if (sourcesOnly) bits &= excessMask[i];
@@ -255,9 +265,9 @@ internal sealed partial class SinkSweepMaxFlow
         maxLabel = -1;
     }
 
-    // Adds d to the flow on (l, a) → (l − 1, b) and updates the masks.
+    // Adds d to the flow on (l, a) → (l − 1, b) and updates the masks; returns the arc's residual.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Forward(int l, int a, int b, double d)
+    private double Forward(int l, int a, int b, double d)
     {
         int e = (l - 1) * nn + a * n + b;
         double before = flow[e];
@@ -268,17 +278,20 @@ internal sealed partial class SinkSweepMaxFlow
         if (before <= Epsilon && f > Epsilon) { flowOut[from] |= bitB; flowIn[to] |= bitA; }
         int row = (l - 1) * n + a;
         if (!dirty[row]) { dirty[row] = true; dirtyRows[dirtyCount++] = row; }
+        return cap[e] - f;
     }
 
-    // Cancels d of the flow on (l + 1, u) → (l, a).
+    // Cancels d of the flow on (l + 1, u) → (l, a); returns the flow left (the residual of the
+    // backward arc (l, a) → (l + 1, u)).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward(int l, int a, int u, double d)
+    private double Backward(int l, int a, int u, double d)
     {
         int e = l * nn + u * n + a;
         double f = flow[e] -= d;
         int from = (l + 1) * n + u, to = l * n + a;
         if (f <= Epsilon) { Assign(flowOut, from, a, false); Assign(flowIn, to, u, false); }
         if (cap[e] - f > Epsilon) { Assign(open, from, a, true); Assign(openIn, to, u, true); }
+        return f;
     }
 
     private void MarkDirty(int row)

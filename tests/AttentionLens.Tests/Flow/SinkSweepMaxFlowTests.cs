@@ -98,20 +98,47 @@ public class SinkSweepMaxFlowTests
         }
     }
 
+    public static TheoryData<int> CausalSeeds => new(Enumerable.Range(300, 24));
+
     [Theory]
-    [InlineData(64)]
-    [InlineData(130)]
-    public void SplitSweepsMatchTheColdSolver(int n)
+    [MemberData(nameof(CausalSeeds))]
+    public void CausalGraphsMatchEdmondsKarp(int seed)
+    {
+        // Lower-triangular graphs: the sweeps run from the last sink down.
+        var (full, layers, n) = RandomGraph(seed);
+        var m = full.Data.ToArray();
+        for (int k = 0; k < m.Length; k++) if (k % n > k / n % n) m[k] = 0;
+        var graph = LayeredAttention.FromMatrices(m, layers, n);
+        Assert.True(graph.LowerTriangular);
+        var dense = Dense(graph);
+        var raw = AttentionFlow.RawAllLayers(graph);
+        for (int l = 1; l <= layers; l++)
+            for (int t = 0; t < n; t++)
+                for (int j = 0; j < n; j++)
+                {
+                    double expected = ReferenceMaxFlow.Value(dense, l * n + t, j);
+                    double got = raw[((l - 1) * n + t) * n + j];
+                    Assert.True(Math.Abs(got - expected) <= Tolerance, $"seed {seed}, layer {l}, target {t}, sink {j}: {got:R} vs {expected:R}");
+                }
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(130, false)]
+    [InlineData(260, true)]
+    public void SplitSweepsMatchTheColdSolver(int n, bool causal)
     {
         // One target runs as several sweeps in parallel (Dinic at n = 64, shortest augmenting paths
-        // over three-word layers at n = 130); the cold Dinic (checked against the networkx goldens)
-        // gives every sink from zero flow.
-        var graph = Banded(4, n, 7);
-        var raw = AttentionFlow.RawForTarget(graph, 5);
+        // over three-word layers at n = 130, two runs from the last sink down on a causal graph at
+        // n = 260); the cold Dinic (checked against the networkx goldens) gives every sink from zero flow.
+        var graph = Banded(4, n, 7, causal);
+        Assert.Equal(causal, graph.LowerTriangular);
+        int target = causal ? n - 1 : 5;
+        var raw = AttentionFlow.RawForTarget(graph, target);
         var cold = new LayeredMaxFlow(graph);
         for (int j = 0; j < n; j++)
         {
-            double expected = cold.Solve(4, 5, j);
+            double expected = cold.Solve(4, target, j);
             Assert.True(Math.Abs(raw[j] - expected) <= 1e-12, $"n = {n}, sink {j}: {raw[j]:R} vs cold {expected:R}");
         }
     }
@@ -136,11 +163,11 @@ public class SinkSweepMaxFlowTests
         return (LayeredAttention.FromMatrices(m, layers, n), layers, n);
     }
 
-    private static LayeredAttention Banded(int layers, int n, int seed)
+    private static LayeredAttention Banded(int layers, int n, int seed, bool causal = false)
     {
         var rng = new Random(seed);
         var m = new double[layers * n * n];
-        for (int k = 0; k < m.Length; k++) m[k] = Math.Exp(rng.NextDouble() * 2 - 1.5 * Math.Abs(k / n % n - k % n));
+        for (int k = 0; k < m.Length; k++) m[k] = causal && k % n > k / n % n ? 0 : Math.Exp(rng.NextDouble() * 2 - 1.5 * Math.Abs(k / n % n - k % n));
         return LayeredAttention.FromMatrices(m, layers, n);
     }
 
