@@ -3,7 +3,8 @@
 # installs code-server and Chromium (cached outside the repo), packages the .vsix with the server,
 # installs it, opens a workspace configured with stories260K and a perturbed copy of it, and runs
 # e2e.ts. Screenshots go to artifacts/e2e (E2E_ARTIFACTS overrides); E2E_UPDATE_DOCS=1 also copies
-# the Token Rings, pruned Flow Trace and pruned comparison screenshots to docs/images for the README.
+# the Token Rings, pruned Flow Trace, pruned comparison and explained-label screenshots to docs/images
+# for the README. The demo classifier and GPT-2 (models/demo) are listed for the label and contrast checks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -30,10 +31,10 @@ node out/e2e/perturbModel.js "$model" "$work/models/stories260K-perturbed"
 
 server="${E2E_SERVER_PATH:-$root/dist/server/attention-lens.dll}"
 mkdir -p "$work/workspace/.vscode" "$work/user/User" "$work/extensions"
-printf 'Once upon a time, there was a little girl named Lily.\n\nShe found a tag <img src=x onerror=alert(1)> in the park.\n' > "$work/workspace/story.txt"
+printf 'Once upon a time, there was a little girl named Lily.\n\nShe found a tag <img src=x onerror=alert(1)> in the park.\n\nthe farmer near the small boxes worked hard\n' > "$work/workspace/story.txt"
 cat > "$work/workspace/.vscode/settings.json" <<JSON
 {
-  "attentionLens.models": ["$model", "$work/models/stories260K-perturbed"],
+  "attentionLens.models": ["$model", "$work/models/stories260K-perturbed", "$root/models/demo/bert-finetuned", "$root/models/demo/gpt2"],
   "attentionLens.defaultModel": "$model",
   "attentionLens.comparisonModel": "$work/models/stories260K-perturbed",
   "attentionLens.serverPath": "$server",
@@ -79,6 +80,7 @@ if [ "$status" -eq 0 ] && [ -n "${E2E_UPDATE_DOCS:-}" ]; then
   cp "$artifacts/11-explain-generated-token.png" docs/images/continue-and-explain.png
   cp "$artifacts/10-flow-trace-pruned.png" docs/images/flow-trace-side-column.png
   cp "$artifacts/04-compare.png" docs/images/compare-pruned-side-column.png
+  cp "$artifacts/12-explain-another-label.png" docs/images/explain-another-label.png
 fi
 echo "e2e: $(( $(date +%s) - started )) s, screenshots in $artifacts"
 exit "$status"
