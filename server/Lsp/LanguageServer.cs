@@ -80,6 +80,7 @@ internal sealed partial class LanguageServer
             TextDocumentSync: new TextDocumentSyncOptions(OpenClose: true, Change: 2),
             Experimental: new ExperimentalCapabilities(new AttentionLensCapabilities(
                 ProtocolVersion, Methods.Custom, MethodNames.All, settings.Current.MaxTokens ?? AnalysisService.DefaultMaxTokens)));
+        StartupTrace.Mark("initialize handled");
         return Task.FromResult<InitializeResult?>(new InitializeResult(capabilities, new ServerInfo("attention-lens", version)));
     }
 

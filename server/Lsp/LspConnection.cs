@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AttentionLens.Server.Protocol;
+using AttentionLens.Server.Services;
 using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 
@@ -98,6 +99,7 @@ internal sealed class LspConnection
     public async Task<string?> RunAsync()
     {
         rpc.StartListening();
+        StartupTrace.Mark("listening");
         // Not rpc.Completion alone: after a disconnect it also waits for the input to close,
         // which a blocked read of stdin may never report.
         await Task.WhenAny(rpc.Completion, ended.Task).ConfigureAwait(false);

@@ -49,6 +49,10 @@ const summary = {};
 for (const key of ['startup', 'firstAnalysis', 'total']) {
   const b = median(results.baseline.map((r) => r[key]));
   const c = median(results.current.map((r) => r[key]));
-  summary[key] = { baselineMedianMs: +b.toFixed(1), currentMedianMs: +c.toFixed(1), currentOverBaseline: +(c / b).toFixed(3) };
+  const range = (xs) => [+Math.min(...xs).toFixed(1), +Math.max(...xs).toFixed(1)];
+  summary[key] = {
+    baselineMedianMs: +b.toFixed(1), currentMedianMs: +c.toFixed(1), currentOverBaseline: +(c / b).toFixed(3),
+    baselineRangeMs: range(results.baseline.map((r) => r[key])), currentRangeMs: range(results.current.map((r) => r[key])),
+  };
 }
 console.log(JSON.stringify({ benchmark: 'server startup and first analysis (stories260K), interleaved', runs, ...summary }));
