@@ -32,5 +32,5 @@ internal interface IDifferentiableBody
     /// From ∂y/∂(last hidden state) (T, C; the final norm's output) back to ∂y/∂inputs_embeds (T, C).
     /// Fills <paramref name="gradAttentions"/> (L, H, T, T) when not null. Checks cancellation once per layer.
     /// </summary>
-    float[] Backward(IKernels kernels, ForwardInput input, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken);
+    float[] Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken);
 }

@@ -34,7 +34,7 @@ internal static class GradientRunner
         if (!float.IsFinite(value) || !float.IsFinite(TensorPrimitives.MaxMagnitude<float>(dLast)))
             throw new NonFiniteActivationException(layers - 1, "the target or its gradient at the head is not finite", "the output head's weights");
         var gradAttentions = options.AttentionGradients ? new float[checked(layers * heads * t * t)] : null;
-        var dEmbeds = body.Backward(kernels, input, forward, dLast, gradAttentions, cancellationToken);
+        var dEmbeds = body.Backward(kernels, input, embeds, forward, dLast, gradAttentions, cancellationToken);
         return new GradientResult
         {
             Layers = layers, Heads = heads, Tokens = t, Hidden = c, Value = value,

@@ -29,7 +29,7 @@ public sealed partial class Gpt2LMHeadModel
 
     /// <summary>ln_f's backward on the last block's output (recomputed), then the blocks in reverse;
     /// wpe and token-type rows are added to the embeddings, so ∂/∂inputs_embeds is ∂/∂(hidden state 0).</summary>
-    float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)
+    float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)
     {
         int t = forward.Tokens, c = forward.Hidden, n = t * c, layers = _blocks.Length, heads = Info.Heads;
         var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
