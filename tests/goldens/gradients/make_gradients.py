@@ -59,6 +59,16 @@ MODELS = {
     "distilbert_mlm": (os.path.join(ROOT, "tests/goldens/encoders/distilbert_mlm"), 8, 3),
     "distilbert_seqcls": (os.path.join(ROOT, "tests/goldens/encoders/distilbert_seqcls"), 8, 0),
     "distilbert_qa": (os.path.join(ROOT, "tests/goldens/encoders/distilbert_qa"), 8, 0),
+    "gpt_neox": (os.path.join(ROOT, "tests/goldens/decoders/gpt_neox"), 8, 7),
+    "gpt_neox_sequential": (os.path.join(ROOT, "tests/goldens/decoders/gpt_neox_sequential"), 8, 7),
+    "gpt_neox_qa": (os.path.join(ROOT, "tests/goldens/decoders/gpt_neox_qa"), 8, 0),
+    "phi": (os.path.join(ROOT, "tests/goldens/decoders/phi"), 8, 7),
+    "phi_seqcls": (os.path.join(ROOT, "tests/goldens/decoders/phi_seqcls"), 8, 7),
+    "phi3": (os.path.join(ROOT, "tests/goldens/decoders/phi3"), 8, 7),
+    "phi3_longrope": (os.path.join(ROOT, "tests/goldens/decoders/phi3_longrope"), 8, 7),
+    "gemma": (os.path.join(ROOT, "tests/goldens/decoders/gemma"), 8, 7),
+    "gemma_tokcls": (os.path.join(ROOT, "tests/goldens/decoders/gemma_tokcls"), 8, 3),
+    "olmo2": (os.path.join(ROOT, "tests/goldens/decoders/olmo2"), 8, 7),
 }
 
 SEED = 4321
