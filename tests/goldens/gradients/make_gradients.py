@@ -76,6 +76,13 @@ MODELS = {
     # 12 tokens: past gemma2's sliding_window of 8, so the local layers mask.
     "gemma2": (os.path.join(ROOT, "tests/goldens/decoders/gemma2"), 12, 11),
     "gemma2_seqcls": (os.path.join(ROOT, "tests/goldens/decoders/gemma2_seqcls"), 12, 11),
+    "albert_mlm": (os.path.join(ROOT, "tests/goldens/encoders/albert_mlm"), 8, 3),
+    "albert_seqcls": (os.path.join(ROOT, "tests/goldens/encoders/albert_seqcls"), 8, 0),
+    "albert_qa": (os.path.join(ROOT, "tests/goldens/encoders/albert_qa"), 8, 0),
+    "deberta_v2_mlm": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_mlm"), 8, 3),
+    "deberta_v2_seqcls": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_seqcls"), 8, 0),
+    "deberta_v2_tokcls": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_tokcls"), 8, 3),
+    "deberta_v2_qa": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_qa"), 8, 0),
 }
 
 SEED = 4321
