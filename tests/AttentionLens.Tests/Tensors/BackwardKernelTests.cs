@@ -116,6 +116,14 @@ public sealed class BackwardKernelTests
     }
 
     [Fact]
+    public void GeluDerivativeMatchesTheErfcSeriesReference()
+    {
+        // A&S 7.1.26's erf (|error| ≤ 1.5e-7) against the double-precision series, over the range that matters.
+        for (double x = -9; x <= 9; x += 0.01)
+            Assert.True(Math.Abs(ActivationBackward.Derivative(x, Activation.Gelu) - ActivationBackward.DerivativeReference(x, Activation.Gelu)) < 2e-7, $"x = {x}");
+    }
+
+    [Fact]
     public void SiluMultiplyBackwardMatchesFiniteDifferences()
     {
         var rng = new Random(7);
