@@ -63,10 +63,29 @@ public sealed class GradientBehaviourTests
     }
 
     [Fact]
+    public void ConcurrentCallsGiveTheSequentialResult()
+    {
+        // Activations belong to the call: four threads on one model (two targets) match one thread each.
+        var model = Gpt2;
+        var targets = new[] { new GradientTarget(GradientOutput.LmLogits, 3, 10), new GradientTarget(GradientOutput.LmLogits, 2, 7, 8) };
+        var expected = targets.Select(t => model.Gradient(Input, t)).ToArray();
+        var results = new GradientResult[4];
+        Parallel.For(0, 4, i => results[i] = model.Gradient(Input, targets[i % 2]));
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(expected[i % 2].GradInputsEmbeds, results[i].GradInputsEmbeds);
+            Assert.Equal(expected[i % 2].GradAttentions, results[i].GradAttentions);
+        }
+    }
+
+    [Fact]
     public void ModelsWithoutAHeadAreNotDifferentiable()
     {
         var body = ModelLoader.Load(SharedData.Path("golden", "hf", "bert"));
         Assert.False(Gradients.IsDifferentiable(body));
+        Assert.False(Gradients.IsDifferentiable(AttentionLens.Models.Gpt2.Gpt2LMHeadModel.Load(AttentionLens.Tensors.CpuKernels.Instance,
+            AttentionLens.Checkpoints.WeightStore.Random(1).Root, new AttentionLens.Models.Gpt2.Gpt2Config { NLayer = 1, NEmbd = 8, NHead = 2, VocabSize = 10, NPositions = 8 },
+            "random", "GPT2Model", withHead: false)));
         Assert.Contains("not implemented", Assert.Throws<AttentionLensException>(() => Gradients.Require(body)).Message);
     }
 }
