@@ -147,6 +147,36 @@ public sealed class BackwardKernelTests
         }, w, db);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LinearBackwardMatchesTheScalarProductOnBothPaths(bool bf16)
+    {
+        // Rows 1–4 take the row-wise sum (sparse seeds), 5–6 the GEMM; both equal dY·W by ScalarKernels.MatMul.
+        var rng = new Random(bf16 ? 2 : 1);
+        int inFeatures = 11, outFeatures = 37;
+        var w = Random(rng, outFeatures * inFeatures);
+        var data = WeightData.FromFloat32(w);
+        if (bf16)
+        {
+            var bits = w.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
+            data = WeightData.From16Bit(bits, WeightElementType.BFloat16);
+            w = bits.Select(b => BitConverter.UInt32BitsToSingle((uint)b << 16)).ToArray();
+        }
+        var linear = AttentionLens.Models.Linear.FromWeights(data, ReadOnlyMemory<float>.Empty, inFeatures, outFeatures);
+        for (int rows = 1; rows <= 6; rows++)
+        {
+            var dy = Random(rng, rows * outFeatures);
+            dy[0] = 0; // a zero seed entry is skipped by the row-wise path
+            var expected = new float[rows * inFeatures];
+            ScalarKernels.MatMul(dy, w, ReadOnlySpan<float>.Empty, expected, rows, outFeatures, inFeatures);
+            var actual = new float[rows * inFeatures];
+            linear.Backward(CpuKernels.Instance, dy, actual, rows);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"rows {rows}, [{i}]: {actual[i]} vs {expected[i]}");
+        }
+    }
+
     [Fact]
     public void TanhBackwardMatchesFiniteDifferences()
     {
