@@ -35,8 +35,11 @@ internal static unsafe class GemmPacking
     /// <summary>
     /// <see cref="PackB"/> for a 16-bit B: the same panels, each element widened exactly to float32 on
     /// the way (so the micro-kernels are those of float32 weights, and A stays float32: no rounding of
-    /// activations to 16 bits). For an n×k B the panel's rows of B (one per column of op(B)) are first
-    /// widened into a small float buffer, then transposed as for float32.
+    /// activations to 16 bits). For an n×k B (a linear layer's weight: the 1B Llama's every GEMM) the
+    /// widening happens in registers inside the 8×8 transposes (<see cref="PackTransposed16"/>) where
+    /// AVX2 is available: writing the widened rows to a buffer and reading them back cost about 7% of
+    /// a bf16 forward. Without AVX2 the rows are widened into a small float buffer, then transposed
+    /// as for float32.
     /// </summary>
     [SkipLocalsInit, MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB16(in GemmArgs g, float* packed, int pc, int kc, int jc, int nc, int nr, SimdLevel level)
