@@ -14,6 +14,7 @@ export function commandTable(c: Commands): ReadonlyArray<[string, (...args: unkn
     ['attentionLens.analyzeSelection', () => c.analyzeSelection()],
     ['attentionLens.compareModels', () => c.compareModels()],
     ['attentionLens.explainAnotherLabel', () => c.explainAnotherLabel()],
+    ['attentionLens.explainWhyNot', () => c.explainWhyNot()],
     ['attentionLens.selectModel', () => c.selectModel()],
     ['attentionLens.showHeads', () => c.showHeads()],
     ['attentionLens.showTokenRings', () => c.showTokenRings()],

@@ -61,7 +61,15 @@ public class PlausibilityCommandTests
         Assert.Contains("--k must be at least 1", stderr.ToString());
     }
 
-    /// <summary>ALTI, GlobEnc and value zeroing decompose post-norm encoders only: GPT-2 (column 2) reports them unavailable.</summary>
+    /// <summary>ALTI, GlobEnc and value zeroing decompose post-norm encoders only: GPT-2 (column 2) reports them unavailable;
+    /// the gradient methods are unavailable on a column whose model has no backward pass (IDifferentiableModel).</summary>
     private static bool IsUnavailable(AnalysisMethod method, int column) =>
-        column == 2 && method.Name is "alti" or "globenc" or "valueZeroing";
+        (column == 2 && method.Name is "alti" or "globenc" or "valueZeroing")
+        || (MethodRegistry.Get(method).Needs.HasFlag(MethodNeeds.Gradients) && !Differentiable.Value[column]);
+
+    private static readonly Lazy<bool[]> Differentiable = new(() =>
+    {
+        var models = AttentionLens.Demo.DemoModels.Locate(null);
+        return [.. new[] { models.BertFinetuned, models.BertPretrained, models.Gpt2 }.Select(dir => AttentionLens.Models.ModelLoader.Load(dir) is AttentionLens.Models.IDifferentiableModel)];
+    });
 }
