@@ -50,6 +50,14 @@ public sealed class Linear : IHeadProjection
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.MatMul(x, _matrix, Bias.Span, y, rows);
 
+    /// <summary>
+    /// Reverse mode with respect to the input: dX = dY·W, (rows, out) · (out × in). The transposed view is
+    /// made per call and not kept (no packed copy outlives the call, so a model that ran a backward pass
+    /// does not hold its weights twice); 16-bit weights are widened panel by panel as in the forward.
+    /// </summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        kernels.MatMul(dy, new WeightMatrix(_matrix.Data, isNByK: false, OutFeatures, InFeatures), ReadOnlySpan<float>.Empty, dx, rows);
+
     /// <summary>v_h W_O^h: the head's D input columns of W, kept (out × D) contiguous after first use
     /// (in the stored element type: a bf16 W_O costs its own size again, not twice that).</summary>
     public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)

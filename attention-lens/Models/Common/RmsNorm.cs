@@ -21,4 +21,7 @@ public sealed class RmsNorm : INorm
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.RmsNorm(x, _weight.Span, y, rows, _size, _eps);
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        NormBackward.RmsNorm(x, _weight.Span, dy, dx, rows, _size, _eps);
 }

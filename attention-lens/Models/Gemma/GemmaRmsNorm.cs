@@ -29,4 +29,7 @@ public sealed class GemmaRmsNorm : INorm
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.RmsNorm(x, _gain, y, rows, _gain.Length, _eps);
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        NormBackward.RmsNorm(x, _gain, dy, dx, rows, _gain.Length, _eps);
 }

@@ -27,6 +27,11 @@ public sealed class Conv1D : IHeadProjection
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.MatMul(x, _matrix, _bias.Span, y, rows);
 
+    /// <summary>Reverse mode with respect to the input: dX = dY·Wᵀ with W stored (in × out), so the
+    /// (out × in)-as-n×k view of the same values; made per call, not kept (see <see cref="Linear.Backward"/>).</summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        kernels.MatMul(dy, new WeightMatrix(_weight, isNByK: true, _out, _in), ReadOnlySpan<float>.Empty, dx, rows);
+
     /// <summary>v_h W_O^h: rows [hD, (h+1)D) of the (in × out) weight are already contiguous.</summary>
     public void HeadForward(IKernels kernels, ReadOnlySpan<float> valueHead, int head, Span<float> output, int tokens)
     {
