@@ -14,10 +14,11 @@ public sealed class GradientResult
     /// <summary>y, the differentiated scalar (see <see cref="GradientTarget"/>).</summary>
     public required float Value { get; init; }
 
-    /// <summary>(T, C) the word embeddings the pass used (<c>inputs_embeds</c>).</summary>
+    /// <summary>(T, C) the word embeddings the pass used (<c>inputs_embeds</c>); (T, E) for ELECTRA with an
+    /// embedding_size E other than C (its rows are projected to C after the embedding LayerNorm).</summary>
     public required float[] InputsEmbeds { get; init; }
 
-    /// <summary>(T, C) ∂y/∂inputs_embeds.</summary>
+    /// <summary>∂y/∂inputs_embeds, shaped as <see cref="InputsEmbeds"/>.</summary>
     public required float[] GradInputsEmbeds { get; init; }
 
     /// <summary>(L, H, T, T) the attention probabilities of the pass, when attention gradients were asked for.</summary>

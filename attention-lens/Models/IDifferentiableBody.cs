@@ -21,11 +21,14 @@ internal interface IDifferentiableBody
 {
     ModelInfo Info { get; }
 
+    /// <summary>Width of a word-embedding row: C, or ELECTRA's embedding_size E before embeddings_project.</summary>
+    int EmbeddingSize => Info.HiddenSize;
+
     /// <summary>An ordinary forward (with its non-finite checks) from <paramref name="inputsEmbeds"/> when
     /// given, else from the ids; its hidden states are the layers' inputs the backward recomputes from.</summary>
     ForwardResult ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken);
 
-    /// <summary>The (T, C) word-embedding rows of the input ids (HF's <c>inputs_embeds</c>).</summary>
+    /// <summary>The (T, <see cref="EmbeddingSize"/>) word-embedding rows of the input ids (HF's <c>inputs_embeds</c>).</summary>
     float[] WordEmbeddings(ForwardInput input);
 
     /// <summary>

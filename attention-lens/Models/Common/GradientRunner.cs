@@ -21,7 +21,7 @@ internal static class GradientRunner
         var kernels = modelKernels.WithThreads(options.Threads);
         if (input.Length == 0) throw new AttentionLensException("the input has no tokens.");
         var embeds = options.InputsEmbeds ?? body.WordEmbeddings(input);
-        int width = body.Info.HiddenSize;
+        int width = body.EmbeddingSize;
         if (embeds.Length != input.Length * width)
             throw new AttentionLensException($"GradientOptions.InputsEmbeds has {embeds.Length} values; {input.Length} tokens × {width} channels need {input.Length * width}.");
         if (!float.IsFinite(TensorPrimitives.MaxMagnitude<float>(embeds)))
