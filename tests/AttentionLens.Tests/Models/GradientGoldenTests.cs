@@ -27,6 +27,8 @@ public sealed class GradientGoldenTests
         "roberta_mlm", "roberta_seqcls", "xlm_roberta_tokcls",
         "llama", "llama_bf16", "stories260K", "llama_seqcls", "llama_tokcls", "llama_qa", "mistral", "qwen2",
         "electra_seqcls", "electra_mlm", "distilbert_mlm", "distilbert_seqcls", "distilbert_qa",
+        "gpt_neox", "gpt_neox_sequential", "gpt_neox_qa", "phi", "phi_seqcls", "phi3", "phi3_longrope", "gemma", "gemma_tokcls", "olmo2",
+        "opt", "opt_post_ln_proj", "opt_seqcls", "opt_qa", "gemma2", "gemma2_seqcls",
     ];
 
     /// <summary>Goldens written for families whose backward pass is not there yet (they must load as not differentiable).</summary>

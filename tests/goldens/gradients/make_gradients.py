@@ -59,6 +59,23 @@ MODELS = {
     "distilbert_mlm": (os.path.join(ROOT, "tests/goldens/encoders/distilbert_mlm"), 8, 3),
     "distilbert_seqcls": (os.path.join(ROOT, "tests/goldens/encoders/distilbert_seqcls"), 8, 0),
     "distilbert_qa": (os.path.join(ROOT, "tests/goldens/encoders/distilbert_qa"), 8, 0),
+    "gpt_neox": (os.path.join(ROOT, "tests/goldens/decoders/gpt_neox"), 8, 7),
+    "gpt_neox_sequential": (os.path.join(ROOT, "tests/goldens/decoders/gpt_neox_sequential"), 8, 7),
+    "gpt_neox_qa": (os.path.join(ROOT, "tests/goldens/decoders/gpt_neox_qa"), 8, 0),
+    "phi": (os.path.join(ROOT, "tests/goldens/decoders/phi"), 8, 7),
+    "phi_seqcls": (os.path.join(ROOT, "tests/goldens/decoders/phi_seqcls"), 8, 7),
+    "phi3": (os.path.join(ROOT, "tests/goldens/decoders/phi3"), 8, 7),
+    "phi3_longrope": (os.path.join(ROOT, "tests/goldens/decoders/phi3_longrope"), 8, 7),
+    "gemma": (os.path.join(ROOT, "tests/goldens/decoders/gemma"), 8, 7),
+    "gemma_tokcls": (os.path.join(ROOT, "tests/goldens/decoders/gemma_tokcls"), 8, 3),
+    "olmo2": (os.path.join(ROOT, "tests/goldens/decoders/olmo2"), 8, 7),
+    "opt": (os.path.join(ROOT, "tests/goldens/decoders/opt"), 8, 7),
+    "opt_post_ln_proj": (os.path.join(ROOT, "tests/goldens/decoders/opt_post_ln_proj"), 8, 7),
+    "opt_seqcls": (os.path.join(ROOT, "tests/goldens/decoders/opt_seqcls"), 8, 7),
+    "opt_qa": (os.path.join(ROOT, "tests/goldens/decoders/opt_qa"), 8, 0),
+    # 12 tokens: past gemma2's sliding_window of 8, so the local layers mask.
+    "gemma2": (os.path.join(ROOT, "tests/goldens/decoders/gemma2"), 12, 11),
+    "gemma2_seqcls": (os.path.join(ROOT, "tests/goldens/decoders/gemma2_seqcls"), 12, 11),
 }
 
 SEED = 4321
@@ -93,10 +110,15 @@ def output_vector(out, kind, position):
     raise ValueError(kind)
 
 
+def extra_args(model):
+    """Gemma 2 without its generation cache (HybridCache needs torch._dynamo, absent from torch 1.13)."""
+    return {"use_cache": False} if model.config.model_type == "gemma2" else {}
+
+
 def run(model, ids, embeds, kind, position, target):
     """One forward + backward: returns y, grad_inputs_embeds, attentions, grad_attentions."""
     leaf = embeds.detach().clone().requires_grad_(True)
-    out = model(inputs_embeds=leaf, attention_mask=torch.ones_like(ids), output_attentions=True)
+    out = model(inputs_embeds=leaf, attention_mask=torch.ones_like(ids), output_attentions=True, **extra_args(model))
     for a in out.attentions:
         a.retain_grad()
     z = output_vector(out, kind, position)
@@ -144,7 +166,7 @@ def main():
         attentions = None
         for kind in kinds:
             with torch.no_grad():
-                out = model(input_ids=ids, attention_mask=torch.ones_like(ids))
+                out = model(input_ids=ids, attention_mask=torch.ones_like(ids), **extra_args(model))
             z = output_vector(out, kind, position)
             order = torch.argsort(z, descending=True)
             top, second = int(order[0]), int(order[1])
