@@ -93,13 +93,14 @@ def time_it(args):
     x = model.get_input_embeddings().weight.detach()[torch.tensor(ids)].clone()
     for batched in ([False, True] if args.batched else [False]):
         integrated_gradients(model, kind, x, args.steps, batched)  # warm-up
-        runs = []
+        runs, cpu = [], []
         for _ in range(args.runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fx, fb, total = integrated_gradients(model, kind, x, args.steps, batched)
             runs.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         print(json.dumps({"model": config.architectures[0], "tokens": len(ids), "steps": args.steps, "threads": args.threads,
-                          "batched": batched, "median_s": statistics.median(runs), "min_s": min(runs),
+                          "batched": batched, "median_s": statistics.median(runs), "min_s": min(runs), "cpu_s": statistics.median(cpu),
                           "y": fx, "f_baseline": fb, "sum": total, "gap": total - (fx - fb), "runs": runs}), flush=True)
 
 

@@ -21,8 +21,8 @@ public sealed class GradientPass
             var prediction = GradientTargets.Prediction(c);
             var options = new GradientOptions { AttentionGradients = GradientTargets.WantsAttentionGradients(c.Options) };
             var result = model.Gradient(c.Input, GradientTargets.Of(prediction), options, cancellationToken);
-            if (result.Tokens != c.Tokens || result.GradInputsEmbeds.Length != result.Tokens * result.Hidden)
-                throw new AnalysisException($"The backward pass returned gradients for {result.Tokens} tokens × {result.Hidden} but the input has {c.Tokens} tokens.");
+            if (result.Tokens != c.Tokens || result.GradInputsEmbeds.Length != result.InputsEmbeds.Length || result.InputsEmbeds.Length % c.Tokens != 0)
+                throw new AnalysisException($"The backward pass returned {result.GradInputsEmbeds.Length} embedding gradients for {result.Tokens} tokens but the input has {c.Tokens} tokens.");
             done = (result, prediction);
             return done.Value;
         }

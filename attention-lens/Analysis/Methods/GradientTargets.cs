@@ -22,8 +22,8 @@ public static class GradientTargets
     /// <summary>Why the gradient methods cannot run on this model and pass, or null.</summary>
     public static string? Unsupported(MethodContext c)
     {
-        if (c.Model is not IDifferentiableModel)
-            return $"{c.Model.Info.Architecture} has no backward pass yet (it does not implement IDifferentiableModel), so gradient methods cannot run on it.";
+        if (!Models.Gradients.IsDifferentiable(c.Model))
+            return $"{c.Model.Info.Architecture} has no backward pass yet (no IDifferentiableModel support), so gradient methods cannot run on it.";
         bool heads = c.Forward.Logits is not null || c.Forward.ClassifierLogits is { Length: > 0 } || c.Forward.TokenClassifierLogits is not null
             || (c.Forward.StartLogits is not null && c.Forward.EndLogits is not null);
         return heads ? null : $"{c.Model.Info.Architecture} is a bare body without a head: there is no prediction to differentiate.";
@@ -46,6 +46,10 @@ public static class GradientTargets
             _ => throw new AnalysisException("A bare body has no prediction to differentiate.", "methods"),
         };
     }
+
+    /// <summary>The width of the word embeddings the backward pass differentiated (inputs_embeds is T × E; E may
+    /// differ from the hidden size C, as in ELECTRA's projected embeddings).</summary>
+    public static int EmbeddingWidth(GradientResult g) => g.InputsEmbeds.Length / g.Tokens;
 
     /// <summary>True when a requested method needs ∂y/∂A (attention × gradient, gradient-weighted rollout).</summary>
     public static bool WantsAttentionGradients(AnalysisOptions options) =>

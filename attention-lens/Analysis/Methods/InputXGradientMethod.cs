@@ -17,7 +17,7 @@ public sealed class InputXGradientMethod : IAttributionMethod
     public MethodOutput Compute(MethodContext c, CancellationToken cancellationToken)
     {
         var (g, prediction) = c.Gradients.Get(c, cancellationToken);
-        return new MethodOutput(Dot(g.InputsEmbeds, g.GradInputsEmbeds, g.Tokens, g.Hidden), Detail: new GradientDetail(prediction.Description, g.Value));
+        return new MethodOutput(Dot(g.InputsEmbeds, g.GradInputsEmbeds, g.Tokens, GradientTargets.EmbeddingWidth(g)), Detail: new GradientDetail(prediction.Description, g.Value));
     }
 
     /// <summary>(T) Σ_c x[i, c]·y[i, c] of two (T, C) row-major arrays, in double.</summary>

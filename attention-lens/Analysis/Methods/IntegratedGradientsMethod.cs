@@ -41,7 +41,7 @@ public sealed class IntegratedGradientsMethod : IAttributionMethod
         var plain = new GradientOptions { AttentionGradients = false };
         // f(x) and x itself from the input's own pass.
         var atInput = model.Gradient(c.Input, target, plain, cancellationToken);
-        int T = atInput.Tokens, C = atInput.Hidden, m = c.Options.IgSteps;
+        int T = atInput.Tokens, C = GradientTargets.EmbeddingWidth(atInput), m = c.Options.IgSteps;
         var x = atInput.InputsEmbeds;
         var baseline = Baseline(model, c, target, T, C, cancellationToken);
         var atBaseline = model.Gradient(c.Input, target, plain with { InputsEmbeds = baseline }, cancellationToken);

@@ -15,7 +15,7 @@ public sealed class SaliencyMethod : IAttributionMethod
     public MethodOutput Compute(MethodContext c, CancellationToken cancellationToken)
     {
         var (g, prediction) = c.Gradients.Get(c, cancellationToken);
-        int T = g.Tokens, C = g.Hidden;
+        int T = g.Tokens, C = GradientTargets.EmbeddingWidth(g);
         var scores = new double[T];
         for (int i = 0; i < T; i++)
         {

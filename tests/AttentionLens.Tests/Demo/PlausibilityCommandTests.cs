@@ -84,6 +84,6 @@ public class PlausibilityCommandTests
     private static readonly Lazy<bool[]> Differentiable = new(() =>
     {
         var models = AttentionLens.Demo.DemoModels.Locate(null);
-        return [.. new[] { models.BertFinetuned, models.BertPretrained, models.Gpt2 }.Select(dir => AttentionLens.Models.ModelLoader.Load(dir) is AttentionLens.Models.IDifferentiableModel)];
+        return [.. new[] { models.BertFinetuned, models.BertPretrained, models.Gpt2 }.Select(dir => AttentionLens.Models.Gradients.IsDifferentiable(AttentionLens.Models.ModelLoader.Load(dir)))];
     });
 }

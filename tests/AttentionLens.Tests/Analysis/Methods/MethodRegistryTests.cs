@@ -62,7 +62,7 @@ public partial class MethodRegistryTests
             new AnalysisOptions { Methods = MethodRegistry.All.Select(m => new AnalysisMethod(m.Name)).ToHashSet() });
         // The gradient methods run where the model has a backward pass (IDifferentiableModel), else are unavailable.
         string[] gradients = ["attentionXGradient", "gradRollout", "inputXGradient", "integratedGradients", "saliency"];
-        bool differentiable = model is IDifferentiableModel;
+        bool differentiable = Gradients.IsDifferentiable(model);
         Assert.Equal(((string[])["alti", "globenc", "valueZeroing", .. differentiable ? [] : gradients]).Order(), result.Unavailable.Keys.Order());
         Assert.Equal(((string[])["attention", "flow", "influence", "rollout", "valueNorms", .. differentiable ? gradients : []]).Order(), result.Scores.Keys.Order());
         Assert.NotNull(result.LogitLens);
