@@ -11,11 +11,14 @@ public sealed class GradientResult
     public required int Tokens { get; init; }
     public required int Hidden { get; init; }
 
+    /// <summary>Width of an <see cref="InputsEmbeds"/> row: <see cref="Hidden"/>, or the embedding size E of models that
+    /// project their word embeddings (ELECTRA, ALBERT, DeBERTa-v2 with embedding_size, OPT's word_embed_proj_dim).</summary>
+    public int EmbeddingSize => InputsEmbeds.Length / Tokens;
+
     /// <summary>y, the differentiated scalar (see <see cref="GradientTarget"/>).</summary>
     public required float Value { get; init; }
 
-    /// <summary>(T, C) the word embeddings the pass used (<c>inputs_embeds</c>); (T, E) for ELECTRA with an
-    /// embedding_size E other than C (its rows are projected to C after the embedding LayerNorm).</summary>
+    /// <summary>(T, <see cref="EmbeddingSize"/>) the word embeddings the pass used (<c>inputs_embeds</c>).</summary>
     public required float[] InputsEmbeds { get; init; }
 
     /// <summary>∂y/∂inputs_embeds, shaped as <see cref="InputsEmbeds"/>.</summary>

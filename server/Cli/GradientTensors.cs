@@ -40,7 +40,7 @@ internal static class GradientTensors
 
     public static IEnumerable<SafetensorsEntry> For(GradientResult g)
     {
-        yield return SafetensorsEntry.Float32("grad_inputs_embeds", [g.Tokens, g.GradInputsEmbeds.Length / g.Tokens], g.GradInputsEmbeds);
+        yield return SafetensorsEntry.Float32("grad_inputs_embeds", [g.Tokens, g.EmbeddingSize], g.GradInputsEmbeds);
         yield return SafetensorsEntry.Float32("grad_attentions", [g.Layers, g.Heads, g.Tokens, g.Tokens], g.GradAttentions!);
     }
 

@@ -55,8 +55,47 @@ public sealed class Linear : IHeadProjection
     /// made per call and not kept (no packed copy outlives the call, so a model that ran a backward pass
     /// does not hold its weights twice); 16-bit weights are widened panel by panel as in the forward.
     /// </summary>
-    public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+    {
+        if (rows <= RowwiseBackwardRows)
+        {
+            RowwiseBackward(dy, dx, rows);
+            return;
+        }
         kernels.MatMul(dy, new WeightMatrix(_matrix.Data, isNByK: false, OutFeatures, InFeatures), ReadOnlySpan<float>.Empty, dx, rows);
+    }
+
+    /// <summary>Rows up to which <see cref="Backward"/> sums weight rows instead of running the GEMM.</summary>
+    private const int RowwiseBackwardRows = 4;
+
+    /// <summary>
+    /// dX[r] = Σ_o dY[r, o]·W[o, :] over the nonzero dY only: a head's backward on the target's row, whose seed is
+    /// one or two nonzero logits (a logit or a contrast) — O(C) instead of the GEMM's O(V·C), and without the
+    /// GEMM's packed copy of a whole vocabulary-sized matrix. 16-bit rows are widened one at a time.
+    /// </summary>
+    private void RowwiseBackward(ReadOnlySpan<float> dy, Span<float> dx, int rows)
+    {
+        var data = _matrix.Data;
+        var wide = data.Is16Bit ? new float[InFeatures] : null;
+        for (int r = 0; r < rows; r++)
+        {
+            var target = dx.Slice(r * InFeatures, InFeatures);
+            target.Clear();
+            for (int o = 0; o < OutFeatures; o++)
+            {
+                float g = dy[r * OutFeatures + o];
+                if (g == 0) continue;
+                ReadOnlySpan<float> row;
+                if (wide is null) row = data.Values.Span.Slice(o * InFeatures, InFeatures);
+                else
+                {
+                    data.WidenTo(o * InFeatures, wide);
+                    row = wide;
+                }
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, g, target, target);
+            }
+        }
+    }
 
     /// <summary>v_h W_O^h: the head's D input columns of W, kept (out × D) contiguous after first use
     /// (in the stored element type: a bf16 W_O costs its own size again, not twice that).</summary>

@@ -6,6 +6,9 @@ namespace AttentionLens.Models.Llama;
 /// LM head and of the task heads <see cref="DecoderTaskModel"/> puts on it.</summary>
 public sealed partial class LlamaForCausalLM
 {
+    /// <summary>False for the bare body (GPT2Model, LlamaModel): it has no logit to differentiate.</summary>
+    public bool SupportsGradients => _lmHead is not null;
+
     public GradientResult Gradient(ForwardInput input, GradientTarget target, GradientOptions? options = null, CancellationToken cancellationToken = default)
     {
         if (_lmHead is null)

@@ -27,6 +27,17 @@ public sealed class GradientFiniteDifferenceTests
         { "stories260K", "LmLogits.logprob" },
         { "mistral", "LmLogits.logit" },
         { "llama_tokcls", "TokenClassifierLogits.contrast" },
+        { "gpt_neox", "LmLogits.logprob" },
+        { "phi_seqcls", "ClassifierLogits.contrast" },
+        { "phi3_longrope", "LmLogits.logit" },
+        { "gemma_tokcls", "TokenClassifierLogits.logprob" },
+        { "gemma2", "LmLogits.logprob" },
+        { "olmo2", "LmLogits.contrast" },
+        { "opt_post_ln_proj", "LmLogits.logprob" },
+        { "opt_seqcls", "ClassifierLogits.logit" },
+        { "albert_qa", "QaEndLogits.logprob" },
+        { "deberta_v2_mlm", "LmLogits.logprob" },
+        { "deberta_v2_qa", "QaStartLogits.contrast" },
     };
 
     [Theory]

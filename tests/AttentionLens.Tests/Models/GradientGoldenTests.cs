@@ -29,6 +29,9 @@ public sealed class GradientGoldenTests
         "electra_seqcls", "electra_mlm", "distilbert_mlm", "distilbert_seqcls", "distilbert_qa",
         "gpt_neox", "gpt_neox_sequential", "gpt_neox_qa", "phi", "phi_seqcls", "phi3", "phi3_longrope", "gemma", "gemma_tokcls", "olmo2",
         "opt", "opt_post_ln_proj", "opt_seqcls", "opt_qa", "gemma2", "gemma2_seqcls",
+        "albert_mlm", "albert_seqcls", "albert_qa",
+        "deberta_v2_mlm", "deberta_v2_seqcls", "deberta_v2_tokcls", "deberta_v2_qa",
+        "gpt2_padded", "bert_seqcls_padded", "llama_padded", "deberta_v2_tokcls_padded",
     ];
 
     /// <summary>Goldens written for families whose backward pass is not there yet (they must load as not differentiable).</summary>
@@ -79,7 +82,8 @@ public sealed class GradientGoldenTests
             target.GetProperty("contrast").ValueKind == JsonValueKind.Null ? null : target.GetProperty("contrast").GetInt32(),
             target.GetProperty("log_probability").GetBoolean());
 
-        var result = model.Gradient(new ForwardInput(ids), gradientTarget, options);
+        int[]? mask = golden.Tensors.ContainsKey("attention_mask") ? golden.ReadInt64("attention_mask").Select(v => (int)v).ToArray() : null;
+        var result = model.Gradient(new ForwardInput(ids, AttentionMask: mask), gradientTarget, options);
 
         int l = entry.GetProperty("layers").GetInt32(), h = entry.GetProperty("heads").GetInt32(), t = ids.Length, c = entry.GetProperty("hidden").GetInt32();
         double value = target.GetProperty("value").GetDouble();

@@ -116,6 +116,14 @@ public sealed class BackwardKernelTests
     }
 
     [Fact]
+    public void GeluDerivativeMatchesTheErfcSeriesReference()
+    {
+        // A&S 7.1.26's erf (|error| ≤ 1.5e-7) against the double-precision series, over the range that matters.
+        for (double x = -9; x <= 9; x += 0.01)
+            Assert.True(Math.Abs(ActivationBackward.Derivative(x, Activation.Gelu) - ActivationBackward.DerivativeReference(x, Activation.Gelu)) < 2e-7, $"x = {x}");
+    }
+
+    [Fact]
     public void SiluMultiplyBackwardMatchesFiniteDifferences()
     {
         var rng = new Random(7);
@@ -137,6 +145,36 @@ public sealed class BackwardKernelTests
             ScalarKernels.SiluMultiply(y, v);
             return y;
         }, w, db);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LinearBackwardMatchesTheScalarProductOnBothPaths(bool bf16)
+    {
+        // Rows 1–4 take the row-wise sum (sparse seeds), 5–6 the GEMM; both equal dY·W by ScalarKernels.MatMul.
+        var rng = new Random(bf16 ? 2 : 1);
+        int inFeatures = 11, outFeatures = 37;
+        var w = Random(rng, outFeatures * inFeatures);
+        var data = WeightData.FromFloat32(w);
+        if (bf16)
+        {
+            var bits = w.Select(v => (ushort)(BitConverter.SingleToUInt32Bits(v) >> 16)).ToArray();
+            data = WeightData.From16Bit(bits, WeightElementType.BFloat16);
+            w = bits.Select(b => BitConverter.UInt32BitsToSingle((uint)b << 16)).ToArray();
+        }
+        var linear = AttentionLens.Models.Linear.FromWeights(data, ReadOnlyMemory<float>.Empty, inFeatures, outFeatures);
+        for (int rows = 1; rows <= 6; rows++)
+        {
+            var dy = Random(rng, rows * outFeatures);
+            dy[0] = 0; // a zero seed entry is skipped by the row-wise path
+            var expected = new float[rows * inFeatures];
+            ScalarKernels.MatMul(dy, w, ReadOnlySpan<float>.Empty, expected, rows, outFeatures, inFeatures);
+            var actual = new float[rows * inFeatures];
+            linear.Backward(CpuKernels.Instance, dy, actual, rows);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"rows {rows}, [{i}]: {actual[i]} vs {expected[i]}");
+        }
     }
 
     [Fact]

@@ -76,7 +76,20 @@ MODELS = {
     # 12 tokens: past gemma2's sliding_window of 8, so the local layers mask.
     "gemma2": (os.path.join(ROOT, "tests/goldens/decoders/gemma2"), 12, 11),
     "gemma2_seqcls": (os.path.join(ROOT, "tests/goldens/decoders/gemma2_seqcls"), 12, 11),
+    "albert_mlm": (os.path.join(ROOT, "tests/goldens/encoders/albert_mlm"), 8, 3),
+    "albert_seqcls": (os.path.join(ROOT, "tests/goldens/encoders/albert_seqcls"), 8, 0),
+    "albert_qa": (os.path.join(ROOT, "tests/goldens/encoders/albert_qa"), 8, 0),
+    "deberta_v2_mlm": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_mlm"), 8, 3),
+    "deberta_v2_seqcls": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_seqcls"), 8, 0),
+    "deberta_v2_tokcls": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_tokcls"), 8, 3),
+    "deberta_v2_qa": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_qa"), 8, 0),
+    # Right padding: the last PADDED tokens have attention_mask 0 (the target reads a real token).
+    "gpt2_padded": (os.path.join(SHARED, "golden/hf/gpt2"), 8, 5),
+    "bert_seqcls_padded": (os.path.join(ROOT, "tests/goldens/encoders/bert_seqcls"), 8, 0),
+    "llama_padded": (os.path.join(SHARED, "golden/hf/llama"), 8, 5),
+    "deberta_v2_tokcls_padded": (os.path.join(ROOT, "tests/goldens/encoders/deberta_v2_tokcls"), 8, 3),
 }
+PADDED = 2
 
 SEED = 4321
 
@@ -115,10 +128,10 @@ def extra_args(model):
     return {"use_cache": False} if model.config.model_type == "gemma2" else {}
 
 
-def run(model, ids, embeds, kind, position, target):
+def run(model, mask, embeds, kind, position, target):
     """One forward + backward: returns y, grad_inputs_embeds, attentions, grad_attentions."""
     leaf = embeds.detach().clone().requires_grad_(True)
-    out = model(inputs_embeds=leaf, attention_mask=torch.ones_like(ids), output_attentions=True, **extra_args(model))
+    out = model(inputs_embeds=leaf, attention_mask=mask, output_attentions=True, **extra_args(model))
     for a in out.attentions:
         a.retain_grad()
     z = output_vector(out, kind, position)
@@ -161,12 +174,16 @@ def main():
         if pad is not None:
             ids[ids == pad] = low + 1 if pad != low + 1 else low + 2
         embeds = model.get_input_embeddings()(ids).detach()
+        mask = torch.ones_like(ids)
         tensors = {"input_ids": ids[0].to(torch.int64).contiguous(), "inputs_embeds": embeds[0].contiguous()}
+        if name.endswith("_padded"):
+            mask[0, -PADDED:] = 0
+            tensors["attention_mask"] = mask[0].to(torch.int64).contiguous()
         targets = []
         attentions = None
         for kind in kinds:
             with torch.no_grad():
-                out = model(input_ids=ids, attention_mask=torch.ones_like(ids), **extra_args(model))
+                out = model(input_ids=ids, attention_mask=mask, **extra_args(model))
             z = output_vector(out, kind, position)
             order = torch.argsort(z, descending=True)
             top, second = int(order[0]), int(order[1])
@@ -176,7 +193,7 @@ def main():
                 tname = f"{kind}.{mode}"
                 pos = top if qa else position
                 feed = embeds * 0.5 if mode == "scaled" else embeds
-                y, g, attn, ga = run(model, ids, feed, kind, position, (top, second, "logit" if mode == "scaled" else mode))
+                y, g, attn, ga = run(model, mask, feed, kind, position, (top, second, "logit" if mode == "scaled" else mode))
                 if attentions is None and mode != "scaled":
                     attentions = attn
                     tensors["attentions"] = attn.contiguous()
