@@ -15,9 +15,10 @@ namespace AttentionLens.Models;
 /// layer's scratch under 60 MB; the Llama-3.2-1B shape (L 16, H 32, C 2048, F 8192) at T = 256: states
 /// 36 MB, P and dP 2·16·32·256²·4 B = 268 MB, one layer's scratch about 60 MB. Without attention
 /// gradients only the current layer's dP is held. Measured (`attention-lens bench gradient`, peak working set
-/// of the whole process, weights included): bert-base at 512 tokens 1.85 GB (0.44 GB of weights and their
-/// packed copy), the llama-1b preset at 256 tokens 2.85 GB (2.5 GB of bf16 weights) — 0.2–0.5 GB above the
-/// forward pass alone.
+/// of the whole process, weights included, 2 shared cores): bert-base at 512 tokens 1.85 GB (0.44 GB of
+/// float32 weights, packed once for the forward and once for the backward GEMMs, see <see cref="Linear.Backward"/>),
+/// the llama-1b preset at 256 tokens 2.85 GB (2.5 GB of bf16 weights, never packed whole) — 0.2–0.5 GB above
+/// the forward pass alone.
 /// </para>
 /// </summary>
 internal interface IDifferentiableBody
