@@ -29,7 +29,7 @@ internal sealed partial class LanguageServer
         var contextRange = p.ContextRange is { } context ? ParamsValidator.AnalysisRange(doc, context, "contextRange") : (Protocol.Range?)null;
         var request = new AnalysisRequest(p.TextDocument.Uri, doc, range, p.Model, p.Target, p.Methods, p.Options)
         {
-            TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = contextRange,
+            TargetPosition = p.TargetPosition, Label = p.Label, Contrast = p.Contrast, QaEnd = p.QaEnd ?? false, ContextRange = contextRange,
             Continuation = p.Continuation,
         };
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);
