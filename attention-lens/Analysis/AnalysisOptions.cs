@@ -49,6 +49,17 @@ public sealed record AnalysisOptions
     /// </summary>
     public long PerHeadAttentionLimitBytes { get; init; } = 1L << 30;
 
+    /// <summary>Integrated gradients: m, the number of points on the path (midpoint Riemann rule), each one
+    /// forward and backward pass (docs/methods.md#integratedgradients).</summary>
+    public int IgSteps { get; init; } = 32;
+
+    /// <summary>Integrated gradients' baseline: zero embeddings (default), or the pad or mask token's
+    /// embedding, whose id <see cref="IgBaselineTokenId"/> the caller supplies (the server from the tokenizer).</summary>
+    public IntegratedGradientsBaseline IgBaseline { get; init; } = IntegratedGradientsBaseline.Zero;
+
+    /// <summary>The token id of a <see cref="IntegratedGradientsBaseline.Pad"/> or <see cref="IntegratedGradientsBaseline.Mask"/> baseline.</summary>
+    public int? IgBaselineTokenId { get; init; }
+
     /// <summary>Largest T accepted; longer inputs are refused with a message.</summary>
     public int MaxTokens { get; init; } = 512;
 }

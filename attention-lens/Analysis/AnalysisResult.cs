@@ -35,6 +35,10 @@ public sealed record AnalysisResult
     public RouteGraph? Routes { get; init; }
     public FaithfulnessScores? Faithfulness { get; init; }
 
+    /// <summary>Gradient method name → its detail (the differentiated quantity and value; integrated
+    /// gradients' completeness gap; attention × gradient's per-head totals). Empty when none ran.</summary>
+    public IReadOnlyDictionary<string, GradientDetail> Gradients { get; init; } = new Dictionary<string, GradientDetail>();
+
     /// <summary>The prediction explained (head, label or token and its probability, alternatives, QA span,
     /// token labels); null when the pass has no head outputs (logits not computed).</summary>
     public PredictionSummary? Prediction { get; init; }

@@ -53,7 +53,7 @@ public static class Analyzer
     }
 
     /// <summary>Methods that read attention only through the mean over all heads (or not at all).</summary>
-    private static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness" };
+    private static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };
 
     /// <summary>True when mean reduction over every head serves all requested methods (influence,
     /// value norms, ALTI, GlobEnc, routes and value zeroing read single heads).</summary>
@@ -88,6 +88,10 @@ public static class Analyzer
                 explained = PredictionTarget.Of(model.Info, forward, input, target, choice);
             }
             prediction = PredictionSummary.Of(model.Info, forward, input, explained, choice, options.TopK);
+        }
+        else if (choice.Contrast is not null)
+        {
+            throw new AnalysisException("contrast needs a model head (classifier or language model); this model is a bare body with no prediction to contrast.", "contrast");
         }
         bool headMean = forward.Heads == 1 && model.Info.Heads > 1;
         if (headMean && !NeedsOnlyHeadMeans(options))
@@ -157,6 +161,7 @@ public static class Analyzer
             GlobEnc = details.GetValueOrDefault("globenc") as GlobEncScores,
             LogitLens = details.GetValueOrDefault("logitLens") as LogitLensResult,
             Routes = details.GetValueOrDefault("routes") as RouteGraph,
+            Gradients = details.Where(d => d.Value is GradientDetail).ToDictionary(d => d.Key, d => (GradientDetail)d.Value),
             Forward = forward,
             Prediction = prediction,
             TimingsMs = timings,

@@ -32,6 +32,10 @@ public sealed record PredictionSummary
     /// <summary>True when the caller chose the label / token (<see cref="PredictionChoice.Label"/>) rather than the argmax.</summary>
     public bool Chosen { get; init; }
 
+    /// <summary>The alternative B of a contrastive analysis ("why <see cref="Label"/> rather than B"), with its
+    /// probability at <see cref="Position"/>; null when the analysis is not contrastive.</summary>
+    public PredictionCandidate? Contrast { get; init; }
+
     /// <summary>QA: whether the span's end (not its start) is explained.</summary>
     public bool SpanEnd { get; init; }
 
@@ -101,6 +105,7 @@ public sealed record PredictionSummary
             Label = target.Label,
             Probability = target.Probability,
             Chosen = choice.Label is not null,
+            Contrast = target.Contrast,
             SpanEnd = target.Head == ModelHead.QuestionAnswering && choice.SpanEnd,
             Description = target.Description,
             Alternatives = alternatives,

@@ -18,6 +18,9 @@ namespace AttentionLens.Analysis;
 /// best (s ≤ e, e − s &lt; 15) by start_s + end_e, as transformers' question-answering pipeline picks it;</item>
 /// <item>a bare body: minus the distance of the target's final hidden state from its value here.</item>
 /// </list>
+/// With a contrast B (<see cref="PredictionChoice.Contrast"/>) every head that has one — classifiers,
+/// token classifiers with two labels or more, LMs — measures the logit difference z[A] − z[B] instead
+/// ("why A rather than B", Yin &amp; Neubig 2022; docs/methods.md#contrastive).
 /// Logits are compared as they are (not probabilities) for classifiers, following the occlusion
 /// practice of the seed papers; LMs use log-probabilities, which do not depend on the vocabulary's
 /// common offset.
@@ -29,7 +32,7 @@ public sealed class PredictionTarget
 
     private readonly Func<ForwardResult, double> _score;
 
-    private PredictionTarget(ModelHead head, int position, int index, string label, double probability, string description, Func<ForwardResult, double> score)
+    private PredictionTarget(ModelHead head, int position, int index, string label, double probability, string description, Func<ForwardResult, double> score, PredictionCandidate? contrast = null)
     {
         Head = head;
         Position = position;
@@ -38,7 +41,12 @@ public sealed class PredictionTarget
         Probability = probability;
         Description = description;
         _score = score;
+        Contrast = contrast;
     }
+
+    /// <summary>The alternative B of a contrastive target (its id, label and probability), or null; the
+    /// measured quantity is then the logit difference z[A] − z[B] (docs/methods.md#contrastive).</summary>
+    public PredictionCandidate? Contrast { get; }
 
     public ModelHead Head { get; }
 
@@ -72,6 +80,10 @@ public sealed class PredictionTarget
         {
             int k = Pick(cls, choice.Label, "label");
             int at = info.IsCausal ? LastAttended(input) : 0;
+            if (ContrastOf(cls, k, choice, "label", b => LabelName(info, b)) is { } vs)
+                return new PredictionTarget(ModelHead.SequenceClassification, at, k, LabelName(info, k), Softmax(cls, k),
+                    $"logit of label '{LabelName(info, k)}' minus logit of label '{vs.Label}' (why '{LabelName(info, k)}' rather than '{vs.Label}')",
+                    r => Need(r.ClassifierLogits, "sequence-classification logits")[k] - (double)Need(r.ClassifierLogits, "sequence-classification logits")[vs.Index], vs);
             return new PredictionTarget(ModelHead.SequenceClassification, at, k, LabelName(info, k), Softmax(cls, k),
                 $"logit of label '{LabelName(info, k)}' ({(choice.Label is null ? "predicted" : "chosen")})", r => Need(r.ClassifierLogits, "sequence-classification logits")[k]);
         }
@@ -81,11 +93,19 @@ public sealed class PredictionTarget
             var row = tok.AsSpan(position * labels, labels);
             int k = labels == 1 ? 0 : Pick(row, choice.Label, "label");
             double p = labels == 1 ? 1 / (1 + Math.Exp(-row[0])) : Softmax(row, k);
+            if (choice.Contrast is not null && labels == 1)
+                throw new AnalysisException("contrast needs two labels or more; this token classifier has one output (σ of one logit).", "contrast");
+            if (ContrastOf(row, k, choice, "label", b => LabelName(info, b)) is { } vs)
+                return new PredictionTarget(ModelHead.TokenClassification, position, k, LabelName(info, k), p,
+                    $"logit of label '{LabelName(info, k)}' minus logit of label '{vs.Label}' at position {position} (why '{LabelName(info, k)}' rather than '{vs.Label}')",
+                    r => Need(r.TokenClassifierLogits, "token-classification logits")[position * labels + k] - (double)Need(r.TokenClassifierLogits, "token-classification logits")[position * labels + vs.Index], vs);
             return new PredictionTarget(ModelHead.TokenClassification, position, k, LabelName(info, k), p,
                 $"logit of label '{LabelName(info, k)}' at position {position}", r => Need(r.TokenClassifierLogits, "token-classification logits")[position * labels + k]);
         }
         if (full.StartLogits is { } start && full.EndLogits is { } end)
         {
+            if (choice.Contrast is not null)
+                throw new AnalysisException("contrast applies to classifiers and language models; a question-answering head explains its span's start or end (use qaEnd for the end).", "contrast");
             var (s, e) = BestSpan(start, end, input.AttentionMask);
             return choice.SpanEnd
                 ? new PredictionTarget(ModelHead.QuestionAnswering, e, e, "end", Softmax(end, e), $"end logit of the predicted span {s}..{e} (at {e})", r => Need(r.EndLogits, "end logits")[e])
@@ -100,14 +120,24 @@ public sealed class PredictionTarget
             if (info.IsCausal)
             {
                 int id = Pick(row, choice.Label, "token");
+                if (ContrastOf(row, id, choice, "token", Invariant) is { } vs)
+                    return new PredictionTarget(ModelHead.CausalLM, position, id, Invariant(id), Math.Exp(Occlusion.LogSoftmaxAt(row, id)),
+                        $"logit of next token {id} minus logit of token {vs.Index} at position {position} (= the difference of their log-probabilities; why {id} rather than {vs.Index})",
+                        r => LogitDifference(LmRow(r, position), id, vs.Index), vs);
                 return new PredictionTarget(ModelHead.CausalLM, position, id, id.ToString(System.Globalization.CultureInfo.InvariantCulture), Math.Exp(Occlusion.LogSoftmaxAt(row, id)),
                     $"log-probability of the {(choice.Label is null ? "predicted" : "chosen")} next token {id} at position {position}", r => Occlusion.LogSoftmaxAt(LmRow(r, position), id));
             }
             int token = choice.Label ?? input.InputIds[position];
             if ((uint)token >= (uint)vocab) throw new AnalysisException($"token {token} is outside the vocabulary (0..{vocab - 1}).", "label");
+            if (ContrastOf(row, token, choice, "token", Invariant) is { } mvs)
+                return new PredictionTarget(ModelHead.MaskedLM, position, token, Invariant(token), Math.Exp(Occlusion.LogSoftmaxAt(row, token)),
+                    $"masked-LM logit of token {token} minus logit of token {mvs.Index} at position {position} (why {token} rather than {mvs.Index})",
+                    r => LogitDifference(LmRow(r, position), token, mvs.Index), mvs);
             return new PredictionTarget(ModelHead.MaskedLM, position, token, token.ToString(System.Globalization.CultureInfo.InvariantCulture), Math.Exp(Occlusion.LogSoftmaxAt(row, token)),
                 $"masked-LM log-probability of token {token} at position {position}", r => Occlusion.LogSoftmaxAt(LmRow(r, position), token));
         }
+        if (choice.Contrast is not null)
+            throw new AnalysisException("contrast needs a model head (classifier or language model); this model is a bare body.", "contrast");
         int C = full.Hidden, last = full.HiddenStates.Length / C / T - 1;
         var reference = full.HiddenStates.AsSpan((last * T + position) * C, C).ToArray();
         return new PredictionTarget(ModelHead.Base, position, -1, "", double.NaN,
@@ -151,8 +181,25 @@ public sealed class PredictionTarget
     /// only some rows returns (<see cref="ICausalPrefixReuse.LogitsFrom"/>).
     /// </summary>
     public double ScoreLogitRow(ReadOnlySpan<float> row) => Head is ModelHead.CausalLM or ModelHead.MaskedLM
-        ? Occlusion.LogSoftmaxAt(row, Index)
+        ? Contrast is { } b ? LogitDifference(row, Index, b.Index) : Occlusion.LogSoftmaxAt(row, Index)
         : throw new InvalidOperationException($"a {Head} prediction is not scored from one row of LM logits.");
+
+    /// <summary>z[a] − z[b], in double: a contrastive LM target. It equals log p(a) − log p(b) (the softmax
+    /// normaliser cancels), so it is the log-odds of A against B.</summary>
+    private static double LogitDifference(ReadOnlySpan<float> row, int a, int b) => (double)row[a] - row[b];
+
+    private static string Invariant(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The contrast B of <paramref name="choice"/> checked against the row (in range, not A itself), or null.</summary>
+    private static PredictionCandidate? ContrastOf(ReadOnlySpan<float> row, int explained, PredictionChoice choice, string what, Func<int, string> name)
+    {
+        if (choice.Contrast is not int b) return null;
+        if ((uint)b >= (uint)row.Length)
+            throw new AnalysisException($"contrast {what} {b} is out of range; it must be in 0..{row.Length - 1}.", "contrast");
+        if (b == explained)
+            throw new AnalysisException($"contrast {what} {b} is the explained {what} itself; \"why A rather than A\" has nothing to explain — pick another alternative.", "contrast");
+        return new PredictionCandidate(b, name(b), Softmax(row, b));
+    }
 
     private static float[] Need(float[]? values, string what) =>
         values ?? throw new AnalysisException($"the forward pass produced no {what}; the model's head changed between passes.", "target");

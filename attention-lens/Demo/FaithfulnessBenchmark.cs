@@ -13,10 +13,11 @@ namespace AttentionLens.Demo;
 /// </summary>
 public static class FaithfulnessBenchmark
 {
-    public static FaithfulnessTable Run(DemoModels models, HeldOutSet set, string? storiesDirectory, int sentences, CancellationToken cancellationToken = default)
+    /// <param name="only">The methods to measure (rows are independent: a subset reruns only those); null = every token method.</param>
+    public static FaithfulnessTable Run(DemoModels models, HeldOutSet set, string? storiesDirectory, int sentences, CancellationToken cancellationToken = default, IReadOnlyList<AnalysisMethod>? only = null)
     {
         if (sentences < 1) throw new AttentionLensException($"--sentences must be at least 1 (got {sentences}).");
-        var methods = MethodRegistry.TokenMethods;
+        var methods = only ?? MethodRegistry.TokenMethods;
         var options = new AnalysisOptions { Methods = methods.Append(AnalysisMethod.Faithfulness).ToHashSet() };
         var columns = new List<(string Name, List<AnalysisResult> Results)>();
 

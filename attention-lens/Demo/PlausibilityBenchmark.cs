@@ -47,9 +47,11 @@ public sealed class PlausibilityBenchmark
         ModelLoader.Load(models.Gpt2),
         TokenizerLoader.Load(models.Gpt2));
 
-    /// <summary>Runs the benchmark on the first <paramref name="sentences"/> sentences of each list.</summary>
-    public PlausibilityTable Run(HeldOutSet set, int k, int sentences, CancellationToken cancellationToken = default)
+    /// <summary>Runs the benchmark on the first <paramref name="sentences"/> sentences of each list, for every
+    /// token method or only <paramref name="only"/> (rows are independent: a subset reruns only those).</summary>
+    public PlausibilityTable Run(HeldOutSet set, int k, int sentences, CancellationToken cancellationToken = default, IReadOnlyList<AnalysisMethod>? only = null)
     {
+        var methods = only ?? Methods;
         if (k < 1)
         {
             throw new AttentionLensException($"--k must be at least 1 (got {k}).");
@@ -61,12 +63,12 @@ public sealed class PlausibilityBenchmark
             throw new AttentionLensException($"--sentences must be at least 1 (got {sentences}) and the held-out set must not be empty.");
         }
 
-        var hits = Methods.Select(_ => new int[Columns.Count]).ToArray();
-        var unavailable = Methods.Select(_ => new bool[Columns.Count]).ToArray();
+        var hits = methods.Select(_ => new int[Columns.Count]).ToArray();
+        var unavailable = methods.Select(_ => new bool[Columns.Count]).ToArray();
         var chance = new double[Columns.Count];
         var classifierCorrect = 0;
         var agreeing = 0;
-        var options = new AnalysisOptions { Methods = Methods.ToHashSet() };
+        var options = new AnalysisOptions { Methods = methods.ToHashSet() };
 
         for (var s = 0; s < n; s++)
         {
@@ -77,8 +79,8 @@ public sealed class PlausibilityBenchmark
             var subject = WordAlignment.TokenOfWord(encoding, sentence.Text, sentence.Subject);
             var words = WordAlignment.WordTokens(encoding);
             var cls = options with { Target = 0 };
-            Score(Analyzer.Analyze(_finetuned, input, cls, cancellationToken), subject, words, k, hits, unavailable, 0);
-            Score(Analyzer.Analyze(_pretrained, input, cls, cancellationToken), subject, words, k, hits, unavailable, 1);
+            Score(methods, Analyzer.Analyze(_finetuned, input, cls, cancellationToken), subject, words, k, hits, unavailable, 0);
+            Score(methods, Analyzer.Analyze(_pretrained, input, cls, cancellationToken), subject, words, k, hits, unavailable, 1);
             chance[0] += Math.Min(k, words.Length) / (double)words.Length;
             var logits = _finetuned.Forward(input, cancellationToken: cancellationToken).ClassifierLogits
                 ?? throw new AttentionLensException("The fine-tuned demo model produced no classifier logits: its config must name BertForSequenceClassification.", "bert-finetuned/config.json");
@@ -91,7 +93,7 @@ public sealed class PlausibilityBenchmark
             var gTarget = gEncoding.Count - 1;
             var gWords = WordAlignment.WordTokens(gEncoding).Where(i => i != gTarget).ToArray();
             var gSubject = WordAlignment.TokenOfWord(gEncoding, prefix, verbSentence.Subject);
-            Score(Analyzer.Analyze(_gpt2, gInput, options with { Target = gTarget }, cancellationToken), gSubject, gWords, k, hits, unavailable, 2);
+            Score(methods, Analyzer.Analyze(_gpt2, gInput, options with { Target = gTarget }, cancellationToken), gSubject, gWords, k, hits, unavailable, 2);
             chance[2] += Math.Min(k, gWords.Length) / (double)gWords.Length;
             agreeing += PrefersAgreeingVerb(gInput, verbSentence, cancellationToken) ? 1 : 0;
         }
@@ -101,24 +103,24 @@ public sealed class PlausibilityBenchmark
             k,
             n,
             Columns,
-            Methods,
+            methods,
             hits.Select((row, m) => row.Select((h, c) => unavailable[m][c] ? double.NaN : h / (double)n).ToArray()).ToArray(),
             chance.Select(c => c / n).ToArray(),
             classifierCorrect / (double)n,
             agreeing / (double)n);
     }
 
-    private static void Score(AnalysisResult result, int subject, int[] words, int k, int[][] hits, bool[][] unavailable, int column)
+    private static void Score(IReadOnlyList<AnalysisMethod> methods, AnalysisResult result, int subject, int[] words, int k, int[][] hits, bool[][] unavailable, int column)
     {
-        for (var m = 0; m < Methods.Count; m++)
+        for (var m = 0; m < methods.Count; m++)
         {
-            if (result.Unavailable.ContainsKey(Methods[m].Name))
+            if (result.Unavailable.ContainsKey(methods[m].Name))
             {
                 unavailable[m][column] = true;
                 continue;
             }
-            var scores = result.ScoresFor(Methods[m])
-                ?? throw new AttentionLensException($"The analysis returned no scores for {Methods[m]}.");
+            var scores = result.ScoresFor(methods[m])
+                ?? throw new AttentionLensException($"The analysis returned no scores for {methods[m]}.");
             if (TokenRanking.RankOf(scores, subject, words) < k)
             {
                 hits[m][column]++;

@@ -56,5 +56,13 @@ public sealed record ForwardOptions
     /// <summary>Threads the kernels may use; 0 = the model's kernels as loaded (all cores by default).</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// (T, C) word embeddings replacing the lookup of the input ids (Hugging Face's <c>inputs_embeds</c>;
+    /// position / token-type embeddings, norms and scaling still follow). Set only by the backward pass
+    /// (<see cref="GradientOptions.InputsEmbeds"/>) of the models that implement <see cref="IDifferentiableModel"/>;
+    /// internal so that no caller relies on a model that would ignore it.
+    /// </summary>
+    internal float[]? InputsEmbeds { get; init; }
+
     public static ForwardOptions Default { get; } = new();
 }

@@ -11,13 +11,17 @@ public sealed class GradientResult
     public required int Tokens { get; init; }
     public required int Hidden { get; init; }
 
+    /// <summary>Width of an <see cref="InputsEmbeds"/> row: <see cref="Hidden"/>, or the embedding size E of models that
+    /// project their word embeddings (ELECTRA, ALBERT, DeBERTa-v2 with embedding_size, OPT's word_embed_proj_dim).</summary>
+    public int EmbeddingSize => InputsEmbeds.Length / Tokens;
+
     /// <summary>y, the differentiated scalar (see <see cref="GradientTarget"/>).</summary>
     public required float Value { get; init; }
 
-    /// <summary>(T, C) the word embeddings the pass used (<c>inputs_embeds</c>).</summary>
+    /// <summary>(T, <see cref="EmbeddingSize"/>) the word embeddings the pass used (<c>inputs_embeds</c>).</summary>
     public required float[] InputsEmbeds { get; init; }
 
-    /// <summary>(T, C) ∂y/∂inputs_embeds.</summary>
+    /// <summary>∂y/∂inputs_embeds, shaped as <see cref="InputsEmbeds"/>.</summary>
     public required float[] GradInputsEmbeds { get; init; }
 
     /// <summary>(L, H, T, T) the attention probabilities of the pass, when attention gradients were asked for.</summary>

@@ -9,5 +9,12 @@ public interface IDifferentiableModel : ITransformerModel
 {
     /// <summary>Runs the forward pass keeping what the backward pass needs, then the backward pass;
     /// checks <paramref name="cancellationToken"/> at least once per layer each way.</summary>
+    /// <summary>
+    /// False when this object wraps a body without a backward pass (a task head over a family whose
+    /// gradients are not implemented yet): <see cref="Gradient"/> then throws an <see cref="AttentionLensException"/>
+    /// saying so. Check it (or use <see cref="Gradients.IsDifferentiable"/>) before offering gradient methods.
+    /// </summary>
+    bool SupportsGradients => true;
+
     GradientResult Gradient(ForwardInput input, GradientTarget target, GradientOptions? options = null, CancellationToken cancellationToken = default);
 }

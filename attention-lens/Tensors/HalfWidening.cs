@@ -52,6 +52,17 @@ public static class HalfWidening
             d[i] = type == WeightElementType.BFloat16 ? BitConverter.Int32BitsToSingle(s[i] << 16) : (float)BitConverter.UInt16BitsToHalf(s[i]);
     }
 
+    /// <summary>One element, as <see cref="Reference"/> widens it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float WidenOne(ushort bits, WeightElementType type) =>
+        type == WeightElementType.BFloat16 ? BitConverter.Int32BitsToSingle(bits << 16) : (float)BitConverter.UInt16BitsToHalf(bits);
+
+    /// <summary>Eight 16-bit values at <paramref name="s"/> widened in one AVX2 register
+    /// (vpmovzxwd from memory, then the shift or the half conversion above). Needs AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector256<float> Widen8(ushort* s, bool bf16) =>
+        Half256(System.Runtime.Intrinsics.X86.Avx2.ConvertToVector256Int32(s).AsUInt32(), bf16);
+
     private static void Check(int source, int destination, WeightElementType type)
     {
         if (type == WeightElementType.Float32) throw new ArgumentException("Float32 is not a 16-bit type.", nameof(type));

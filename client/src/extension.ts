@@ -22,6 +22,7 @@ export function commandTable(c: Commands, more: { continueAndExplain: ContinueAn
     ['attentionLens.analyzeSelection', () => c.analyzeSelection()],
     ['attentionLens.compareModels', () => c.compareModels()],
     ['attentionLens.explainAnotherLabel', () => c.explainAnotherLabel()],
+    ['attentionLens.explainWhyNot', () => c.explainWhyNot()],
     ['attentionLens.selectModel', () => c.selectModel()],
     ...viewKinds.map((kind): [string, () => unknown] => [viewSpecs[kind].command, () => c.showView(kind)]),
     ['attentionLens.exportView', () => c.exportView()],

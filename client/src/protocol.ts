@@ -15,8 +15,14 @@ export interface Matrix { rows: number; cols: number; data: number[] }
 export type HeadReductionName = 'mean' | 'max' | 'min' | 'sum';
 /** Every method the server's registry knows (docs/methods.md), then faithfulness; a test enumerates the
  * core's MethodRegistry against this list. */
-export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing' | 'logitLens' | 'routes' | 'faithfulness';
-export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing', 'logitLens', 'routes', 'faithfulness'];
+export type AnalysisMethodName = 'attention' | 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing' | 'logitLens' | 'routes'
+  | 'saliency' | 'inputXGradient' | 'integratedGradients' | 'attentionXGradient' | 'gradRollout' | 'faithfulness';
+export const analysisMethodNames: readonly AnalysisMethodName[] = ['attention', 'rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing', 'logitLens', 'routes', 'saliency', 'inputXGradient', 'integratedGradients', 'attentionXGradient', 'gradRollout', 'faithfulness'];
+/** Methods the editor leaves out of its requests: integrated gradients runs m + 2 forward and backward passes
+ * (docs/methods.md#integratedgradients), so it is asked for explicitly (protocol `methods`, CLI `--methods`). */
+export const optInMethodNames: readonly AnalysisMethodName[] = ['integratedGradients'];
+/** The methods an editor analysis requests: every method but the opt-in ones. */
+export const editorMethodNames: readonly AnalysisMethodName[] = analysisMethodNames.filter((m) => !optInMethodNames.includes(m));
 /** `target`: a token index, or the first / last token, resolved by the server after tokenizing. */
 export type TargetChoiceParam = number | 'first' | 'last';
 
@@ -30,6 +36,10 @@ export interface AnalyzeOptions {
   layers?: boolean;
   maxTokens?: number;
   receptiveFieldNormalisation?: boolean;
+  /** Integrated gradients: points on the path (midpoint rule), default 32. */
+  igSteps?: number;
+  /** Integrated gradients' baseline embedding, default zero. */
+  igBaseline?: 'zero' | 'pad' | 'mask';
 }
 
 export interface AnalyzeParams {
@@ -45,6 +55,8 @@ export interface AnalyzeParams {
   options?: AnalyzeOptions;
   /** Explain this label (id2label name or id; for LMs a token or vocabulary id) instead of the prediction. */
   label?: string;
+  /** Contrastive: explain "the prediction (or label) rather than this" label or token (docs/methods.md#contrastive). */
+  contrast?: string;
   /** Question answering: explain the end of the predicted span (default its start). */
   qaEnd?: boolean;
   /** Question answering: the context's range when question (`range`) and context are two selections;
@@ -98,6 +110,14 @@ export interface Prediction {
   head: PredictionHead; position: number; index: number; label: string; probability?: number | null;
   chosen: boolean; spanEnd: boolean; description: string; alternatives: PredictionCandidate[];
   span?: AnswerSpan | null; tokenLabels?: PredictionCandidate[] | null;
+  /** A contrastive analysis's alternative B: the scores explain "label rather than B". */
+  contrast?: PredictionCandidate | null;
+}
+/** A gradient method's detail (docs/methods.md#gradients): y and its value; integrated gradients' path and completeness gap. */
+export interface GradientDetail {
+  quantity: string; value: number; baseline?: string | null; steps?: number | null; rule?: string | null;
+  baselineValue?: number | null; attributionSum?: number | null; completenessGap?: number | null; relativeGap?: number | null;
+  headScores?: Matrix | null;
 }
 
 export interface AnalyzeResult {
@@ -122,6 +142,8 @@ export interface AnalyzeResult {
   logitLens?: LogitLensDetail | null;
   routes?: RoutesDetail | null;
   faithfulness?: FaithfulnessScores | null;
+  /** Gradient method → its detail (the differentiated quantity; integrated gradients' completeness gap). */
+  gradients?: Record<string, GradientDetail> | null;
   /** The prediction explained; absent for a bare body. */
   prediction?: Prediction | null;
   /** Milliseconds per stage. */
@@ -255,10 +277,11 @@ function fieldsOf<T>() {
 
 /** Field names per record, by the record's name on the server. */
 export const protocolFields: Record<string, string[]> = {
-  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, qaEnd: true, contextRange: true, continuation: true, workDoneToken: true }),
-  AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true }),
-  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, routes: true, faithfulness: true, prediction: true, timings: true }),
-  PredictionDto: fieldsOf<Prediction>()({ head: true, position: true, index: true, label: true, probability: true, chosen: true, spanEnd: true, description: true, alternatives: true, span: true, tokenLabels: true }),
+  AnalyzeParams: fieldsOf<AnalyzeParams>()({ textDocument: true, range: true, model: true, target: true, targetPosition: true, methods: true, options: true, label: true, contrast: true, qaEnd: true, contextRange: true, continuation: true, workDoneToken: true }),
+  AnalyzeOptions: fieldsOf<AnalyzeOptions>()({ headReduction: true, heads: true, residual: true, tau: true, alpha: true, layers: true, maxTokens: true, receptiveFieldNormalisation: true, igSteps: true, igBaseline: true }),
+  AnalyzeResult: fieldsOf<AnalyzeResult>()({ analysisId: true, model: true, tokens: true, layers: true, heads: true, target: true, rollout: true, rolloutByLayer: true, scores: true, scoresByLayer: true, unavailable: true, flow: true, influence: true, valueNorms: true, globenc: true, logitLens: true, routes: true, faithfulness: true, gradients: true, prediction: true, timings: true }),
+  PredictionDto: fieldsOf<Prediction>()({ head: true, position: true, index: true, label: true, probability: true, chosen: true, spanEnd: true, description: true, alternatives: true, span: true, tokenLabels: true, contrast: true }),
+  GradientDetailDto: fieldsOf<GradientDetail>()({ quantity: true, value: true, baseline: true, steps: true, rule: true, baselineValue: true, attributionSum: true, completenessGap: true, relativeGap: true, headScores: true }),
   PredictionCandidateDto: fieldsOf<PredictionCandidate>()({ index: true, label: true, probability: true }),
   AnswerSpanDto: fieldsOf<AnswerSpan>()({ start: true, end: true, range: true, text: true }),
   ModelDescriptor: fieldsOf<ModelDescriptor>()({ id: true, path: true, architecture: true, modelType: true, layers: true, heads: true, parameterCount: true, isCausal: true }),

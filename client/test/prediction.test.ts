@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Prediction } from '../src/protocol';
 import { buildView } from '../src/shared/buildView';
-import { describePrediction, labelPicks, questionAndContext, tokenLabelDecorations } from '../src/shared/prediction';
+import { contrastPicks, describePrediction, labelPicks, questionAndContext, tokenLabelDecorations } from '../src/shared/prediction';
 import { smallResult, token } from './fixtures';
 
 function classifier(chosen = false): Prediction {
@@ -63,4 +63,16 @@ test('two selections become question (first in the document) and context; one st
   assert.deepEqual(questionAndContext([r(1, 0, 4)]), { range: r(1, 0, 4) });
   assert.deepEqual(questionAndContext([r(1, 4, 4), r(2, 0, 3)]), { range: r(2, 0, 3) }, 'empty cursors are ignored');
   assert.equal(questionAndContext([r(1, 4, 4)]), undefined);
+});
+
+test('a contrastive analysis reads "A rather than B", and "Explain Why Not…" offers every other alternative as the contrast', () => {
+  const p = { ...classifier(), contrast: { index: 0, label: 'negative', probability: 0.25 } };
+  assert.equal(describePrediction(p), 'Explains label positive (75.0 %, predicted) rather than negative (25.0 %)');
+  const picks = contrastPicks(classifier());
+  assert.deepEqual(picks.map((x) => [x.label, x.params.contrast]), [['negative', '0']]);
+  assert.match(contrastPicks(p)[0]!.description, /contrasted now/);
+  assert.deepEqual(contrastPicks(null), []);
+  const r = smallResult();
+  r.prediction = p;
+  assert.match(buildView(r, 'rollout').prediction?.text ?? '', /positive .* rather than negative/);
 });

@@ -7,7 +7,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels, load, methods, analyze, generate.");
+        var command = new Command("bench", "Benchmarks: forward, tokenize, flow, kernels, load, methods, analyze, generate, gradient, ig.");
         command.Subcommands.Add(BenchForwardCommand.Create());
         command.Subcommands.Add(BenchTokenizeCommand.Create());
         command.Subcommands.Add(BenchFlowCommand.Create());
@@ -16,6 +16,8 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchMethodsCommand.Create());
         command.Subcommands.Add(BenchAnalyzeCommand.Create());
         command.Subcommands.Add(BenchGenerateCommand.Create());
+        command.Subcommands.Add(BenchGradientCommand.Create());
+        command.Subcommands.Add(BenchIgCommand.Create());
         return command;
     }
 }

@@ -26,12 +26,14 @@ internal static class BenchForwardCommand
         var threadsOption = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 2 };
         var runsOption = new Option<int>("--runs") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };
         var logitsOption = new Option<string>("--logits") { Description = "LM-head rows: all (as the PyTorch baseline), last, or none.", DefaultValueFactory = _ => "all" };
+        var profileOption = new Option<bool>("--profile") { Description = "Also print where the timed forwards' time went, per kernel kind (wall and CPU seconds)." };
         var command = new Command("forward", "Time a forward pass of a random model of a standard size.");
         command.Options.Add(modelOption);
         command.Options.Add(tokensOption);
         command.Options.Add(threadsOption);
         command.Options.Add(runsOption);
         command.Options.Add(logitsOption);
+        command.Options.Add(profileOption);
         command.SetAction(parse =>
         {
             string preset = parse.GetValue(modelOption)!;
@@ -56,7 +58,7 @@ internal static class BenchForwardCommand
 
             try
             {
-                Run(preset, tokens, threads, runs, logits);
+                Run(preset, tokens, threads, runs, logits, parse.GetValue(profileOption));
                 return 0;
             }
             catch (AttentionLensException e)
@@ -68,10 +70,12 @@ internal static class BenchForwardCommand
         return command;
     }
 
-    private static void Run(string preset, int tokens, int threads, int runs, string logitRows)
+    private static void Run(string preset, int tokens, int threads, int runs, string logitRows, bool profile)
     {
         long b0 = Stopwatch.GetTimestamp();
-        var model = ModelPresets.CreateRandom(preset, 0, new CpuKernels(threads));
+        var buckets = new ProfilingKernels.Buckets();
+        IKernels cpu = new CpuKernels(threads);
+        var model = ModelPresets.CreateRandom(preset, 0, profile ? new ProfilingKernels(cpu, buckets) : cpu);
         double build = Stopwatch.GetElapsedTime(b0).TotalSeconds;
         var info = model.Info;
         if (tokens > info.MaxPositions)
@@ -83,6 +87,10 @@ internal static class BenchForwardCommand
         model.Forward(input, options);
         double first = Stopwatch.GetElapsedTime(w0).TotalSeconds;
 
+        buckets.Clear();
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
         var times = new double[runs];
         for (int r = 0; r < runs; r++)
         {
@@ -91,13 +99,26 @@ internal static class BenchForwardCommand
             times[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
 
+        process.Refresh();
+        double cpuPerRun = (process.TotalProcessorTime - cpu0).TotalSeconds / runs;
         double[] sorted = times.Order().ToArray();
         double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
         double flops = Flops(info, tokens, ModelPresets.LlamaShape(preset)?.IntermediateSize, logitRows);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"model\":\"{preset}\",\"tokens\":{tokens},\"threads\":{threads},\"logits\":\"{logitRows}\",\"median_s\":{median:G6},\"min_s\":{sorted[0]:G6}," +
-            $"\"build_s\":{build:G4},\"first_s\":{first:G4}," +
+            $"\"build_s\":{build:G4},\"first_s\":{first:G4},\"cpu_s\":{cpuPerRun:G6}," +
             $"\"gflops\":{flops / median / 1e9:F2},\"simd\":\"{SimdSupport.Best}\",\"runs\":[{string.Join(",", times.Select(t => t.ToString("G6", CultureInfo.InvariantCulture)))}]}}"));
+        if (profile)
+        {
+            // Per timed forward; "other" is the forward's time outside any kernel call.
+            double wallTotal = times.Sum() / runs;
+            double inKernels = buckets.Totals.Values.Sum(b => b.Wall) / runs;
+            var parts = buckets.Totals.OrderByDescending(b => b.Value.Wall)
+                .Select(b => string.Create(CultureInfo.InvariantCulture,
+                    $"\"{b.Key}\":{{\"wall_s\":{b.Value.Wall / runs:G4},\"cpu_s\":{b.Value.Cpu / runs:G4},\"share\":{b.Value.Wall / runs / wallTotal:F3},\"calls\":{b.Value.Calls / runs}}}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"profile\":{{{string.Join(",", parts)},\"other\":{{\"wall_s\":{wallTotal - inKernels:G4},\"share\":{(wallTotal - inKernels) / wallTotal:F3}}}}}}}"));
+        }
     }
 
     /// <summary>Floating-point operations of the matrix products of one forward pass.</summary>

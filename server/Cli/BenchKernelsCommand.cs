@@ -9,6 +9,11 @@ namespace AttentionLens.Server.Cli;
 /// `attention-lens bench kernels`: GEMM throughput at BERT-base shapes (T = 128 tokens, C = 768,
 /// FFN 3072) for every supported instruction set and thread count, against the scalar reference
 /// measured in the same run. One JSON line per measurement on stdout; no assertions.
+/// <c>--shapes llama-1b</c> measures instead the linear layers of Llama-3.2-1B at 128 tokens through
+/// <see cref="WeightMatrix"/> as the models call them, with float32 weights (packed once) and bf16
+/// weights (widened per panel on every call), beside the CPU time the process used and the
+/// throughput of a register-only FMA loop measured in the same run (<see cref="FmaPeak"/>), so the
+/// fraction of peak is read even on a loaded machine.
 /// </summary>
 internal static class BenchKernelsCommand
 {
@@ -20,10 +25,12 @@ internal static class BenchKernelsCommand
         var threadsOption = new Option<string>("--threads") { Description = "Comma-separated thread counts.", DefaultValueFactory = _ => "1,2" };
         var runsOption = new Option<int>("--runs") { Description = "Timed runs per measurement (median reported).", DefaultValueFactory = _ => 7 };
         var levelOption = new Option<string>("--level") { Description = "avx512, avx2, vector128 or all (every supported one).", DefaultValueFactory = _ => "best" };
+        var shapesOption = new Option<string>("--shapes") { Description = "bert-base (float32 GEMM vs scalar, row kernels) or llama-1b (float32 and bf16 weights vs FMA peak).", DefaultValueFactory = _ => "bert-base" };
         var command = new Command("kernels", "Kernel throughput: GEMM at BERT-base shapes vs the scalar reference.");
         command.Options.Add(threadsOption);
         command.Options.Add(runsOption);
         command.Options.Add(levelOption);
+        command.Options.Add(shapesOption);
         command.SetAction(parse =>
         {
             int[] threadCounts;
@@ -50,7 +57,14 @@ internal static class BenchKernelsCommand
                 return 2;
             }
 
-            Run(threadCounts, levels, Math.Max(1, parse.GetValue(runsOption)));
+            string shapes = parse.GetValue(shapesOption)!;
+            if (shapes == "llama-1b") BenchLlamaGemm.Run(threadCounts, levels, Math.Max(1, parse.GetValue(runsOption)));
+            else if (shapes == "bert-base") Run(threadCounts, levels, Math.Max(1, parse.GetValue(runsOption)));
+            else
+            {
+                Console.Error.WriteLine($"--shapes {shapes}: choose bert-base or llama-1b.");
+                return 2;
+            }
             return 0;
         });
         return command;

@@ -12,17 +12,19 @@ internal static class FaithfulnessCommand
         var sentences = new Option<int>("--sentences") { Description = "Held-out sentences per demo model.", DefaultValueFactory = _ => 50 };
         var models = new Option<string?>("--models") { Description = "Folder of the demo models (default: next to the executable, else in the repository)." };
         var stories = new Option<string?>("--stories") { Description = "The stories260K folder (default: ../shared/models/stories260K beside the repository, when present)." };
+        var only = new Option<string?>("--methods") { Description = "Comma-separated token methods to measure (rows are independent; default every one)." };
         var command = new Command("faithfulness", "Print every method's faithfulness (ρ vs. occlusion, comprehensiveness and sufficiency AOPC) on the demo models and stories260K.");
         command.Options.Add(sentences);
         command.Options.Add(models);
         command.Options.Add(stories);
+        command.Options.Add(only);
         command.SetAction((parse, ct) =>
         {
             try
             {
                 var located = DemoModels.Locate(parse.GetValue(models));
                 var set = HeldOutSet.Load(located.HeldOut);
-                var table = FaithfulnessBenchmark.Run(located, set, parse.GetValue(stories) ?? DefaultStories(), parse.GetValue(sentences), ct);
+                var table = FaithfulnessBenchmark.Run(located, set, parse.GetValue(stories) ?? DefaultStories(), parse.GetValue(sentences), ct, PlausibilityCommand.TokenMethods(parse.GetValue(only)));
                 Console.Out.Write(table.ToText());
                 return Task.FromResult(0);
             }

@@ -10,7 +10,10 @@ namespace AttentionLens.Server.Cli;
 /// runs a checkpoint's forward pass and writes input_ids (I64 [T]), attentions (F32 [L,H,T,T]),
 /// hidden_states (F32 [L+1,T,C]) and the head's outputs under transformers' names (<see cref="HeadOutputTensors"/>):
 /// logits (F32 [T,V] LM, [num_labels] sequence classification, [T,num_labels] token classification),
-/// start_logits / end_logits (F32 [T]) for QA.
+/// start_logits / end_logits (F32 [T]) for QA. With <c>--grad-target N [--grad-token ID | --grad-contrast A,B]
+/// [--grad-qa-end]</c> it also runs the backward pass (<see cref="IDifferentiableModel"/>) and adds
+/// grad_inputs_embeds (F32 [T,C]) and grad_attentions (F32 [L,H,T,T]) of the chosen logit at position N
+/// (default: the predicted token or label there; for classifiers the ids are labels), see <see cref="GradientTensors"/>.
 /// </summary>
 internal static class ForwardCommand
 {
@@ -21,17 +24,29 @@ internal static class ForwardCommand
         var typeIds = new Option<string?>("--token-type-ids") { Description = "Comma-separated token type ids (with --ids), e.g. 0,0,1." };
         var text = new Option<string?>("--text") { Description = "Text to tokenize with the checkpoint's tokenizer (instead of --ids)." };
         var output = new Option<string>("--out") { Description = "Output .safetensors file.", Required = true };
+        var gradTarget = new Option<int?>("--grad-target") { Description = "Also write grad_inputs_embeds and grad_attentions of a logit at this position (0-based)." };
+        var gradToken = new Option<int?>("--grad-token") { Description = "The logit's token id (a label for classifiers); default: the predicted one at --grad-target." };
+        var gradContrast = new Option<string?>("--grad-contrast") { Description = "A,B: differentiate logit A minus logit B (why A rather than B)." };
+        var gradQaEnd = new Option<bool>("--grad-qa-end") { Description = "QA heads: the end logit at --grad-target instead of the start logit." };
         var command = new Command("forward", "Run a model's forward pass and write its tensors.");
-        foreach (var option in new Option[] { model, ids, typeIds, text, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, ids, typeIds, text, output, gradTarget, gradToken, gradContrast, gradQaEnd }) command.Options.Add(option);
         command.SetAction(parseResult =>
         {
-            Run(parseResult.GetValue(model)!, parseResult.GetValue(ids), parseResult.GetValue(typeIds), parseResult.GetValue(text), CliOutput.Prepare(parseResult.GetValue(output))!);
+            var gradient = parseResult.GetValue(gradTarget) is int position
+                ? new GradientRequest(position, parseResult.GetValue(gradToken), GradientTensors.ParseContrast(parseResult.GetValue(gradContrast)), parseResult.GetValue(gradQaEnd))
+                : null;
+            if (gradient is null && (parseResult.GetValue(gradToken) is not null || parseResult.GetValue(gradContrast) is not null || parseResult.GetValue(gradQaEnd)))
+                throw new AttentionLensException("--grad-token, --grad-contrast and --grad-qa-end go with --grad-target N.");
+            Run(parseResult.GetValue(model)!, parseResult.GetValue(ids), parseResult.GetValue(typeIds), parseResult.GetValue(text), CliOutput.Prepare(parseResult.GetValue(output))!, gradient);
             return 0;
         });
         return command;
     }
 
-    internal static void Run(string modelArgument, string? idsText, string? typeIdsText, string? text, string outPath)
+    /// <summary>What --grad-target and its companions ask for.</summary>
+    internal sealed record GradientRequest(int Position, int? Token, (int A, int B)? Contrast, bool QaEnd);
+
+    internal static void Run(string modelArgument, string? idsText, string? typeIdsText, string? text, string outPath, GradientRequest? gradient = null)
     {
         if ((idsText is null) == (text is null))
             throw new AttentionLensException("give exactly one of --ids and --text.");
@@ -58,10 +73,21 @@ internal static class ForwardCommand
         }
 
         var network = ModelLoader.Load(folder);
+        // Refuse a model without a backward pass before any work.
+        var differentiable = gradient is null ? null : Gradients.Require(network);
         ForwardResult result;
+        GradientResult? gradients = null;
+        var metadata = new Dictionary<string, string> { ["model_type"] = network.Info.ModelType, ["architecture"] = network.Info.Architecture };
         try
         {
             result = network.Forward(new ForwardInput(inputIds, tokenTypes));
+            if (gradient is not null)
+            {
+                var target = GradientTensors.Target(network.Info, result, gradient.Position, gradient.Token, gradient.Contrast, gradient.QaEnd);
+                gradients = differentiable!.Gradient(new ForwardInput(inputIds, tokenTypes), target);
+                metadata["grad_target"] = $"{target.Output} position {target.Position} index {target.Index}{(target.ContrastIndex is int b ? $" minus {b}" : "")}";
+                metadata["grad_value"] = gradients.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
         catch (NonFiniteActivationException e)
         {
@@ -75,7 +101,8 @@ internal static class ForwardCommand
             SafetensorsEntry.Float32("hidden_states", [result.Layers + 1, t, result.Hidden], result.HiddenStates),
         };
         tensors.AddRange(HeadOutputTensors.For(network.Info, result));
-        SafetensorsWriter.Write(outPath, tensors, new Dictionary<string, string> { ["model_type"] = network.Info.ModelType, ["architecture"] = network.Info.Architecture });
+        if (gradients is not null) tensors.AddRange(GradientTensors.For(gradients));
+        SafetensorsWriter.Write(outPath, tensors, metadata);
     }
 
     private static int[] ParseIds(string text, string option)

@@ -18,6 +18,8 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the JSON-RPC/LSP server over stdio.") { stdio, budget, maxTokens, modelPaths };
         command.SetAction(async (parseResult, _) =>
         {
+            StartupTrace.Start();
+            StartupTrace.Mark("serve: options parsed");
             // stdout carries protocol frames only: keep the real stream, send everything else to stderr.
             // (Option values are checked below by SettingsState.Validate, the settings' one validation.)
             var stdout = Console.OpenStandardOutput();
@@ -43,6 +45,7 @@ internal static class ServeCommand
                 new CoreModelBackend(),
                 message => Console.Error.WriteLine("[attention-lens] " + message),
                 settings);
+            StartupTrace.Mark("handlers registered");
             return await server.RunAsync().ConfigureAwait(false);
         });
         return command;

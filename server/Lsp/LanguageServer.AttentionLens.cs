@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
-using Ctx = AttentionLens.Server.Protocol.ProtocolJsonContext;
 
 namespace AttentionLens.Server.Lsp;
 
@@ -10,13 +9,13 @@ internal sealed partial class LanguageServer
 {
     private void RegisterAttentionLens()
     {
-        connection.OnRequest(Methods.ListModels, Ctx.Default.ListModelsParams,
+        connection.OnRequest(Methods.ListModels, c => c.ListModelsParams,
             (p, _) => Task.Run<ListModelsResult?>(() => new ListModelsResult(service.ListModels(p.WorkspaceFolders))), () => new ListModelsParams());
-        connection.OnRequest(Methods.Analyze, Ctx.Default.AnalyzeParams, Analyze);
-        connection.OnRequest(Methods.Attention, Ctx.Default.AttentionParams,
+        connection.OnRequest(Methods.Analyze, c => c.AnalyzeParams, Analyze);
+        connection.OnRequest(Methods.Attention, c => c.AttentionParams,
             async (p, ct) => (AttentionResult?)await service.AttentionAsync(p, ct).ConfigureAwait(false));
-        connection.OnRequest(Methods.Compare, Ctx.Default.CompareParams, Compare);
-        connection.OnRequest(Methods.ServerStats, Ctx.Default.ServerStatsParams,
+        connection.OnRequest(Methods.Compare, c => c.CompareParams, Compare);
+        connection.OnRequest(Methods.ServerStats, c => c.ServerStatsParams,
             (_, _) => Task.FromResult<ServerStatsResult?>(Stats()), () => new ServerStatsParams());
     }
 
@@ -30,7 +29,7 @@ internal sealed partial class LanguageServer
         var contextRange = p.ContextRange is { } context ? ParamsValidator.AnalysisRange(doc, context, "contextRange") : (Protocol.Range?)null;
         var request = new AnalysisRequest(p.TextDocument.Uri, doc, range, p.Model, p.Target, p.Methods, p.Options)
         {
-            TargetPosition = p.TargetPosition, Label = p.Label, QaEnd = p.QaEnd ?? false, ContextRange = contextRange,
+            TargetPosition = p.TargetPosition, Label = p.Label, Contrast = p.Contrast, QaEnd = p.QaEnd ?? false, ContextRange = contextRange,
             Continuation = p.Continuation,
         };
         var progress = await WorkDoneProgress.BeginAsync(connection, p.WorkDoneToken, clientCreatesProgress, $"Attention Lens: analysing with {p.Model}", ct).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
-using Ctx = AttentionLens.Server.Protocol.ProtocolJsonContext;
 
 namespace AttentionLens.Server.Lsp;
 
@@ -12,7 +11,7 @@ internal sealed partial class LanguageServer
 
     private GenerationService Generation => generation ??= new GenerationService(service.Backend, service.Registry, service.Cache, () => settings.Current);
 
-    private void RegisterGenerate() => connection.OnRequest(Methods.Generate, Ctx.Default.GenerateParams, Generate);
+    private void RegisterGenerate() => connection.OnRequest(Methods.Generate, c => c.GenerateParams, Generate);
 
     private async Task<GenerateResult?> Generate(GenerateParams p, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
-using Ctx = AttentionLens.Server.Protocol.ProtocolJsonContext;
 
 namespace AttentionLens.Server.Lsp;
 
@@ -8,7 +7,7 @@ namespace AttentionLens.Server.Lsp;
 internal sealed partial class LanguageServer
 {
     private void RegisterHover() =>
-        connection.OnRequest(Methods.Hover, Ctx.Default.HoverParams, Hover);
+        connection.OnRequest(Methods.Hover, c => c.HoverParams, Hover);
 
     private Task<Hover?> Hover(HoverParams p, CancellationToken ct)
     {

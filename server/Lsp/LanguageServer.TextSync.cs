@@ -1,6 +1,5 @@
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
-using Ctx = AttentionLens.Server.Protocol.ProtocolJsonContext;
 
 namespace AttentionLens.Server.Lsp;
 
@@ -15,14 +14,14 @@ internal sealed partial class LanguageServer
 {
     private void RegisterTextSync()
     {
-        connection.OnNotification(Methods.DidOpen, Ctx.Default.JsonElement, raw => Sync(Methods.DidOpen, raw, p =>
+        connection.OnNotification(Methods.DidOpen, c => c.JsonElement, raw => Sync(Methods.DidOpen, raw, p =>
         {
-            var open = LspConnection.Read(Methods.DidOpen, p, Ctx.Default.DidOpenTextDocumentParams, null);
+            var open = LspConnection.Read(Methods.DidOpen, p, c => c.DidOpenTextDocumentParams, null);
             documents.Set(open.TextDocument.Uri, new TextDocument(open.TextDocument.Text, open.TextDocument.Version));
         }), () => default);
-        connection.OnNotification(Methods.DidChange, Ctx.Default.JsonElement, raw => Sync(Methods.DidChange, raw, p =>
-            DidChange(LspConnection.Read(Methods.DidChange, p, Ctx.Default.DidChangeTextDocumentParams, null))), () => default);
-        connection.OnNotification(Methods.DidClose, Ctx.Default.DidCloseTextDocumentParams, p =>
+        connection.OnNotification(Methods.DidChange, c => c.JsonElement, raw => Sync(Methods.DidChange, raw, p =>
+            DidChange(LspConnection.Read(Methods.DidChange, p, c => c.DidChangeTextDocumentParams, null))), () => default);
+        connection.OnNotification(Methods.DidClose, c => c.DidCloseTextDocumentParams, p =>
         {
             documents.Remove(p.TextDocument.Uri);
             service.Store.ForgetDocument(p.TextDocument.Uri);
@@ -39,7 +38,7 @@ internal sealed partial class LanguageServer
         {
             // Whose document was it? The identifier alone may still be readable.
             string? uri = null;
-            try { uri = LspConnection.Read(method, raw, Ctx.Default.DidCloseTextDocumentParams, null).TextDocument.Uri; }
+            try { uri = LspConnection.Read(method, raw, c => c.DidCloseTextDocumentParams, null).TextDocument.Uri; }
             catch (RpcException) { }
             if (uri is not null && documents.Remove(uri)) service.Store.ForgetDocument(uri);
             ShowError($"{method} refused{(uri is null ? "" : $" for '{uri}'")}: {e.Message} " +

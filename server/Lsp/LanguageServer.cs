@@ -1,7 +1,6 @@
 using System.Reflection;
 using AttentionLens.Server.Protocol;
 using AttentionLens.Server.Services;
-using Ctx = AttentionLens.Server.Protocol.ProtocolJsonContext;
 
 namespace AttentionLens.Server.Lsp;
 
@@ -35,11 +34,11 @@ internal sealed partial class LanguageServer
         this.settings = settings;
         this.log = log;
         connection.RequestGate = Gate;
-        connection.OnRequest(Methods.Initialize, Ctx.Default.InitializeParams, Initialize);
-        connection.OnNotification(Methods.Initialized, Ctx.Default.JsonElement, _ => log.Open(), () => default);
-        connection.OnRequest(Methods.Shutdown, Ctx.Default.JsonElement, Shutdown, () => default);
-        connection.OnNotification(Methods.Exit, Ctx.Default.JsonElement, _ => Exit(), () => default);
-        connection.OnNotification(Methods.DidChangeConfiguration, Ctx.Default.DidChangeConfigurationParams, DidChangeConfiguration);
+        connection.OnRequest(Methods.Initialize, c => c.InitializeParams, Initialize);
+        connection.OnNotification(Methods.Initialized, c => c.JsonElement, _ => log.Open(), () => default);
+        connection.OnRequest(Methods.Shutdown, c => c.JsonElement, Shutdown, () => default);
+        connection.OnNotification(Methods.Exit, c => c.JsonElement, _ => Exit(), () => default);
+        connection.OnNotification(Methods.DidChangeConfiguration, c => c.DidChangeConfigurationParams, DidChangeConfiguration);
         RegisterTextSync();
         RegisterHover();
         RegisterAttentionLens();
@@ -82,6 +81,7 @@ internal sealed partial class LanguageServer
             TextDocumentSync: new TextDocumentSyncOptions(OpenClose: true, Change: 2),
             Experimental: new ExperimentalCapabilities(new AttentionLensCapabilities(
                 ProtocolVersion, Methods.Custom, MethodNames.All, settings.Current.MaxTokens ?? AnalysisService.DefaultMaxTokens)));
+        StartupTrace.Mark("initialize handled");
         return Task.FromResult<InitializeResult?>(new InitializeResult(capabilities, new ServerInfo("attention-lens", version)));
     }
 

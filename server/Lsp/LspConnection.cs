@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AttentionLens.Server.Protocol;
+using AttentionLens.Server.Services;
 using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 
@@ -21,8 +22,6 @@ internal sealed class LspConnection
 {
     private static readonly MethodInfo InvokeRequest = typeof(RequestTarget).GetMethod(nameof(RequestTarget.InvokeAsync))!;
     private static readonly MethodInfo InvokeNotification = typeof(NotificationTarget).GetMethod(nameof(NotificationTarget.Invoke))!;
-
-    private static readonly JsonSerializerOptions StrictOptions = Strict();
 
     private readonly LspJsonRpc rpc;
     private readonly Action<string> trace;
@@ -43,12 +42,7 @@ internal sealed class LspConnection
         if (rpc.CancellationStrategy is { } standard) rpc.CancellationStrategy = new InFlightIds(standard);
         if (rpc.SynchronizationContext is not NonConcurrentSynchronizationContext)
             rpc.SynchronizationContext = new NonConcurrentSynchronizationContext(sticky: false);
-        if (Environment.GetEnvironmentVariable("ATTENTION_LENS_RPC_TRACE") is "1")
-        {
-            // Every message StreamJsonRpc sends and receives, on stderr (diagnostics only).
-            rpc.TraceSource.Switch.Level = System.Diagnostics.SourceLevels.Verbose;
-            rpc.TraceSource.Listeners.Add(new System.Diagnostics.TextWriterTraceListener(Console.Error));
-        }
+        if (Environment.GetEnvironmentVariable("ATTENTION_LENS_RPC_TRACE") is "1") TraceMessages(rpc);
         rpc.Disconnected += (_, e) =>
         {
             disconnected ??= e;
@@ -56,7 +50,7 @@ internal sealed class LspConnection
             trace($"connection closed ({e.Reason}): {e.Description}{(e.Exception is { } x ? " " + x : "")}");
         };
         // A message MessageShape refused arrives as this request: answer it with its fault.
-        OnRequest<ResponseError, NullResult>(LspMessageFormatter.MalformedMethod, ProtocolJsonContext.Default.ResponseError,
+        OnRequest<ResponseError, NullResult>(LspMessageFormatter.MalformedMethod, c => c.ResponseError,
             (fault, _) => throw new RpcException(fault.Code, fault.Message), gated: false);
     }
 
@@ -66,7 +60,7 @@ internal sealed class LspConnection
     /// <summary>Requests being handled now.</summary>
     public int ActiveRequests => Volatile.Read(ref activeRequests);
 
-    public void OnRequest<TParams, TResult>(string method, JsonTypeInfo<TParams> paramsType,
+    public void OnRequest<TParams, TResult>(string method, StrictParamsJson.TypeOf<TParams> paramsType,
         Func<TParams, CancellationToken, Task<TResult?>> handler, Func<TParams>? whenAbsent = null, bool gated = true)
         where TResult : class
     {
@@ -74,7 +68,7 @@ internal sealed class LspConnection
         rpc.AddLocalRpcMethod(InvokeRequest, target, new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
     }
 
-    public void OnNotification<TParams>(string method, JsonTypeInfo<TParams> paramsType, Action<TParams> handler, Func<TParams>? whenAbsent = null)
+    public void OnNotification<TParams>(string method, StrictParamsJson.TypeOf<TParams> paramsType, Action<TParams> handler, Func<TParams>? whenAbsent = null)
     {
         var target = new NotificationTarget(method, trace, parameters => handler(Read(method, parameters, paramsType, whenAbsent)));
         rpc.AddLocalRpcMethod(InvokeNotification, target, new JsonRpcMethodAttribute(method) { UseSingleObjectParameterDeserialization = true });
@@ -105,6 +99,7 @@ internal sealed class LspConnection
     public async Task<string?> RunAsync()
     {
         rpc.StartListening();
+        StartupTrace.Mark("listening");
         // Not rpc.Completion alone: after a disconnect it also waits for the input to close,
         // which a blocked read of stdin may never report.
         await Task.WhenAny(rpc.Completion, ended.Task).ConfigureAwait(false);
@@ -122,8 +117,8 @@ internal sealed class LspConnection
             : null;
     }
 
-    /// <summary>Reads params with the source-generated type info; every fault is a -32602 <see cref="RpcException"/> naming the method and the member.</summary>
-    public static T Read<T>(string method, JsonElement? parameters, JsonTypeInfo<T> type, Func<T>? whenAbsent)
+    /// <summary>Reads params strictly (<see cref="StrictParamsJson"/>); every fault is a -32602 <see cref="RpcException"/> naming the method and the member.</summary>
+    public static T Read<T>(string method, JsonElement? parameters, StrictParamsJson.TypeOf<T> type, Func<T>? whenAbsent)
     {
         if (parameters is not { ValueKind: not JsonValueKind.Null } p)
             return whenAbsent is not null ? whenAbsent() : throw new RpcException(ErrorCodes.InvalidParams, $"Invalid params: '{method}' needs params.");
@@ -131,10 +126,7 @@ internal sealed class LspConnection
             throw new RpcException(ErrorCodes.InvalidParams, $"Invalid params: '{method}' params must be an object.");
         try
         {
-            // The same source-generated metadata, read strictly: a null where the record does not
-            // allow one, or a missing constructor parameter, is refused instead of read as null.
-            var strict = (JsonTypeInfo<T>)StrictOptions.GetTypeInfo(type.Type);
-            return p.Deserialize(strict) ?? throw new RpcException(ErrorCodes.InvalidParams, $"Invalid params: '{method}' params are null.");
+            return p.Deserialize(type(StrictParamsJson.Context)) ?? throw new RpcException(ErrorCodes.InvalidParams, $"Invalid params: '{method}' params are null.");
         }
         catch (JsonException e)
         {
@@ -147,15 +139,15 @@ internal sealed class LspConnection
         }
     }
 
-    private static JsonSerializerOptions Strict()
+    /// <summary>
+    /// Every message StreamJsonRpc sends and receives, on stderr (ATTENTION_LENS_RPC_TRACE=1,
+    /// diagnostics only). A method of its own so the listener's assembly loads only when asked for.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void TraceMessages(JsonRpc rpc)
     {
-        var options = new JsonSerializerOptions(ProtocolJsonContext.Default.Options)
-        {
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-        };
-        options.MakeReadOnly();
-        return options;
+        rpc.TraceSource.Switch.Level = System.Diagnostics.SourceLevels.Verbose;
+        rpc.TraceSource.Listeners.Add(new System.Diagnostics.TextWriterTraceListener(Console.Error));
     }
 
     /// <summary>The object StreamJsonRpc invokes for one request method.</summary>

@@ -12,6 +12,7 @@ internal static class ServerHost
     {
         var settings = new SettingsState(initialSettings);
         var connection = new LspConnection(input, output, trace);
+        StartupTrace.Mark("connection built");
         var registry = new ModelRegistry(() => settings.Current, bundledRoot ?? ModelRegistry.DefaultBundledRoot);
         // Model loads and evictions reach the client as window/logMessage (and stderr).
         var log = new ClientLog(connection, trace);

@@ -23,6 +23,10 @@ public sealed record AnalyzeParams
     public string? Label { get; init; }
     /// <summary>Extractive QA: explain the end of the predicted span instead of its start.</summary>
     public bool? QaEnd { get; init; }
+    /// <summary>The alternative B of a contrastive analysis, "why the prediction (or <see cref="Label"/>) rather than B"
+    /// (docs/methods.md#contrastive): a label (id2label name or id) of a classifier, a token (vocabulary id or
+    /// token) of an LM. The explained quantity becomes the logit difference. Omitted = not contrastive.</summary>
+    public string? Contrast { get; init; }
     /// <summary>Extractive QA: the context's range when question (<see cref="Range"/>) and context are two
     /// selections; omitted = the selection is split at the first <c>|||</c> (question before, context after).</summary>
     public Range? ContextRange { get; init; }
@@ -48,4 +52,8 @@ public sealed record AnalyzeOptions
     public bool? Layers { get; init; }
     public int? MaxTokens { get; init; }
     public bool? ReceptiveFieldNormalisation { get; init; }
+    /// <summary>Integrated gradients: points on the path (midpoint rule), default 32.</summary>
+    public int? IgSteps { get; init; }
+    /// <summary>Integrated gradients' baseline: zero (default), pad or mask (the tokenizer's token embedding).</summary>
+    public string? IgBaseline { get; init; }
 }

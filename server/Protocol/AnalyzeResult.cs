@@ -26,6 +26,9 @@ public sealed record AnalyzeResult
     public LogitLensDto? LogitLens { get; init; }
     public RoutesDto? Routes { get; init; }
     public FaithfulnessDto? Faithfulness { get; init; }
+    /// <summary>Gradient method name → its detail (docs/methods.md#gradients): the differentiated quantity and value,
+    /// integrated gradients' completeness gap, attention × gradient's per-head totals (with <c>options.layers</c>).</summary>
+    public IReadOnlyDictionary<string, GradientDetailDto>? Gradients { get; init; }
     /// <summary>The prediction explained (omitted for a bare body): docs/protocol.md#prediction.</summary>
     public PredictionDto? Prediction { get; init; }
     /// <summary>Milliseconds per stage: the core's stages plus load, tokenize and total (server side).</summary>
@@ -75,9 +78,18 @@ public sealed record AnswerSpanDto(int Start, int End, Range Range, string Text)
 /// tokenClassification or questionAnswering. <paramref name="Position"/>: the token the prediction belongs to;
 /// <paramref name="Chosen"/>: the label was picked (params.label), not the argmax; <paramref name="SpanEnd"/>:
 /// QA explains the span's end; <paramref name="Alternatives"/>: top candidates at the position;
-/// <paramref name="TokenLabels"/>: every token's predicted label (token classification).</summary>
+/// <paramref name="TokenLabels"/>: every token's predicted label (token classification); <paramref name="Contrast"/>: the
+/// alternative B of a contrastive analysis (params.contrast), "why label rather than B".</summary>
 public sealed record PredictionDto(string Head, int Position, int Index, string Label, double? Probability, bool Chosen, bool SpanEnd,
-    string Description, IReadOnlyList<PredictionCandidateDto> Alternatives, AnswerSpanDto? Span, IReadOnlyList<PredictionCandidateDto>? TokenLabels);
+    string Description, IReadOnlyList<PredictionCandidateDto> Alternatives, AnswerSpanDto? Span, IReadOnlyList<PredictionCandidateDto>? TokenLabels,
+    PredictionCandidateDto? Contrast = null);
+
+/// <summary>A gradient method's detail (docs/methods.md#gradients). <paramref name="Quantity"/>: y in words; <paramref name="Value"/>:
+/// y at the input. Integrated gradients adds the baseline (zero, pad, mask), steps, rule (midpoint), f(baseline), Σ attributions,
+/// the completeness gap Σ a − (f(x) − f(x′)) and that gap relative to |f(x) − f(x′)| (null when undefined);
+/// attention × gradient adds <paramref name="HeadScores"/> (L·H × T) with <c>options.layers</c>.</summary>
+public sealed record GradientDetailDto(string Quantity, double Value, string? Baseline = null, int? Steps = null, string? Rule = null,
+    double? BaselineValue = null, double? AttributionSum = null, double? CompletenessGap = null, double? RelativeGap = null, MatrixDto? HeadScores = null);
 
 /// <summary>Information-flow routes to the target (docs/methods.md#routes): the edges above <paramref name="Threshold"/>.</summary>
 public sealed record RoutesDto(double Threshold, IReadOnlyList<RouteEdgeDto> Edges);

@@ -43,6 +43,7 @@ public static class AnalysisMapper
                 fa.Comprehensiveness.ToDictionary(p => p.Key.Name, p => p.Value),
                 fa.Sufficiency.ToDictionary(p => p.Key.Name, p => p.Value))
             : null,
+        Gradients = r.Gradients.Count > 0 ? r.Gradients.ToDictionary(g => g.Key, g => Gradient(g.Value, byLayer)) : null,
         Prediction = r.Prediction is { } p ? Prediction(p, tokens, tokenText ?? Invariant, spanOf) : null,
         Timings = timings,
     };
@@ -65,8 +66,15 @@ public static class AnalysisMapper
             span = new AnswerSpanDto(start, end, range, text);
         }
         return new PredictionDto(HeadName(p.Head), p.Position, p.Index, label, double.IsFinite(p.Probability) ? p.Probability : null, p.Chosen, p.SpanEnd,
-            p.Description, p.Alternatives.Select(candidate).ToArray(), span, p.TokenLabels?.Select(c => new PredictionCandidateDto(c.Index, c.Label, c.Probability)).ToArray());
+            p.Description, p.Alternatives.Select(candidate).ToArray(), span, p.TokenLabels?.Select(c => new PredictionCandidateDto(c.Index, c.Label, c.Probability)).ToArray(),
+            p.Contrast is { } b ? candidate(b) : null);
     }
+
+    /// <summary>A gradient method's detail; NaN and infinities (an undefined relative gap) become null.</summary>
+    private static GradientDetailDto Gradient(GradientDetail d, bool byLayer) => new(d.Quantity, d.Value, d.Baseline, d.Steps, d.Rule,
+        Finite(d.BaselineValue), Finite(d.AttributionSum), Finite(d.CompletenessGap), Finite(d.RelativeGap), byLayer && d.HeadScores is { } h ? Matrix(h) : null);
+
+    private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;
 
     /// <summary>The protocol's name of a head: the enum member in camelCase (sequenceClassification…).</summary>
     public static string HeadName(ModelHead head) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(head.ToString());

@@ -12,6 +12,9 @@ public sealed record AnalysisRequest(string Uri, TextDocument Document, Range Ra
     /// <summary>A label (id2label name or id) or, for LMs, a token (id or text) to explain instead of the prediction.</summary>
     public string? Label { get; init; }
 
+    /// <summary>The alternative B of a contrastive analysis: a label (name or id) or, for LMs, a token (id or text).</summary>
+    public string? Contrast { get; init; }
+
     /// <summary>Extractive QA: explain the span's end rather than its start.</summary>
     public bool QaEnd { get; init; }
 

@@ -67,7 +67,11 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             var origin = !token.IsSpecial && seen++ >= questionTokens ? contextStart : start;
             offsets[i] = (origin + token.Source.Start, origin + token.Source.End);
         }
-        options = options with { Target = ResolveTarget(request, encoding, offsets, doc, model.Info.Head), Prediction = Choice(request, model) };
+        options = options with
+        {
+            Target = ResolveTarget(request, encoding, offsets, doc, model.Info.Head), Prediction = Choice(request, model),
+            IgBaselineTokenId = BaselineToken(options.IgBaseline, model),
+        };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -211,10 +215,18 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         return (text[..split], text[(split + QaSplitMarker.Length)..], start + split + QaSplitMarker.Length);
     }
 
-    /// <summary>params.label as a class id (id2label name or number) or, for LMs, a vocabulary id (number or token).</summary>
+    /// <summary>params.label and params.contrast as class ids (id2label name or number) or, for LMs, vocabulary ids (number or token).</summary>
     private static PredictionChoice? Choice(AnalysisRequest request, LoadedModel model)
     {
-        if (request.Label is not { } label) return request.QaEnd ? new PredictionChoice(SpanEnd: true) : null;
+        int? contrast = request.Contrast is { } c ? Resolve(c, "contrast", request, model) : null;
+        if (request.Label is not { } label)
+            return request.QaEnd || contrast is not null ? new PredictionChoice(SpanEnd: request.QaEnd, Contrast: contrast) : null;
+        return new PredictionChoice(Resolve(label, "label", request, model), request.QaEnd, contrast);
+    }
+
+    /// <summary>A label or token named by <paramref name="field"/> (label, contrast) as an id.</summary>
+    private static int Resolve(string label, string field, AnalysisRequest request, LoadedModel model)
+    {
         var info = model.Info;
         int? id = null;
         if (info.Head is ModelHead.SequenceClassification or ModelHead.TokenClassification)
@@ -223,19 +235,29 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
                 if (string.Equals(info.Labels[k], label, StringComparison.OrdinalIgnoreCase)) id = k;
             if (id is null && int.TryParse(label, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < Math.Max(info.NumLabels, info.Labels.Count)) id = n;
             if (id is null)
-                throw new InvalidParamsException($"label '{label}' is not one of the model's labels ({string.Join(", ", info.Labels.Select((l, k) => $"{k}={l}"))}); give a name or an id.");
+                throw new InvalidParamsException($"{field} '{label}' is not one of the model's labels ({string.Join(", ", info.Labels.Select((l, k) => $"{k}={l}"))}); give a name or an id.");
         }
         else if (info.Head is ModelHead.CausalLM or ModelHead.MaskedLM)
         {
             id = int.TryParse(label, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : model.Tokenizer.TokenToId(label);
             if (id is not { } v || v >= model.Tokenizer.VocabSize)
-                throw new InvalidParamsException($"label '{label}' is neither a vocabulary id below {model.Tokenizer.VocabSize} nor a token of the vocabulary.");
+                throw new InvalidParamsException($"{field} '{label}' is neither a vocabulary id below {model.Tokenizer.VocabSize} nor a token of the vocabulary.");
         }
         else
         {
-            throw new InvalidParamsException($"label applies to classifiers and language models; '{request.Model}' has a {MethodNamesHead(info.Head)} head{(info.Head == ModelHead.QuestionAnswering ? " (use qaEnd to explain the span's end)" : "")}.");
+            throw new InvalidParamsException($"{field} applies to classifiers and language models; '{request.Model}' has a {MethodNamesHead(info.Head)} head{(info.Head == ModelHead.QuestionAnswering ? " (use qaEnd to explain the span's end)" : "")}.");
         }
-        return new PredictionChoice(id, request.QaEnd);
+        return id.Value;
+    }
+
+    /// <summary>The token id of integrated gradients' pad or mask baseline, from the tokenizer's vocabulary.</summary>
+    private static int? BaselineToken(IntegratedGradientsBaseline baseline, LoadedModel model)
+    {
+        if (baseline == IntegratedGradientsBaseline.Zero) return null;
+        string[] names = baseline == IntegratedGradientsBaseline.Pad ? ["[PAD]", "<pad>", "<|padding|>", "<|pad|>"] : ["[MASK]", "<mask>"];
+        foreach (var name in names)
+            if (model.Tokenizer.TokenToId(name) is { } id) return id;
+        throw new InvalidParamsException($"options.igBaseline '{baseline.ToString().ToLowerInvariant()}': this model's tokenizer has no {string.Join(" or ", names)} token; use the zero baseline.");
     }
 
     /// <summary>The selection's tokens followed by <paramref name="continuation"/> (generated ids), which get
@@ -274,6 +296,10 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         var maxTokens = Math.Min(o.MaxTokens ?? configured, configured);
         if (maxTokens < 1) throw new InvalidParamsException($"options.maxTokens {maxTokens} must be at least 1.");
         var defaults = new AnalysisOptions();
+        if (o.IgSteps is { } steps && steps is < 1 or > 1024) throw new InvalidParamsException($"options.igSteps {steps} must lie in 1..1024.");
+        var baseline = o.IgBaseline is null ? IntegratedGradientsBaseline.Zero
+            : Enum.TryParse<IntegratedGradientsBaseline>(o.IgBaseline, ignoreCase: true, out var b) && !int.TryParse(o.IgBaseline, out _) ? b
+            : throw new InvalidParamsException($"options.igBaseline '{o.IgBaseline}' is not one of zero, pad, mask.");
         return new AnalysisOptions
         {
             Methods = methods,
@@ -284,6 +310,8 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             Alpha = o.Alpha ?? defaults.Alpha,
             ReceptiveFieldNormalisation = o.ReceptiveFieldNormalisation ?? defaults.ReceptiveFieldNormalisation,
             MaxTokens = maxTokens,
+            IgSteps = o.IgSteps ?? defaults.IgSteps,
+            IgBaseline = baseline,
         };
     }
 

@@ -2,8 +2,12 @@
 // (didOpen + attentionLens/analyze of stories260K, model load included) through the real npm
 // client over stdio, for two builds interleaved round by round so both see the same machine load.
 // ATTENTION_LENS_SERVER is the build measured, ATTENTION_LENS_SERVER_BASELINE the one it is
-// compared with; BENCH_RUNS rounds (default 9). Prints medians and ratios; asserts nothing.
+// compared with; BENCH_RUNS rounds (default 9). Prints medians, ranges and ratios; asserts nothing.
+// Besides wall time it reports the server's CPU time (all its threads, from /proc/<pid>/task/*/schedstat,
+// Linux only) up to the initialize answer and during the first analysis: on a shared, loaded machine
+// wall time mostly measures waiting for a core, CPU time the work each build does.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as rpc from 'vscode-jsonrpc/node.js';
 import { stories } from './helpers.mjs';
 
@@ -11,6 +15,19 @@ const runs = Number(process.env.BENCH_RUNS || 9);
 const builds = { baseline: process.env.ATTENTION_LENS_SERVER_BASELINE, current: process.env.ATTENTION_LENS_SERVER };
 if (!builds.baseline || !builds.current) throw new Error('set ATTENTION_LENS_SERVER and ATTENTION_LENS_SERVER_BASELINE');
 const text = 'Once upon a time, there was a little girl named Lily. She liked to play outside.';
+
+/** CPU time (ms) of every live thread of process `pid` so far; NaN where /proc is unavailable. */
+function cpuMs(pid) {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try { ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]); } catch { /* thread ended */ }
+    }
+    return ns / 1e6;
+  } catch {
+    return NaN;
+  }
+}
 
 async function once(dll) {
   const t0 = performance.now();
@@ -20,6 +37,7 @@ async function once(dll) {
   c.listen();
   await c.sendRequest('initialize', { processId: process.pid, capabilities: {}, initializationOptions: { useHuggingFaceCache: false } });
   const startup = performance.now() - t0;
+  const cpuStartup = cpuMs(proc.pid);
   await c.sendNotification('initialized', {});
   await c.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///b.txt', languageId: 'plaintext', version: 1, text } });
   const t1 = performance.now();
@@ -28,11 +46,12 @@ async function once(dll) {
     model: stories, methods: ['rollout', 'influence'],
   });
   const firstAnalysis = performance.now() - t1;
+  const cpuFirstAnalysis = cpuMs(proc.pid) - cpuStartup;
   await c.sendRequest('shutdown');
   await c.sendNotification('exit');
   await exited;
   c.dispose();
-  return { startup, firstAnalysis, total: startup + firstAnalysis };
+  return { startup, firstAnalysis, total: startup + firstAnalysis, cpuStartup, cpuFirstAnalysis };
 }
 
 const results = { baseline: [], current: [] };
@@ -46,9 +65,13 @@ for (let i = 0; i < runs; i++) {
 }
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const summary = {};
-for (const key of ['startup', 'firstAnalysis', 'total']) {
+for (const key of ['startup', 'firstAnalysis', 'total', 'cpuStartup', 'cpuFirstAnalysis']) {
   const b = median(results.baseline.map((r) => r[key]));
   const c = median(results.current.map((r) => r[key]));
-  summary[key] = { baselineMedianMs: +b.toFixed(1), currentMedianMs: +c.toFixed(1), currentOverBaseline: +(c / b).toFixed(3) };
+  const range = (xs) => [+Math.min(...xs).toFixed(1), +Math.max(...xs).toFixed(1)];
+  summary[key] = {
+    baselineMedianMs: +b.toFixed(1), currentMedianMs: +c.toFixed(1), currentOverBaseline: +(c / b).toFixed(3),
+    baselineRangeMs: range(results.baseline.map((r) => r[key])), currentRangeMs: range(results.current.map((r) => r[key])),
+  };
 }
 console.log(JSON.stringify({ benchmark: 'server startup and first analysis (stories260K), interleaved', runs, ...summary }));

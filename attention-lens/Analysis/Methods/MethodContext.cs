@@ -14,6 +14,9 @@ public sealed record MethodContext(
     AnalysisOptions Options,
     int Target)
 {
+    /// <summary>The one backward pass of the explained prediction that the gradient methods share (run on first use).</summary>
+    public GradientPass Gradients { get; init; } = new();
+
     public int Layers => Shape.Layers;
     public int Heads => Shape.Heads;
     public int Tokens => Shape.Tokens;

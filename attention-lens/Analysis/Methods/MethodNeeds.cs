@@ -16,4 +16,8 @@ public enum MethodNeeds
     ResidualStream = 16,
     /// <summary>Runs further forward passes of its own (cost grows with T).</summary>
     ExtraForwardPasses = 8,
+    /// <summary>A backward pass of the model (<c>IDifferentiableModel</c>): ∂y/∂inputs_embeds of the explained prediction y.</summary>
+    Gradients = 32,
+    /// <summary>With <see cref="Gradients"/>: also ∂y/∂A, every layer's attention probabilities (L·H·T² floats more).</summary>
+    AttentionGradients = 64,
 }

@@ -18,6 +18,11 @@ public static class MethodRegistry
         new ValueZeroingMethod(),
         new LogitLensMethod(),
         new RoutesMethod(),
+        new SaliencyMethod(),
+        new InputXGradientMethod(),
+        new IntegratedGradientsMethod(),
+        new AttentionXGradientMethod(),
+        new GradRolloutMethod(),
     ];
 
     /// <summary>The methods that score input tokens (every one but the logit lens).</summary>

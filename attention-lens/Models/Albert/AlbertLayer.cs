@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Albert;
 /// then y = full_layer_layer_norm(a + ffn_output(act(ffn(a)))). One instance serves every layer of
 /// its group: ALBERT shares parameters across layers (Lan et al. 2020, §3.1).
 /// </summary>
-public sealed class AlbertLayer
+public sealed partial class AlbertLayer
 {
     private readonly Linear _query;
     private readonly Linear _key;

@@ -10,7 +10,7 @@ namespace AttentionLens.Models.Albert;
 /// num_hidden_layers applications of num_hidden_groups shared layers (layer i runs group
 /// int(i / (L / G))). Hidden state 0 is the mapped embedding output, as transformers returns it.
 /// </summary>
-public sealed class AlbertModel : ITransformerModel, IEncoderBody
+public sealed partial class AlbertModel : ITransformerModel, IEncoderBody, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly BertEmbeddings _embeddings;
@@ -75,7 +75,7 @@ public sealed class AlbertModel : ITransformerModel, IEncoderBody
         else
         {
             using var embeddedBuffer = new Scratch(t * _config.EmbeddingSize);
-            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, Enumerable.Range(0, t).ToArray(), embeddedBuffer.Span);
+            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, Enumerable.Range(0, t).ToArray(), embeddedBuffer.Span, options.InputsEmbeds);
             _mappingIn.Forward(kernels, embeddedBuffer.Span, trace.HiddenState(0), t);
         }
         var bias = AttentionMasks.Padding(input.AttentionMask, t);

@@ -4,7 +4,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models.Bert;
 
 /// <summary>modeling_bert.py BertEmbeddings: LayerNorm(word + token_type + position) (dropout is identity in eval).</summary>
-public sealed class BertEmbeddings
+public sealed partial class BertEmbeddings
 {
     private readonly Embedding _word;
     private readonly Embedding _position;
@@ -35,17 +35,25 @@ public sealed class BertEmbeddings
     /// <param name="typeIds">(T) segment ids, or null for zeros (HF's buffered token_type_ids).</param>
     /// <param name="positionIds">(T) positions (arange for BERT, padding-aware for RoBERTa).</param>
     /// <param name="output">(T, C).</param>
-    public void Forward(IKernels kernels, int[] ids, int[]? typeIds, int[] positionIds, Span<float> output)
+    /// <param name="inputsEmbeds">(T, C) word rows replacing the lookup (<see cref="ForwardOptions.InputsEmbeds"/>), or null.</param>
+    public void Forward(IKernels kernels, int[] ids, int[]? typeIds, int[] positionIds, Span<float> output, float[]? inputsEmbeds = null)
     {
         int t = ids.Length;
         using var sumBuffer = new Scratch(t * _hidden);
         var sum = sumBuffer.Span;
-        _word.Lookup(ids, sum, accumulate: false);
+        Sum(ids, typeIds, positionIds, sum, inputsEmbeds);
+        _norm.Forward(kernels, sum, output, t);
+    }
+
+    /// <summary>word (or the given rows) + token type + position, before the LayerNorm.</summary>
+    private void Sum(int[] ids, int[]? typeIds, int[] positionIds, Span<float> sum, float[]? inputsEmbeds)
+    {
+        int t = ids.Length;
+        _word.LookupOrGiven(ids, inputsEmbeds, sum);
         if (_tokenType is not null)
             _tokenType.Lookup(typeIds ?? new int[t], sum, accumulate: true);
         else if (typeIds is not null && typeIds.Any(x => x != 0))
             throw new AttentionLensException("this model has no token type embeddings; token type ids must be 0.");
         _position.Lookup(positionIds, sum, accumulate: true);
-        _norm.Forward(kernels, sum, output, t);
     }
 }

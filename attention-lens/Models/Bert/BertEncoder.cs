@@ -4,7 +4,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models.Bert;
 
 /// <summary>modeling_bert.py BertEncoder: the stack of <see cref="BertLayer"/>s; hidden state l+1 is layer l's output.</summary>
-public sealed class BertEncoder
+public sealed partial class BertEncoder
 {
     private readonly BertLayer[] _layers;
 

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Bert;
 /// LN(act(dense(h))) · Eᵀ + bias, the decoder tied to the word embeddings (tie_word_embeddings).
 /// RoBERTa's RobertaLMHead has the same computation under lm_head.*.
 /// </summary>
-public sealed class BertForMaskedLM : ITransformerModel, ILogitLens
+public sealed partial class BertForMaskedLM : ITransformerModel, ILogitLens
 {
     private readonly IKernels _kernels;
     private readonly BertModel _body;

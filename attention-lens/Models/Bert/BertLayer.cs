@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Bert;
 /// modeling_bert.py BertLayer (post-norm): a = LN(x + O(attn(x))) (BertAttention = BertSelfAttention +
 /// BertSelfOutput), y = LN(a + W₂ act(W₁ a)) (BertIntermediate + BertOutput).
 /// </summary>
-public sealed class BertLayer
+public sealed partial class BertLayer
 {
     private readonly BertSelfAttention _attention;
     private readonly BertResidualOutput _attentionOutput;

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Bert;
 /// modeling_bert.py BertModel: embeddings, encoder, optional pooler. Also the body of RoBERTa
 /// (modeling_roberta.py copies BERT's layers), which differs only in its position ids.
 /// </summary>
-public sealed class BertModel : ITransformerModel, IEncoderBody
+public sealed partial class BertModel : ITransformerModel, IEncoderBody
 {
     private readonly IKernels _kernels;
     private readonly BertEmbeddings _embeddings;
@@ -76,7 +76,7 @@ public sealed class BertModel : ITransformerModel, IEncoderBody
             _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer, resume.Layer);
             return trace;
         }
-        _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
+        _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0), options.InputsEmbeds);
         _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer);
         return trace;
     }

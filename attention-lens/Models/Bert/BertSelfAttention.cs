@@ -4,7 +4,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models.Bert;
 
 /// <summary>modeling_bert.py BertSelfAttention.forward (absolute positions): scores = Q Kᵀ / √D + mask, softmax, · V.</summary>
-public sealed class BertSelfAttention
+public sealed partial class BertSelfAttention
 {
     private readonly Linear _query;
     private readonly Linear _key;

@@ -11,7 +11,7 @@ namespace AttentionLens.Models;
 /// state to word_embed_proj_dim (project_out) before any head. The causal-LM head is also the logit
 /// lens of every family built on <see cref="IDecoderBody"/>.
 /// </summary>
-public sealed class DecoderTaskModel : ITransformerModel, ILogitLens
+public sealed partial class DecoderTaskModel : ITransformerModel, ILogitLens, IDifferentiableModel
 {
     private readonly IKernels _kernels;
     private readonly ITransformerModel _body;

@@ -37,6 +37,22 @@ public sealed class Embedding
         return new Embedding(w.GetData("weight", rows, dim), rows, dim, w.FullName("weight"));
     }
 
+    /// <summary>
+    /// y = table[ids[t]] per row, or the caller's <paramref name="inputsEmbeds"/> (T, C) instead
+    /// (<see cref="ForwardOptions.InputsEmbeds"/>: the backward pass's and integrated gradients' inputs).
+    /// </summary>
+    public void LookupOrGiven(ReadOnlySpan<int> ids, float[]? inputsEmbeds, Span<float> y)
+    {
+        if (inputsEmbeds is null)
+        {
+            Lookup(ids, y, accumulate: false);
+            return;
+        }
+        if (inputsEmbeds.Length != ids.Length * Dim)
+            throw new AttentionLensException($"inputs_embeds has {inputsEmbeds.Length} values; {ids.Length} tokens × {Dim} channels need {ids.Length * Dim} (GradientOptions.InputsEmbeds).");
+        inputsEmbeds.AsSpan().CopyTo(y);
+    }
+
     /// <summary>y[t] += or = table[ids[t]].</summary>
     public void Lookup(ReadOnlySpan<int> ids, Span<float> y, bool accumulate)
     {

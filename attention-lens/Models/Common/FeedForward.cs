@@ -3,7 +3,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models;
 
 /// <summary>The two-layer MLP y = down(act(up(x))) (GPT-NeoX dense_h_to_4h/dense_4h_to_h, Phi fc1/fc2, OPT fc1/fc2).</summary>
-public sealed class FeedForward(Linear up, Activation activation, Linear down)
+public sealed partial class FeedForward(Linear up, Activation activation, Linear down)
 {
     /// <param name="x">(T, C).</param>
     /// <param name="y">(T, C) overwritten.</param>

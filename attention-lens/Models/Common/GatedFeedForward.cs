@@ -7,7 +7,7 @@ namespace AttentionLens.Models;
 /// (Llama, Mistral, OLMo-2), GeGLU with gelu_pytorch_tanh (Gemma's hidden_activation). Phi-3 stores
 /// gate and up as one gate_up_proj whose output splits in halves, gate first (Phi3MLP: chunk(2)).
 /// </summary>
-public sealed class GatedFeedForward
+public sealed partial class GatedFeedForward
 {
     private readonly Linear? _gate;
     private readonly Linear? _up;

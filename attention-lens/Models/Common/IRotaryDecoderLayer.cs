@@ -12,4 +12,11 @@ public interface IRotaryDecoderLayer
     /// </summary>
     void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
         Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0);
+
+    /// <summary>
+    /// Reverse mode: recomputes the layer from its input <paramref name="x"/> and turns ∂y/∂output
+    /// <paramref name="dy"/> into ∂y/∂x (<paramref name="dx"/>) and ∂y/∂P (<paramref name="dProbs"/>, (H, T, T)).
+    /// </summary>
+    void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, RopeTable rope, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dProbs, int tokens);
 }

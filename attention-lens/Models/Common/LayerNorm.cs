@@ -29,4 +29,7 @@ public sealed class LayerNorm : INorm
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, int rows) =>
         kernels.LayerNorm(x, _weight.Span, _bias.Span, y, rows, _size, _eps);
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        NormBackward.LayerNorm(x, _weight.Span, dy, dx, rows, _size, _eps);
 }

@@ -29,4 +29,26 @@ public sealed class MaskedLMHead(Linear transform, Activation activation, LayerN
         decoder.Forward(kernels, normed, logits, tokens);
         return logits;
     }
+
+    /// <summary>
+    /// The logit row at the target position backward to ∂y/∂h_p: dn = decoderᵀ dz (the tied embedding),
+    /// da = LNᵀ dn, dh₁ = act′ ⊙ da, dh_p = denseᵀ dh₁.
+    /// </summary>
+    public float Backward(IKernels kernels, ReadOnlySpan<float> hidden, GradientTarget target, Span<float> dHidden)
+    {
+        int c = transform.InFeatures, e = transform.OutFeatures, p = target.Position;
+        var pre = new float[e];
+        transform.Forward(kernels, hidden.Slice(p * c, c), pre, 1);
+        var act = (float[])pre.Clone();
+        kernels.Activate(act, activation);
+        var normed = new float[e];
+        norm.Forward(kernels, act, normed, 1);
+        var dNormed = new float[e];
+        float value = GradientRunner.LinearRow(kernels, decoder, normed, 0, target, dNormed, "vocabulary id");
+        var dAct = new float[e];
+        norm.Backward(act, dNormed, dAct, 1);
+        ActivationBackward.Apply(pre, dAct, activation);
+        transform.Backward(kernels, dAct, dHidden.Slice(p * c, c), 1);
+        return value;
+    }
 }

@@ -39,4 +39,28 @@ public abstract class PreNormDecoderLayer : IRotaryDecoderLayer
         _mlp.Forward(kernels, normed, y, tokens);
         kernels.Add(y[..n], attended);
     }
+
+    /// <summary>dh = dy + norm₂ᵀ(mlpᵀ dy), dx = dh + norm₁ᵀ(attentionᵀ dh), from the recomputed h.</summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, RopeTable rope, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dProbs, int tokens)
+    {
+        int n = tokens * _hidden;
+        using var n1Buffer = new Scratch(n);
+        using var hBuffer = new Scratch(n);
+        using var n2Buffer = new Scratch(n);
+        using var dhBuffer = new Scratch(n);
+        Span<float> n1 = n1Buffer.Span, h = hBuffer.Span, n2 = n2Buffer.Span, dh = dhBuffer.Span;
+        _inputNorm.Forward(kernels, x, n1, tokens);
+        using (var probs = new Scratch(_attention.Heads * tokens * tokens))
+            _attention.Forward(kernels, n1, h, bias, rope, probs.Span, default, tokens);
+        kernels.Add(h, x);
+        _postNorm.Forward(kernels, h, n2, tokens);
+        using var dn2Buffer = new Scratch(n);
+        _mlp.Backward(kernels, n2, dy, dn2Buffer.Span, tokens);
+        _postNorm.Backward(h, dn2Buffer.Span, dh, tokens);
+        kernels.Add(dh, dy[..n]);
+        _attention.Backward(kernels, n1, dh, n2, bias, rope, dProbs, tokens);
+        _inputNorm.Backward(x, n2, dx, tokens);
+        kernels.Add(dx[..n], dh);
+    }
 }

@@ -41,4 +41,7 @@ public sealed class RmsNorm : INorm
             for (int k = 0; k < c; k++) gains[i * c + k] = w[k] * inverse;
         }
     }
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        NormBackward.RmsNorm(x, _weight.Span, dy, dx, rows, _size, _eps);
 }

@@ -11,7 +11,7 @@ namespace AttentionLens.Models;
 /// attention; scores scaled by <c>scale</c> (head_dim^−½, Gemma 2 query_pre_attn_scalar^−½),
 /// soft-capped (Gemma 2) or not; the output projection (o_proj, Phi's dense).
 /// </summary>
-public sealed class RotaryAttention
+public sealed partial class RotaryAttention
 {
     private readonly Linear? _q;
     private readonly Linear? _k;

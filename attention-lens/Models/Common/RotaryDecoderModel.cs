@@ -11,7 +11,7 @@ namespace AttentionLens.Models;
 /// replace the mask (Phi-3's sliding window) and the embedding (Gemma's √hidden_size normalizer).
 /// The task heads are <see cref="DecoderTaskModel"/>.
 /// </summary>
-public abstract class RotaryDecoderModel : ITransformerModel, IDecoderBody
+public abstract partial class RotaryDecoderModel : ITransformerModel, IDecoderBody, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly IRotaryDecoderLayer[] _layers;
@@ -50,6 +50,21 @@ public abstract class RotaryDecoderModel : ITransformerModel, IDecoderBody
     /// <summary>Hidden state 0 (T, C); a plain lookup unless a family overrides it.</summary>
     protected virtual void EmbedTokens(ReadOnlySpan<int> ids, Span<float> h0) => Embed.Lookup(ids, h0, accumulate: false);
 
+    /// <summary>What hidden state 0 is the word rows times (Gemma's √hidden_size normalizer; 1 otherwise), so
+    /// that given inputs_embeds go through the same scaling as looked-up rows.</summary>
+    protected virtual float EmbeddingScale => 1f;
+
+    /// <summary>Hidden state 0 from given word rows (<see cref="ForwardOptions.InputsEmbeds"/>).</summary>
+    private void ScaleGiven(float[] inputsEmbeds, int tokens, Span<float> h0)
+    {
+        if (inputsEmbeds.Length != tokens * Info.HiddenSize)
+            throw new AttentionLensException($"inputs_embeds has {inputsEmbeds.Length} values; {tokens} tokens × {Info.HiddenSize} channels need {tokens * Info.HiddenSize}.");
+        inputsEmbeds.AsSpan().CopyTo(h0);
+        float scale = EmbeddingScale;
+        if (scale != 1f)
+            for (int i = 0; i < h0.Length; i++) h0[i] *= scale;
+    }
+
     /// <summary>Loads <paramref name="count"/> layers from the scopes "layers.0", "layers.1", ...</summary>
     protected static TLayer[] LoadLayers<TLayer>(WeightScope w, int count, Func<WeightScope, TLayer> load) =>
         Enumerable.Range(0, count).Select(i => load(w.Scope("layers").Scope(i.ToString()))).ToArray();
@@ -64,7 +79,11 @@ public abstract class RotaryDecoderModel : ITransformerModel, IDecoderBody
         var rope = Rope(t);
         var bias = Mask(input.AttentionMask, t);
         return DecoderStack.Run(Info, input, options, cancellationToken,
-            h0 => EmbedTokens(input.InputIds, h0),
+            h0 =>
+            {
+                if (options.InputsEmbeds is null) EmbedTokens(input.InputIds, h0);
+                else ScaleGiven(options.InputsEmbeds, input.Length, h0);
+            },
             (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, bias, rope, probs, values, t, stream, l),
             (x, y) => _finalNorm.Forward(kernels, x, y, t));
     }

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.DebertaV2;
 /// + token type when type_vocab_size > 0) in embedding_size E, embed_proj (E → C, no bias) when E ≠ C,
 /// LayerNorm, then every row multiplied by its attention-mask entry (padding rows become 0).
 /// </summary>
-public sealed class DebertaV2Embeddings
+public sealed partial class DebertaV2Embeddings
 {
     private readonly Embedding _word;
     private readonly Embedding? _position;
@@ -43,17 +43,32 @@ public sealed class DebertaV2Embeddings
     }
 
     /// <param name="output">(T, C).</param>
-    public void Forward(IKernels kernels, ForwardInput input, Span<float> output)
+    /// <param name="inputsEmbeds">(T, E) word rows replacing the lookup (<see cref="ForwardOptions.InputsEmbeds"/>), or null.</param>
+    public void Forward(IKernels kernels, ForwardInput input, Span<float> output, float[]? inputsEmbeds = null)
     {
         int t = input.Length;
         using var sumBuffer = new Scratch(t * _embedding);
         var sum = sumBuffer.Span;
-        _word.Lookup(input.InputIds, sum, accumulate: false);
+        Sum(input, sum, inputsEmbeds);
+        Finish(kernels, input, sum, output);
+    }
+
+    /// <summary>word (or the given rows) + position + token type, in E.</summary>
+    private void Sum(ForwardInput input, Span<float> sum, float[]? inputsEmbeds)
+    {
+        int t = input.Length;
+        _word.LookupOrGiven(input.InputIds, inputsEmbeds, sum);
         _position?.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
         if (_tokenType is not null)
             _tokenType.Lookup(input.TokenTypeIds ?? new int[t], sum, accumulate: true);
         else if (input.TokenTypeIds is { } types && types.Any(x => x != 0))
             throw new AttentionLensException("this model has no token type embeddings (type_vocab_size = 0); token type ids must be 0.");
+    }
+
+    /// <summary>embed_proj (when E ≠ C), LayerNorm, the mask's zero rows.</summary>
+    private void Finish(IKernels kernels, ForwardInput input, Span<float> sum, Span<float> output)
+    {
+        int t = input.Length;
         if (_project is null)
         {
             _norm.Forward(kernels, sum, output, t);

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.DebertaV2;
 /// modeling_deberta_v2.py DebertaV2Layer (post-norm, BERT's shape): a = LayerNorm(x + dense(attn(x)))
 /// (DebertaV2Attention = DisentangledSelfAttention + DebertaV2SelfOutput), y = LayerNorm(a + W₂ act(W₁ a)).
 /// </summary>
-public sealed class DebertaV2Layer
+public sealed partial class DebertaV2Layer
 {
     private readonly DisentangledSelfAttention _attention;
     private readonly BertResidualOutput _attentionOutput;

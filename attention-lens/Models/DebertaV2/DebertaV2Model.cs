@@ -8,7 +8,7 @@ namespace AttentionLens.Models.DebertaV2;
 /// rel_embeddings (2k, C), LayerNorm-ed when norm_rel_ebd has layer_norm, shared by every layer, and
 /// the (bucketed) relative positions. The mask is pairwise: (i, j) is masked when either is padding.
 /// </summary>
-public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
+public sealed partial class DebertaV2Model : ITransformerModel, IEncoderBody, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly DebertaV2Embeddings _embeddings;
@@ -72,7 +72,7 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
             resume.Hidden.AsSpan(0, t * Info.HiddenSize).CopyTo(trace.HiddenState(resume.Layer));
             start = resume.Layer;
         }
-        else _embeddings.Forward(kernels, input, trace.HiddenState(0));
+        else _embeddings.Forward(kernels, input, trace.HiddenState(0), options.InputsEmbeds);
         var mask = PairwiseMask(input.AttentionMask, t);
         var positions = RelativePositions.Build(t, _config.PositionBuckets, _config.MaxRelativePositions);
         for (int l = start; l < _layers.Length && !(l > options.StopAfterLayer); l++)
@@ -86,7 +86,7 @@ public sealed class DebertaV2Model : ITransformerModel, IEncoderBody
 
     /// <summary>DebertaV2Encoder.get_attention_mask: mask_i · mask_j, as an additive (T, T) bias of 0 or float.MinValue.
     /// A padding query's row is all minimum, so its softmax is uniform, as in transformers.</summary>
-    private static float[] PairwiseMask(int[]? mask, int t)
+    internal static float[] PairwiseMask(int[]? mask, int t)
     {
         var bias = new float[t * t];
         if (mask is null) return bias;

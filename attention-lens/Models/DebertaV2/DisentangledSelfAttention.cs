@@ -11,7 +11,7 @@ namespace AttentionLens.Models.DebertaV2;
 /// pos_key_proj / pos_query_proj. (p2c gathers at −bucket(j − i) = bucket(i − j): the buckets are odd.)
 /// Masked pairs (either token padding) are filled with the float32 minimum before the softmax.
 /// </summary>
-public sealed class DisentangledSelfAttention
+public sealed partial class DisentangledSelfAttention
 {
     private readonly Linear _query;
     private readonly Linear _key;

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.DistilBert;
 /// modeling_distilbert.py DistilBertForMaskedLM: vocab_projector(vocab_layer_norm(act(vocab_transform(h)))),
 /// the projector tied to the word embeddings, its layer norm with eps 1e-12.
 /// </summary>
-public sealed class DistilBertForMaskedLM : ITransformerModel, ILogitLens
+public sealed partial class DistilBertForMaskedLM : ITransformerModel, ILogitLens, IDifferentiableModel
 {
     private readonly IKernels _kernels;
     private readonly DistilBertModel _body;

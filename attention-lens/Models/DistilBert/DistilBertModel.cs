@@ -7,7 +7,7 @@ namespace AttentionLens.Models.DistilBert;
 /// modeling_distilbert.py DistilBertModel: Embeddings (LayerNorm(word + position), eps 1e-12, no
 /// token types) and Transformer (the blocks). Hidden state 0 is the embedding output.
 /// </summary>
-public sealed class DistilBertModel : ITransformerModel, IEncoderBody
+public sealed partial class DistilBertModel : ITransformerModel, IEncoderBody, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly Embedding _word;
@@ -63,7 +63,7 @@ public sealed class DistilBertModel : ITransformerModel, IEncoderBody
         };
         using var sumBuffer = new Scratch(t * c);
         var sum = sumBuffer.Span;
-        _word.Lookup(input.InputIds, sum, accumulate: false);
+        _word.LookupOrGiven(input.InputIds, options.InputsEmbeds, sum);
         _position.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
         _norm.Forward(kernels, sum, trace.HiddenState(0), t);
         var bias = AttentionMasks.Padding(input.AttentionMask, t);

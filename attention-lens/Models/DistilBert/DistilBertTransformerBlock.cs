@@ -8,7 +8,7 @@ namespace AttentionLens.Models.DistilBert;
 /// y = output_layer_norm(a + lin2(act(lin1(a)))). MultiHeadSelfAttention scales q by 1/√D before
 /// q·kᵀ and fills masked scores with the float32 minimum. Layer norms use eps 1e-12 (hard-coded).
 /// </summary>
-public sealed class DistilBertTransformerBlock
+public sealed partial class DistilBertTransformerBlock
 {
     private const double Eps = 1e-12;
     private readonly Linear _q;

@@ -9,7 +9,7 @@ namespace AttentionLens.Models.Electra;
 /// LayerNorm, in embedding_size E), then <c>embeddings_project</c> (E → C) when E ≠ C, then the
 /// BERT-shaped encoder. Hidden state 0 is the projected embedding output, as transformers returns it.
 /// </summary>
-public sealed class ElectraModel : ITransformerModel, IEncoderBody
+public sealed partial class ElectraModel : ITransformerModel, IEncoderBody, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly BertEmbeddings _embeddings;
@@ -69,13 +69,13 @@ public sealed class ElectraModel : ITransformerModel, IEncoderBody
         var positions = Enumerable.Range(0, t).ToArray();
         if (_project is null)
         {
-            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0));
+            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, trace.HiddenState(0), options.InputsEmbeds);
         }
         else
         {
             using var embeddedBuffer = new Scratch(t * _embeddingSize);
             var embedded = embeddedBuffer.Span;
-            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, embedded);
+            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, embedded, options.InputsEmbeds);
             _project.Forward(kernels, embedded, trace.HiddenState(0), t);
         }
         _encoder.Forward(kernels, trace, bias, cancellationToken, options.StopAfterLayer);

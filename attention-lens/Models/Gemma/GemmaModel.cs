@@ -36,5 +36,7 @@ public sealed class GemmaModel : RotaryDecoderModel
         for (int i = 0; i < h0.Length; i++) h0[i] *= normalizer;
     }
 
+    protected override float EmbeddingScale => (float)Math.Sqrt(Info.HiddenSize);
+
     protected override void EmbedTokens(ReadOnlySpan<int> ids, Span<float> h0) => ScaledLookup(Embed, ids, h0, Info.HiddenSize);
 }

@@ -35,4 +35,7 @@ public sealed class GemmaRmsNorm : INorm
     /// fixed: gains[i, k] = (1 + w)_k / √(mean(x_i²) + ε) (information-flow routes carry the parts of x through it).
     /// </summary>
     public void Gains(ReadOnlySpan<float> x, Span<float> gains, int rows) => RmsNorm.Gains(_gain, _eps, x, gains, rows);
+
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int rows) =>
+        NormBackward.RmsNorm(x, _gain, dy, dx, rows, _gain.Length, _eps);
 }

@@ -11,7 +11,7 @@ namespace AttentionLens.Models.Gemma2;
 /// query_pre_attn_scalar^−½ and soft-capped by attn_logit_softcapping before the mask; even layers
 /// (is_sliding = not layer_idx % 2) see only the last sliding_window keys.
 /// </summary>
-public sealed class Gemma2DecoderLayer
+public sealed partial class Gemma2DecoderLayer
 {
     private readonly GemmaRmsNorm _inputNorm;
     private readonly RotaryAttention _attention;

@@ -10,7 +10,7 @@ namespace AttentionLens.Models.Gemma2;
 /// final_logit_softcapping (<see cref="DecoderTaskModel"/>). Compared with transformers run with
 /// use_cache=False (the hybrid cache of generation is not part of a single forward pass).
 /// </summary>
-public sealed class Gemma2Model : ITransformerModel, IDecoderBody
+public sealed partial class Gemma2Model : ITransformerModel, IDecoderBody, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly Gemma2DecoderLayer[] _layers;
@@ -55,7 +55,17 @@ public sealed class Gemma2Model : ITransformerModel, IDecoderBody
         var global = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, null);
         var local = _slidingWindow is null ? global : SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
         return DecoderStack.Run(Info, input, options, cancellationToken,
-            h0 => GemmaModel.ScaledLookup(Embed, input.InputIds, h0, Info.HiddenSize),
+            h0 =>
+            {
+                if (options.InputsEmbeds is null)
+                {
+                    GemmaModel.ScaledLookup(Embed, input.InputIds, h0, Info.HiddenSize);
+                    return;
+                }
+                Embed.LookupOrGiven(input.InputIds, options.InputsEmbeds, h0);
+                float normalizer = (float)Math.Sqrt(Info.HiddenSize);
+                for (int i = 0; i < h0.Length; i++) h0[i] *= normalizer;
+            },
             (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, _layers[l].IsSliding ? local : global, rope, probs, values, t, stream, l),
             (x, y) => _norm.Forward(kernels, x, y, t));
     }

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Gpt2;
 /// GPT2Attention._attn: scores = Q Kᵀ / √D (scale_attn_weights) / (layer + 1)
 /// (scale_attn_by_inverse_layer_idx), causal mask, padding mask, softmax, · V.
 /// </summary>
-public sealed class Gpt2Block
+public sealed partial class Gpt2Block
 {
     private readonly LayerNorm _ln1;
     private readonly Conv1D _cAttn;

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Gpt2;
 /// lm_head: tied to wte unless tie_word_embeddings is false (then lm_head.weight is read).
 /// Hidden states are the block inputs, then ln_f of the last output (GPT2Model.forward).
 /// </summary>
-public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPrefixReuse
+public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPrefixReuse, IDifferentiableModel, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly Embedding _wte;
@@ -126,7 +126,7 @@ public sealed class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICausalPref
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
         };
         var h = trace.HiddenState(0);
-        _wte.Lookup(input.InputIds, h, accumulate: false);
+        _wte.LookupOrGiven(input.InputIds, options.InputsEmbeds, h);
         _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);
         // GPT2Model.forward embeds token_type_ids with wte when they are given.
         if (input.TokenTypeIds is { } types)

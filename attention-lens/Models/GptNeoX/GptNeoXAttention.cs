@@ -8,7 +8,7 @@ namespace AttentionLens.Models.GptNeoX;
 /// is laid out per head as [q | k | v] (view(T, H, 3D)), rotary embeddings on the first rotary_ndims
 /// features of q and k, scores scaled by head_size^−½ (norm_factor), the dense output projection.
 /// </summary>
-public sealed class GptNeoXAttention
+public sealed partial class GptNeoXAttention
 {
     private readonly Linear _qkv;
     private readonly Linear _dense;

@@ -71,4 +71,39 @@ public sealed class GptNeoXLayer : IRotaryDecoderLayer
     {
         for (int k = 0; k < a.Length; k++) mid[k] = a[k] + x[k];
     }
+
+    /// <summary>Parallel: dx = dy + ln₂ᵀ(mlpᵀ dy) + ln₁ᵀ(attentionᵀ dy). Sequential: dh = dy + ln₂ᵀ(mlpᵀ dy) at the
+    /// recomputed h, dx = dh + ln₁ᵀ(attentionᵀ dh).</summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, RopeTable rope, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dProbs, int tokens)
+    {
+        int n = tokens * _hidden;
+        using var n1Buffer = new Scratch(n);
+        using var normedBuffer = new Scratch(n);
+        using var dhBuffer = new Scratch(n);
+        using var partBuffer = new Scratch(n);
+        Span<float> n1 = n1Buffer.Span, normed = normedBuffer.Span, dh = dhBuffer.Span, part = partBuffer.Span;
+        _inputNorm.Forward(kernels, x, n1, tokens);
+        using var hBuffer = new Scratch(n);
+        var h = hBuffer.Span;
+        if (_parallel)
+        {
+            x[..n].CopyTo(h);
+        }
+        else
+        {
+            using (var probs = new Scratch(_attention.Heads * tokens * tokens))
+                _attention.Forward(kernels, n1, h, bias, rope, probs.Span, default, tokens);
+            kernels.Add(h, x);
+        }
+        // The MLP branch reads ln₂ of x (parallel) or of h (sequential).
+        _postNorm.Forward(kernels, h, normed, tokens);
+        _mlp.Backward(kernels, normed, dy, part, tokens);
+        _postNorm.Backward(h, part, dh, tokens);
+        kernels.Add(dh, dy[..n]);
+        // Parallel: dh now holds dy + the MLP branch's dx; the attention branch reads dy. Sequential: it reads dh.
+        _attention.Backward(kernels, n1, _parallel ? dy : dh, part, bias, rope, dProbs, tokens);
+        _inputNorm.Backward(x, part, dx, tokens);
+        kernels.Add(dx[..n], dh);
+    }
 }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Heads;
 /// <c>XForQuestionAnswering</c>, <c>XForMaskedLM</c>, <c>ElectraForPreTraining</c>): the body's trace
 /// plus the head's outputs on its last hidden state.
 /// </summary>
-public sealed class EncoderWithHead : ITransformerModel
+public sealed partial class EncoderWithHead : ITransformerModel
 {
     private readonly IKernels _kernels;
     private readonly IEncoderBody _body;

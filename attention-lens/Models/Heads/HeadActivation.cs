@@ -24,4 +24,12 @@ public readonly record struct HeadActivation(Activation? Kernel)
         if (Kernel is { } a) kernels.Activate(x, a);
         else for (int i = 0; i < x.Length; i++) x[i] = MathF.Tanh(x[i]);
     }
+
+    /// <summary>In place d ← d ⊙ act′: tanh′ = 1 − tanh² from the output <paramref name="post"/>, the kernels'
+    /// activations from the input <paramref name="pre"/> (<see cref="ActivationBackward"/>).</summary>
+    public void Backward(ReadOnlySpan<float> pre, ReadOnlySpan<float> post, Span<float> d)
+    {
+        if (Kernel is { } a) ActivationBackward.Apply(pre, d, a);
+        else ActivationBackward.TanhFromOutput(post, d);
+    }
 }

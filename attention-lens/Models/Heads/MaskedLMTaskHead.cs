@@ -3,7 +3,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models.Heads;
 
 /// <summary><c>*ForMaskedLM</c> through <see cref="MaskedLMHead"/>: (T, V) logits.</summary>
-public sealed class MaskedLMTaskHead(MaskedLMHead head) : IEncoderHead
+public sealed class MaskedLMTaskHead(MaskedLMHead head) : IEncoderHead, IDifferentiableHead
 {
     public ModelHead Kind => ModelHead.MaskedLM;
 
@@ -11,4 +11,11 @@ public sealed class MaskedLMTaskHead(MaskedLMHead head) : IEncoderHead
 
     public HeadOutputs Forward(IKernels kernels, ReadOnlySpan<float> sequence, int tokens) =>
         new() { Logits = head.Logits(kernels, sequence, tokens) };
+
+    public float Backward(IKernels kernels, ReadOnlySpan<float> sequence, int tokens, GradientTarget target, ModelInfo info, Span<float> dSequence)
+    {
+        TargetGradient.CheckOutput(target, info, GradientOutput.LmLogits);
+        TargetGradient.CheckPosition(target.Position, tokens);
+        return head.Backward(kernels, sequence, target, dSequence);
+    }
 }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Heads;
 /// discriminator (ElectraDiscriminatorPredictions, the ForPreTraining head) has a dense layer and
 /// hidden_act before a one-output dense_prediction: its "replaced" logit per token, NumLabels = 1.
 /// </summary>
-public sealed class TokenClassifierHead(Linear? dense, Activation activation, Linear classifier) : IEncoderHead
+public sealed class TokenClassifierHead(Linear? dense, Activation activation, Linear classifier) : IEncoderHead, IDifferentiableHead
 {
     public ModelHead Kind => ModelHead.TokenClassification;
 
@@ -29,5 +29,25 @@ public sealed class TokenClassifierHead(Linear? dense, Activation activation, Li
             classifier.Forward(kernels, hidden, logits, tokens);
         }
         return new HeadOutputs { TokenClassifierLogits = logits };
+    }
+
+    /// <summary>z = classifier([act(dense(]h_p[))]) backward to ∂y/∂h_p.</summary>
+    public float Backward(IKernels kernels, ReadOnlySpan<float> sequence, int tokens, GradientTarget target, ModelInfo info, Span<float> dSequence)
+    {
+        TargetGradient.CheckOutput(target, info, GradientOutput.TokenClassifierLogits);
+        TargetGradient.CheckPosition(target.Position, tokens);
+        int c = dense?.InFeatures ?? classifier.InFeatures;
+        var row = sequence.Slice(target.Position * c, c);
+        var dRow = dSequence.Slice(target.Position * c, c);
+        if (dense is null) return GradientRunner.LinearRow(kernels, classifier, row, 0, target, dRow, "label");
+        var pre = new float[dense.OutFeatures];
+        dense.Forward(kernels, row, pre, 1);
+        var hidden = (float[])pre.Clone();
+        kernels.Activate(hidden, activation);
+        var dHidden = new float[hidden.Length];
+        float value = GradientRunner.LinearRow(kernels, classifier, hidden, 0, target, dHidden, "label");
+        ActivationBackward.Apply(pre, dHidden, activation);
+        dense.Backward(kernels, dHidden, dRow, 1);
+        return value;
     }
 }

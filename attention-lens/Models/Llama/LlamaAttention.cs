@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Llama;
 /// modeling_llama.py LlamaAttention.forward (eager): q, k, v projections, rotary embeddings on q and k
 /// (apply_rotary_pos_emb, rotate-half layout), grouped-query attention (repeat_kv), o_proj.
 /// </summary>
-public sealed class LlamaAttention
+public sealed partial class LlamaAttention
 {
     private readonly Linear _q;
     private readonly Linear _k;

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Llama;
 /// modeling_llama.py LlamaDecoderLayer (pre-norm): h = x + attn(rms₁(x)); y = h + mlp(rms₂(h)) with
 /// LlamaMLP = down_proj(silu(gate_proj(·)) ⊙ up_proj(·)) (SwiGLU).
 /// </summary>
-public sealed class LlamaDecoderLayer
+public sealed partial class LlamaDecoderLayer
 {
     private readonly RmsNorm _inputNorm;
     private readonly LlamaAttention _attention;

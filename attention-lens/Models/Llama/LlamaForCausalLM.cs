@@ -9,7 +9,7 @@ namespace AttentionLens.Models.Llama;
 /// or not lm_head.weight is also stored); otherwise lm_head.weight must be stored. Positions are
 /// 0..T−1 (cache_position) regardless of padding, as in transformers 4.40.
 /// </summary>
-public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens, ICausalPrefixReuse
+public sealed partial class LlamaForCausalLM : ITransformerModel, ILogitLens, ICausalPrefixReuse, IDifferentiableModel, IDifferentiableBody
 {
     private readonly IKernels _kernels;
     private readonly Embedding _embed;
@@ -125,7 +125,7 @@ public sealed class LlamaForCausalLM : ITransformerModel, ILogitLens, ICausalPre
         {
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
         };
-        _embed.Lookup(input.InputIds, trace.HiddenState(0), accumulate: false);
+        _embed.LookupOrGiven(input.InputIds, options.InputsEmbeds, trace.HiddenState(0));
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         // Mistral (and Qwen2 with use_sliding_window) mask keys more than sliding_window positions back.
         var bias = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);

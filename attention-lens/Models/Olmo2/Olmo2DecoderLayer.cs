@@ -61,4 +61,31 @@ public sealed class Olmo2DecoderLayer : IRotaryDecoderLayer
         _postFeedForwardNorm.Forward(kernels, a, y, tokens);
         kernels.Add(y[..n], h);
     }
+
+    /// <summary>
+    /// a = attn(x), h = norm_a(a) + x, m = mlp(h), y = norm_m(m) + h (norms after the sublayers): dm = norm_mᵀ dy,
+    /// dh = dy + mlpᵀ dm, dx = dh + attentionᵀ(norm_aᵀ dh).
+    /// </summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, RopeTable rope, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dProbs, int tokens)
+    {
+        int n = tokens * _hidden;
+        using var aBuffer = new Scratch(n);
+        using var hBuffer = new Scratch(n);
+        using var mBuffer = new Scratch(n);
+        using var dmBuffer = new Scratch(n);
+        using var dhBuffer = new Scratch(n);
+        Span<float> a = aBuffer.Span, h = hBuffer.Span, m = mBuffer.Span, dm = dmBuffer.Span, dh = dhBuffer.Span;
+        using (var probs = new Scratch(_attention.Heads * tokens * tokens))
+            _attention.Forward(kernels, x, a, bias, rope, probs.Span, default, tokens);
+        _postAttentionNorm.Forward(kernels, a, h, tokens);
+        kernels.Add(h, x);
+        _mlp.Forward(kernels, h, m, tokens);
+        _postFeedForwardNorm.Backward(m, dy, dm, tokens);
+        _mlp.Backward(kernels, h, dm, dh, tokens);
+        kernels.Add(dh, dy[..n]);
+        _postAttentionNorm.Backward(a, dh, dm, tokens);
+        _attention.Backward(kernels, x, dm, dx, bias, rope, dProbs, tokens);
+        kernels.Add(dx[..n], dh);
+    }
 }

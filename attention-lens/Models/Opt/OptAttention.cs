@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Opt;
 /// modeling_opt.py OPTAttention (eager): the query is scaled by head_dim^−½ right after q_proj
 /// (before the product, as in BART), then softmax(q kᵀ + mask) v and out_proj.
 /// </summary>
-public sealed class OptAttention
+public sealed partial class OptAttention
 {
     private readonly Linear _q;
     private readonly Linear _k;

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Opt;
 /// h = x + attn(ln_a(x)), y = h + fc2(act(fc1(ln_f(h)))); without (post-norm):
 /// h = ln_a(x + attn(x)), y = ln_f(h + fc2(act(fc1(h)))).
 /// </summary>
-public sealed class OptDecoderLayer
+public sealed partial class OptDecoderLayer
 {
     private readonly LayerNorm _attentionNorm;
     private readonly OptAttention _attention;

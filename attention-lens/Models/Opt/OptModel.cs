@@ -11,7 +11,7 @@ namespace AttentionLens.Models.Opt;
 /// the heads (<see cref="DecoderTaskModel"/>) apply project_out, the width transformers' own last
 /// hidden state has.
 /// </summary>
-public sealed class OptModel : ITransformerModel, IDecoderBody
+public sealed partial class OptModel : ITransformerModel, IDecoderBody, IDifferentiableBody
 {
     /// <summary>OPT has no token classifier in transformers; its classifier is score, QA qa_outputs.</summary>
     public static DecoderHeadNames HeadNames { get; } = new(HasTokenClassification: false, HasQuestionAnswering: true);
@@ -79,25 +79,25 @@ public sealed class OptModel : ITransformerModel, IDecoderBody
         int t = input.Length;
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
         return DecoderStack.Run(Info, input, options, cancellationToken,
-            h0 => EmbedTokens(kernels, input, h0),
+            h0 => EmbedTokens(kernels, input, h0, options.InputsEmbeds),
             (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, bias, probs, values, t, stream, l),
             _finalNorm is null ? null : (x, y) => _finalNorm.Forward(kernels, x, y, t),
             // Post-norm OPT normalises the stream itself inside each layer: no residual stream to decompose.
             hasResidualStream: _finalNorm is not null);
     }
 
-    private void EmbedTokens(IKernels kernels, ForwardInput input, Span<float> h0)
+    private void EmbedTokens(IKernels kernels, ForwardInput input, Span<float> h0, float[]? inputsEmbeds = null)
     {
         int t = input.Length;
         if (_projectIn is null)
         {
-            Embed.Lookup(input.InputIds, h0, accumulate: false);
+            Embed.LookupOrGiven(input.InputIds, inputsEmbeds, h0);
         }
         else
         {
             using var wordsBuffer = new Scratch(t * Embed.Dim);
             var words = wordsBuffer.Span;
-            Embed.Lookup(input.InputIds, words, accumulate: false);
+            Embed.LookupOrGiven(input.InputIds, inputsEmbeds, words);
             _projectIn.Forward(kernels, words, h0, t);
         }
         var positions = new int[t];

@@ -54,4 +54,21 @@ public sealed class PhiDecoderLayer : IRotaryDecoderLayer
         attended.CopyTo(y);
         kernels.Add(y[..n], x);
     }
+
+    /// <summary>y = attn(n) + mlp(n) + x with n = ln(x): dx = dy + lnᵀ(attentionᵀ dy + mlpᵀ dy).</summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, RopeTable rope, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dProbs, int tokens)
+    {
+        int n = tokens * _hidden;
+        using var normedBuffer = new Scratch(n);
+        using var dnBuffer = new Scratch(n);
+        using var partBuffer = new Scratch(n);
+        Span<float> normed = normedBuffer.Span, dn = dnBuffer.Span, part = partBuffer.Span;
+        _norm.Forward(kernels, x, normed, tokens);
+        _attention.Backward(kernels, normed, dy, dn, bias, rope, dProbs, tokens);
+        _mlp.Backward(kernels, normed, dy, part, tokens);
+        kernels.Add(dn, part);
+        _norm.Backward(x, dn, dx, tokens);
+        kernels.Add(dx[..n], dy[..n]);
+    }
 }

@@ -5,11 +5,11 @@ import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import {
   AnalyzeRequest, CompareRequest, ErrorCodes, ListModelsRequest,
-  analysisMethodNames, type AnalyzeParams, type CompareResult, type Range,
+  editorMethodNames, type AnalyzeParams, type CompareResult, type Range,
 } from '../protocol';
 import { buildComparisonView, buildView } from '../shared/buildView';
 import type { ExportFormat } from '../shared/messages';
-import { labelPicks, questionAndContext, type LabelPick } from '../shared/prediction';
+import { contrastPicks, labelPicks, questionAndContext, type ContrastPick, type LabelPick } from '../shared/prediction';
 import { activeModel, analyzeOptionsOf, comparisonPartner, expandPath, targetParams, type Settings } from '../shared/settings';
 import type { ViewKind } from '../shared/viewSpecs';
 import type { AnalysisSession } from './AnalysisSession';
@@ -61,7 +61,7 @@ export class Commands {
     const ranges = questionAndContext(sel.editor.selections.map((s) => ({ start: { line: s.start.line, character: s.start.character }, end: { line: s.end.line, character: s.end.character } })));
     const params: AnalyzeParams = {
       textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, model,
-      methods: [...analysisMethodNames], options: analyzeOptionsOf(settings),
+      methods: [...editorMethodNames], options: analyzeOptionsOf(settings),
       ...(ranges?.contextRange ? ranges : {}),
     };
     // The server resolves the target after tokenizing: one request, one forward pass.
@@ -96,7 +96,26 @@ export class Commands {
       picks.map((p) => ({ label: p.label, description: p.description, picked: p.picked, pick: p })),
       { placeHolder: `Explain another ${current.result.prediction?.head === 'questionAnswering' ? 'end of the answer' : 'label'} (${current.view.prediction?.text ?? ''})` });
     if (!picked) return;
-    const { label: _label, qaEnd: _qaEnd, ...rest } = current.params;
+    // A new label starts a plain (not contrastive) explanation: its contrast might be the new label itself.
+    const { label: _label, qaEnd: _qaEnd, contrast: _contrast, ...rest } = current.params;
+    await this.runAnalysis(current.documentUri, { ...rest, ...picked.pick.params });
+  }
+
+  /** "Explain Why Not…": re-runs the current analysis contrastively, "the prediction rather than B", with B picked
+   * from the top-k alternatives (docs/methods.md#contrastive); the panels' caption then reads "A rather than B". */
+  async explainWhyNot(): Promise<void> {
+    const current = this.session.current;
+    if (!current) { this.requireAnalysis(); return; }
+    const picks = contrastPicks(current.result.prediction);
+    if (!current.params || picks.length === 0) {
+      void vscode.window.showInformationMessage('Attention Lens: this analysis has no alternative to contrast with (a bare model, a question-answering span, a one-output head, or a comparison).');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { pick: ContrastPick }>(
+      picks.map((p) => ({ label: p.label, description: p.description, pick: p })),
+      { placeHolder: `Why ${current.result.prediction?.label ?? 'this'} rather than…?` });
+    if (!picked) return;
+    const { contrast: _contrast, ...rest } = current.params;
     await this.runAnalysis(current.documentUri, { ...rest, ...picked.pick.params });
   }
 
@@ -116,7 +135,7 @@ export class Commands {
     const result: CompareResult | undefined = await this.withProgress(`Comparing ${basename(modelA)} with ${basename(modelB)}`, (token, workDoneToken) =>
       this.server.request(CompareRequest, {
         textDocument: { uri: sel.editor.document.uri.toString() }, range: sel.range, modelA, modelB,
-        methods: [...analysisMethodNames], options: analyzeOptionsOf(settings), workDoneToken,
+        methods: [...editorMethodNames], options: analyzeOptionsOf(settings), workDoneToken,
         ...target,
       }, token));
     if (!result) return;

@@ -8,7 +8,8 @@ import type { PredictionView } from './prediction';
  * Panels draw every method generically; only the labels and the display order are known here. */
 export type ScoreMethod = string;
 /** Display order of the methods the client has labels for; others follow in the server's order. */
-export const scoreMethods: readonly ScoreMethod[] = ['influence', 'rollout', 'flow', 'attention', 'valueNorms', 'alti', 'globenc', 'valueZeroing'];
+export const scoreMethods: readonly ScoreMethod[] = ['influence', 'rollout', 'flow', 'attention', 'valueNorms', 'alti', 'globenc', 'valueZeroing',
+  'saliency', 'inputXGradient', 'integratedGradients', 'attentionXGradient', 'gradRollout'];
 
 export const scoreMethodLabels: Record<ScoreMethod, string> = {
   influence: 'Influence (traced graph)',
@@ -19,6 +20,11 @@ export const scoreMethodLabels: Record<ScoreMethod, string> = {
   alti: 'ALTI (Ferrando et al. 2022)',
   globenc: 'GlobEnc (Modarressi et al. 2022)',
   valueZeroing: 'Value zeroing (Mohebbi et al. 2023)',
+  saliency: 'Gradient saliency ‖∂y/∂e‖',
+  inputXGradient: 'Input × gradient',
+  integratedGradients: 'Integrated gradients (Sundararajan et al. 2017)',
+  attentionXGradient: 'Attention × gradient',
+  gradRollout: 'Gradient-weighted rollout (Chefer et al. 2021)',
 };
 
 /** The label of a method; an unknown (newer) method shows its protocol name. */

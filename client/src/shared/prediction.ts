@@ -9,8 +9,14 @@ function percent(p: number | null | undefined): string {
   return p === null || p === undefined ? '' : `${(p * 100).toFixed(1)} %`;
 }
 
-/** "Explains label positive (93.1 %, predicted)", "Explains the start of the answer 'Paris' (41.0 %)"… */
+/** "Explains label positive (93.1 %, predicted)", "Explains the start of the answer 'Paris' (41.0 %)"…; a contrastive
+ * analysis adds "rather than B (p %)" (docs/methods.md#contrastive). */
 export function describePrediction(p: Prediction): string {
+  const base = describeExplained(p);
+  return p.contrast ? `${base} rather than ${p.contrast.label}${p.contrast.probability === undefined ? '' : ` (${percent(p.contrast.probability)})`}` : base;
+}
+
+function describeExplained(p: Prediction): string {
   const how = p.chosen ? 'chosen' : 'predicted';
   const prob = percent(p.probability);
   const detail = prob ? `${prob}, ${how}` : how;
@@ -51,6 +57,23 @@ export function labelPicks(p: Prediction | null | undefined): LabelPick[] {
     picked: a.index === p.index,
     // Tokens go by vocabulary id (their text may be ambiguous); labels by id as well, names are for people.
     params: { label: String(a.index) },
+  }));
+}
+
+/** One entry of "Explain Why Not…": the alternative B to send as `contrast`. */
+export interface ContrastPick { label: string; description: string; params: Pick<AnalyzeParams, 'contrast'> }
+
+/**
+ * The choices of "Explain Why Not…": the top alternatives other than the explained one (classifier labels,
+ * LM tokens), each sent by id as `contrast`. Empty where a contrast does not apply (QA, a one-output head, no
+ * prediction) or no other alternative is listed.
+ */
+export function contrastPicks(p: Prediction | null | undefined): ContrastPick[] {
+  if (!p || p.head === 'questionAnswering') return [];
+  return p.alternatives.filter((a) => a.index !== p.index).map((a) => ({
+    label: a.label,
+    description: `${percent(a.probability)}${p.contrast?.index === a.index ? ' — contrasted now' : ''}`,
+    params: { contrast: String(a.index) },
   }));
 }
 

@@ -4,7 +4,8 @@
 // settings.json degrades to a warning instead of a failed request.
 import type { AnalyzeOptions, HeadReductionName, ServerSettings } from '../protocol';
 
-export type SettingsMethod = 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing';
+export type SettingsMethod = 'rollout' | 'flow' | 'influence' | 'valueNorms' | 'alti' | 'globenc' | 'valueZeroing'
+  | 'saliency' | 'inputXGradient' | 'attentionXGradient' | 'gradRollout';
 export type TargetChoice = 'first' | 'last' | 'cursor';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
@@ -71,7 +72,8 @@ export function readSettings(get: (key: string) => unknown): SettingsRead {
   take('models', 'models', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'), 'an array of model folder paths');
   take('defaultModel', 'defaultModel', (v) => typeof v === 'string', 'a model folder path');
   take('comparisonModel', 'comparisonModel', (v) => typeof v === 'string', 'a model folder path');
-  take('method', 'method', oneOf<SettingsMethod>(['rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing']), 'rollout, flow, influence, valueNorms, alti, globenc or valueZeroing');
+  take('method', 'method', oneOf<SettingsMethod>(['rollout', 'flow', 'influence', 'valueNorms', 'alti', 'globenc', 'valueZeroing', 'saliency', 'inputXGradient', 'attentionXGradient', 'gradRollout']),
+    'rollout, flow, influence, valueNorms, alti, globenc, valueZeroing, saliency, inputXGradient, attentionXGradient or gradRollout');
   take('headReduction', 'headReduction', oneOf<HeadReductionName>(['mean', 'max', 'min', 'sum']), 'mean, max, min or sum');
   take('tau', 'tau', (v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number in [0, 1]');
   // α is the decay of token influence; §6 needs 0 < α ≤ 1.

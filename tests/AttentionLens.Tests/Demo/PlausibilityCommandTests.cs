@@ -61,7 +61,29 @@ public class PlausibilityCommandTests
         Assert.Contains("--k must be at least 1", stderr.ToString());
     }
 
-    /// <summary>ALTI, GlobEnc and value zeroing decompose post-norm encoders only: GPT-2 (column 2) reports them unavailable.</summary>
+    [Fact]
+    public void MethodsRestrictsTheRowsAndRefusesUnknownOnes()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(0, PlausibilityCommand.Run(stdout, stderr, null, 1, 3, CancellationToken.None, "saliency,rollout"));
+        var text = stdout.ToString();
+        Assert.Contains("saliency", text);
+        Assert.Contains("| rollout", text);
+        Assert.DoesNotContain("flow (max-flow)", text);
+        Assert.Equal(1, PlausibilityCommand.Run(new StringWriter(), stderr, null, 1, 3, CancellationToken.None, "saliency,logitLens"));
+        Assert.Contains("--methods", stderr.ToString());
+    }
+
+    /// <summary>ALTI, GlobEnc and value zeroing decompose post-norm encoders only: GPT-2 (column 2) reports them unavailable;
+    /// the gradient methods are unavailable on a column whose model has no backward pass (IDifferentiableModel).</summary>
     private static bool IsUnavailable(AnalysisMethod method, int column) =>
-        column == 2 && method.Name is "alti" or "globenc" or "valueZeroing";
+        (column == 2 && method.Name is "alti" or "globenc" or "valueZeroing")
+        || (MethodRegistry.Get(method).Needs.HasFlag(MethodNeeds.Gradients) && !Differentiable.Value[column]);
+
+    private static readonly Lazy<bool[]> Differentiable = new(() =>
+    {
+        var models = AttentionLens.Demo.DemoModels.Locate(null);
+        return [.. new[] { models.BertFinetuned, models.BertPretrained, models.Gpt2 }.Select(dir => AttentionLens.Models.Gradients.IsDifferentiable(AttentionLens.Models.ModelLoader.Load(dir)))];
+    });
 }

@@ -1,0 +1,99 @@
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.DebertaV2;
+
+/// <summary>The reverse mode of <see cref="DisentangledSelfAttention"/>.</summary>
+public sealed partial class DisentangledSelfAttention
+{
+    public int Heads => _heads;
+
+    /// <summary>
+    /// The content path is <see cref="AttentionBackward"/> with scale 1/s (the relative terms enter the scores as
+    /// an additive bias, which its probabilities already include). The relative terms add, with
+    /// dS = P ⊙ (dP − rowsum(P ⊙ dP)): c2p[i, r] = q_i·K^r_r ⇒ dq_i += Σ_j dS[i, j]/s · K^r_{r(i,j)};
+    /// p2c[j, r] = k_j·Q^r_r ⇒ dk_j += Σ_i dS[i, j]/s · Q^r_{r(i,j)} (K^r, Q^r depend on weights only).
+    /// </summary>
+    public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, int[] positions, ReadOnlySpan<float> dContext,
+        Span<float> dProbs, Span<float> dx, int tokens)
+    {
+        int t = tokens, c = _hidden, d = c / _heads, rows = 2 * _span, n = t * c;
+        float inverse = 1f / _scale;
+        using var qBuffer = new Scratch(n);
+        using var kBuffer = new Scratch(n);
+        using var vBuffer = new Scratch(n);
+        Span<float> q = qBuffer.Span, k = kBuffer.Span, v = vBuffer.Span;
+        _query.Forward(kernels, x, q, t);
+        _key.Forward(kernels, x, k, t);
+        _value.Forward(kernels, x, v, t);
+        using var probsBuffer = new Scratch(_heads * t * t);
+        using var contextBuffer = new Scratch(n);
+        Forward(kernels, x, mask, positions, probsBuffer.Span, contextBuffer.Span, t, _query, default);
+        using var dqBuffer = new Scratch(n);
+        using var dkBuffer = new Scratch(n);
+        using var dvBuffer = new Scratch(n);
+        Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
+        AttentionBackward.Backward(kernels, q, k, v, probsBuffer.Span, dContext, dProbs, dq, dk, dv, t, _heads, _heads, d, inverse);
+        if (_relative && (_posKey is not null || _posQuery is not null))
+        {
+            using var dsBuffer = new Scratch(t * t);
+            using var tableBuffer = new Scratch(t * rows);
+            using var prBuffer = new Scratch(rows * d);
+            using var partBuffer = new Scratch(t * d);
+            var ds = dsBuffer.Span;
+            var table = tableBuffer.Span;
+            var part = partBuffer.Span;
+            for (int h = 0; h < _heads; h++)
+            {
+                SoftmaxBackward.Rows(probsBuffer.Span.Slice(h * t * t, t * t), dProbs.Slice(h * t * t, t * t), ds, t, t);
+                if (_posKey is not null)
+                {
+                    Scatter(ds, positions, t, rows, inverse, byKey: false, table);
+                    GatherColumns(_posKey.Value, prBuffer.Span, rows, c, h * d, d);
+                    kernels.MatMul(table, prBuffer.Span, ReadOnlySpan<float>.Empty, part, t, rows, d);
+                    AddColumns(part, dq, t, c, h * d, d);
+                }
+                if (_posQuery is not null)
+                {
+                    Scatter(ds, positions, t, rows, inverse, byKey: true, table);
+                    GatherColumns(_posQuery.Value, prBuffer.Span, rows, c, h * d, d);
+                    kernels.MatMul(table, prBuffer.Span, ReadOnlySpan<float>.Empty, part, t, rows, d);
+                    AddColumns(part, dk, t, c, h * d, d);
+                }
+            }
+        }
+        using var projBuffer = new Scratch(n);
+        var proj = projBuffer.Span;
+        _query.Backward(kernels, dq, dx, t);
+        _key.Backward(kernels, dk, proj, t);
+        kernels.Add(dx[..n], proj);
+        _value.Backward(kernels, dv, proj, t);
+        kernels.Add(dx[..n], proj);
+    }
+
+    /// <summary>table[row, r(i, j)] += dS[i, j]·inverse, row = i (c2p) or j (p2c): the transpose of <c>AddGathered</c>.</summary>
+    private void Scatter(ReadOnlySpan<float> ds, int[] positions, int t, int rows, float inverse, bool byKey, Span<float> table)
+    {
+        table.Clear();
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j < t; j++)
+            {
+                int r = Math.Clamp(positions[i * t + j] + _span, 0, rows - 1);
+                table[(byKey ? j : i) * rows + r] += ds[i * t + j] * inverse;
+            }
+    }
+
+    private static void GatherColumns(ReadOnlySpan<float> source, Span<float> target, int rows, int c, int offset, int d)
+    {
+        for (int r = 0; r < rows; r++) source.Slice(r * c + offset, d).CopyTo(target.Slice(r * d, d));
+    }
+
+    private static void AddColumns(ReadOnlySpan<float> head, Span<float> x, int rows, int c, int offset, int d)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var src = head.Slice(r * d, d);
+            var dst = x.Slice(r * c + offset, d);
+            for (int i = 0; i < d; i++) dst[i] += src[i];
+        }
+    }
+}

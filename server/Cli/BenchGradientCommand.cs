@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using AttentionLens.Models;
+using AttentionLens.Models.Heads;
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Server.Cli;
+
+/// <summary>
+/// `attention-lens bench gradient --model bert-base|gpt2|llama-1b|… --tokens N [--runs 1]`: one backward pass
+/// (<see cref="IDifferentiableModel.Gradient"/> with attention gradients) of a random model of a standard size,
+/// as a ratio to the forward pass measured in the same run (median of --runs), with the process's peak working
+/// set after it (weights included; the per-layer checkpointing estimate is on <c>IDifferentiableBody</c>).
+/// The bare bert-base preset gets a random QA head (the target is its start logit at position 1); LM presets
+/// differentiate a logit of the last position. One JSON line.
+/// </summary>
+internal static class BenchGradientCommand
+{
+    public static Command Create()
+    {
+        var modelOption = new Option<string>("--model") { Description = "A preset: " + string.Join(", ", ModelPresets.Names) + ".", DefaultValueFactory = _ => "bert-base" };
+        var tokensOption = new Option<int>("--tokens") { Description = "Sequence length T.", DefaultValueFactory = _ => 128 };
+        var runsOption = new Option<int>("--runs") { Description = "Timed runs.", DefaultValueFactory = _ => 1 };
+        var command = new Command("gradient", "Time one backward pass (gradients of inputs_embeds and attentions) against a forward pass, same run.");
+        command.Options.Add(modelOption);
+        command.Options.Add(tokensOption);
+        command.Options.Add(runsOption);
+        command.SetAction(parse =>
+        {
+            string preset = parse.GetValue(modelOption)!;
+            int tokens = parse.GetValue(tokensOption), runs = parse.GetValue(runsOption);
+            if (!ModelPresets.Names.Contains(preset) || tokens < 2 || runs < 1)
+            {
+                Console.Error.WriteLine($"--model must be one of {string.Join(", ", ModelPresets.Names)}, --tokens ≥ 2, --runs ≥ 1.");
+                return 2;
+            }
+            var model = WithHead(ModelPresets.CreateRandom(preset, 1));
+            if (!Gradients.IsDifferentiable(model))
+            {
+                Console.Error.WriteLine($"the {preset} preset has no backward pass.");
+                return 2;
+            }
+            var rng = new Random(7);
+            var input = new ForwardInput(Enumerable.Range(0, tokens).Select(_ => rng.Next(1000, 20000)).ToArray());
+            var target = model.Info.Head == ModelHead.QuestionAnswering
+                ? new GradientTarget(GradientOutput.QaStartLogits, 1, 0)
+                : new GradientTarget(GradientOutput.LmLogits, tokens - 1, 42);
+            var forwardOptions = new ForwardOptions { LogitRows = model.Info.HasLmHead ? [tokens - 1] : null };
+            model.Forward(input, forwardOptions); // warm-up: packs weights once
+            double forwardMs = Median(runs, () => model.Forward(input, forwardOptions));
+            var differentiable = (IDifferentiableModel)model;
+            double gradientMs = Median(runs, () => differentiable.Gradient(input, target));
+            var process = Process.GetCurrentProcess();
+            process.Refresh();
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"gradient\",\"model\":\"{preset}\",\"tokens\":{tokens},\"forward_ms\":{forwardMs:F1},\"gradient_ms\":{gradientMs:F1},\"ratio_to_forward\":{gradientMs / forwardMs:F2},\"peak_working_set_mb\":{process.PeakWorkingSet64 / 1e6:F0}}}"));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A bare encoder body gets a random QA head (2 outputs), so there is a logit to differentiate.</summary>
+    private static ITransformerModel WithHead(ITransformerModel model)
+    {
+        if (model is not IEncoderBody body) return model;
+        int c = model.Info.HiddenSize;
+        var rng = new Random(3);
+        var weight = Enumerable.Range(0, 2 * c).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.05f).ToArray();
+        return new EncoderWithHead(CpuKernels.Instance, body, new QuestionAnsweringHead(Linear.FromWeights(weight, new float[2], c, 2)), [], 0);
+    }
+
+    private static double Median(int runs, Action action)
+    {
+        var times = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            times[r] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+}
