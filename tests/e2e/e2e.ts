@@ -403,6 +403,32 @@ async function main(): Promise<void> {
     await runCommand(page, 'Attention Lens: Show Flow Trace');
     await page.waitForTimeout(500);
     await shot(page, '12-explain-another-label');
+
+    // 7. Why A rather than B: the sentence analysed again (the prediction, singular), then "Explain Why
+    // Not…" with the other label as B; every panel's caption reads "singular rather than plural" and the
+    // scores are those of the contrast (logit A − logit B), not of the plain prediction.
+    await selectLine(page, 'the farmer near');
+    await runCommand(page, 'Attention Lens: Analyze Selection');
+    const plain = await viewFrame(page, 'flowTrace');
+    await captionMatching(plain, new RegExp(`^Explains label ${predicted} \\([\\d.]+ %, predicted\\)$`));
+    const plainReading = await influenceReading(page, new RegExp(`label ${predicted} .*predicted\\)$`));
+    await runCommand(page, 'Attention Lens: Explain Why Not');
+    await pickQuickItem(page, 'rather than', other);
+    const contrasted = await viewFrame(page, 'flowTrace');
+    const contrast = new RegExp(`^Explains label ${predicted} \\([\\d.]+ %, predicted\\) rather than ${other} \\([\\d.]+ %\\)$`);
+    const contrastCaption = await captionMatching(contrasted, contrast);
+    const contrastTokens = await contrasted.locator('[data-token-index]').count();
+    await runCommand(page, 'Attention Lens: Show Token Rings');
+    const contrastRings = await viewFrame(page, 'tokenRings');
+    const ringsCaption = await captionMatching(contrastRings, contrast);
+    const contrastReading = await influenceReading(page, contrast);
+    check('Explain Why Not… analyses the prediction rather than the picked alternative, and the panels say so',
+      contrastTokens === 10 && ringsCaption === contrastCaption && contrastReading.caption === contrastCaption
+        && contrastReading.bars === plainReading.bars && contrastReading.scores !== plainReading.scores,
+      `${JSON.stringify(contrastCaption)}, rings ${JSON.stringify(ringsCaption)}, ${contrastTokens} tokens; influence ${JSON.stringify(plainReading)} → ${JSON.stringify(contrastReading)}`);
+    await runCommand(page, 'Attention Lens: Show Flow Trace');
+    await page.waitForTimeout(500);
+    await shot(page, '13-explain-why-not');
   } catch (e) {
     failed++;
     console.log(`not ok - e2e aborted: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

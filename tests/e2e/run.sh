@@ -3,7 +3,7 @@
 # installs code-server and Chromium (cached outside the repo), packages the .vsix with the server,
 # installs it, opens a workspace configured with stories260K and a perturbed copy of it, and runs
 # e2e.ts. Screenshots go to artifacts/e2e (E2E_ARTIFACTS overrides); E2E_UPDATE_DOCS=1 also copies
-# the Token Rings, pruned Flow Trace, pruned comparison and explained-label screenshots to docs/images
+# the Token Rings, pruned Flow Trace, pruned comparison, explained-label and contrast screenshots to docs/images
 # for the README. The demo classifier and GPT-2 (models/demo) are listed for the label and contrast checks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -81,6 +81,7 @@ if [ "$status" -eq 0 ] && [ -n "${E2E_UPDATE_DOCS:-}" ]; then
   cp "$artifacts/10-flow-trace-pruned.png" docs/images/flow-trace-side-column.png
   cp "$artifacts/04-compare.png" docs/images/compare-pruned-side-column.png
   cp "$artifacts/12-explain-another-label.png" docs/images/explain-another-label.png
+  cp "$artifacts/13-explain-why-not.png" docs/images/explain-why-not.png
 fi
 echo "e2e: $(( $(date +%s) - started )) s, screenshots in $artifacts"
 exit "$status"
