@@ -30,7 +30,7 @@ public class LayerResumeTests
         }
     }
 
-    /// <summary>The causal LMs value zeroing supports (docs/methods.md#valuezeroing): the last layer's
+    /// <summary>The decoders value zeroing supports (docs/methods.md#valuezeroing), LMs and task heads: the last layer's
     /// output is read through the final norm, as in the full pass; zeroing token 2's values leaves the
     /// positions before it bit for bit unchanged (causal attention) and moves position 2.</summary>
     [Theory]
@@ -38,6 +38,16 @@ public class LayerResumeTests
     [InlineData("../shared/golden/hf/llama")]
     [InlineData("tests/goldens/decoders/mistral")]
     [InlineData("tests/goldens/decoders/qwen2")]
+    [InlineData("tests/goldens/decoders/qwen2_sliding")]
+    [InlineData("tests/goldens/decoders/gpt_neox")]
+    [InlineData("tests/goldens/decoders/gpt_neox_sequential")]
+    [InlineData("tests/goldens/decoders/phi")]
+    [InlineData("tests/goldens/decoders/phi3")]
+    [InlineData("tests/goldens/decoders/gemma")]
+    [InlineData("tests/goldens/decoders/gemma2")]
+    [InlineData("tests/goldens/decoders/olmo2")]
+    [InlineData("tests/goldens/decoders/llama_seqcls")]
+    [InlineData("tests/goldens/decoders/phi3_seqcls")]
     public void DecoderLayerFromItsInputEqualsTheFullPass(string relative)
     {
         var model = ModelLoader.Load(relative.StartsWith("../shared/", StringComparison.Ordinal)

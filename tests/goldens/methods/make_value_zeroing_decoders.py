@@ -78,7 +78,8 @@ class InseqLikeModel:
         self.config = types.SimpleNamespace(self_attention_module=entry["self_attention_module"], value_vector=entry["value_vector"])
 
     def get_decoder(self):
-        return self.model.get_decoder() if hasattr(self.model, "get_decoder") and self.model.get_decoder() is not None else self.model.transformer
+        # As inseq's DecoderOnlyAttributionModel: the whole model, whose first ModuleList is the block stack.
+        return self.model
 
     def forward_with_output(self, input_ids, attention_mask, output_hidden_states=True):
         return self.model(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=output_hidden_states)
@@ -109,12 +110,22 @@ def main():
         commit = subprocess.check_output(["git", "-C", args.inseq, "rev-parse", "HEAD"], text=True, stderr=subprocess.DEVNULL).strip()
     except Exception:
         commit = os.environ.get("INSEQ_COMMIT", "unknown")
-    specs = [("gpt2", "../shared/golden/hf/gpt2"), ("llama", "../shared/golden/hf/llama"),
-             ("mistral", "tests/goldens/decoders/mistral"), ("qwen2", "tests/goldens/decoders/qwen2")]
+    # inseq's model_config.yaml has no Olmo2ForCausalLM entry; OLMo 2's attention names its modules and
+    # value tensor as OLMo's (self_attn, value_states), so it gets OLMo's entry.
+    model_config.setdefault("Olmo2ForCausalLM", model_config["OlmoForCausalLM"])
+    specs = [("gpt2", "../shared/golden/hf/gpt2"), ("llama", "../shared/golden/hf/llama")]
+    specs += [(d, "tests/goldens/decoders/" + d) for d in
+              ["mistral", "qwen2", "gpt_neox", "gpt_neox_sequential", "phi", "phi3", "gemma", "olmo2"]]
+    # Not Gemma 2: inseq hooks the line after the last one its assignment regex matches, and in
+    # transformers 4.48's Gemma2Attention.forward that is the attention call's keyword-argument line
+    # ("self, query_states, key_states, value_states, attention_mask, output_attentions=..."), so the
+    # value is zeroed after attention has used it and every score comes out 0: no reference there.
     cases = {}
     for name, rel in specs:
         path = os.path.join(ROOT, rel)
         model = AutoModelForCausalLM.from_pretrained(path, attn_implementation="eager").eval()
+        # Gemma 2's default HybridCache needs torch._dynamo, which Debian's torch 1.13 lacks.
+        model.config.use_cache = False
         ids = ref_ids(path, "single")
         input_ids = torch.tensor([ids])
         mask = torch.ones_like(input_ids)

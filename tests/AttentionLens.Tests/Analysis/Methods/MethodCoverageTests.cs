@@ -7,8 +7,8 @@ namespace AttentionLens.Tests.Analysis.Methods;
 /// <summary>
 /// docs/methods.md's architecture column, enforced on every tiny golden model (each family × task
 /// head under tests/goldens/encoders and tests/goldens/decoders): ALTI, GlobEnc and value zeroing run
-/// on every post-norm encoder and head, value zeroing also on the LLaMA-layer causal LMs (GPT-2's and
-/// LLaMA's own goldens are in ../shared, covered by ValueZeroingDecoderGoldenTests), information-flow routes on every decoder and head except
+/// on every post-norm encoder and head, value zeroing also on every decoder and head but OPT's and Gemma 2's,
+/// information-flow routes on every decoder and head except
 /// post-norm OPT; elsewhere each says why not. Their numbers are checked against the authors' code by
 /// <see cref="AuthorGoldenTests"/> and <see cref="RoutesGoldenTests"/>; this checks that the captures
 /// reach the methods through every head (a head that dropped them would make the method unavailable).
@@ -17,9 +17,9 @@ public sealed class MethodCoverageTests
 {
     private static readonly string[] EncoderMethods = ["alti", "globenc", "valueZeroing"];
 
-    /// <summary>The decoder goldens value zeroing runs on (docs/methods.md#valuezeroing: the GPT-2 and LLaMA
-    /// causal LMs, Mistral and Qwen2 through LLaMA's layer; not their task heads, nor the other families).</summary>
-    private static readonly HashSet<string> ValueZeroingDecoders = ["mistral", "qwen2", "qwen2_sliding"];
+    /// <summary>Value zeroing runs on every decoder family and head but OPT's and Gemma 2's (docs/methods.md#valuezeroing).</summary>
+    private static bool HasValueZeroing(string dir) =>
+        !Path.GetFileName(dir).StartsWith("opt", StringComparison.Ordinal) && !Path.GetFileName(dir).StartsWith("gemma2", StringComparison.Ordinal);
 
     /// <summary>Post-norm OPT (do_layer_norm_before = false): its layers normalise the residual stream
     /// itself, so routes have nothing to decompose.</summary>
@@ -53,7 +53,7 @@ public sealed class MethodCoverageTests
         bool encoder = !model.Info.IsCausal;
         foreach (var method in EncoderMethods)
         {
-            if (encoder || method == "valueZeroing" && ValueZeroingDecoders.Contains(name))
+            if (encoder || method == "valueZeroing" && HasValueZeroing(dir))
             {
                 Assert.False(result.Unavailable.ContainsKey(method), $"{name}: {method} unavailable: {result.Unavailable.GetValueOrDefault(method)}");
                 var s = result.Scores[method];

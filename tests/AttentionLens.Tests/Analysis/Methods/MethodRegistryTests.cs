@@ -57,8 +57,8 @@ public partial class MethodRegistryTests
     [Fact]
     public void DecodersReportEncoderOnlyMethodsUnavailableAndStillRunTheRest()
     {
-        // GPT-NeoX: a decoder without value zeroing (GPT-2 and LLaMA have it; docs/methods.md#valuezeroing).
-        var model = ModelLoader.Load(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", "gpt_neox"));
+        // OPT: a decoder without value zeroing (docs/methods.md#valuezeroing).
+        var model = ModelLoader.Load(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", "opt"));
         var result = Analyzer.Analyze(model, new ForwardInput([5, 9, 11, 3]),
             new AnalysisOptions { Methods = MethodRegistry.All.Select(m => new AnalysisMethod(m.Name)).ToHashSet() });
         Assert.Equal(["alti", "globenc", "valueZeroing"], result.Unavailable.Keys.Order());
