@@ -8,7 +8,9 @@ namespace AttentionLens.Analysis;
 /// token j's value vectors zeroed in every head; the contribution of j to position i is the cosine
 /// distance between position i's new and original layer output (eq. 3–4). Rows are normalised to
 /// sum 1 and the per-layer matrices rolled out without added identity. Costs L·T extra passes of
-/// one layer each (resumed from layer l's input, stopped after it).
+/// one layer each (resumed from layer l's input, stopped after it). On decoders it follows inseq's
+/// extension of the method (inseq/attr/feat/ops/value_zeroing.py): causal rows (i ≥ j), distances
+/// under 1e-5 dropped, the last layer compared after the final norm (docs/methods.md#valuezeroing).
 /// </summary>
 public sealed class ValueZeroingMethod : IAttributionMethod
 {
