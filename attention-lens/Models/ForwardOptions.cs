@@ -20,12 +20,14 @@ public sealed record ForwardOptions
     public bool CaptureResidualStream { get; init; }
 
     /// <summary>Zero one token's value vectors in one layer (value zeroing); null = an ordinary pass.
-    /// Supported by the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2).</summary>
+    /// Supported by the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2)
+    /// and every decoder but OPT (GPT-2, LLaMA's layer, and the layers of Common's decoder stack).</summary>
     public ValueZeroing? ZeroValue { get; init; }
 
     /// <summary>Start at this layer (0-based) from its given input (T × C) instead of the embeddings:
     /// hidden states and attentions before it are then undefined. With <see cref="StopAfterLayer"/>,
-    /// re-runs one layer (value zeroing). Supported by the post-norm encoders; others ignore it.</summary>
+    /// re-runs one layer (value zeroing). Supported by the post-norm encoders and every decoder (GPT-2,
+    /// LLaMA, and Common's decoder stack).</summary>
     public LayerInput? ResumeFrom { get; init; }
 
     /// <summary>Stop after this layer (0-based): hidden states after it and every output computed from

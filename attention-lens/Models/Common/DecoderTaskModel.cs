@@ -37,6 +37,8 @@ public sealed partial class DecoderTaskModel : ITransformerModel, ILogitLens, ID
     {
         options ??= ForwardOptions.Default;
         var body = _body.Forward(input, options, cancellationToken);
+        // A pass stopped before the last layer (value zeroing) has no last hidden state for the head to read.
+        if (options.StopAfterLayer is int stop && stop < body.Layers - 1) return body;
         var kernels = _kernels.WithThreads(options.Threads);
         int t = body.Tokens, c = body.Hidden;
         ReadOnlySpan<float> last = body.HiddenStates.AsSpan(body.Layers * t * c, t * c);

@@ -8,10 +8,11 @@ public interface IRotaryDecoderLayer
     /// <summary>
     /// Runs the layer from <paramref name="x"/> into <paramref name="y"/> (T, C each), writing its attention
     /// probabilities (H, T, T) and, when non-empty, its value outputs (H, T, C); with <paramref name="stream"/>,
-    /// its residual state after attention (<see cref="ResidualStream.Mid"/>) for <paramref name="layer"/>.
+    /// its residual state after attention (<see cref="ResidualStream.Mid"/>) for <paramref name="layer"/>;
+    /// token <paramref name="zeroValueToken"/>'s value vectors zeroed in every head, or none (−1; value zeroing).
     /// </summary>
     void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0);
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0, int zeroValueToken = -1);
 
     /// <summary>
     /// Reverse mode: recomputes the layer from its input <paramref name="x"/> and turns ∂y/∂output

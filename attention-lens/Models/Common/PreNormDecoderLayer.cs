@@ -25,14 +25,14 @@ public abstract class PreNormDecoderLayer : IRotaryDecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
         using var attendedBuffer = new Scratch(n);
         Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
         _inputNorm.Forward(kernels, x, normed, tokens);
-        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, zeroValueToken);
         kernels.Add(attended, x);
         if (stream is not null) attended.CopyTo(stream.Mid(layer));
         _postNorm.Forward(kernels, attended, normed, tokens);

@@ -51,7 +51,7 @@ public sealed partial class RotaryAttention
     /// <param name="output">(T, C) the output projection of the attention.</param>
     /// <param name="rope">Cos/sin of rotaryDim/2 frequencies for positions 0..T−1.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, int zeroValueToken = -1)
     {
         int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
         using var qBuffer = new Scratch(tokens * qWidth);
@@ -78,6 +78,8 @@ public sealed partial class RotaryAttention
             _k!.Forward(kernels, x, k, tokens);
             _v!.Forward(kernels, x, v, tokens);
         }
+        // Value zeroing: token j's value in every key/value head (the projection's output, bias included).
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * kvWidth, kvWidth).Clear();
         if (_qNorm is not null) NormInPlace(kernels, _qNorm, q, tokens);
         if (_kNorm is not null) NormInPlace(kernels, _kNorm, k, tokens);
         PartialRotary.Apply(kernels, q, tokens, _heads, _headDim, _rotaryDim, rope);

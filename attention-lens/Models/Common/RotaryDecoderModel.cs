@@ -84,7 +84,7 @@ public abstract partial class RotaryDecoderModel : ITransformerModel, IDecoderBo
                 if (options.InputsEmbeds is null) EmbedTokens(input.InputIds, h0);
                 else ScaleGiven(options.InputsEmbeds, input.Length, h0);
             },
-            (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, bias, rope, probs, values, t, stream, l),
+            (l, x, y, probs, values, stream, zero) => _layers[l].Forward(kernels, x, y, bias, rope, probs, values, t, stream, l, zero),
             (x, y) => _finalNorm.Forward(kernels, x, y, t));
     }
 }

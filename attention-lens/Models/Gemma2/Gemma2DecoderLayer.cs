@@ -53,7 +53,7 @@ public sealed partial class Gemma2DecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var aBuffer = new Scratch(n);
@@ -61,7 +61,7 @@ public sealed partial class Gemma2DecoderLayer
         using var hBuffer = new Scratch(n);
         Span<float> a = aBuffer.Span, b = bBuffer.Span, h = hBuffer.Span;
         _inputNorm.Forward(kernels, x, a, tokens);
-        _attention.Forward(kernels, a, b, bias, rope, probs, valueOutputs, tokens);
+        _attention.Forward(kernels, a, b, bias, rope, probs, valueOutputs, tokens, zeroValueToken);
         _postAttentionNorm.Forward(kernels, b, h, tokens);
         kernels.Add(h, x);
         if (stream is not null)

@@ -66,7 +66,7 @@ public sealed partial class Gemma2Model : ITransformerModel, IDecoderBody, IDiff
                 float normalizer = (float)Math.Sqrt(Info.HiddenSize);
                 for (int i = 0; i < h0.Length; i++) h0[i] *= normalizer;
             },
-            (l, x, y, probs, values, stream) => _layers[l].Forward(kernels, x, y, _layers[l].IsSliding ? local : global, rope, probs, values, t, stream, l),
+            (l, x, y, probs, values, stream, zero) => _layers[l].Forward(kernels, x, y, _layers[l].IsSliding ? local : global, rope, probs, values, t, stream, l, zero),
             (x, y) => _norm.Forward(kernels, x, y, t));
     }
 }

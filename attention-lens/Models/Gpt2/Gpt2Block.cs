@@ -58,8 +58,9 @@ public sealed partial class Gpt2Block
     /// <param name="y">(T, C) output.</param>
     /// <param name="residualMid">(T, C) receives x + attention output, or empty.</param>
     /// <param name="keysOut">(T, C) receives the keys when not empty (a <see cref="KeyValueCache"/>); <paramref name="valuesOut"/> the values.</param>
+    /// <param name="zeroValueToken">Token whose value vectors (c_attn's value slice, bias included) are zeroed in every head, or −1 (value zeroing).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
-        Span<float> residualMid = default, Span<float> keysOut = default, Span<float> valuesOut = default)
+        Span<float> residualMid = default, Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -72,6 +73,7 @@ public sealed partial class Gpt2Block
         using var vBuffer = new Scratch(n);
         var v = vBuffer.Span;
         Project(kernels, normed, q, k, v, tokens);
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _hidden, _hidden).Clear();
         if (!keysOut.IsEmpty) k.CopyTo(keysOut);
         if (!valuesOut.IsEmpty) v.CopyTo(valuesOut);
         using var contextBuffer = new Scratch(n);

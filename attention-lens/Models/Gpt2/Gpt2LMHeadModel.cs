@@ -121,31 +121,47 @@ public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICa
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
+        int first = options.ResumeFrom?.Layer ?? 0, last = Math.Min(options.StopAfterLayer ?? Info.Layers - 1, Info.Layers - 1);
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
         {
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
+            ZeroValue = options.ZeroValue,
+            FirstLayer = first,
+            LastLayer = last,
         };
-        var h = trace.HiddenState(0);
-        _wte.LookupOrGiven(input.InputIds, options.InputsEmbeds, h);
-        _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);
-        // GPT2Model.forward embeds token_type_ids with wte when they are given.
-        if (input.TokenTypeIds is { } types)
-        {
-            if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
-            _wte.Lookup(types, h, accumulate: true);
-        }
         var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
+        if (options.ResumeFrom is { } resume)
+        {
+            // Re-running from a layer's known input (value zeroing): the embeddings are not needed.
+            if (resume.Layer < 0 || resume.Layer >= Info.Layers || resume.Hidden.Length < t * c)
+                throw new AttentionLensException($"ResumeFrom: layer {resume.Layer} with {resume.Hidden.Length} values does not fit this model ({Info.Layers} layers, {t} × {c} states).");
+            resume.Hidden.AsSpan(0, t * c).CopyTo(trace.HiddenState(first));
+        }
+        else
+        {
+            var h = trace.HiddenState(0);
+            _wte.LookupOrGiven(input.InputIds, options.InputsEmbeds, h);
+            _wpe.Lookup(Enumerable.Range(0, t).ToArray(), h, accumulate: true);
+            // GPT2Model.forward embeds token_type_ids with wte when they are given.
+            if (input.TokenTypeIds is { } types)
+            {
+                if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
+                _wte.Lookup(types, h, accumulate: true);
+            }
+        }
         // Block l writes hidden state l + 1 in place, except the last, whose output is ln_f's input.
         using var lastBuffer = new Scratch(t * c);
-        for (int l = 0; l < _blocks.Length; l++)
+        for (int l = first; l <= last; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
             _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
                 trace.ResidualStream is { } stream ? stream.Mid(l) : default,
-                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l]);
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l], trace.ZeroValueToken(l));
             if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
+        // Stopped early: the states after layer `last` (and the logits) are undefined.
+        if (last < Info.Layers - 1) return trace.ToResult();
         _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
         var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);

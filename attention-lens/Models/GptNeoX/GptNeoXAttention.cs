@@ -33,7 +33,7 @@ public sealed partial class GptNeoXAttention
     /// <param name="x">(T, C) normed input.</param>
     /// <param name="output">(T, C) dense(attention).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, int zeroValueToken = -1)
     {
         int h = _heads, d = _headDim, c = h * d;
         using var qkvBuffer = new Scratch(tokens * 3 * c);
@@ -51,6 +51,8 @@ public sealed partial class GptNeoXAttention
                 block.Slice(d, d).CopyTo(k.Slice(t * c + head * d, d));
                 block.Slice(2 * d, d).CopyTo(v.Slice(t * c + head * d, d));
             }
+        // Value zeroing: token j's value in every head (query_key_value's value slice, bias included).
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * c, c).Clear();
         PartialRotary.Apply(kernels, q, tokens, h, d, _rotaryDim, rope);
         PartialRotary.Apply(kernels, k, tokens, h, d, _rotaryDim, rope);
         using var contextBuffer = new Scratch(tokens * c);

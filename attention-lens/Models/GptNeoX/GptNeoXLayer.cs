@@ -38,7 +38,7 @@ public sealed class GptNeoXLayer : IRotaryDecoderLayer
         c.UseParallelResidual, c.HiddenSize);
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -46,7 +46,7 @@ public sealed class GptNeoXLayer : IRotaryDecoderLayer
         _inputNorm.Forward(kernels, x, normed, tokens);
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
-        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, zeroValueToken);
         if (_parallel)
         {
             // The MLP reads x, not x + attention; Mid = x + attention is still what the FFN adds to.

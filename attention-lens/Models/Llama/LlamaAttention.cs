@@ -44,7 +44,7 @@ public sealed partial class LlamaAttention
     /// <param name="keysOut">(T, H_kv·D) receives the keys after RoPE, when not empty (a <see cref="KeyValueCache"/>).</param>
     /// <param name="valuesOut">(T, H_kv·D) receives the values, when not empty.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> keysOut = default, Span<float> valuesOut = default)
+        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1)
     {
         using var qBuffer = new Scratch(tokens * _heads * _headDim);
         var q = qBuffer.Span;
@@ -55,6 +55,8 @@ public sealed partial class LlamaAttention
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
+        // Value zeroing: token j's value in every key/value head (v_proj's output, bias included).
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _kvHeads * _headDim, _kvHeads * _headDim).Clear();
         kernels.Rope(q, tokens, _heads, _headDim, rope);
         kernels.Rope(k, tokens, _kvHeads, _headDim, rope);
         if (!keysOut.IsEmpty) k.CopyTo(keysOut);

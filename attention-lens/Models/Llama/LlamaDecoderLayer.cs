@@ -45,7 +45,7 @@ public sealed partial class LlamaDecoderLayer
     /// <param name="keysOut">Receives the layer's keys and values when not empty (see <see cref="LlamaAttention.Forward"/>).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
         Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> residualMid = default,
-        Span<float> keysOut = default, Span<float> valuesOut = default)
+        Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -53,7 +53,7 @@ public sealed partial class LlamaDecoderLayer
         _inputNorm.Forward(kernels, x, normed, tokens);
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
-        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, keysOut, valuesOut);
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, keysOut, valuesOut, zeroValueToken);
         kernels.Add(attended, x);
         if (!residualMid.IsEmpty) attended.CopyTo(residualMid);
         Mlp(kernels, attended, normed, y, tokens);

@@ -121,25 +121,39 @@ public sealed partial class LlamaForCausalLM : ITransformerModel, ILogitLens, IC
         int t = input.Length, c = Info.HiddenSize;
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (max_position_embeddings).");
+        int first = options.ResumeFrom?.Layer ?? 0, last = Math.Min(options.StopAfterLayer ?? Info.Layers - 1, Info.Layers - 1);
         var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
         {
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
+            ZeroValue = options.ZeroValue,
+            FirstLayer = first,
+            LastLayer = last,
         };
-        _embed.LookupOrGiven(input.InputIds, options.InputsEmbeds, trace.HiddenState(0));
+        if (options.ResumeFrom is { } resume)
+        {
+            // Re-running from a layer's known input (value zeroing): the embeddings are not needed.
+            if (resume.Layer < 0 || resume.Layer >= Info.Layers || resume.Hidden.Length < t * c)
+                throw new AttentionLensException($"ResumeFrom: layer {resume.Layer} with {resume.Hidden.Length} values does not fit this model ({Info.Layers} layers, {t} × {c} states).");
+            resume.Hidden.AsSpan(0, t * c).CopyTo(trace.HiddenState(first));
+        }
+        else
+            _embed.LookupOrGiven(input.InputIds, options.InputsEmbeds, trace.HiddenState(0));
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         // Mistral (and Qwen2 with use_sliding_window) mask keys more than sliding_window positions back.
         var bias = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
         // Layer l writes hidden state l + 1 in place, except the last, whose output is the final norm's input.
         using var lastBuffer = new Scratch(t * c);
-        for (int l = 0; l < _layers.Length; l++)
+        for (int l = first; l <= last; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
             _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
                 trace.ResidualStream is { } stream ? stream.Mid(l) : default,
-                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l]);
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l], trace.ZeroValueToken(l));
             if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
+        // Stopped early: the states after layer `last` (and the logits) are undefined.
+        if (last < Info.Layers - 1) return trace.ToResult();
         _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
         var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);

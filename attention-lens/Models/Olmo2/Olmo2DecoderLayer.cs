@@ -43,13 +43,13 @@ public sealed class Olmo2DecoderLayer : IRotaryDecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var aBuffer = new Scratch(n);
         using var hBuffer = new Scratch(n);
         Span<float> a = aBuffer.Span, h = hBuffer.Span;
-        _attention.Forward(kernels, x, a, bias, rope, probs, valueOutputs, tokens);
+        _attention.Forward(kernels, x, a, bias, rope, probs, valueOutputs, tokens, zeroValueToken);
         _postAttentionNorm.Forward(kernels, a, h, tokens);
         kernels.Add(h, x);
         if (stream is not null)

@@ -38,14 +38,14 @@ public sealed class PhiDecoderLayer : IRotaryDecoderLayer
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0, int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
         using var attendedBuffer = new Scratch(n);
         Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
         _norm.Forward(kernels, x, normed, tokens);
-        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens);
+        _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, zeroValueToken);
         // Parallel block: Mid = x + attention, what the MLP's output is added to (docs/methods.md#routes).
         if (stream is not null) GptNeoX.GptNeoXLayer.ResidualSum(attended, x, stream.Mid(layer));
         _mlp.Forward(kernels, normed, y, tokens);

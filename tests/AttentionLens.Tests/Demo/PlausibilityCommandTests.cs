@@ -75,10 +75,11 @@ public class PlausibilityCommandTests
         Assert.Contains("--methods", stderr.ToString());
     }
 
-    /// <summary>ALTI, GlobEnc and value zeroing decompose post-norm encoders only: GPT-2 (column 2) reports them unavailable;
+    /// <summary>ALTI and GlobEnc decompose post-norm encoders only: GPT-2 (column 2) reports them unavailable (value zeroing runs
+    /// on GPT-2 too, docs/methods.md#valuezeroing);
     /// the gradient methods are unavailable on a column whose model has no backward pass (IDifferentiableModel).</summary>
     private static bool IsUnavailable(AnalysisMethod method, int column) =>
-        (column == 2 && method.Name is "alti" or "globenc" or "valueZeroing")
+        (column == 2 && method.Name is "alti" or "globenc")
         || (MethodRegistry.Get(method).Needs.HasFlag(MethodNeeds.Gradients) && !Differentiable.Value[column]);
 
     private static readonly Lazy<bool[]> Differentiable = new(() =>

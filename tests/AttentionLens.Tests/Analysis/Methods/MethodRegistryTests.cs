@@ -57,7 +57,8 @@ public partial class MethodRegistryTests
     [Fact]
     public void DecodersReportEncoderOnlyMethodsUnavailableAndStillRunTheRest()
     {
-        var model = ModelLoader.Load(SharedData.Path("golden", "hf", "gpt2"));
+        // OPT: a decoder without value zeroing (docs/methods.md#valuezeroing).
+        var model = ModelLoader.Load(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", "opt"));
         var result = Analyzer.Analyze(model, new ForwardInput([5, 9, 11, 3]),
             new AnalysisOptions { Methods = MethodRegistry.All.Select(m => new AnalysisMethod(m.Name)).ToHashSet() });
         // The gradient methods run where the model has a backward pass (IDifferentiableModel), else are unavailable.
