@@ -20,16 +20,8 @@ public sealed partial class DistilBertModel
     {
         int t = forward.Tokens, n = t * forward.Hidden, heads = Info.Heads;
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        using var scratch = new Scratch(gradAttentions is null ? heads * t * t : 0);
-        var dy = (float[])dLast.Clone();
-        var dx = new float[n];
-        for (int l = _layers.Length - 1; l >= 0; l--)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].Backward(kernels, forward.HiddenStates.AsSpan(l * n, n), bias, dy, dx, GradientRunner.LayerBlock(gradAttentions, scratch.Span, l, heads, t), t);
-            GradientRunner.CheckLayer(dx, l);
-            (dx, dy) = (dy, dx);
-        }
+        var dy = ReverseLayers.Run(forward.HiddenStates, (float[])dLast.Clone(), _layers.Length, heads, t, gradAttentions,
+            (l, x, dOut, dIn, dProbs) => _layers[l].Backward(kernels, x, bias, dOut, dIn, dProbs, t), cancellationToken);
         var sum = (float[])inputsEmbeds.Clone();
         _position.Lookup(Enumerable.Range(0, t).ToArray(), sum, accumulate: true);
         var dWords = new float[n];

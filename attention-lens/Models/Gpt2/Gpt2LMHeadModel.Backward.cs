@@ -34,25 +34,11 @@ public sealed partial class Gpt2LMHeadModel
     /// wpe and token-type rows are added to the embeddings, so ∂/∂inputs_embeds is ∂/∂(hidden state 0).</summary>
     float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)
     {
-        int t = forward.Tokens, c = forward.Hidden, n = t * c, layers = _blocks.Length, heads = Info.Heads;
+        int t = forward.Tokens, layers = _blocks.Length, heads = Info.Heads;
         var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
-        using var scratchProbsBuffer = new Scratch(gradAttentions is null ? heads * t * t : 0);
-        using var yBuffer = new Scratch(n);
-        var y = yBuffer.Span;
-        // ln_f's input is the last block's output, which the forward does not keep.
-        using (var probs = new Scratch(heads * t * t))
-            _blocks[layers - 1].Forward(kernels, forward.HiddenStates.AsSpan((layers - 1) * n, n), y, bias, probs.Span, default, t);
-        var dy = new float[n];
-        _lnF.Backward(y, dLast, dy, t);
-        var dx = new float[n];
-        for (int l = layers - 1; l >= 0; l--)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var dProbs = GradientRunner.LayerBlock(gradAttentions, scratchProbsBuffer.Span, l, heads, t);
-            _blocks[l].Backward(kernels, forward.HiddenStates.AsSpan(l * n, n), bias, dy, dx, dProbs, t);
-            GradientRunner.CheckLayer(dx, l);
-            (dx, dy) = (dy, dx);
-        }
-        return dy;
+        var dy = ReverseLayers.ThroughFinalNorm(kernels, forward.HiddenStates, layers, heads, t, _lnF, dLast,
+            (l, x, y, probs) => _blocks[l].Forward(kernels, x, y, bias, probs, default, t));
+        return ReverseLayers.Run(forward.HiddenStates, dy, layers, heads, t, gradAttentions,
+            (l, x, dOut, dIn, dProbs) => _blocks[l].Backward(kernels, x, bias, dOut, dIn, dProbs, t), cancellationToken);
     }
 }
