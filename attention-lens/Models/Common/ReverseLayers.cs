@@ -11,7 +11,7 @@ namespace AttentionLens.Models;
 /// each layer's ∂y/∂P goes (<see cref="GradientRunner.LayerBlock"/>), the non-finite check
 /// (<see cref="GradientRunner.CheckLayer"/>) and the two gradient buffers swapped — lives here once.
 /// </summary>
-public static class ReverseLayers
+internal static class ReverseLayers
 {
     /// <summary>One layer's reverse mode: <paramref name="dx"/> = (∂layer/∂x)ᵀ <paramref name="dy"/> at input
     /// <paramref name="x"/>, and ∂y/∂P (H, T, T) written to <paramref name="dProbs"/>.</summary>

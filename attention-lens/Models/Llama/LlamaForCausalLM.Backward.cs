@@ -9,16 +9,8 @@ public sealed partial class LlamaForCausalLM
     /// <summary>False for the bare body (GPT2Model, LlamaModel): it has no logit to differentiate.</summary>
     public bool SupportsGradients => _lmHead is not null;
 
-    public GradientResult Gradient(ForwardInput input, GradientTarget target, GradientOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        if (_lmHead is null)
-            throw new AttentionLensException($"this {Info.ModelType} checkpoint ({Info.Architecture}) has no head, so there is no logit to differentiate; load one with an LM or task head.");
-        TargetGradient.CheckOutput(target, Info, GradientOutput.LmLogits);
-        TargetGradient.CheckPosition(target.Position, input.Length);
-        return GradientRunner.Run(this, _kernels, input, options,
-            (kernels, last, tokens, dLast) => GradientRunner.LinearRow(kernels, _lmHead, last, target.Position, target, dLast, "vocabulary id"),
-            cancellationToken);
-    }
+    public GradientResult Gradient(ForwardInput input, GradientTarget target, GradientOptions? options = null, CancellationToken cancellationToken = default) =>
+        GradientRunner.CausalLmHead(this, _kernels, _lmHead, Info, Info.ModelType, input, target, options, cancellationToken);
 
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { ComputeLogits = false, InputsEmbeds = inputsEmbeds, Threads = threads }, null, cancellationToken);
