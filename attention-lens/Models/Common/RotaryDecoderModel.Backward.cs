@@ -8,12 +8,7 @@ public abstract partial class RotaryDecoderModel
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Forward(input, new ForwardOptions { InputsEmbeds = inputsEmbeds, Threads = threads }, cancellationToken);
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * Info.HiddenSize];
-        Embed.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => Embed.LookupRows(input.InputIds);
 
     /// <summary>The final norm's backward on the recomputed last layer output, the layers in reverse, then
     /// ∂/∂inputs_embeds = ∂/∂h₀ times the embedding scale (Gemma's √hidden_size).</summary>

@@ -8,12 +8,7 @@ public sealed partial class DistilBertModel
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { InputsEmbeds = inputsEmbeds, Threads = threads }, cancellationToken).ToResult();
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * Info.HiddenSize];
-        _word.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => _word.LookupRows(input.InputIds);
 
     /// <summary>The blocks in reverse, then the embedding LayerNorm at word + position (position rows are constants).</summary>
     float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)

@@ -15,12 +15,7 @@ public sealed partial class Gpt2LMHeadModel
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { ComputeLogits = false, InputsEmbeds = inputsEmbeds, Threads = threads }, null, cancellationToken);
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * Info.HiddenSize];
-        _wte.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => _wte.LookupRows(input.InputIds);
 
     /// <summary>ln_f's backward on the last block's output (recomputed), then the blocks in reverse;
     /// wpe and token-type rows are added to the embeddings, so ∂/∂inputs_embeds is ∂/∂(hidden state 0).</summary>

@@ -15,12 +15,7 @@ public sealed partial class LlamaForCausalLM
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { ComputeLogits = false, InputsEmbeds = inputsEmbeds, Threads = threads }, null, cancellationToken);
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * Info.HiddenSize];
-        _embed.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => _embed.LookupRows(input.InputIds);
 
     /// <summary>The final norm's backward on the last layer's output (recomputed), then the layers in reverse.</summary>
     float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)

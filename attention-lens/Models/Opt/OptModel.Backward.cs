@@ -10,12 +10,7 @@ public sealed partial class OptModel
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Forward(input, new ForwardOptions { InputsEmbeds = inputsEmbeds, Threads = threads }, cancellationToken);
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * Embed.Dim];
-        Embed.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => Embed.LookupRows(input.InputIds);
 
     /// <summary>final_layer_norm's backward (pre-norm OPT), the layers in reverse, then project_inᵀ (the
     /// learned positions are added after it, so they pass the gradient unchanged).</summary>
