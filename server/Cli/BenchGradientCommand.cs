@@ -19,38 +19,26 @@ internal static class BenchGradientCommand
 {
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model") { Description = "A preset: " + string.Join(", ", ModelPresets.Names) + ".", DefaultValueFactory = _ => "bert-base" };
-        var tokensOption = new Option<int>("--tokens") { Description = "Sequence length T.", DefaultValueFactory = _ => 128 };
-        var runsOption = new Option<int>("--runs") { Description = "Timed runs.", DefaultValueFactory = _ => 1 };
         var command = new Command("gradient", "Time one backward pass (gradients of inputs_embeds and attentions) against a forward pass, same run.");
-        command.Options.Add(modelOption);
-        command.Options.Add(tokensOption);
-        command.Options.Add(runsOption);
+        var presetOptions = new BenchPresetOptions(command, "A preset: " + string.Join(", ", ModelPresets.Names) + ".", 128, 1, "Timed runs.");
         command.SetAction(parse =>
         {
-            string preset = parse.GetValue(modelOption)!;
-            int tokens = parse.GetValue(tokensOption), runs = parse.GetValue(runsOption);
-            if (!ModelPresets.Names.Contains(preset) || tokens < 2 || runs < 1)
-            {
-                Console.Error.WriteLine($"--model must be one of {string.Join(", ", ModelPresets.Names)}, --tokens ≥ 2, --runs ≥ 1.");
-                return 2;
-            }
+            if (!presetOptions.TryRead(parse, out string preset, out int tokens, out int runs)) return 2;
             var model = WithHead(ModelPresets.CreateRandom(preset, 1));
             if (!Gradients.IsDifferentiable(model))
             {
                 Console.Error.WriteLine($"the {preset} preset has no backward pass.");
                 return 2;
             }
-            var rng = new Random(7);
-            var input = new ForwardInput(Enumerable.Range(0, tokens).Select(_ => rng.Next(1000, 20000)).ToArray());
+            var input = BenchPresetOptions.RandomInput(tokens);
             var target = model.Info.Head == ModelHead.QuestionAnswering
                 ? new GradientTarget(GradientOutput.QaStartLogits, 1, 0)
                 : new GradientTarget(GradientOutput.LmLogits, tokens - 1, 42);
             var forwardOptions = new ForwardOptions { LogitRows = model.Info.HasLmHead ? [tokens - 1] : null };
             model.Forward(input, forwardOptions); // warm-up: packs weights once
-            double forwardMs = Median(runs, () => model.Forward(input, forwardOptions));
+            double forwardMs = BenchPresetOptions.MedianMs(runs, () => model.Forward(input, forwardOptions));
             var differentiable = (IDifferentiableModel)model;
-            double gradientMs = Median(runs, () => differentiable.Gradient(input, target));
+            double gradientMs = BenchPresetOptions.MedianMs(runs, () => differentiable.Gradient(input, target));
             var process = Process.GetCurrentProcess();
             process.Refresh();
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -68,18 +56,5 @@ internal static class BenchGradientCommand
         var rng = new Random(3);
         var weight = Enumerable.Range(0, 2 * c).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.05f).ToArray();
         return new EncoderWithHead(CpuKernels.Instance, body, new QuestionAnsweringHead(Linear.FromWeights(weight, new float[2], c, 2)), [], 0);
-    }
-
-    private static double Median(int runs, Action action)
-    {
-        var times = new double[runs];
-        for (int r = 0; r < runs; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            times[r] = sw.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[runs / 2];
     }
 }

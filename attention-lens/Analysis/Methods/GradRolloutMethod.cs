@@ -21,9 +21,7 @@ public sealed class GradRolloutMethod : IAttributionMethod
 
     public MethodOutput Compute(MethodContext c, CancellationToken cancellationToken)
     {
-        var (g, prediction) = c.Gradients.Get(c, cancellationToken);
-        var a = g.Attentions ?? throw new AnalysisException("The backward pass returned no attention probabilities although attention gradients were asked for.");
-        var da = g.GradAttentions ?? throw new AnalysisException("The backward pass returned no attention gradients although they were asked for.");
+        var (g, prediction, a, da) = c.Gradients.GetWithAttentions(c, cancellationToken);
         int L = g.Layers, H = g.Heads, T = g.Tokens, t = c.Target;
         var included = AttentionXGradientMethod.Included(c.Options.HeadSubset, H);
         int count = included.Count(x => x);

@@ -27,4 +27,18 @@ public sealed class GradientPass
             return done.Value;
         }
     }
+
+    /// <summary>
+    /// The pass with the two tensors attention × gradient and gradient-weighted rollout multiply, A and ∂y/∂A
+    /// (L, H, T, T). Both are present whenever a requested method needs <see cref="MethodNeeds.AttentionGradients"/>
+    /// (<see cref="GradientTargets.WantsAttentionGradients"/>); their absence is a model that ignored the request.
+    /// </summary>
+    public (GradientResult Result, PredictionTarget Prediction, float[] Attentions, float[] GradAttentions) GetWithAttentions(MethodContext c,
+        CancellationToken cancellationToken)
+    {
+        var (g, prediction) = Get(c, cancellationToken);
+        var a = g.Attentions ?? throw new AnalysisException("The backward pass returned no attention probabilities although attention gradients were asked for.");
+        var da = g.GradAttentions ?? throw new AnalysisException("The backward pass returned no attention gradients although they were asked for.");
+        return (g, prediction, a, da);
+    }
 }

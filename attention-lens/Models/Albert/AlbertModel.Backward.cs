@@ -11,27 +11,15 @@ public sealed partial class AlbertModel
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { InputsEmbeds = inputsEmbeds, Threads = threads }, cancellationToken).ToResult();
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * _config.EmbeddingSize];
-        _embeddings.Word.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => _embeddings.Word.LookupRows(input.InputIds);
 
     float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)
     {
-        int t = forward.Tokens, n = t * forward.Hidden, heads = Info.Heads, e = _config.EmbeddingSize;
+        int t = forward.Tokens, heads = Info.Heads, e = _config.EmbeddingSize;
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        using var scratch = new Scratch(gradAttentions is null ? heads * t * t : 0);
-        var dy = (float[])dLast.Clone();
-        var dx = new float[n];
-        for (int l = Info.Layers - 1; l >= 0; l--)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _groups[_config.GroupOf(l)].Backward(kernels, forward.HiddenStates.AsSpan(l * n, n), bias, dy, dx, GradientRunner.LayerBlock(gradAttentions, scratch.Span, l, heads, t), t);
-            GradientRunner.CheckLayer(dx, l);
-            (dx, dy) = (dy, dx);
-        }
+        // Layers share weights by group: layer l runs group GroupOf(l) at its own input.
+        var dy = ReverseLayers.Run(forward.HiddenStates, (float[])dLast.Clone(), Info.Layers, heads, t, gradAttentions,
+            (l, x, dOut, dIn, dProbs) => _groups[_config.GroupOf(l)].Backward(kernels, x, bias, dOut, dIn, dProbs, t), cancellationToken);
         var dEmbedded = new float[t * e];
         _mappingIn.Backward(kernels, dy, dEmbedded, t);
         var dWords = new float[t * e];

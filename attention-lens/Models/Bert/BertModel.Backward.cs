@@ -8,12 +8,7 @@ public sealed partial class BertModel : IDifferentiableBody
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { InputsEmbeds = inputsEmbeds, Threads = threads }, cancellationToken).ToResult();
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * Info.HiddenSize];
-        _embeddings.Word.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => _embeddings.Word.LookupRows(input.InputIds);
 
     float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)
     {

@@ -53,6 +53,15 @@ public sealed class Embedding
         inputsEmbeds.AsSpan().CopyTo(y);
     }
 
+    /// <summary>The rows of <paramref name="ids"/> in a new (T, Dim) array: a body's word embeddings, the point
+    /// ∂/∂inputs_embeds is taken at (<see cref="IDifferentiableBody.WordEmbeddings"/>).</summary>
+    public float[] LookupRows(ReadOnlySpan<int> ids)
+    {
+        var rows = new float[ids.Length * Dim];
+        Lookup(ids, rows, accumulate: false);
+        return rows;
+    }
+
     /// <summary>y[t] += or = table[ids[t]].</summary>
     public void Lookup(ReadOnlySpan<int> ids, Span<float> y, bool accumulate)
     {

@@ -44,6 +44,24 @@ internal static class GradientRunner
         };
     }
 
+    /// <summary>
+    /// <see cref="IDifferentiableModel.Gradient"/> of the causal LMs that are their own body (GPT-2, Llama): the
+    /// target is one vocabulary logit (or log-probability, or difference) at <c>target.Position</c>, so the head's
+    /// backward is <see cref="LinearRow"/> on that row alone. A bare body (GPT2Model, LlamaModel) has no lm_head.
+    /// </summary>
+    /// <param name="family">How the error names the checkpoint's family ("GPT-2", or the config's model_type).</param>
+    public static GradientResult CausalLmHead(IDifferentiableBody body, IKernels modelKernels, Linear? lmHead, ModelInfo info, string family,
+        ForwardInput input, GradientTarget target, GradientOptions? options, CancellationToken cancellationToken)
+    {
+        if (lmHead is null)
+            throw new AttentionLensException($"this {family} checkpoint ({info.Architecture}) has no head, so there is no logit to differentiate; load one with an LM or task head.");
+        TargetGradient.CheckOutput(target, info, GradientOutput.LmLogits);
+        TargetGradient.CheckPosition(target.Position, input.Length);
+        return Run(body, modelKernels, input, options,
+            (kernels, last, tokens, dLast) => LinearRow(kernels, lmHead, last, target.Position, target, dLast, "vocabulary id"),
+            cancellationToken);
+    }
+
     /// <summary>Stops the backward pass at the first layer whose input gradient is not finite.</summary>
     public static void CheckLayer(ReadOnlySpan<float> dx, int layer)
     {

@@ -10,12 +10,7 @@ public sealed partial class ElectraModel
     ForwardResult IDifferentiableBody.ForwardKeep(ForwardInput input, float[]? inputsEmbeds, int threads, CancellationToken cancellationToken) =>
         Run(input, new ForwardOptions { InputsEmbeds = inputsEmbeds, Threads = threads }, cancellationToken).ToResult();
 
-    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input)
-    {
-        var rows = new float[input.Length * _embeddingSize];
-        _embeddings.Word.Lookup(input.InputIds, rows, accumulate: false);
-        return rows;
-    }
+    float[] IDifferentiableBody.WordEmbeddings(ForwardInput input) => _embeddings.Word.LookupRows(input.InputIds);
 
     float[] IDifferentiableBody.Backward(IKernels kernels, ForwardInput input, float[] inputsEmbeds, ForwardResult forward, float[] dLast, float[]? gradAttentions, CancellationToken cancellationToken)
     {

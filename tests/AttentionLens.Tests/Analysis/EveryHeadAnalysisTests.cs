@@ -12,14 +12,7 @@ namespace AttentionLens.Tests.Analysis;
 /// </summary>
 public sealed class EveryHeadAnalysisTests
 {
-    public static TheoryData<string> Models()
-    {
-        var data = new TheoryData<string>();
-        foreach (var root in new[] { EncoderGoldenTests.Root, DecoderGoldenTests.Root })
-            foreach (var dir in Directory.GetDirectories(root).Order())
-                data.Add(dir);
-        return data;
-    }
+    public static TheoryData<string> Models() => GoldenModelFolders.All();
 
     [Theory]
     [MemberData(nameof(Models))]

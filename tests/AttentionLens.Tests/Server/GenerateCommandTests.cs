@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AttentionLens.Server.Protocol;
 
@@ -12,17 +11,7 @@ public class GenerateCommandTests
     private static readonly string Stories = SharedData.Path("models", "stories260K");
     private const string Prompt = "Once upon a time, there was a little girl named Lily.";
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "attention-lens.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(180_000), "attention-lens " + string.Join(" ", args) + " did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliProcess.Run(180_000, args);
 
     [Fact]
     public void Greedy_text_and_json_equal_the_reference()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace AttentionLens.Tests.Tokenizers;
@@ -10,18 +9,7 @@ public sealed class TokenizeCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var exe = Path.Combine(AppContext.BaseDirectory, "attention-lens.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(exe);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "attention-lens tokenize did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliProcess.Run(60_000, args);
 
     /// <summary>`bench tokenize` measures ours and Microsoft.ML.Tokenizers on the same lines and
     /// reports both throughputs, the ratio and how many lines' ids differ (no timing is asserted).</summary>

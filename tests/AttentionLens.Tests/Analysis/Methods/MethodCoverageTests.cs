@@ -31,14 +31,7 @@ public sealed class MethodCoverageTests
             && root.TryGetProperty("do_layer_norm_before", out var before) && before.ValueKind == System.Text.Json.JsonValueKind.False;
     }
 
-    public static TheoryData<string> Models()
-    {
-        var data = new TheoryData<string>();
-        foreach (var root in new[] { EncoderGoldenTests.Root, DecoderGoldenTests.Root })
-            foreach (var dir in Directory.GetDirectories(root).Order())
-                data.Add(dir);
-        return data;
-    }
+    public static TheoryData<string> Models() => GoldenModelFolders.All();
 
     [Theory]
     [MemberData(nameof(Models))]
