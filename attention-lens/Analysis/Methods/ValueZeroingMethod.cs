@@ -21,7 +21,7 @@ public sealed class ValueZeroingMethod : IAttributionMethod
     public string? Unsupported(MethodContext context)
     {
         if (!SupportsZeroing(context.Model))
-            return $"Value zeroing is implemented for the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2) and the decoders GPT-2, LLaMA, Mistral, Qwen2, GPT-NeoX, Phi, Phi-3, Gemma and OLMo 2 (docs/methods.md#valuezeroing); {context.Model.Info.Architecture} is not one.";
+            return $"Value zeroing is implemented for the post-norm encoders (BERT, RoBERTa, XLM-R, DistilBERT, ELECTRA, ALBERT, DeBERTa-v2) and the decoders GPT-2, LLaMA, Mistral, Qwen2, GPT-NeoX, Phi, Phi-3, Gemma, OLMo 2 and OPT without project_out (docs/methods.md#valuezeroing); {context.Model.Info.Architecture} is not one.";
         int passes = context.Layers * context.Tokens;
         return passes > context.Options.MaxExtraPasses
             ? $"Value zeroing would run {passes} extra passes (layers × tokens), more than AnalysisOptions.MaxExtraPasses = {context.Options.MaxExtraPasses}; analyse a shorter text."
@@ -30,9 +30,11 @@ public sealed class ValueZeroingMethod : IAttributionMethod
 
     private static bool SupportsZeroing(ITransformerModel model) => model.Info.IsCausal
         // Decoders as inseq defines it (the last layer read through the final norm, as transformers' last
-        // hidden state), on the families validated against inseq: not OPT (its layers do not take the
-        // zeroed token) nor Gemma 2 (inseq's hook misses its value tensor, so there is no reference).
+        // hidden state), on the families validated against inseq. Not Gemma 2 (inseq's hook misses its
+        // value tensor) nor OPT with project_out (word_embed_proj_dim ≠ hidden_size: inseq stacks the hidden
+        // states, whose last one is then narrower, and stops), so there is no reference for either.
         ? model.Info.ModelType is "gpt2" or "llama" or "mistral" or "qwen2" or "gpt_neox" or "phi" or "phi3" or "gemma" or "olmo2"
+            || (model.Info.ModelType is "opt" && model is not DecoderTaskModel { ProjectsLastHiddenState: true })
         : model.Info.ModelType is "bert" or "roberta" or "xlm-roberta" or "distilbert" or "electra" or "albert" or "deberta-v2";
 
     /// <summary>inseq's value zeroing sets distances below this to 0 before normalising (decoders only;

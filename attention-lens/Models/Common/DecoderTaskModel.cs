@@ -33,6 +33,10 @@ public sealed partial class DecoderTaskModel : ITransformerModel, ILogitLens, ID
 
     public ModelInfo Info { get; }
 
+    /// <summary>Whether the last hidden state passes OPT's project_out (word_embed_proj_dim ≠ hidden_size)
+    /// before the head, so transformers' last hidden state is narrower than the body's states.</summary>
+    public bool ProjectsLastHiddenState => _projectOut is not null;
+
     public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= ForwardOptions.Default;

@@ -38,7 +38,7 @@ public sealed partial class OptAttention
     }
 
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias,
-        Span<float> probs, Span<float> valueOutputs, int tokens)
+        Span<float> probs, Span<float> valueOutputs, int tokens, int zeroValueToken = -1)
     {
         int n = tokens * _heads * _headDim;
         using var qBuffer = new Scratch(n);
@@ -49,6 +49,9 @@ public sealed partial class OptAttention
         _q.Forward(kernels, x, q, tokens);
         _k.Forward(kernels, x, k, tokens);
         _v.Forward(kernels, x, v, tokens);
+        // Value zeroing: token zeroValueToken's value vector (v_proj's output, bias included) set to 0 in
+        // every head, as inseq's hook does to OPTAttention's value_states before the attention product.
+        if (zeroValueToken >= 0) v.Slice(zeroValueToken * _heads * _headDim, _heads * _headDim).Clear();
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _headDim, MathF.Sqrt(_headDim),
             scaleQuery: true, projection: _out, valueOutputs: valueOutputs, hidden: _out.OutFeatures);
         _out.Forward(kernels, context, output, tokens);

@@ -37,8 +37,10 @@ public sealed partial class OptDecoderLayer
             Linear.Load(w.Scope("fc2"), c.FfnDim, c.HiddenSize, c.EnableBias)),
         c.DoLayerNormBefore, c.HiddenSize);
 
+    /// <param name="zeroValueToken">The token whose value vectors are zeroed in every head (value zeroing), or −1.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias,
-        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0)
+        Span<float> probs, Span<float> valueOutputs, int tokens, ResidualStream? stream = null, int layer = 0,
+        int zeroValueToken = -1)
     {
         int n = tokens * _hidden;
         using var aBuffer = new Scratch(n);
@@ -47,7 +49,7 @@ public sealed partial class OptDecoderLayer
         if (_preNorm)
         {
             _attentionNorm.Forward(kernels, x, a, tokens);
-            _attention.Forward(kernels, a, b, bias, probs, valueOutputs, tokens);
+            _attention.Forward(kernels, a, b, bias, probs, valueOutputs, tokens, zeroValueToken);
             kernels.Add(b, x);                       // b = h
             if (stream is not null) b.CopyTo(stream.Mid(layer));
             _finalNorm.Forward(kernels, b, a, tokens);
@@ -56,7 +58,7 @@ public sealed partial class OptDecoderLayer
         }
         else
         {
-            _attention.Forward(kernels, x, b, bias, probs, valueOutputs, tokens);
+            _attention.Forward(kernels, x, b, bias, probs, valueOutputs, tokens, zeroValueToken);
             kernels.Add(b, x);
             _attentionNorm.Forward(kernels, b, a, tokens);   // a = h
             _mlp.Forward(kernels, a, b, tokens);

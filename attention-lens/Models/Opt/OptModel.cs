@@ -80,8 +80,7 @@ public sealed partial class OptModel : ITransformerModel, IDecoderBody, IDiffere
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
         return DecoderStack.Run(Info, input, options, cancellationToken,
             h0 => EmbedTokens(kernels, input, h0, options.InputsEmbeds),
-            // OPT takes no part in value zeroing (docs/methods.md#valuezeroing): the zeroed token is not passed on.
-            (l, x, y, probs, values, stream, _) => _layers[l].Forward(kernels, x, y, bias, probs, values, t, stream, l),
+            (l, x, y, probs, values, stream, zero) => _layers[l].Forward(kernels, x, y, bias, probs, values, t, stream, l, zero),
             _finalNorm is null ? null : (x, y) => _finalNorm.Forward(kernels, x, y, t),
             // Post-norm OPT normalises the stream itself inside each layer: no residual stream to decompose.
             hasResidualStream: _finalNorm is not null);

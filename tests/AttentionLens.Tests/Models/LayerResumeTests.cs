@@ -30,8 +30,9 @@ public class LayerResumeTests
         }
     }
 
-    /// <summary>The decoders value zeroing supports (docs/methods.md#valuezeroing), LMs and task heads: the last layer's
-    /// output is read through the final norm, as in the full pass; zeroing token 2's values leaves the
+    /// <summary>The decoders value zeroing supports (docs/methods.md#valuezeroing), LMs and task heads, and OPT
+    /// pre- and post-norm with and without project_out (the zeroed token reaches every OPT layer, whether or
+    /// not the method is offered there): the last layer's output is read through the final norm, as in the full pass; zeroing token 2's values leaves the
     /// positions before it bit for bit unchanged (causal attention) and moves position 2.</summary>
     [Theory]
     [InlineData("../shared/golden/hf/gpt2")]
@@ -46,6 +47,10 @@ public class LayerResumeTests
     [InlineData("tests/goldens/decoders/gemma")]
     [InlineData("tests/goldens/decoders/gemma2")]
     [InlineData("tests/goldens/decoders/olmo2")]
+    [InlineData("tests/goldens/decoders/opt")]
+    [InlineData("tests/goldens/decoders/opt_qa")]
+    [InlineData("tests/goldens/decoders/opt_seqcls")]
+    [InlineData("tests/goldens/decoders/opt_post_ln_proj")]
     [InlineData("tests/goldens/decoders/llama_seqcls")]
     [InlineData("tests/goldens/decoders/phi3_seqcls")]
     public void DecoderLayerFromItsInputEqualsTheFullPass(string relative)

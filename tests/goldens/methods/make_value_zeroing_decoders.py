@@ -103,6 +103,7 @@ def ref_ids(path, case):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--inseq", required=True, help="checkout of inseq-team/inseq")
+    ap.add_argument("--only", nargs="*", help="regenerate only these cases, keeping the file's other entries as they are")
     args = ap.parse_args()
     vz_module = install_shims(args.inseq)
     model_config = yaml.safe_load(open(os.path.join(args.inseq, "inseq", "models", "model_config.yaml")))
@@ -116,11 +117,21 @@ def main():
     specs = [("gpt2", "../shared/golden/hf/gpt2"), ("llama", "../shared/golden/hf/llama")]
     specs += [(d, "tests/goldens/decoders/" + d) for d in
               ["mistral", "qwen2", "gpt_neox", "gpt_neox_sequential", "phi", "phi3", "gemma", "olmo2"]]
+    # OPT: pre-norm (opt) and post-norm (opt_qa, do_layer_norm_before = false, no final norm), loaded as
+    # OPTForCausalLM (the class inseq's model_config.yaml names; the QA checkpoint's body is the same).
+    # inseq compares the last layer on the last hidden state: after final_layer_norm where there is one.
+    # Not the OPT checkpoints with project_in/project_out (opt_seqcls, opt_post_ln_proj: word_embed_proj_dim
+    # != hidden_size): inseq's get_hidden_states_dict stacks all hidden states, and the last one is
+    # word_embed_proj_dim wide, so inseq stops with a size mismatch there: no reference.
+    specs += [(d, "tests/goldens/decoders/" + d) for d in ["opt", "opt_qa"]]
+    out_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "valueZeroing.decoders.json")
+    if args.only:
+        specs = [s for s in specs if s[0] in args.only]
     # Not Gemma 2: inseq hooks the line after the last one its assignment regex matches, and in
     # transformers 4.48's Gemma2Attention.forward that is the attention call's keyword-argument line
     # ("self, query_states, key_states, value_states, attention_mask, output_attentions=..."), so the
     # value is zeroed after attention has used it and every score comes out 0: no reference there.
-    cases = {}
+    cases = json.load(open(out_path))["cases"] if args.only else {}
     for name, rel in specs:
         path = os.path.join(ROOT, rel)
         model = AutoModelForCausalLM.from_pretrained(path, attn_implementation="eager").eval()
@@ -149,7 +160,7 @@ def main():
            "file": "inseq/attr/feat/ops/value_zeroing.py",
            "generator": "tests/goldens/methods/make_value_zeroing_decoders.py",
            "transformers": transformers.__version__, "torch": torch.__version__, "cases": cases}
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "valueZeroing.decoders.json"), "w") as f:
+    with open(out_path, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
 

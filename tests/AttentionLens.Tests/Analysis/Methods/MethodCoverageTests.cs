@@ -7,7 +7,8 @@ namespace AttentionLens.Tests.Analysis.Methods;
 /// <summary>
 /// docs/methods.md's architecture column, enforced on every tiny golden model (each family × task
 /// head under tests/goldens/encoders and tests/goldens/decoders): ALTI, GlobEnc and value zeroing run
-/// on every post-norm encoder and head, value zeroing also on every decoder and head but OPT's and Gemma 2's,
+/// on every post-norm encoder and head, value zeroing also on every decoder and head but Gemma 2's and
+/// OPT's with project_out,
 /// information-flow routes on every decoder and head except
 /// post-norm OPT; elsewhere each says why not. Their numbers are checked against the authors' code by
 /// <see cref="AuthorGoldenTests"/> and <see cref="RoutesGoldenTests"/>; this checks that the captures
@@ -17,9 +18,17 @@ public sealed class MethodCoverageTests
 {
     private static readonly string[] EncoderMethods = ["alti", "globenc", "valueZeroing"];
 
-    /// <summary>Value zeroing runs on every decoder family and head but OPT's and Gemma 2's (docs/methods.md#valuezeroing).</summary>
-    private static bool HasValueZeroing(string dir) =>
-        !Path.GetFileName(dir).StartsWith("opt", StringComparison.Ordinal) && !Path.GetFileName(dir).StartsWith("gemma2", StringComparison.Ordinal);
+    /// <summary>Value zeroing runs on every decoder family and head but Gemma 2's and OPT's with project_out
+    /// (word_embed_proj_dim ≠ hidden_size), where inseq gives no reference (docs/methods.md#valuezeroing).</summary>
+    private static bool HasValueZeroing(string dir)
+    {
+        if (Path.GetFileName(dir).StartsWith("gemma2", StringComparison.Ordinal)) return false;
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json")));
+        var root = config.RootElement;
+        return root.GetProperty("model_type").GetString() != "opt"
+            || !root.TryGetProperty("word_embed_proj_dim", out var projected)
+            || projected.GetInt32() == root.GetProperty("hidden_size").GetInt32();
+    }
 
     /// <summary>Post-norm OPT (do_layer_norm_before = false): its layers normalise the residual stream
     /// itself, so routes have nothing to decompose.</summary>

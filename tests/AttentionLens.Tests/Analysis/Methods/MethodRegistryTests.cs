@@ -57,8 +57,8 @@ public partial class MethodRegistryTests
     [Fact]
     public void DecodersReportEncoderOnlyMethodsUnavailableAndStillRunTheRest()
     {
-        // OPT: a decoder without value zeroing (docs/methods.md#valuezeroing).
-        var model = ModelLoader.Load(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", "opt"));
+        // Gemma 2: a decoder without value zeroing (docs/methods.md#valuezeroing).
+        var model = ModelLoader.Load(Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", "gemma2"));
         var result = Analyzer.Analyze(model, new ForwardInput([5, 9, 11, 3]),
             new AnalysisOptions { Methods = MethodRegistry.All.Select(m => new AnalysisMethod(m.Name)).ToHashSet() });
         // The gradient methods run where the model has a backward pass (IDifferentiableModel), else are unavailable.

@@ -7,8 +7,8 @@ namespace AttentionLens.Tests.Analysis.Methods;
 /// <summary>
 /// Value zeroing on the decoders against inseq's implementation (inseq-team/inseq,
 /// inseq/attr/feat/ops/value_zeroing.py), run read-only by tests/goldens/methods/make_value_zeroing_decoders.py
-/// on the tiny GPT-2, LLaMA, Mistral, Qwen2, GPT-NeoX (parallel and sequential), Phi, Phi-3, Gemma
-/// and OLMo 2 checkpoints: every entry of every layer's (T × T)
+/// on the tiny GPT-2, LLaMA, Mistral, Qwen2, GPT-NeoX (parallel and sequential), Phi, Phi-3, Gemma,
+/// OLMo 2 and OPT (pre-norm "opt", post-norm "opt_qa" read through its OPTForCausalLM body) checkpoints: every entry of every layer's (T × T)
 /// matrix before roll-out (rows i ≥ j; inseq leaves i &lt; j undefined, we hold 0 there). inseq casts
 /// both states to float32 before its cosine, whose rounding of 1 − cos on rows of small distances
 /// reaches ~2.5e-5 after normalisation; so the golden also holds the same inseq run with the cosine in
