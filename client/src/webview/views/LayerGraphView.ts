@@ -136,8 +136,10 @@ export class LayerGraphView implements PanelView {
       .force('center', d3.forceCenter(0, 0))
       .stop();
     // A fixed number of ticks computed up front (fewer for long inputs, whose layout settles on the
-    // strongest springs first): no animation cost, and the same picture every time.
-    const ticks = T > 300 ? 80 : T > 100 ? 150 : 220;
+    // strongest springs first): no animation cost, and the same picture every time. Each tick costs
+    // O(T log T) in the charge and collision quadtrees; at ~1,000 tokens 80 ticks took ~600 ms of a
+    // ~1 s first drawing in the browser test (tests/e2e/report.sh), so the longest inputs get 50.
+    const ticks = T > 600 ? 50 : T > 300 ? 80 : T > 100 ? 150 : 220;
     for (let i = 0; i < ticks; i++) simulation.tick();
     const pad = 40;
     const xs = nodes.map((n) => n.x ?? 0);
