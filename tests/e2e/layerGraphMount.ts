@@ -8,7 +8,7 @@ import { buildView } from '../../client/src/shared/buildView';
 import { LayerGraphView } from '../../client/src/webview/views/LayerGraphView';
 
 /** What mountLayerGraph returns: milliseconds from render() to the second painted frame. */
-export interface LayerGraphTiming { render: number; painted: number; nodes: number; edges: number }
+export interface LayerGraphTiming { render: number; layout: number; painted: number; nodes: number; edges: number }
 
 /**
  * Mounts a Layer Graph into `root` for `analysis` (the report's embedded analyze JSON) with the
@@ -27,6 +27,7 @@ function mountLayerGraph(root: HTMLElement, analysis: AnalyzeResult, mean: numbe
   const render = performance.now() - start;
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve({
     render, painted: performance.now() - start,
+    layout: performance.getEntriesByName('attention-lens:layerGraph-layout:1', 'measure').at(-1)?.duration ?? NaN,
     nodes: root.querySelectorAll('svg.layer-graph .graph-nodes > g').length,
     edges: root.querySelectorAll('svg.layer-graph g.edges line').length,
   }))));

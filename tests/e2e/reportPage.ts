@@ -209,7 +209,7 @@ async function timeLayerGraph(page: Page, file: string, name: string): Promise<v
     box.className = 'view view-layerGraph layer-graph-timing';
     box.style.width = '1000px';
     document.body.appendChild(box);
-    const w = window as unknown as { mountLayerGraph: (root: HTMLElement, a: unknown, m: number[]) => Promise<{ render: number; painted: number; nodes: number; edges: number }> };
+    const w = window as unknown as { mountLayerGraph: (root: HTMLElement, a: unknown, m: number[]) => Promise<{ render: number; layout: number; painted: number; nodes: number; edges: number }> };
     return w.mountLayerGraph(box, JSON.parse(json), mean);
   }, { json: analysis, mean: attention.mean });
   check(`${name}: the layer graph drew a node per token on real attention`, first.nodes === tokens && first.edges > 0, JSON.stringify(first));
@@ -224,7 +224,7 @@ async function timeLayerGraph(page: Page, file: string, name: string): Promise<v
     }), position);
     moves.push(`"${await page.locator('.layer-graph-timing .edge-count').textContent()}": ${ms.toFixed(0)} ms`);
   }
-  console.log(`# timing ${name} (${tokens} tokens): layer graph (layer 1) layout + drawing ${first.render.toFixed(0)} ms, painted after ${first.painted.toFixed(0)} ms, ${first.edges} edges`);
+  console.log(`# timing ${name} (${tokens} tokens): layer graph (layer 1) layout + drawing ${first.render.toFixed(0)} ms (of which the force layout ${first.layout.toFixed(0)} ms), painted after ${first.painted.toFixed(0)} ms, ${first.edges} edges`);
   for (const m of moves) console.log(`# timing ${name}: slider layerGraph → ${m}`);
   await page.evaluate(() => document.querySelector('.layer-graph-timing')?.remove());
 }

@@ -116,6 +116,8 @@ export class LayerGraphView implements PanelView {
 
   /** The force layout of one layer, computed once: a stable picture per layer whatever the slider says. */
   private layOut(layer: number, matrix: number[][]): Layout {
+    // Timed for the browser test's long inputs (tests/e2e/reportPage.ts reads this measure).
+    const started = performance.now();
     const view = this.view as AnalysisView;
     const T = view.tokens.length;
     const norms = view.received?.[layer - 1] ?? new Array<number>(T).fill(1);
@@ -148,6 +150,7 @@ export class LayerGraphView implements PanelView {
     const y0 = Math.min(d3.min(ys) ?? 0, -minSize / 2) - pad;
     const w = Math.max(d3.max(xs) ?? 0, minSize / 2) + pad - x0;
     const h = Math.max(d3.max(ys) ?? 0, minSize / 2) + pad - y0;
+    performance.measure(`attention-lens:layerGraph-layout:${layer}`, { start: started });
     return { nodes, candidates, routes, defaultKeep, extent: { x0, y0, w, h } };
   }
 
