@@ -139,7 +139,7 @@ export class LayerGraphView implements PanelView {
       .stop();
     // A fixed number of ticks computed up front (fewer for long inputs, whose layout settles on the
     // strongest springs first): no animation cost, and the same picture every time. Each tick costs
-    // O(T log T) in the charge and collision quadtrees; at ~1,000 tokens 80 ticks took ~600 ms of a
+    // O(T log T) in the charge and collision quadtrees; at ~1,000 tokens 80 ticks took ~600 ms (Node), most of a
     // ~1 s first drawing in the browser test (tests/e2e/report.sh), so the longest inputs get 50.
     const ticks = T > 600 ? 50 : T > 300 ? 80 : T > 100 ? 150 : 220;
     for (let i = 0; i < ticks; i++) simulation.tick();
