@@ -44,6 +44,9 @@ if (args.has('--e2e')) {
   const e2eDir = join(root, 'tests', 'e2e');
   await build({ ...common, minify: false, sourcemap: 'inline', entryPoints: [join(e2eDir, 'e2e.ts'), join(e2eDir, 'perturbModel.ts'), join(e2eDir, 'reportPage.ts')],
     outdir: join(root, 'out', 'e2e'), platform: 'node', format: 'cjs', target: 'node20', external: ['playwright-core'] });
+  // Evaluated in a report page by reportPage.ts to time the Layer Graph on long inputs.
+  await build({ ...common, minify: false, sourcemap: false, entryPoints: [join(e2eDir, 'layerGraphMount.ts')],
+    outdir: join(root, 'out', 'e2e'), platform: 'browser', format: 'iife', target: 'es2022' });
   process.exit(0);
 }
 

@@ -42,6 +42,24 @@ test('strongestEdges keeps the top edges per query and overall, without self-loo
   assert.ok(strongestEdges(m, 3, 10).every((p) => p.source !== p.target));
 });
 
+test('strongestEdges equals sorting every row, ties and zeros included, at any per-query count', () => {
+  // The definition, written plainly: each row's entries by weight (stable, so ties keep the lower key),
+  // self-loops and non-positive weights dropped, the first perNode of each row, then all by weight.
+  const plain = (m: number[][], perNode: number, maxEdges: number) => m
+    .flatMap((row, source) => row.map((weight, target) => ({ source, target, weight }))
+      .filter((p) => p.target !== source && p.weight > 0).sort((a, b) => b.weight - a.weight).slice(0, perNode))
+    .sort((a, b) => b.weight - a.weight).slice(0, maxEdges);
+  let x = 12345;
+  const next = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+  for (const T of [1, 2, 5, 17, 40]) {
+    // Weights on a coarse grid, so that ties and zeros are common.
+    const m = Array.from({ length: T }, () => Array.from({ length: T }, () => Math.floor(next() * 6) / 5));
+    for (const perNode of [0, 1, 2, 4, T + 3]) for (const maxEdges of [3, Infinity]) {
+      assert.deepEqual(strongestEdges(m, perNode, maxEdges), plain(m, perNode, maxEdges), `T=${T} perNode=${perNode} maxEdges=${maxEdges}`);
+    }
+  }
+});
+
 test('ring geometry: inputs outermost, target at the centre, token 0 at 12 o\'clock', () => {
   assert.equal(ringRadius(0, 4, 50, 200), 200);
   assert.equal(ringRadius(3, 4, 50, 200), 50);

@@ -173,6 +173,62 @@ async function timeLongInput(page: Page, name: string): Promise<void> {
   for (const m of moves) console.log(`# timing ${name}: slider ${m}`);
 }
 
+/** Layer 1's head-averaged attention (T×T, row-major) from `attention-lens forward`'s .safetensors ([L,H,T,T] float32). */
+function layerOneMean(file: string): { tokens: number; mean: number[] } {
+  const bytes = readFileSync(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const entry = header['attentions'];
+  if (!entry || entry.dtype !== 'F32' || entry.shape.length !== 4) throw new Error(`${file}: no float32 [L,H,T,T] 'attentions'`);
+  const [, heads, tokens] = entry.shape as [number, number, number, number];
+  const start = 8 + headerLength + entry.data_offsets[0];
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + heads * tokens * tokens * 4));
+  const size = tokens * tokens;
+  const mean = new Array<number>(size).fill(0);
+  for (let h = 0; h < heads; h++) for (let i = 0; i < size; i++) mean[i] = (mean[i] as number) + (all[h * size + i] as number) / heads;
+  return { tokens, mean };
+}
+
+/**
+ * Long inputs: the Layer Graph's first drawing and slider moves (printed, not asserted). The report
+ * leaves per-head attention out at these sizes, so the extension's LayerGraphView (bundled as
+ * out/e2e/layerGraphMount.js) is mounted in the report's page, on the report's analysis, with layer 1's
+ * real attention from `attention-lens forward` (report.sh writes NAME.attentions.safetensors).
+ */
+async function timeLayerGraph(page: Page, file: string, name: string): Promise<void> {
+  const tensors = file.replace(/\.html$/, '.attentions.safetensors');
+  let attention: { tokens: number; mean: number[] };
+  try { attention = layerOneMean(tensors); } catch (e) { console.log(`# timing ${name}: layer graph not timed (${String(e)})`); return; }
+  const analysis = await page.locator('.lens[data-lens="analysis"]').first().evaluate((l) => l.querySelector('script[data-part="analyze"]')?.textContent ?? '{}');
+  const tokens = (JSON.parse(analysis) as { tokens: unknown[] }).tokens.length;
+  if (tokens !== attention.tokens) { check(`${name}: the forward pass saw the analysis's tokens`, false, `${attention.tokens} vs ${tokens}`); return; }
+  // Evaluated through the DevTools protocol, as the test's other probes are: the page's CSP governs the page's own scripts.
+  await page.evaluate(readFileSync(join(__dirname, 'layerGraphMount.js'), 'utf8'));
+  const first = await page.evaluate(({ json, mean }) => {
+    const box = document.createElement('div');
+    box.className = 'view view-layerGraph layer-graph-timing';
+    box.style.width = '1000px';
+    document.body.appendChild(box);
+    const w = window as unknown as { mountLayerGraph: (root: HTMLElement, a: unknown, m: number[]) => Promise<{ render: number; layout: number; painted: number; nodes: number; edges: number }> };
+    return w.mountLayerGraph(box, JSON.parse(json), mean);
+  }, { json: analysis, mean: attention.mean });
+  check(`${name}: the layer graph drew a node per token on real attention`, first.nodes === tokens && first.edges > 0, JSON.stringify(first));
+  const moves: string[] = [];
+  const slider = page.locator('.layer-graph-timing .edge-filter input[type="range"]');
+  for (const position of [200, 120, 60]) {
+    const ms = await slider.evaluate((el, p) => new Promise<number>((resolve) => {
+      const start = performance.now();
+      (el as HTMLInputElement).value = String(p);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+    }), position);
+    moves.push(`"${await page.locator('.layer-graph-timing .edge-count').textContent()}": ${ms.toFixed(0)} ms`);
+  }
+  console.log(`# timing ${name} (${tokens} tokens): layer graph (layer 1) layout + drawing ${first.render.toFixed(0)} ms (of which the force layout ${first.layout.toFixed(0)} ms), painted after ${first.painted.toFixed(0)} ms, ${first.edges} edges`);
+  for (const m of moves) console.log(`# timing ${name}: slider layerGraph → ${m}`);
+  await page.evaluate(() => document.querySelector('.layer-graph-timing')?.remove());
+}
+
 async function checkReport(page: Page, file: string): Promise<void> {
   const name = file.split('/').pop() ?? file;
   const url = pathToFileURL(file).href;
@@ -262,6 +318,8 @@ async function checkReport(page: Page, file: string): Promise<void> {
   check(`${name}: CSP blocks a network request`, probe.fetched === 'blocked' && probe.violations.some((v) => v.startsWith('connect-src')), JSON.stringify(probe));
   check(`${name}: CSP blocks an injected inline script`, !probe.injectedRan && probe.violations.some((v) => v.startsWith('script-src')), JSON.stringify(probe));
   check(`${name}: the blocked request never reached the network`, outside.length === 0, outside.join(', '));
+
+  if (/-\d+-tokens\.html$/.test(name)) await timeLayerGraph(page, file, name);
 
   const artifacts = process.env['REPORT_ARTIFACTS'];
   if (artifacts) await page.screenshot({ path: join(artifacts, name.replace(/\.html$/, '.png')), fullPage: true });

@@ -84,14 +84,25 @@ export interface WeightedPair { source: number; target: number; weight: number }
  * per query and at most `maxEdges` overall, dropping self-attention, so that long inputs stay readable.
  */
 export function strongestEdges(matrix: readonly (readonly number[])[], perNode: number, maxEdges: number): WeightedPair[] {
+  // One pass per row keeping a small sorted top list (no object per entry, no sort of the row): at
+  // 1,024 tokens a matrix has a million entries and the Layer Graph asks twice. Ties keep the lower
+  // key first, as a stable sort of the row would.
   const candidates: WeightedPair[] = [];
+  const k = Math.max(0, Math.min(Math.floor(perNode), matrix.length));
+  if (k === 0) return [];
+  const weights = new Float64Array(k);
+  const targets = new Int32Array(k);
   matrix.forEach((row, source) => {
-    const ranked = row
-      .map((weight, target) => ({ source, target, weight }))
-      .filter((p) => p.target !== source && p.weight > 0)
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, perNode);
-    candidates.push(...ranked);
+    let count = 0;
+    for (let target = 0; target < row.length; target++) {
+      const weight = row[target] as number;
+      if (target === source || !(weight > 0) || (count === k && weight <= (weights[k - 1] as number))) continue;
+      let at = count < k ? count++ : k - 1;
+      while (at > 0 && (weights[at - 1] as number) < weight) { weights[at] = weights[at - 1] as number; targets[at] = targets[at - 1] as number; at--; }
+      weights[at] = weight;
+      targets[at] = target;
+    }
+    for (let i = 0; i < count; i++) candidates.push({ source, target: targets[i] as number, weight: weights[i] as number });
   });
   return candidates.sort((a, b) => b.weight - a.weight).slice(0, maxEdges);
 }

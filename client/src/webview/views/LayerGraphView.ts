@@ -116,6 +116,8 @@ export class LayerGraphView implements PanelView {
 
   /** The force layout of one layer, computed once: a stable picture per layer whatever the slider says. */
   private layOut(layer: number, matrix: number[][]): Layout {
+    // Timed for the browser test's long inputs (tests/e2e/reportPage.ts reads this measure).
+    const started = performance.now();
     const view = this.view as AnalysisView;
     const T = view.tokens.length;
     const norms = view.received?.[layer - 1] ?? new Array<number>(T).fill(1);
@@ -136,8 +138,10 @@ export class LayerGraphView implements PanelView {
       .force('center', d3.forceCenter(0, 0))
       .stop();
     // A fixed number of ticks computed up front (fewer for long inputs, whose layout settles on the
-    // strongest springs first): no animation cost, and the same picture every time.
-    const ticks = T > 300 ? 80 : T > 100 ? 150 : 220;
+    // strongest springs first): no animation cost, and the same picture every time. Each tick costs
+    // O(T log T) in the charge and collision quadtrees; at ~1,000 tokens 80 ticks took ~600 ms (Node), most of a
+    // ~1 s first drawing in the browser test (tests/e2e/report.sh), so the longest inputs get 50.
+    const ticks = T > 600 ? 50 : T > 300 ? 80 : T > 100 ? 150 : 220;
     for (let i = 0; i < ticks; i++) simulation.tick();
     const pad = 40;
     const xs = nodes.map((n) => n.x ?? 0);
@@ -146,6 +150,7 @@ export class LayerGraphView implements PanelView {
     const y0 = Math.min(d3.min(ys) ?? 0, -minSize / 2) - pad;
     const w = Math.max(d3.max(xs) ?? 0, minSize / 2) + pad - x0;
     const h = Math.max(d3.max(ys) ?? 0, minSize / 2) + pad - y0;
+    performance.measure(`attention-lens:layerGraph-layout:${layer}`, { start: started });
     return { nodes, candidates, routes, defaultKeep, extent: { x0, y0, w, h } };
   }
 
