@@ -40,6 +40,15 @@ public static class Analyzer
     {
         bool headMean = info is not null && NeedsOnlyHeadMeans(options)
             && 4L * info.Layers * info.Heads * tokens * tokens > options.PerHeadAttentionLimitBytes;
+        // Methods that read single heads need the whole (L, H, T, T) block in one array; past .NET's
+        // array limit (2,048 tokens of a 16-layer, 32-head model is 2.15·10⁹ entries) it cannot be held
+        // at all, so refuse before the model runs instead of failing inside the forward pass.
+        if (info is not null && !headMean && (long)info.Layers * info.Heads * tokens * tokens > Array.MaxLength)
+            throw new AnalysisException(
+                $"{tokens} tokens are too many for the methods that read single attention heads ({string.Join(", ", options.Methods.Where(m => !HeadMeanMethods.Contains(m.Name)).Select(m => m.Name))}, or a head reduction other than the mean): "
+                + $"their per-head attention would be {info.Layers} × {info.Heads} × {tokens}² = {(long)info.Layers * info.Heads * tokens * tokens:N0} values ({4.0 * info.Layers * info.Heads * tokens * tokens / (1L << 30):F1} GiB). "
+                + "Analyse fewer tokens, or use only methods that read the mean over heads (rollout, flow, attention, logitLens, faithfulness, saliency, inputXGradient, integratedGradients) with the mean head reduction.",
+                "methods");
         var needs = MethodNeeds.Attentions;
         foreach (var m in options.Methods)
             if (MethodRegistry.Find(m.Name) is { } method) needs |= method.Needs;

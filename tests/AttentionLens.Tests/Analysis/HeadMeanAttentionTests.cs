@@ -62,4 +62,19 @@ public class HeadMeanAttentionTests
         void Close(double[] x, double[] y, string what) =>
             Tensors.KernelAssert.Close(x.Select(v => (float)v).ToArray(), y.Select(v => (float)v).ToArray(), _ => 1e-5, $"{folder} {what}");
     }
+
+    /// <summary>Per-head attention past .NET's array limit (Llama-3.2-1B's 16 × 32 heads at 2,051 tokens)
+    /// is refused before the model runs, naming the methods and what to do; head-mean methods still plan a pass.</summary>
+    [Fact]
+    public void Single_head_methods_past_the_array_limit_are_refused_with_a_clear_error()
+    {
+        var info = ModelLoader.Load(SharedData.Path("golden", "hf", "llama")).Info with { Layers = 16, Heads = 32 };
+        var single = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Influence } };
+        var e = Assert.Throws<AnalysisException>(() => Analyzer.ForwardOptionsFor(single, info, 2051));
+        Assert.Contains("influence", e.Message);
+        Assert.Contains("fewer tokens", e.Message);
+        Assert.DoesNotContain("rollout,", e.Message.Split(':')[0]);
+        var means = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Flow } };
+        Assert.True(Analyzer.ForwardOptionsFor(means, info, 2051).HeadMeanAttention);
+    }
 }
