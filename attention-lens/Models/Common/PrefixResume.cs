@@ -3,12 +3,45 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Models;
 
 /// <summary>
-/// The steps every <see cref="ICausalPrefixReuse.LogitsFrom"/> shares around its own layer loop:
-/// checking that a cached forward can be resumed at a position, and reading the requested rows of
-/// the recomputed suffix through the final norm and the LM head.
+/// What every <see cref="ICausalPrefixReuse"/> implementation shares around its own layers: checking
+/// that a cached forward can be resumed at a position or extended, running the rows after the cached
+/// prefix through the layers (<see cref="RunSuffix"/>), and reading the requested rows through the
+/// final norm and the LM head.
 /// </summary>
 public static class PrefixResume
 {
+    /// <summary>Writes the embeddings of <paramref name="ids"/> (the suffix's token ids) into <paramref name="x"/> (rows, C).</summary>
+    public delegate void SuffixEmbedding(ReadOnlySpan<int> ids, Span<float> x);
+
+    /// <summary>Runs layer <paramref name="layer"/> over the suffix rows <paramref name="x"/> into <paramref name="y"/>
+    /// (rows, C each), reading and extending the cached keys and values of the positions before them.</summary>
+    public delegate void SuffixLayer(int layer, ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>
+    /// Embeds the suffix <paramref name="ids"/> (positions <paramref name="start"/>…), runs it through
+    /// <paramref name="layers"/> layers with two scratch buffers in turn, and returns the logits of
+    /// <paramref name="logitRows"/> (<see cref="HeadRows"/>). Cancellation is checked once per layer.
+    /// </summary>
+    public static float[] RunSuffix(IKernels kernels, ReadOnlySpan<int> ids, int start, int hidden, int layers, int[] logitRows,
+        SuffixEmbedding embed, SuffixLayer layer, INorm norm, Linear head, CancellationToken cancellationToken)
+    {
+        int rows = ids.Length;
+        using var xBuffer = new Scratch(rows * hidden);
+        using var yBuffer = new Scratch(rows * hidden);
+        var x = xBuffer.Span;
+        var y = yBuffer.Span;
+        embed(ids, x);
+        for (int l = 0; l < layers; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            layer(l, x, y);
+            var swap = x;
+            x = y;
+            y = swap;
+        }
+        return HeadRows(kernels, x, start, logitRows, norm, head);
+    }
+
     /// <summary>Refuses a resume the cache cannot serve: no head, another length, a start outside the
     /// input, or a logit row before <paramref name="start"/> (its state was not recomputed).</summary>
     public static void Check(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, bool hasHead)

@@ -63,56 +63,44 @@ public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICa
 
     public float[] LogitsFrom(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, int threads = 0, CancellationToken cancellationToken = default)
     {
-        int t = input.Length, c = Info.HiddenSize;
+        int t = input.Length;
         PrefixResume.Check(cache, start, input, logitRows, _lmHead is not null);
         var kernels = _kernels.WithThreads(threads);
-        int rows = t - start;
-        using var xBuffer = new Scratch(rows * c);
-        using var yBuffer = new Scratch(rows * c);
-        var x = xBuffer.Span;
-        var y = yBuffer.Span;
-        _wte.Lookup(input.InputIds.AsSpan(start), x, accumulate: false);
-        _wpe.Lookup(Enumerable.Range(start, rows).ToArray(), x, accumulate: true);
-        if (input.TokenTypeIds is { } types)
-        {
-            if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
-            _wte.Lookup(types.AsSpan(start), x, accumulate: true);
-        }
         var bias = AttentionMasks.CausalThenPadding(input.AttentionMask, t);
-        for (int l = 0; l < _blocks.Length; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _blocks[l].ForwardSuffix(kernels, x, y, bias, cache.Keys[l], cache.Values[l], start, t);
-            var swap = x;
-            x = y;
-            y = swap;
-        }
-        return PrefixResume.HeadRows(kernels, x, start, logitRows, _lnF, _lmHead!);
+        return PrefixResume.RunSuffix(kernels, input.InputIds.AsSpan(start), start, Info.HiddenSize, _blocks.Length, logitRows,
+            (ids, x) =>
+            {
+                EmbedSuffix(ids, start, x);
+                if (input.TokenTypeIds is { } types)
+                {
+                    if (types.Length != t) throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
+                    _wte.Lookup(types.AsSpan(start), x, accumulate: true);
+                }
+            },
+            (l, x, y) => _blocks[l].ForwardSuffix(kernels, x, y, bias, cache.Keys[l], cache.Values[l], start, t),
+            _lnF, _lmHead!, cancellationToken);
     }
 
     public float[] AppendTokens(KeyValueCache cache, ReadOnlySpan<int> ids, int threads = 0, CancellationToken cancellationToken = default)
     {
-        int start = cache.Tokens, rows = ids.Length, c = Info.HiddenSize;
+        int start = cache.Tokens, rows = ids.Length;
         PrefixResume.CheckAppend(cache, rows, Info.MaxPositions, _lmHead is not null);
         var kernels = _kernels.WithThreads(threads);
         cache.Reserve(start + rows);
-        using var xBuffer = new Scratch(rows * c);
-        using var yBuffer = new Scratch(rows * c);
-        var x = xBuffer.Span;
-        var y = yBuffer.Span;
-        _wte.Lookup(ids, x, accumulate: false);
-        _wpe.Lookup(Enumerable.Range(start, rows).ToArray(), x, accumulate: true);
         var mask = cache.Input.AttentionMask;
-        for (int l = 0; l < _blocks.Length; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _blocks[l].Append(kernels, x, y, cache.Keys[l], cache.Values[l], start, rows, mask);
-            var swap = x;
-            x = y;
-            y = swap;
-        }
+        var logits = PrefixResume.RunSuffix(kernels, ids, start, Info.HiddenSize, _blocks.Length, [start + rows - 1],
+            (suffix, x) => EmbedSuffix(suffix, start, x),
+            (l, x, y) => _blocks[l].Append(kernels, x, y, cache.Keys[l], cache.Values[l], start, rows, mask),
+            _lnF, _lmHead!, cancellationToken);
         cache.Commit(ids);
-        return PrefixResume.HeadRows(kernels, x, start, [start + rows - 1], _lnF, _lmHead!);
+        return logits;
+    }
+
+    /// <summary>Token and learned position embeddings of the suffix starting at position <paramref name="start"/>.</summary>
+    private void EmbedSuffix(ReadOnlySpan<int> ids, int start, Span<float> x)
+    {
+        _wte.Lookup(ids, x, accumulate: false);
+        _wpe.Lookup(Enumerable.Range(start, ids.Length).ToArray(), x, accumulate: true);
     }
 
     private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)

@@ -67,52 +67,32 @@ public sealed partial class LlamaForCausalLM : ITransformerModel, ILogitLens, IC
 
     public float[] LogitsFrom(KeyValueCache cache, int start, ForwardInput input, int[] logitRows, int threads = 0, CancellationToken cancellationToken = default)
     {
-        int t = input.Length, c = Info.HiddenSize;
+        int t = input.Length;
         PrefixResume.Check(cache, start, input, logitRows, _lmHead is not null);
         var kernels = _kernels.WithThreads(threads);
-        int rows = t - start;
-        using var xBuffer = new Scratch(rows * c);
-        using var yBuffer = new Scratch(rows * c);
-        var x = xBuffer.Span;
-        var y = yBuffer.Span;
-        _embed.Lookup(input.InputIds.AsSpan(start), x, accumulate: false);
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         // The same mask as the full pass (sliding window included), so the recomputed rows match it.
         var bias = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
-        for (int l = 0; l < _layers.Length; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].ForwardSuffix(kernels, x, y, bias, rope, cache.Keys[l], cache.Values[l], start, t);
-            var swap = x;
-            x = y;
-            y = swap;
-        }
-        return PrefixResume.HeadRows(kernels, x, start, logitRows, _norm, _lmHead!);
+        return PrefixResume.RunSuffix(kernels, input.InputIds.AsSpan(start), start, Info.HiddenSize, _layers.Length, logitRows,
+            (ids, x) => _embed.Lookup(ids, x, accumulate: false),
+            (l, x, y) => _layers[l].ForwardSuffix(kernels, x, y, bias, rope, cache.Keys[l], cache.Values[l], start, t),
+            _norm, _lmHead!, cancellationToken);
     }
 
     public float[] AppendTokens(KeyValueCache cache, ReadOnlySpan<int> ids, int threads = 0, CancellationToken cancellationToken = default)
     {
-        int start = cache.Tokens, rows = ids.Length, c = Info.HiddenSize;
+        int start = cache.Tokens, rows = ids.Length;
         PrefixResume.CheckAppend(cache, rows, Info.MaxPositions, _lmHead is not null);
         var kernels = _kernels.WithThreads(threads);
         cache.Reserve(start + rows);
-        using var xBuffer = new Scratch(rows * c);
-        using var yBuffer = new Scratch(rows * c);
-        var x = xBuffer.Span;
-        var y = yBuffer.Span;
-        _embed.Lookup(ids, x, accumulate: false);
         var rope = new RopeTable(rows, Info.HeadDim, 0, _inverseFrequencies, firstPosition: start);
         var mask = cache.Input.AttentionMask;
-        for (int l = 0; l < _layers.Length; l++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _layers[l].Append(kernels, x, y, rope, cache.Keys[l], cache.Values[l], start, rows, mask, _slidingWindow);
-            var swap = x;
-            x = y;
-            y = swap;
-        }
+        var logits = PrefixResume.RunSuffix(kernels, ids, start, Info.HiddenSize, _layers.Length, [start + rows - 1],
+            (suffix, x) => _embed.Lookup(suffix, x, accumulate: false),
+            (l, x, y) => _layers[l].Append(kernels, x, y, rope, cache.Keys[l], cache.Values[l], start, rows, mask, _slidingWindow),
+            _norm, _lmHead!, cancellationToken);
         cache.Commit(ids);
-        return PrefixResume.HeadRows(kernels, x, start, [start + rows - 1], _norm, _lmHead!);
+        return logits;
     }
 
     private ForwardResult Run(ForwardInput input, ForwardOptions options, KeyValueCache? cache, CancellationToken cancellationToken)
