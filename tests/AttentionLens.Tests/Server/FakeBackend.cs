@@ -70,6 +70,23 @@ internal sealed class FakeBackend(int layers = 2, int heads = 2) : IModelBackend
         return new ForwardResult { Layers = layers, Heads = heads, Tokens = t, Hidden = 8, Attentions = attentions, HiddenStates = new float[(layers + 1) * t * 8] };
     }
 
+    /// <summary>Continues with ids 10, 11, … (probability 0.5 each), one per step up to MaxNewTokens,
+    /// checking the token per step as the real generator does; no model runs.</summary>
+    public AttentionLens.Generation.GenerationResult Generate(LoadedModel model, int[] promptIds, AttentionLens.Generation.GenerationOptions options,
+        Action<int, AttentionLens.Generation.GeneratedToken>? onToken, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var tokens = new List<AttentionLens.Generation.GeneratedToken>();
+        for (var k = 0; k < options.MaxNewTokens; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var token = new AttentionLens.Generation.GeneratedToken(10 + k, 0.5);
+            tokens.Add(token);
+            onToken?.Invoke(k, token);
+        }
+        return new AttentionLens.Generation.GenerationResult(promptIds, tokens, AttentionLens.Generation.GenerationStop.MaxNewTokens, null, false, options.Seed);
+    }
+
     private sealed class FakeModel(ModelInfo info) : ITransformerModel
     {
         public ModelInfo Info { get; } = info;

@@ -11,7 +11,8 @@ namespace AttentionLens.Tests.Server;
 
 /// <summary>
 /// Property over every protocol parameter (issue 14): random <c>attentionLens/analyze</c>,
-/// <c>attentionLens/compare</c>, <c>textDocument/hover</c>, <c>attentionLens/attention</c> params and
+/// <c>attentionLens/compare</c>, <c>textDocument/hover</c>, <c>attentionLens/attention</c>,
+/// <c>attentionLens/generate</c> params and
 /// <c>workspace/didChangeConfiguration</c> settings — each field a plausible value, a boundary value,
 /// a value of the wrong type, random JSON or absent — go through the real server loop (in-memory
 /// pipes, fake backend). Every request must be answered within 10 s with a result or a specific
@@ -20,7 +21,7 @@ namespace AttentionLens.Tests.Server;
 /// </summary>
 public class ProtocolParamsPropertyTests : IDisposable
 {
-    private const int AnalyzeCases = 500, CompareCases = 100, HoverCases = 200, AttentionCases = 100, SettingsCases = 150;
+    private const int AnalyzeCases = 500, CompareCases = 100, HoverCases = 200, AttentionCases = 100, GenerateCases = 150, SettingsCases = 150;
 
     /// <summary>The codes a user-caused fault may carry: the JSON-RPC/LSP ones for the request's
     /// shape, and the server's own (docs/protocol.md). -32603 and -32700 are not among them.</summary>
@@ -160,6 +161,16 @@ public class ProtocolParamsPropertyTests : IDisposable
             from id in Field(Gen.Elements<JsonNode?>("a1", "", "0", "no-such-analysis")) from layer in Field(Int(-2, 4)) from head in Field(Int(-2, 4))
             select (JsonNode?)Object(("analysisId", id), ("layer", layer), ("head", head)),
             AttentionCases, 143).Select(p => (Methods.Attention, p)));
+        requests.AddRange(FuzzSeeds.Draw(
+            from doc in Field(TextDocument) from range in Field(RangeGen)
+            from m in Field(Gen.Frequency((6, Gen.Constant<JsonNode?>("fake")), (1, Gen.Elements<JsonNode?>("missing", "root", ""))))
+            from maxNew in Optional(Gen.Elements<JsonNode?>(1, 3, 8, 0, -1, 4096, 4097))
+            from temperature in Optional(Gen.Elements<JsonNode?>(0.0, 0.7, 1.0, 100.0, 100.5, -0.1, double.MaxValue))
+            from topP in Optional(Gen.Elements<JsonNode?>(1.0, 0.9, 0.0, -0.5, 1.5))
+            from seed in Optional(Gen.Elements<JsonNode?>(0, 42, -1, 9007199254740991L))
+            select (JsonNode?)Object(("textDocument", doc), ("range", range), ("model", ModelName(m, () => model)), ("maxNewTokens", maxNew),
+                ("temperature", temperature), ("topP", topP), ("seed", seed)),
+            GenerateCases, 145).Select(p => (Methods.Generate, p)));
         var settings = FuzzSeeds.Draw(Settings, SettingsCases, 144);
 
         var failures = new List<string>();
@@ -202,6 +213,7 @@ public class ProtocolParamsPropertyTests : IDisposable
         // The draws must reach the analysis itself, not only the validation in front of it.
         Assert.True(answered.GetValueOrDefault($"{Methods.Analyze} result") >= 10, "too few drawn analyses succeeded: " + string.Join(", ", answered));
         Assert.True(answered.GetValueOrDefault($"{Methods.Hover} result") >= 10, "too few drawn hovers succeeded: " + string.Join(", ", answered));
+        Assert.True(answered.GetValueOrDefault($"{Methods.Generate} result") >= 10, "too few drawn continuations succeeded: " + string.Join(", ", answered));
         Assert.Equal(0, await client.ShutdownAndExitAsync());
         Console.WriteLine($"protocol property: {requests.Count} requests + {settings.Length} settings in {clock.Elapsed.TotalSeconds:0.0} s; " +
             string.Join(", ", answered.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")));
