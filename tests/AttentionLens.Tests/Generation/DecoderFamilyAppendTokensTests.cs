@@ -1,0 +1,122 @@
+using AttentionLens.Analysis;
+using AttentionLens.Models;
+using Xunit.Abstractions;
+
+namespace AttentionLens.Tests.Generation;
+
+/// <summary>
+/// The key/value cache of the decoder families under <see cref="DecoderTaskModel"/> (GPT-NeoX parallel
+/// and sequential residual, OPT pre-norm and post-norm with project_in/out, Phi, Phi-3 and Phi-3
+/// LongRoPE, Gemma, Gemma 2 with soft-caps and a sliding window of 8, OLMo-2; the tiny golden models of
+/// tests/goldens/decoders, whose full forward the golden tests check against transformers):
+/// <see cref="ICausalPrefixReuse.AppendTokens"/> one token at a time from 12 to 40 tokens (three at
+/// once at 30) gives the full forward's last logits within 1e-4 — past Gemma 2's window and across
+/// Phi-3 LongRoPE's original length of 32, where the rotary factors switch for every position — and
+/// <see cref="ICausalPrefixReuse.LogitsFrom"/> (occlusion's re-run from the first removed token, a
+/// padded position in the input) gives the drops of whole re-runs within 1e-4. The worst difference
+/// of each model is printed.
+/// </summary>
+public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
+{
+    private static string Folder(string name) => Path.Combine(SharedData.RepositoryRoot, "tests", "goldens", "decoders", name);
+
+    /// <summary>The model without <see cref="ICausalPrefixReuse"/>: occlusion re-runs it whole.</summary>
+    private sealed class Plain(ITransformerModel inner) : ITransformerModel
+    {
+        public ModelInfo Info => inner.Info;
+        public ForwardResult Forward(ForwardInput input, ForwardOptions? options = null, CancellationToken cancellationToken = default) =>
+            inner.Forward(input, options, cancellationToken);
+    }
+
+    public static TheoryData<string> Families() =>
+        ["gpt_neox", "gpt_neox_sequential", "opt", "opt_post_ln_proj", "phi", "phi3", "phi3_longrope", "gemma", "gemma2", "olmo2"];
+
+    private static double Worst(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double d = Math.Abs((double)expected[i] - actual[i]);
+            if (double.IsNaN(d)) return double.PositiveInfinity;
+            worst = Math.Max(worst, d);
+        }
+        return worst;
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Appended_tokens_get_the_logits_of_a_full_forward(string folder)
+    {
+        var model = ModelLoader.Load(Folder(folder));
+        var reuse = Assert.IsAssignableFrom<ICausalPrefixReuse>(model);
+        var ids = Enumerable.Range(0, 40).Select(i => (i * 37 + 11) % model.Info.VocabSize).ToArray();
+        int prompt = 12;
+        var (_, cache) = reuse.ForwardWithCache(new ForwardInput(ids[..prompt]), new ForwardOptions { LogitRows = [prompt - 1] });
+        double worst = 0;
+        int worstAt = 0;
+        for (int t = prompt; t < ids.Length;)
+        {
+            int n = t == 30 ? 3 : 1;
+            var appended = reuse.AppendTokens(cache, ids.AsSpan(t, n));
+            t += n;
+            Assert.Equal(t, cache.Tokens);
+            Assert.Equal(ids[..t], cache.Input.InputIds);
+            var full = model.Forward(new ForwardInput(ids[..t]), new ForwardOptions { LogitRows = [t - 1] });
+            double d = Worst(full.LogitsAt(t - 1), appended);
+            if (d > worst) (worst, worstAt) = (d, t);
+        }
+        output.WriteLine($"{folder}: appended vs full forward logits, worst |diff| {worst:G3} (after {worstAt} tokens)");
+        Assert.True(worst <= 1e-4, $"{folder}: appended logits differ from the full forward's by {worst:G3} after {worstAt} tokens (tolerance 1e-4)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Reused_keys_and_values_give_the_drops_of_full_reruns(string folder)
+    {
+        var model = ModelLoader.Load(Folder(folder));
+        Assert.IsAssignableFrom<ICausalPrefixReuse>(model);
+        int tokens = 36;
+        var ids = Enumerable.Range(0, tokens).Select(i => (i * 37 + 11) % model.Info.VocabSize).ToArray();
+        var mask = Enumerable.Repeat(1, tokens).ToArray();
+        mask[2] = 0; // a padded position: nothing to occlude there
+        var input = new ForwardInput(ids) { AttentionMask = mask };
+        double worst = 0;
+        foreach (int target in new[] { tokens - 1, tokens / 2 })
+        {
+            var (fast, fastText) = Occlusion.Compute(model, input, target);
+            var (slow, slowText) = Occlusion.Compute(new Plain(model), input, target);
+            Assert.Equal(slowText, fastText);
+            for (int j = 0; j < tokens; j++) worst = Math.Max(worst, Math.Abs(fast[j] - slow[j]));
+            for (int j = target + 1; j < tokens; j++) Assert.Equal(0.0, fast[j]);
+            Assert.Equal(0.0, fast[2]);
+            Assert.Contains(fast, d => d != 0);
+        }
+        output.WriteLine($"{folder}: occlusion drops with the cache vs full re-runs, worst |diff| {worst:G3}");
+        Assert.True(worst <= 1e-4, $"{folder}: occlusion drops differ by {worst:G3} (tolerance 1e-4)");
+    }
+
+    [Fact]
+    public void A_cancelled_append_across_the_LongRoPE_length_leaves_the_cache()
+    {
+        var model = ModelLoader.Load(Folder("phi3_longrope"));
+        var reuse = (ICausalPrefixReuse)model;
+        var ids = Enumerable.Range(0, 32).Select(i => (i * 7 + 3) % model.Info.VocabSize).ToArray();
+        var (_, cache) = reuse.ForwardWithCache(new ForwardInput(ids), new ForwardOptions { LogitRows = [31] });
+        var keys = cache.Keys[0].AsSpan(0, 32 * cache.Width).ToArray();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => reuse.AppendTokens(cache, [5], cancellationToken: cancelled.Token));
+        Assert.Equal(32, cache.Tokens);
+        Assert.Equal(keys, cache.Keys[0].AsSpan(0, 32 * cache.Width).ToArray());
+    }
+
+    [Fact]
+    public void A_classification_head_has_no_cache_to_append_to()
+    {
+        var model = ModelLoader.Load(Folder("gpt_neox_seqcls"));
+        var reuse = Assert.IsAssignableFrom<ICausalPrefixReuse>(model);
+        var e = Assert.ThrowsAny<AttentionLensException>(() => reuse.ForwardWithCache(new ForwardInput([1, 2, 3]), ForwardOptions.Default));
+        Assert.Contains("not an LM head", e.Message);
+    }
+}
