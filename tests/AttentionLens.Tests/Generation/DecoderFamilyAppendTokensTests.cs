@@ -13,8 +13,8 @@ namespace AttentionLens.Tests.Generation;
 /// once at 30) gives the full forward's last logits within 1e-4 — past Gemma 2's window and across
 /// Phi-3 LongRoPE's original length of 32, where the rotary factors switch for every position — and
 /// <see cref="ICausalPrefixReuse.LogitsFrom"/> (occlusion's re-run from the first removed token, a
-/// padded position in the input) gives the drops of whole re-runs within 1e-4. The worst difference
-/// of each model is printed.
+/// padded position in the input) gives the drops of whole re-runs within 1e-4; Phi-3 with a sliding
+/// window of 8 (its config edited) likewise. The worst difference of each model is printed.
 /// </summary>
 public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
 {
@@ -46,9 +46,37 @@ public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Families))]
-    public void Appended_tokens_get_the_logits_of_a_full_forward(string folder)
+    public void Appended_tokens_get_the_logits_of_a_full_forward(string folder) => AssertAppendsMatch(ModelLoader.Load(Folder(folder)), folder);
+
+    /// <summary>Phi-3's sliding window (Mistral's mask), which no golden config sets: the golden phi3's weights
+    /// with sliding_window 8 in its config, so the 40 tokens run well past it.</summary>
+    [Fact]
+    public void Appended_tokens_see_Phi3s_sliding_window()
     {
-        var model = ModelLoader.Load(Folder(folder));
+        var dir = Directory.CreateTempSubdirectory("al-phi3-window").FullName;
+        try
+        {
+            var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Folder("phi3"), "config.json")))!;
+            config["sliding_window"] = 8;
+            File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+            File.Copy(Path.Combine(Folder("phi3"), "model.safetensors"), Path.Combine(dir, "model.safetensors"));
+            var model = ModelLoader.Load(dir);
+            // The window changes the answer, so the appends below are checked against a windowed forward.
+            var ids = Enumerable.Range(0, 20).Select(i => (i * 37 + 11) % model.Info.VocabSize).ToArray();
+            var windowed = model.Forward(new ForwardInput(ids), new ForwardOptions { LogitRows = [19] }).LogitsAt(19).ToArray();
+            var plain = ModelLoader.Load(Folder("phi3")).Forward(new ForwardInput(ids), new ForwardOptions { LogitRows = [19] }).LogitsAt(19).ToArray();
+            Assert.True(Worst(plain, windowed) > 1e-3, "sliding_window 8 did not change the 20-token forward");
+            AssertAppendsMatch(model, "phi3 sliding_window 8");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Appends one token at a time from 12 to 40 (three at once at 30), each against a full forward of the longer input.</summary>
+    private void AssertAppendsMatch(ITransformerModel model, string what)
+    {
         var reuse = Assert.IsAssignableFrom<ICausalPrefixReuse>(model);
         var ids = Enumerable.Range(0, 40).Select(i => (i * 37 + 11) % model.Info.VocabSize).ToArray();
         int prompt = 12;
@@ -66,8 +94,8 @@ public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
             double d = Worst(full.LogitsAt(t - 1), appended);
             if (d > worst) (worst, worstAt) = (d, t);
         }
-        output.WriteLine($"{folder}: appended vs full forward logits, worst |diff| {worst:G3} (after {worstAt} tokens)");
-        Assert.True(worst <= 1e-4, $"{folder}: appended logits differ from the full forward's by {worst:G3} after {worstAt} tokens (tolerance 1e-4)");
+        output.WriteLine($"{what}: appended vs full forward logits, worst |diff| {worst:G3} (after {worstAt} tokens)");
+        Assert.True(worst <= 1e-4, $"{what}: appended logits differ from the full forward's by {worst:G3} after {worstAt} tokens (tolerance 1e-4)");
     }
 
     [Theory]
