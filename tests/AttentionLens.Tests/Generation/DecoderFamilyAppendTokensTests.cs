@@ -13,7 +13,8 @@ namespace AttentionLens.Tests.Generation;
 /// once at 30) gives the full forward's last logits within 1e-4 — past Gemma 2's window and across
 /// Phi-3 LongRoPE's original length of 32, where the rotary factors switch for every position — and
 /// <see cref="ICausalPrefixReuse.LogitsFrom"/> (occlusion's re-run from the first removed token, a
-/// padded position in the input) gives the drops of whole re-runs within 1e-4; Phi-3 with a sliding
+/// padded position in the input) gives the drops of whole re-runs within 1e-4, and faithfulness (occlusion
+/// and ERASER AOPC, several tokens removed at once) the whole re-runs' scores; Phi-3 with a sliding
 /// window of 8 (its config edited) likewise. The worst difference of each model is printed.
 /// </summary>
 public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
@@ -122,6 +123,27 @@ public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
         }
         output.WriteLine($"{folder}: occlusion drops with the cache vs full re-runs, worst |diff| {worst:G3}");
         Assert.True(worst <= 1e-4, $"{folder}: occlusion drops differ by {worst:G3} (tolerance 1e-4)");
+    }
+
+    /// <summary>Faithfulness's ERASER AOPC removes several tokens at once (its masks recompute from the first
+    /// removed one); with the cache it equals the whole re-runs'.</summary>
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Faithfulness_with_the_cache_equals_full_reruns(string folder)
+    {
+        var model = ModelLoader.Load(Folder(folder));
+        int tokens = 24;
+        var input = new ForwardInput(Enumerable.Range(0, tokens).Select(i => (i * 37 + 11) % model.Info.VocabSize).ToArray());
+        var scores = new Dictionary<string, double[]> { ["ranked"] = Enumerable.Range(0, tokens).Select(j => (double)(j * 7 % tokens)).ToArray() };
+        var fast = Faithfulness.Measure(model, input, tokens - 1, scores, CancellationToken.None);
+        var slow = Faithfulness.Measure(new Plain(model), input, tokens - 1, scores, CancellationToken.None);
+        var method = new AnalysisMethod("ranked");
+        double worst = Math.Max(Math.Abs(fast.Comprehensiveness[method] - slow.Comprehensiveness[method]),
+            Math.Abs(fast.Sufficiency[method] - slow.Sufficiency[method]));
+        for (int j = 0; j < tokens; j++) worst = Math.Max(worst, Math.Abs(fast.Occlusion[j] - slow.Occlusion[j]));
+        output.WriteLine($"{folder}: faithfulness (occlusion, AOPC) with the cache vs full re-runs, worst |diff| {worst:G3}");
+        Assert.NotEqual(0.0, slow.Comprehensiveness[method]);
+        Assert.True(worst <= 1e-4, $"{folder}: faithfulness with the cache differs by {worst:G3} (tolerance 1e-4)");
     }
 
     [Fact]
