@@ -11,7 +11,8 @@ namespace AttentionLens.Tests.Generation;
 /// tests/goldens/decoders, whose full forward the golden tests check against transformers):
 /// <see cref="ICausalPrefixReuse.AppendTokens"/> one token at a time from 12 to 40 tokens (three at
 /// once at 30) gives the full forward's last logits within 1e-4 — past Gemma 2's window and across
-/// Phi-3 LongRoPE's original length of 32, where the rotary factors switch for every position — and
+/// Phi-3 LongRoPE's original length of 32, where the rotary factors switch for every position — and,
+/// appended up to transformers' 48-token reference case, transformers' last logits within 1e-4;
 /// <see cref="ICausalPrefixReuse.LogitsFrom"/> (occlusion's re-run from the first removed token, a
 /// padded position in the input) gives the drops of whole re-runs within 1e-4, and faithfulness (occlusion
 /// and ERASER AOPC, several tokens removed at once) the whole re-runs' scores; Phi-3 with a sliding
@@ -48,6 +49,30 @@ public sealed class DecoderFamilyAppendTokensTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(Families))]
     public void Appended_tokens_get_the_logits_of_a_full_forward(string folder) => AssertAppendsMatch(ModelLoader.Load(Folder(folder)), folder);
+
+    /// <summary>
+    /// Straight against transformers: the prompt's first 12 tokens of the reference case random_long
+    /// (make_goldens.py; 48 tokens on phi3_longrope, past its original length of 32, and past Gemma 2's
+    /// window), then the rest appended one at a time; the last append's logits equal transformers' last
+    /// row of the whole input (atol 1e-4, the golden tests' tolerance).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Appending_transformers_long_case_gives_its_last_logits(string folder)
+    {
+        var model = ModelLoader.Load(Folder(folder));
+        var reuse = Assert.IsAssignableFrom<ICausalPrefixReuse>(model);
+        using var reference = new Models.ReferenceCase(Path.Combine(Folder(folder), "reference", "random_long.safetensors"));
+        var ids = reference.InputRow("input.input_ids", 0)!;
+        Assert.All(reference.InputRow("input.attention_mask", 0) ?? [], m => Assert.Equal(1, m));
+        int t = ids.Length, v = model.Info.VocabSize;
+        var (_, cache) = reuse.ForwardWithCache(new ForwardInput(ids[..12]), new ForwardOptions { LogitRows = [11] });
+        float[] last = [];
+        for (int i = 12; i < t; i++) last = reuse.AppendTokens(cache, ids.AsSpan(i, 1));
+        var expected = reference.BatchSlice("logits", 0, 0).AsSpan((t - 1) * v, v);
+        output.WriteLine($"{folder}: {t} tokens by appends vs transformers' last logits, worst |diff| {Worst(expected, last):G3}");
+        Tensors.KernelAssert.Close(expected, last, _ => 1e-4, $"{folder}: logits of token {t - 1} appended after 12");
+    }
 
     /// <summary>Phi-3's sliding window (Mistral's mask), which no golden config sets: the golden phi3's weights
     /// with sliding_window 8 in its config, so the 40 tokens run well past it.</summary>
