@@ -6,9 +6,10 @@ public sealed partial class RotaryAttention
 {
     /// <summary>
     /// q, k, v of <paramref name="tokens"/> rows (separate or fused projections), OLMo-2's q/k norms,
-    /// and the rotary embeddings of <paramref name="rope"/>'s positions on q and k.
+    /// and the rotary embeddings of <paramref name="rope"/>'s positions on q and k; with
+    /// <paramref name="queries"/> false and separate projections, k and v only (q is left as it was).
     /// </summary>
-    private void Project(IKernels kernels, ReadOnlySpan<float> x, int tokens, RopeTable rope, Span<float> q, Span<float> k, Span<float> v)
+    private void Project(IKernels kernels, ReadOnlySpan<float> x, int tokens, RopeTable rope, Span<float> q, Span<float> k, Span<float> v, bool queries = true)
     {
         int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
         if (_qkv is not null)
@@ -27,14 +28,15 @@ public sealed partial class RotaryAttention
         }
         else
         {
-            _q!.Forward(kernels, x, q, tokens);
+            if (queries) _q!.Forward(kernels, x, q, tokens);
             _k!.Forward(kernels, x, k, tokens);
             _v!.Forward(kernels, x, v, tokens);
         }
-        if (_qNorm is not null) NormInPlace(kernels, _qNorm, q, tokens);
         if (_kNorm is not null) NormInPlace(kernels, _kNorm, k, tokens);
-        PartialRotary.Apply(kernels, q, tokens, _heads, _headDim, _rotaryDim, rope);
         PartialRotary.Apply(kernels, k, tokens, _kvHeads, _headDim, _rotaryDim, rope);
+        if (!queries) return;
+        if (_qNorm is not null) NormInPlace(kernels, _qNorm, q, tokens);
+        PartialRotary.Apply(kernels, q, tokens, _heads, _headDim, _rotaryDim, rope);
     }
 
     /// <summary>
@@ -59,13 +61,14 @@ public sealed partial class RotaryAttention
     /// <summary>The keys and values of the R rows of the normed input <paramref name="x"/> into rows Start… of the cache arrays.</summary>
     public void KeyValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> keys, Span<float> values)
     {
-        using var qBuffer = new Scratch(rows.Rows * _heads * _headDim);
-        QueriesKeysValues(kernels, x, rows, qBuffer.Span, keys, values);
+        // A fused projection writes q anyway; separate ones skip it.
+        using var qBuffer = new Scratch(_qkv is null ? 0 : rows.Rows * _heads * _headDim);
+        QueriesKeysValues(kernels, x, rows, qBuffer.Span, keys, values, queries: false);
     }
 
-    private void QueriesKeysValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> q, Span<float> keys, Span<float> values)
+    private void QueriesKeysValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> q, Span<float> keys, Span<float> values, bool queries = true)
     {
         int r = rows.Rows, kvWidth = _kvHeads * _headDim;
-        Project(kernels, x, r, rows.RequireRope(), q, keys.Slice(rows.Start * kvWidth, r * kvWidth), values.Slice(rows.Start * kvWidth, r * kvWidth));
+        Project(kernels, x, r, rows.RequireRope(), q, keys.Slice(rows.Start * kvWidth, r * kvWidth), values.Slice(rows.Start * kvWidth, r * kvWidth), queries);
     }
 }
