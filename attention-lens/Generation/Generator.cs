@@ -6,9 +6,11 @@ namespace AttentionLens.Generation;
 /// Continues a prompt with a causal LM, one token at a time: each step reads the LM logits of the
 /// last position and picks the next token (<see cref="TokenSampler"/>: greedy by default), until
 /// <see cref="GenerationOptions.MaxNewTokens"/> tokens, a stop token, or the model's position limit.
-/// Models with a key/value cache (<see cref="ICausalPrefixReuse"/>: Llama and its relatives, GPT-2)
-/// run the prompt once and then only the new token's row per step (T·C² + T·H·D work instead of the
-/// whole T-row forward); the other decoder families run a full forward of the sequence per step —
+/// Models with a key/value cache (<see cref="ICausalPrefixReuse"/>: every decoder family's LM — Llama
+/// and its relatives, GPT-2, and GPT-NeoX, OPT, Phi, Phi-3, Gemma, Gemma 2, OLMo-2 through
+/// <see cref="DecoderTaskModel"/>) run the prompt once and then only the new token's row per step
+/// (T·C² + T·H·D work instead of the whole T-row forward); a model without one (or
+/// <see cref="GenerationOptions.UseKeyValueCache"/> off) runs a full forward of the sequence per step —
 /// the same tokens, slower by about the sequence length. Cancellation is checked before every step
 /// and once per layer inside it.
 /// </summary>

@@ -60,10 +60,17 @@ public sealed class KeyValueCache
     /// </summary>
     public void Commit(ReadOnlySpan<int> ids)
     {
-        if (Input.TokenTypeIds is not null)
-            throw new AttentionLensException("tokens cannot be appended to an input with token type ids: give the input without them.");
         if (Tokens + ids.Length > Capacity)
             throw new AttentionLensException($"{ids.Length} appended tokens do not fit a key/value cache of {Capacity} rows holding {Tokens}; reserve room first.");
+        Input = Appended(ids);
+    }
+
+    /// <summary>The cache's input with <paramref name="ids"/> after it (attended where the input has a mask):
+    /// the input an append computes the rows of, which <see cref="Commit"/> then records.</summary>
+    public ForwardInput Appended(ReadOnlySpan<int> ids)
+    {
+        if (Input.TokenTypeIds is not null)
+            throw new AttentionLensException("tokens cannot be appended to an input with token type ids: give the input without them.");
         var all = new int[Tokens + ids.Length];
         Input.InputIds.CopyTo(all, 0);
         ids.CopyTo(all.AsSpan(Tokens));
@@ -74,7 +81,7 @@ public sealed class KeyValueCache
             kept.CopyTo(mask, 0);
             mask.AsSpan(Tokens).Fill(1);
         }
-        Input = Input with { InputIds = all, AttentionMask = mask };
+        return Input with { InputIds = all, AttentionMask = mask };
     }
 
     private float[] Grown(float[] array, int rows)

@@ -13,11 +13,13 @@ namespace AttentionLens.Models;
 /// 12 layers, C 768, 12 heads, V 128100, 256 log position buckets, shared c2p/p2c keys); <c>llama-1b</c>
 /// (Llama-3.2-1B's shape: 16 layers, C 2048, 32/8 heads, F 8192, V 128256, tied head) and <c>llama-8b</c>
 /// (Llama-3.1-8B's: 32 layers, C 4096, 32/8 heads, F 14336, V 128256), whose matrices are bf16 as those
-/// checkpoints are. Weights are drawn as <see cref="WeightStore.Random(int)"/> describes.
+/// checkpoints are; <c>pythia-160m</c> (GPTNeoXForCausalLM as EleutherAI/pythia-160m configures it: 12 layers,
+/// C 768, 12 heads, F 3072, V 50304, rotary on a quarter of each head, parallel residual, untied embed_out).
+/// Weights are drawn as <see cref="WeightStore.Random(int)"/> describes.
 /// </summary>
 public static class ModelPresets
 {
-    public static IReadOnlyList<string> Names { get; } = ["bert-base", "gpt2", "gpt2-medium", "deberta-v3-base", "llama-1b", "llama-8b"];
+    public static IReadOnlyList<string> Names { get; } = ["bert-base", "gpt2", "gpt2-medium", "deberta-v3-base", "llama-1b", "llama-8b", "pythia-160m"];
 
     /// <summary>The config of a Llama-shaped preset, or null for the others.</summary>
     public static Llama.LlamaConfig? LlamaShape(string preset) => preset switch
@@ -50,6 +52,7 @@ public static class ModelPresets
             "gpt2" => Gpt2LMHeadModel.Load(kernels, root, new Gpt2Config(), source, "GPT2LMHeadModel", withHead: true),
             "gpt2-medium" => Gpt2LMHeadModel.Load(kernels, root, new Gpt2Config { NEmbd = 1024, NLayer = 24, NHead = 16 }, source, "GPT2LMHeadModel", withHead: true),
             "deberta-v3-base" => DebertaV2.DebertaV2Model.Load(kernels, root, DebertaV3Base, source, "DebertaV2Model"),
+            "pythia-160m" => Pythia160M(kernels, root, source),
             _ => throw new AttentionLensException($"unknown preset '{preset}'; choose one of {string.Join(", ", Names)}."),
         };
     }
@@ -60,4 +63,17 @@ public static class ModelPresets
         RelativeAttention = true, PositionBuckets = 256, ShareAttKey = true, PositionBiasedInput = false, NormRelEbd = "layer_norm",
         PosAttTypeRaw = System.Text.Json.JsonDocument.Parse("[\"p2c\", \"c2p\"]").RootElement,
     };
+
+    /// <summary>EleutherAI/pythia-160m's shape with its LM head (embed_out), through the same loader as a checkpoint's.</summary>
+    private static ITransformerModel Pythia160M(IKernels kernels, WeightScope root, string source)
+    {
+        var c = new GptNeoX.GptNeoXConfig
+        {
+            VocabSize = 50304, HiddenSize = 768, NumHiddenLayers = 12, NumAttentionHeads = 12, IntermediateSize = 3072,
+            RotaryPct = 0.25, MaxPositionEmbeddings = 2048, UseParallelResidual = true,
+        };
+        var body = GptNeoX.GptNeoXModel.Load(kernels, root, c, source, "GPTNeoXForCausalLM");
+        return DecoderHeads.Attach(kernels, body, ModelHead.CausalLM, root, GptNeoX.GptNeoXModel.HeadNames, new DecoderHeadConfig(), source,
+            "GPTNeoXForCausalLM", c.HiddenSize, tiedEmbedding: null);
+    }
 }

@@ -8,7 +8,7 @@ using AttentionLens.Tensors;
 namespace AttentionLens.Server.Cli;
 
 /// <summary>
-/// `attention-lens bench generate --model gpt2|llama-1b|… --prompt 64 --new 32 [--threads 2] [--runs 3]`:
+/// `attention-lens bench generate --model gpt2|llama-1b|pythia-160m|… --prompt 64 --new 32 [--threads 2] [--runs 3]`:
 /// greedy generation on a random model of a standard size, timed with the key/value cache (one new
 /// row per token, <see cref="ICausalPrefixReuse.AppendTokens"/>) and, as the baseline in the same
 /// run, with a full forward of the whole sequence per token (what the families without a cache do).
@@ -27,7 +27,7 @@ internal static class BenchGenerateCommand
 
     public static Command Create()
     {
-        var modelOption = new Option<string>("--model") { Description = "A causal preset: gpt2, gpt2-medium, llama-1b.", DefaultValueFactory = _ => "gpt2" };
+        var modelOption = new Option<string>("--model") { Description = "A causal preset: gpt2, gpt2-medium, llama-1b, pythia-160m.", DefaultValueFactory = _ => "gpt2" };
         var promptOption = new Option<int>("--prompt") { Description = "Prompt tokens.", DefaultValueFactory = _ => 64 };
         var newOption = new Option<int>("--new") { Description = "Tokens generated per run.", DefaultValueFactory = _ => 32 };
         var threadsOption = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 2 };

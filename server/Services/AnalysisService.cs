@@ -83,7 +83,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
                 // Faithfulness re-runs the model once per token: say what that costs before it starts.
                 string cost = options.Methods.Contains(AnalysisMethod.Faithfulness)
                     ? $" (faithfulness: {encoding.Count} occluded inputs, about {Occlusion.CostInForwards(model.Model, encoding.Count, options.Target ?? (model.Info.IsCausal ? encoding.Count - 1 : 0)):F0} forward passes" +
-                      (model.Model is ICausalPrefixReuse && model.Info.IsCausal ? " with the key/value cache" : "") + "; leave it out of the methods to skip it)"
+                      (model.Model is ICausalPrefixReuse && model.Info.IsCausal && model.Info.HasLmHead ? " with the key/value cache" : "") + "; leave it out of the methods to skip it)"
                     : "";
                 await progress($"Analysing {encoding.Count} tokens{cost}", 40).ConfigureAwait(false);
             }

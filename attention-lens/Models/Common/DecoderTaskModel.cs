@@ -105,19 +105,7 @@ public sealed partial class DecoderTaskModel : ITransformerModel, ILogitLens, ID
             throw new AttentionLensException($"{Info.Architecture} has a {Info.Head} head, not an LM head, so the logit lens has nothing to read with.");
         if (_body is not IDecoderBody body)
             throw new AttentionLensException($"the {Info.ModelType} body cannot apply its final norm to intermediate layers, so the logit lens is not available for it.");
-        int c = _body.Info.HiddenSize;
-        var normed = new float[rows * c];
-        body.FinalNorm(_kernels, residual[..(rows * c)], normed, rows);
-        float[] features = normed;
-        if (_projectOut is not null)
-        {
-            features = new float[rows * _projectOut.OutFeatures];
-            _projectOut.Forward(_kernels, normed, features, rows);
-        }
-        var logits = new float[rows * _head.OutFeatures];
-        _head.Forward(_kernels, features, logits, rows);
-        if (_finalSoftCap is float cap) SoftCap.Apply(logits, cap);
-        return logits;
+        return HeadPath(_kernels, body, residual, rows);
     }
 
     /// <summary>

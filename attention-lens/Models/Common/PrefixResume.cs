@@ -23,7 +23,16 @@ public static class PrefixResume
     /// <paramref name="logitRows"/> (<see cref="HeadRows"/>). Cancellation is checked once per layer.
     /// </summary>
     public static float[] RunSuffix(IKernels kernels, ReadOnlySpan<int> ids, int start, int hidden, int layers, int[] logitRows,
-        SuffixEmbedding embed, SuffixLayer layer, INorm norm, Linear head, CancellationToken cancellationToken)
+        SuffixEmbedding embed, SuffixLayer layer, INorm norm, Linear head, CancellationToken cancellationToken) =>
+        RunSuffix(ids, hidden, layers, embed, layer, suffix => HeadRows(kernels, suffix, start, logitRows, norm, head), cancellationToken);
+
+    /// <summary>Reads the logits the caller wants from the last layer's states of the suffix rows (T − start, C).</summary>
+    public delegate float[] SuffixHead(ReadOnlySpan<float> suffix);
+
+    /// <summary><see cref="RunSuffix(IKernels, ReadOnlySpan{int}, int, int, int, int[], SuffixEmbedding, SuffixLayer, INorm, Linear, CancellationToken)"/>
+    /// with the model's own head path after the last layer (final norm, OPT's project_out, Gemma 2's soft-cap).</summary>
+    public static float[] RunSuffix(ReadOnlySpan<int> ids, int hidden, int layers, SuffixEmbedding embed, SuffixLayer layer, SuffixHead head,
+        CancellationToken cancellationToken)
     {
         int rows = ids.Length;
         using var xBuffer = new Scratch(rows * hidden);
@@ -39,7 +48,7 @@ public static class PrefixResume
             x = y;
             y = swap;
         }
-        return HeadRows(kernels, x, start, logitRows, norm, head);
+        return head(x);
     }
 
     /// <summary>Refuses a resume the cache cannot serve: no head, another length, a start outside the

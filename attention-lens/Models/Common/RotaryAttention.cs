@@ -58,32 +58,9 @@ public sealed partial class RotaryAttention
         using var kBuffer = new Scratch(tokens * kvWidth);
         using var vBuffer = new Scratch(tokens * kvWidth);
         Span<float> q = qBuffer.Span, k = kBuffer.Span, v = vBuffer.Span;
-        if (_qkv is not null)
-        {
-            int width = qWidth + 2 * kvWidth;
-            using var fusedBuffer = new Scratch(tokens * width);
-            var fused = fusedBuffer.Span;
-            _qkv.Forward(kernels, x, fused, tokens);
-            for (int t = 0; t < tokens; t++)
-            {
-                var row = fused.Slice(t * width, width);
-                row[..qWidth].CopyTo(q.Slice(t * qWidth, qWidth));
-                row.Slice(qWidth, kvWidth).CopyTo(k.Slice(t * kvWidth, kvWidth));
-                row.Slice(qWidth + kvWidth, kvWidth).CopyTo(v.Slice(t * kvWidth, kvWidth));
-            }
-        }
-        else
-        {
-            _q!.Forward(kernels, x, q, tokens);
-            _k!.Forward(kernels, x, k, tokens);
-            _v!.Forward(kernels, x, v, tokens);
-        }
+        Project(kernels, x, tokens, rope, q, k, v);
         // Value zeroing: token j's value in every key/value head (the projection's output, bias included).
         if (zeroValueToken >= 0) v.Slice(zeroValueToken * kvWidth, kvWidth).Clear();
-        if (_qNorm is not null) NormInPlace(kernels, _qNorm, q, tokens);
-        if (_kNorm is not null) NormInPlace(kernels, _kNorm, k, tokens);
-        PartialRotary.Apply(kernels, q, tokens, _heads, _headDim, _rotaryDim, rope);
-        PartialRotary.Apply(kernels, k, tokens, _kvHeads, _headDim, _rotaryDim, rope);
         using var contextBuffer = new Scratch(tokens * qWidth);
         var context = contextBuffer.Span;
         if (_softCap is null)

@@ -36,25 +36,13 @@ public sealed partial class GptNeoXAttention
         Span<float> probs, Span<float> valueOutputs, int tokens, int zeroValueToken = -1)
     {
         int h = _heads, d = _headDim, c = h * d;
-        using var qkvBuffer = new Scratch(tokens * 3 * c);
-        var qkv = qkvBuffer.Span;
-        _qkv.Forward(kernels, x, qkv, tokens);
         using var qBuffer = new Scratch(tokens * c);
         using var kBuffer = new Scratch(tokens * c);
         using var vBuffer = new Scratch(tokens * c);
         Span<float> q = qBuffer.Span, k = kBuffer.Span, v = vBuffer.Span;
-        for (int t = 0; t < tokens; t++)
-            for (int head = 0; head < h; head++)
-            {
-                var block = qkv.Slice(t * 3 * c + head * 3 * d, 3 * d);
-                block[..d].CopyTo(q.Slice(t * c + head * d, d));
-                block.Slice(d, d).CopyTo(k.Slice(t * c + head * d, d));
-                block.Slice(2 * d, d).CopyTo(v.Slice(t * c + head * d, d));
-            }
+        Project(kernels, x, tokens, rope, q, k, v);
         // Value zeroing: token j's value in every head (query_key_value's value slice, bias included).
         if (zeroValueToken >= 0) v.Slice(zeroValueToken * c, c).Clear();
-        PartialRotary.Apply(kernels, q, tokens, h, d, _rotaryDim, rope);
-        PartialRotary.Apply(kernels, k, tokens, h, d, _rotaryDim, rope);
         using var contextBuffer = new Scratch(tokens * c);
         var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, h, h, d, MathF.Sqrt(d),

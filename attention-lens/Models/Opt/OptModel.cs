@@ -100,14 +100,6 @@ public sealed partial class OptModel : ITransformerModel, IDecoderBody, IDiffere
             Embed.LookupOrGiven(input.InputIds, inputsEmbeds, words);
             _projectIn.Forward(kernels, words, h0, t);
         }
-        var positions = new int[t];
-        int running = 0;
-        for (int i = 0; i < t; i++)
-        {
-            int m = input.AttentionMask?[i] ?? 1;
-            running += m;
-            positions[i] = running * m - 1 + PositionOffset;
-        }
-        _positions.Lookup(positions, h0, accumulate: true);
+        _positions.Lookup(PositionRows(input.AttentionMask, t), h0, accumulate: true);
     }
 }

@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Phi3;
 /// LongRoPE scaling when the config has it (the factors chosen by the sequence length, so the table
 /// is built per call); Mistral's sliding-window mask when sliding_window is set.
 /// </summary>
-public sealed class Phi3Model : RotaryDecoderModel
+public sealed partial class Phi3Model : RotaryDecoderModel
 {
     /// <summary>Phi-3's token classifier is "classifier"; no QA head in transformers.</summary>
     public static DecoderHeadNames HeadNames { get; } = new(TokenClassifier: "classifier");

@@ -57,5 +57,10 @@ public sealed record Phi3RopeScaling
 
     /// <summary>The rotary table for a sequence of <paramref name="tokens"/>.</summary>
     public RopeTable Table(int tokens, int headDim, double theta, int maxPositions, int originalMaxPositions) =>
-        new(tokens, headDim, 0, InverseFrequencies(headDim, theta, tokens, originalMaxPositions), AttentionScaling(maxPositions, originalMaxPositions));
+        Table(tokens, headDim, theta, maxPositions, originalMaxPositions, 0, tokens);
+
+    /// <summary>The <paramref name="rows"/> rows from position <paramref name="first"/> of the table of a sequence of
+    /// <paramref name="length"/> tokens (the factors are the whole sequence's).</summary>
+    public RopeTable Table(int rows, int headDim, double theta, int maxPositions, int originalMaxPositions, int first, int length) =>
+        new(rows, headDim, 0, InverseFrequencies(headDim, theta, length, originalMaxPositions), AttentionScaling(maxPositions, originalMaxPositions), first);
 }

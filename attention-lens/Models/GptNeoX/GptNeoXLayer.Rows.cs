@@ -1,0 +1,39 @@
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.GptNeoX;
+
+public sealed partial class GptNeoXLayer : ISuffixDecoderLayer
+{
+    /// <summary><see cref="Forward"/> of the R rows after a cached prefix, parallel or sequential residual alike.</summary>
+    public void ForwardRows(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, SuffixRows rows, Span<float> keys, Span<float> values)
+    {
+        int n = rows.Rows * _hidden;
+        using var normedBuffer = new Scratch(n);
+        using var attendedBuffer = new Scratch(n);
+        Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
+        _inputNorm.Forward(kernels, x, normed, rows.Rows);
+        _attention.ForwardRows(kernels, normed, attended, rows, keys, values);
+        if (_parallel)
+        {
+            // y = mlp(ln₂(x)) + attn(ln₁(x)) + x, summed in the full forward's order.
+            _postNorm.Forward(kernels, x, normed, rows.Rows);
+            _mlp.Forward(kernels, normed, y, rows.Rows);
+            kernels.Add(y[..n], attended);
+            kernels.Add(y[..n], x);
+        }
+        else
+        {
+            kernels.Add(attended, x);
+            _postNorm.Forward(kernels, attended, normed, rows.Rows);
+            _mlp.Forward(kernels, normed, y, rows.Rows);
+            kernels.Add(y[..n], attended);
+        }
+    }
+
+    public void KeyValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> keys, Span<float> values)
+    {
+        using var normedBuffer = new Scratch(rows.Rows * _hidden);
+        _inputNorm.Forward(kernels, x, normedBuffer.Span, rows.Rows);
+        _attention.KeyValues(kernels, normedBuffer.Span, rows, keys, values);
+    }
+}
