@@ -49,6 +49,20 @@ public sealed record AnalysisOptions
     /// </summary>
     public long PerHeadAttentionLimitBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Most bytes the kept attention of one analysis may take once it exceeds
+    /// <see cref="PerHeadAttentionLimitBytes"/> (half-precision per-head attention, its float32 layer
+    /// buffer and value norms' Grams: <see cref="Analyzer.AttentionBytes"/>); a longer input is refused
+    /// before the model runs, saying how many tokens fit. The server sets it to its memory budget less
+    /// the loaded model's estimate; 8 GiB by default.
+    /// </summary>
+    public long AttentionMemoryLimitBytes { get; init; } = 8L << 30;
+
+    /// <summary>Forces how per-head attention is kept (null: <see cref="Analyzer.PlanAttention"/> decides):
+    /// <see cref="Models.AttentionStorage.Float16"/> on a small input runs the long-input path (half
+    /// precision per layer, value Grams) so that it can be compared with the exact one.</summary>
+    public Models.AttentionStorage? AttentionStorage { get; init; }
+
     /// <summary>Integrated gradients: m, the number of points on the path (midpoint Riemann rule), each one
     /// forward and backward pass (docs/methods.md#integratedgradients).</summary>
     public int IgSteps { get; init; } = 32;

@@ -32,37 +32,114 @@ public static class Analyzer
 
     /// <summary>
     /// The forward options that capture what every requested method needs. Given the model and the
-    /// input length, a long input whose per-head attention (4·L·H·T² bytes) exceeds
-    /// <see cref="AnalysisOptions.PerHeadAttentionLimitBytes"/> is run with head means alone
-    /// (<see cref="ForwardOptions.HeadMeanAttention"/>) when every requested method reads only those.
+    /// input length, per-head attention (L·H·T² values) is kept as <see cref="PlanAttention"/> decides:
+    /// float32 in one array up to <see cref="AnalysisOptions.PerHeadAttentionLimitBytes"/>; above it head
+    /// means alone when every requested method reads only those, else half precision per layer with the
+    /// value outputs reduced to their Grams, while that fits <see cref="AnalysisOptions.AttentionMemoryLimitBytes"/>;
+    /// otherwise the analysis is refused here, before the model runs, saying what fits.
     /// </summary>
     public static ForwardOptions ForwardOptionsFor(AnalysisOptions options, ModelInfo? info = null, int tokens = 0)
     {
-        bool headMean = info is not null && NeedsOnlyHeadMeans(options)
-            && 4L * info.Layers * info.Heads * tokens * tokens > options.PerHeadAttentionLimitBytes;
-        // Methods that read single heads need the whole (L, H, T, T) block in one array; past .NET's
-        // array limit (2,048 tokens of a 16-layer, 32-head model is 2.15·10⁹ entries) it cannot be held
-        // at all, so refuse before the model runs instead of failing inside the forward pass.
-        if (info is not null && !headMean && (long)info.Layers * info.Heads * tokens * tokens > Array.MaxLength)
-            throw new AnalysisException(
-                $"{tokens} tokens are too many for the methods that read single attention heads ({string.Join(", ", options.Methods.Where(m => !HeadMeanMethods.Contains(m.Name)).Select(m => m.Name))}, or a head reduction other than the mean): "
-                + $"their per-head attention would be {info.Layers} × {info.Heads} × {tokens}² = {(long)info.Layers * info.Heads * tokens * tokens:N0} values ({4.0 * info.Layers * info.Heads * tokens * tokens / (1L << 30):F1} GiB). "
-                + "Analyse fewer tokens, or use only methods that read the mean over heads (rollout, flow, attention, logitLens, faithfulness, saliency, inputXGradient, integratedGradients) with the mean head reduction.",
-                "methods");
+        var plan = PlanAttention(options, info, tokens);
         var needs = MethodNeeds.Attentions;
         foreach (var m in options.Methods)
             if (MethodRegistry.Find(m.Name) is { } method) needs |= method.Needs;
+        bool values = needs.HasFlag(MethodNeeds.ValueOutputs);
         return new ForwardOptions
         {
-            CaptureValueOutputs = needs.HasFlag(MethodNeeds.ValueOutputs),
+            CaptureValueOutputs = values,
+            // Kept per layer, value norms read attention one row at a time and need only the value
+            // outputs' Grams; (L, H, T, C) floats would not fit beside it (8.6·10⁹ at 2,051 tokens of Llama-3.2-1B).
+            CaptureValueGram = values && (plan.Storage == AttentionStorage.Float16 || (info is not null && (long)info.Layers * info.Heads * tokens * info.HiddenSize > Array.MaxLength)),
             CapturePostNormTerms = needs.HasFlag(MethodNeeds.PostNormTerms),
             CaptureResidualStream = needs.HasFlag(MethodNeeds.ResidualStream),
-            HeadMeanAttention = headMean,
+            HeadMeanAttention = plan.HeadMean,
+            AttentionStorage = plan.Storage,
         };
     }
 
+    /// <summary>How a pass keeps attention for an analysis, and the bytes it takes.</summary>
+    public readonly record struct AttentionPlan(bool HeadMean, AttentionStorage Storage, long Bytes);
+
+    /// <summary>
+    /// Chooses the attention storage of an analysis of <paramref name="tokens"/> tokens and checks it
+    /// fits: see <see cref="ForwardOptionsFor"/>. <see cref="AnalysisOptions.AttentionStorage"/> forces
+    /// a storage (tests compare half precision with float32 on small models). The bytes count the kept
+    /// attention (and, for half precision, the one float32 layer the forward writes first) plus value
+    /// Grams when value norms are asked for (<see cref="AttentionBytes"/>).
+    /// </summary>
+    public static AttentionPlan PlanAttention(AnalysisOptions options, ModelInfo? info, int tokens)
+    {
+        if (info is null) return new AttentionPlan(false, options.AttentionStorage ?? AttentionStorage.Float32, 0);
+        long values = (long)info.Layers * info.Heads * tokens * tokens;
+        if (options.AttentionStorage is null && NeedsOnlyHeadMeans(options) && 4 * values > options.PerHeadAttentionLimitBytes)
+            return new AttentionPlan(true, AttentionStorage.Float32, AttentionBytes(info, tokens, true, AttentionStorage.Float32, false));
+        var unsupported = options.Methods.Where(m => !HeadMeanMethods.Contains(m.Name) && !PerLayerMethods.Contains(m.Name)).Select(m => m.Name).ToList();
+        bool flatFits = values <= Array.MaxLength && 4 * values <= options.PerHeadAttentionLimitBytes;
+        var storage = options.AttentionStorage ?? (flatFits ? AttentionStorage.Float32 : AttentionStorage.Float16);
+        bool valueNorms = options.Methods.Contains(AnalysisMethod.ValueNorms);
+        long bytes = AttentionBytes(info, tokens, false, storage, valueNorms);
+        if (flatFits && options.AttentionStorage is null) return new AttentionPlan(false, storage, bytes);
+        // Methods that read single heads only through a flat float32 array (ALTI, GlobEnc, routes, value
+        // zeroing, the attention-gradient methods) cannot run past it.
+        if (unsupported.Count > 0 && (storage == AttentionStorage.Float16 || values > Array.MaxLength))
+            throw new AnalysisException(
+                $"{tokens} tokens are too many for {string.Join(", ", unsupported)}: {(storage == AttentionStorage.Float16 ? "they read single heads from one float32 array, and this input's attention is kept in half precision per layer" : $"their per-head attention would be {info.Layers} × {info.Heads} × {tokens}² = {values:N0} values, more than one array holds")}. "
+                + $"Analyse fewer tokens (at most {MaxTokensFor(info, options.PerHeadAttentionLimitBytes / 4)}), or use methods that read attention per layer (rollout, flow, attention, influence, valueNorms, and those that read none).",
+                "methods");
+        if (!AttentionStore.LayerFits(info.Heads, tokens) || bytes > options.AttentionMemoryLimitBytes)
+        {
+            int fits = MaxTokensWithin(info, storage, valueNorms, options.AttentionMemoryLimitBytes);
+            throw new AnalysisException(
+                $"{tokens} tokens need about {Mib(bytes)} MiB for the per-head attention of {info.Layers} layers × {info.Heads} heads "
+                + $"({(storage == AttentionStorage.Float16 ? "half precision" : "float32")}{(valueNorms ? " and the value norms' Grams" : "")}), more than the {Mib(options.AttentionMemoryLimitBytes)} MiB this analysis may use. "
+                + $"About {fits} tokens fit. Analyse fewer tokens, use only rollout and flow with the mean head reduction (head means take {Mib(AttentionBytes(info, tokens, true, AttentionStorage.Float32, false))} MiB), "
+                + "or raise the memory budget (--memory-budget-mb on the command line, attentionLens.memoryBudgetMb in the editor).",
+                "methods");
+        }
+        return new AttentionPlan(false, storage, bytes);
+    }
+
+    /// <summary>
+    /// Bytes an analysis's forward keeps for attention: head means L·T² float32; float32 per head
+    /// 4·L·H·T²; half precision 2·L·H·T² plus the float32 layer (4·H·T²) the forward writes before
+    /// rounding it; with value norms on a per-layer store, the Grams (8·L·T·H²) and their norms (8·L·T², twice:
+    /// result and per-layer matrices).
+    /// </summary>
+    public static long AttentionBytes(ModelInfo info, int tokens, bool headMean, AttentionStorage storage, bool valueNorms)
+    {
+        long L = info.Layers, H = info.Heads, T = tokens;
+        if (headMean) return 4 * L * T * T + 4 * H * T * T;
+        long bytes = AttentionStore.BytesFor(L, H, T, storage) + (storage == AttentionStorage.Float16 ? 4 * H * T * T : 0);
+        if (valueNorms) bytes += 8 * L * T * H * H + 2 * 8 * L * T * T;
+        return bytes;
+    }
+
+    /// <summary>The most tokens whose L·H·T² per-head values stay within <paramref name="values"/>.</summary>
+    private static int MaxTokensFor(ModelInfo info, long values) =>
+        (int)Math.Floor(Math.Sqrt((double)values / ((long)info.Layers * info.Heads)));
+
+    /// <summary>The most tokens whose <see cref="AttentionBytes"/> stay within <paramref name="limit"/> (and whose layer fits one array).</summary>
+    private static int MaxTokensWithin(ModelInfo info, AttentionStorage storage, bool valueNorms, long limit)
+    {
+        int low = 0, high = 1 << 20;
+        while (low < high)
+        {
+            int mid = (low + high + 1) / 2;
+            if (AttentionStore.LayerFits(info.Heads, mid) && AttentionBytes(info, mid, false, storage, valueNorms) <= limit) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
+    private static long Mib(long bytes) => (bytes + (1 << 19)) >> 20;
+
     /// <summary>Methods that read attention only through the mean over all heads (or not at all).</summary>
     private static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };
+
+    /// <summary>Methods that read single heads through <see cref="MethodContext.PerHead"/> when the
+    /// attention is not one float32 array (long inputs), beside the head-mean ones.</summary>
+    private static readonly HashSet<string> PerLayerMethods = new(StringComparer.Ordinal) { "attention", "influence", "valueNorms" };
 
     /// <summary>True when mean reduction over every head serves all requested methods (influence,
     /// value norms, ALTI, GlobEnc, routes and value zeroing read single heads).</summary>
@@ -105,11 +182,18 @@ public static class Analyzer
         bool headMean = forward.Heads == 1 && model.Info.Heads > 1;
         if (headMean && !NeedsOnlyHeadMeans(options))
             throw new AnalysisException("This forward pass kept only the mean over heads (ForwardOptions.HeadMeanAttention), but the requested methods or head reduction read single heads; run the forward with Analyzer.ForwardOptionsFor(options, model.Info, tokens).", "methods");
-        var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)
             throw new AnalysisException($"The model returned attention for {forward.Tokens} tokens but the input has {T}.");
         var reduction = new ReductionOptions(Map(options.HeadReduction), options.HeadSubset, options.Residual, causal);
-        var graph = LayeredAttention.FromAttention<float>(forward.Attentions, shape, reduction, "forward attentions");
+        // Ordinary inputs: one float32 array, validated and reduced as always. Long inputs: attention kept
+        // per layer (maybe in half precision) is reduced one head at a time.
+        var flat = forward.AttentionStore.Flat;
+        var shape = flat is not null
+            ? AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions")
+            : AttentionShape.PerLayer(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
+        var graph = flat is not null
+            ? LayeredAttention.FromAttention<float>(flat, shape, reduction, "forward attentions")
+            : LayeredAttention.FromHeads(new StoredHeadAttention(forward.AttentionStore), reduction);
         var context = new MethodContext(model, input, forward, shape, graph, reduction, options, target);
         cancellationToken.ThrowIfCancellationRequested();
 

@@ -1,0 +1,198 @@
+using AttentionLens.Analysis;
+using AttentionLens.Flow;
+using AttentionLens.Models;
+using Xunit.Abstractions;
+
+namespace AttentionLens.Tests.Analysis;
+
+/// <summary>
+/// Long inputs keep per-head attention per layer in half precision and value outputs only as their
+/// Grams (<see cref="AttentionStore"/>, <see cref="ForwardOptions.CaptureValueGram"/>, chosen by
+/// <see cref="Analyzer.PlanAttention"/>). On the golden Llama and GPT-2 checkpoints, with that path
+/// forced on a short input (<see cref="AnalysisOptions.AttentionStorage"/>), every method is compared
+/// with the exact float32 path; the tolerances follow from half precision's rounding of a probability
+/// p ∈ [0, 1]: |p̃ − p| ≤ ε·p + η with ε = 2⁻¹¹ (11 significant bits) and η = 2⁻²⁵ (half the
+/// subnormal spacing 2⁻²⁴). Each test prints its worst difference.
+/// </summary>
+public class CompactAttentionTests(ITestOutputHelper output)
+{
+    private const double Eps = 1.0 / 2048, Eta = 1.0 / (1 << 25);
+
+    private static ITransformerModel Load(string folder) => ModelLoader.Load(SharedData.Path("golden", "hf", folder));
+
+    private static ForwardInput Input(ITransformerModel model, int tokens = 24) =>
+        new(Enumerable.Range(0, tokens).Select(i => (i * 29 + 1) % model.Info.VocabSize).ToArray());
+
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void Half_precision_storage_rounds_each_probability_and_changes_nothing_else(string folder)
+    {
+        var model = Load(folder);
+        var input = Input(model);
+        var exact = model.Forward(input, new ForwardOptions { ComputeLogits = false });
+        var half = model.Forward(input, new ForwardOptions { ComputeLogits = false, AttentionStorage = AttentionStorage.Float16 });
+        Assert.Equal(AttentionStorage.Float16, half.AttentionStore.Storage);
+        Assert.Null(half.AttentionStore.Flat);
+        Assert.Contains("AttentionStore", Assert.Throws<AttentionLensException>(() => half.Attentions).Message);
+        int L = exact.Layers, H = exact.Heads, T = exact.Tokens, tt = T * T;
+        var head = new float[tt];
+        double worst = 0;
+        for (int l = 0; l < L; l++)
+            for (int h = 0; h < H; h++)
+            {
+                half.AttentionStore.ReadHead(l, h, head);
+                for (int e = 0; e < tt; e++)
+                {
+                    float p = exact.Attentions[(l * H + h) * tt + e];
+                    // Round to nearest of the very same float32 probability: bit for bit.
+                    Assert.Equal((float)(Half)p, head[e]);
+                    double d = Math.Abs(head[e] - p);
+                    Assert.True(d <= Eps * p + Eta, $"{folder} layer {l} head {h} entry {e}: |{head[e]} − {p}| = {d:E3} exceeds 2⁻¹¹·p + 2⁻²⁵");
+                    worst = Math.Max(worst, d);
+                }
+            }
+        output.WriteLine($"{folder}: worst |p̃ − p| = {worst:E3} over {L * H * tt} probabilities");
+        Assert.Equal(exact.HiddenStates, half.HiddenStates);
+        var row = new float[T];
+        half.AttentionStore.ReadRow(L - 1, H - 1, T - 1, row);
+        Assert.Equal(head.AsSpan((T - 1) * T, T).ToArray(), row);
+    }
+
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void Value_grams_give_the_norms_that_the_value_outputs_give(string folder)
+    {
+        var model = Load(folder);
+        var input = Input(model);
+        var full = model.Forward(input, new ForwardOptions { ComputeLogits = false, CaptureValueOutputs = true });
+        var grams = model.Forward(input, new ForwardOptions { ComputeLogits = false, CaptureValueOutputs = true, CaptureValueGram = true });
+        Assert.Null(grams.ValueOutputs);
+        Assert.NotNull(grams.ValueGram);
+        var shape = AttentionShape.Create(full.Layers, full.Heads, full.Tokens);
+        var expected = ValueWeightedAttention.Compute<float>(full.Attentions, full.ValueOutputs, shape, full.Hidden);
+        var actual = ValueWeightedAttention.FromGram(new StoredHeadAttention(grams.AttentionStore), grams.ValueGram);
+        // Same attention; the Grams' dot products only add in another order (Vector<double> lanes).
+        Relative(expected.Norms, actual.Norms, 1e-12, $"{folder} norms");
+        Relative(expected.HeadValueNorms, actual.HeadValueNorms, 1e-12, $"{folder} head value norms");
+        Relative(expected.Received, actual.Received, 1e-12, $"{folder} received");
+        Relative(expected.Emitted, actual.Emitted, 1e-12, $"{folder} emitted");
+    }
+
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void The_long_input_path_matches_the_exact_one_within_half_precision(string folder)
+    {
+        var model = Load(folder);
+        var input = Input(model);
+        var methods = new HashSet<AnalysisMethod> { AnalysisMethod.Attention, AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence, AnalysisMethod.ValueNorms };
+        var exact = Analyzer.Analyze(model, input, new AnalysisOptions { Methods = methods });
+        var compact = Analyzer.Analyze(model, input, new AnalysisOptions { Methods = methods, AttentionStorage = AttentionStorage.Float16 });
+        Assert.NotNull(exact.Forward!.AttentionStore.Flat);
+        Assert.Equal(AttentionStorage.Float16, compact.Forward!.AttentionStore.Storage);
+        Assert.NotNull(compact.Forward.ValueGram);
+        int L = exact.Layers, H = exact.Heads, T = exact.Tokens;
+        var a = exact.Forward.Attentions;
+
+        // Raw attention: a mean of rounded probabilities, |Δ| ≤ ε·a + η.
+        Bounded(exact.Attention!, compact.Attention!, i => Eps * exact.Attention![i] + Eta, $"{folder} attention");
+        // Each layer's Â = (Ā + I)/2, rows stochastic: ‖ΔÂ_l‖∞ ≤ ε + T·η, and a product of L row-stochastic
+        // matrices moves by at most the sum of their moves (‖Π(Â+Δ) − ΠÂ‖∞ ≤ Σ_l ‖Δ_l‖∞).
+        Bounded(exact.Rollout.Data, compact.Rollout.Data, _ => L * (Eps + T * Eta) + 1e-12, $"{folder} rollout");
+        // Max-flow: every capacity moves by at most 2ε·c + η (the residual's renormalisation doubles ε),
+        // so the min cut, and the flow, by at most 2ε·F + (arcs in a cut)·η ≤ 2ε·F + L·T²·η.
+        Bounded(exact.Flow!.Raw, compact.Flow!.Raw, i => 2 * Eps * exact.Flow.Raw[i] + L * T * T * Eta + 1e-12, $"{folder} flow");
+        // Influence counts probabilities ≥ τ: identical unless one lies within rounding of τ, which this input avoids.
+        double tau = new AnalysisOptions().Tau;
+        Assert.DoesNotContain(a, p => Math.Abs(p - tau) <= Eps * tau + Eta);
+        Assert.Equal(exact.Influence!.Scores, compact.Influence!.Scores);
+        Assert.Equal(exact.Influence.Counts.Data, compact.Influence.Counts.Data);
+        output.WriteLine($"{folder} influence: identical ({exact.Influence.Edges.Count} traced edges)");
+        // N[l][i, j] = ‖Σ_h a_h f_h(x_j)‖ moves by at most ‖Σ_h Δa_h f_h(x_j)‖ ≤ Σ_h (ε·a_h + η)·‖f_h(x_j)‖.
+        var hn = exact.ValueNorms!.HeadValueNorms.Data;
+        for (int l = 0; l < L; l++)
+        {
+            int layer = l;
+            Bounded(exact.ValueNorms.Norms[l].Data, compact.ValueNorms!.Norms[l].Data, e =>
+            {
+                int i = e / T, j = e % T;
+                double bound = 1e-12 * exact.ValueNorms.Norms[layer].Data[e];
+                for (int h = 0; h < H; h++) bound += (Eps * a[((layer * H + h) * T + i) * T + j] + Eta) * hn[(layer * H + h) * T + j];
+                return bound;
+            }, $"{folder} value norms layer {l}");
+        }
+        Relative(hn, compact.ValueNorms!.HeadValueNorms.Data, 1e-12, $"{folder} head value norms");
+    }
+
+    /// <summary>Llama-3.2-1B's shape: 2,051 tokens run rollout, flow and influence (and value norms) in
+    /// half precision per layer; ordinary inputs keep the exact float32 path; 4,096 tokens are refused
+    /// before the model runs, saying how many fit and how to raise the budget; methods that read one
+    /// float32 array are refused past it.</summary>
+    [Fact]
+    public void Llama_1b_shape_at_2051_tokens_plans_half_precision_and_4096_is_refused()
+    {
+        var info = Load("llama").Info with { Layers = 16, Heads = 32, HiddenSize = 2048 };
+        var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence }, MaxTokens = 4096 };
+        var plan = Analyzer.ForwardOptionsFor(options, info, 2051);
+        Assert.False(plan.HeadMeanAttention);
+        Assert.Equal(AttentionStorage.Float16, plan.AttentionStorage);
+        Assert.False(plan.CaptureValueOutputs);
+        long half = 2L * 16 * 32 * 2051 * 2051;
+        Assert.Equal(half + 4L * 32 * 2051 * 2051, Analyzer.PlanAttention(options, info, 2051).Bytes);
+
+        var withNorms = options with { Methods = new HashSet<AnalysisMethod>(options.Methods) { AnalysisMethod.ValueNorms } };
+        var normsPlan = Analyzer.ForwardOptionsFor(withNorms, info, 2051);
+        Assert.True(normsPlan.CaptureValueOutputs && normsPlan.CaptureValueGram);
+
+        var small = Analyzer.ForwardOptionsFor(withNorms, info, 64);
+        Assert.Equal(AttentionStorage.Float32, small.AttentionStorage);
+        Assert.False(small.CaptureValueGram);
+
+        var e = Assert.Throws<AnalysisException>(() => Analyzer.ForwardOptionsFor(options, info, 4096));
+        output.WriteLine(e.Message);
+        Assert.Contains("4096 tokens need about", e.Message);
+        Assert.Contains("--memory-budget-mb", e.Message);
+        Assert.Contains("attentionLens.memoryBudgetMb", e.Message);
+        var fits = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"About (\d+) tokens fit").Groups[1].Value);
+        Assert.True(Analyzer.AttentionBytes(info, fits, false, AttentionStorage.Float16, false) <= options.AttentionMemoryLimitBytes);
+        Assert.True(Analyzer.AttentionBytes(info, fits + 1, false, AttentionStorage.Float16, false) > options.AttentionMemoryLimitBytes);
+        Assert.Equal(AttentionStorage.Float16, Analyzer.ForwardOptionsFor(options, info, fits).AttentionStorage);
+        // A larger limit (the server's budget less the model) admits 4,096 tokens.
+        Assert.Equal(AttentionStorage.Float16, Analyzer.ForwardOptionsFor(options with { AttentionMemoryLimitBytes = 20L << 30 }, info, 4096).AttentionStorage);
+
+        var routes = options with { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, new("routes") } };
+        var r = Assert.Throws<AnalysisException>(() => Analyzer.ForwardOptionsFor(routes, info, 2051));
+        Assert.StartsWith("2051 tokens are too many for routes", r.Message);
+    }
+
+    private void Bounded(double[] expected, double[] actual, Func<int, double> bound, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = 0, worstRatio = 0;
+        int at = -1;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double d = Math.Abs(expected[i] - actual[i]), b = bound(i);
+            worst = Math.Max(worst, d);
+            if (d > b && (at < 0 || d / b > worstRatio)) (at, worstRatio) = (i, d / b);
+        }
+        output.WriteLine($"{what}: worst |Δ| = {worst:E3}");
+        Assert.True(at < 0, $"{what}: entry {at}: |{actual[Math.Max(at, 0)]} − {expected[Math.Max(at, 0)]}| exceeds its bound {bound(Math.Max(at, 0)):E3} ({worstRatio:F2}×)");
+    }
+
+    private void Relative(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double tolerance, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = 0;
+        int at = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double d = Math.Abs(expected[i] - actual[i]) / Math.Max(Math.Abs(expected[i]), 1e-30);
+            if (d > worst) (worst, at) = (d, i);
+        }
+        output.WriteLine($"{what}: worst relative difference {worst:E3} at {at}");
+        Assert.True(worst <= tolerance, $"{what}: entry {at}: {actual[at]} vs {expected[at]}, relative {worst:E3} > {tolerance:E1}");
+    }
+}
