@@ -3,9 +3,9 @@
 # Llama-3.2-1B-shaped bf16 checkpoint (written by `bench load --write-random`, as bench-realsize.sh
 # does; kept in $WORK for re-runs), through the CLI with its default memory budget. Reports wall time,
 # CPU seconds (user + system), peak RSS (/usr/bin/time -v), the analysis's own stage timings, and the
-# attention plan's bytes (Analyzer.AttentionBytes: per-head attention in half precision per layer plus
-# the forward's float32 layer buffer, and value Grams and norms when valueNorms is asked) beside the
-# model's load estimate. Not a test: one run takes minutes and 8–14 GB; run it on a quiet machine.
+# analysis's planned bytes (Analyzer.AttentionBytes: per-head attention in half precision per layer,
+# the forward's float32 layer buffers, value Grams and norms when valueNorms is asked; and
+# Analyzer.WorkingBytes: hidden states, the graph, rollout, the flow solvers). Not a test: one run takes minutes and 8–14 GB; run it on a quiet machine.
 # Usage: TOKENS=2050 METHODS=rollout,flow,influence scripts/bench-long-input.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,13 +38,18 @@ cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$wo
 rss=$(grep "Maximum resident" "$work/time-long.txt" | awk '{printf "%.0f", $NF/1024}')
 echo "fresh analyze: wall $wall, CPU ${cpu} s, peak RSS ${rss} MiB; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 - "$work/long.json" "$n" "$methods" <<'PY'
-import json, sys
+import json, os, sys
 r = json.load(open(sys.argv[1]))
 t = r.get("timings", {})
 print("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in t.items()))
-L, H, T = 16, 32, int(sys.argv[2])
-att = 2 * L * H * T * T + 4 * H * T * T
-if "valueNorms" in sys.argv[3]: att += 8 * L * T * H * H + 2 * 8 * L * T * T
-print(f"attention plan (Analyzer.AttentionBytes, half precision per layer): {att / 2**20:.0f} MiB")
+L, H, T, C, cores = 16, 32, int(sys.argv[2]), 2048, os.cpu_count()
+nn, words = T * T, (T + 63) // 64
+# Analyzer.AttentionBytes (half precision per layer) and Analyzer.WorkingBytes, as the analysis plans them.
+att = 2 * L * H * nn + 4 * H * nn
+if "valueNorms" in sys.argv[3]: att += 4 * H * T * C + 8 * L * T * H * H + 2 * 8 * L * nn
+work = 4 * (L + 1) * T * C + 8 * L * nn + 3 * 8 * nn
+if "flow" in sys.argv[3]:
+    work += cores * (8 * L * nn + 8 * ((L + 1) * T + 1) * (L + 1) * words + 6 * 8 * (L + 1) * T * words) + 8 * (L + 1) * nn + 28 * L * nn // 2 + 4 * nn
+print(f"analysis plan: attention {att / 2**20:.0f} MiB + working {work / 2**20:.0f} MiB = {(att + work) / 2**20:.0f} MiB (the model's load estimate comes on top)")
 PY
 

@@ -54,9 +54,12 @@ public sealed record AnalysisOptions
     /// <see cref="PerHeadAttentionLimitBytes"/> (half-precision per-head attention, its float32 layer
     /// buffer and value norms' Grams: <see cref="Analyzer.AttentionBytes"/>); a longer input is refused
     /// before the model runs, saying how many tokens fit. The server sets it to its memory budget less
-    /// the loaded model's estimate; 8 GiB by default.
+    /// the loaded model's estimate; by default three quarters of the memory this process may use (the
+    /// server's default budget), the model not counted.
     /// </summary>
-    public long AttentionMemoryLimitBytes { get; init; } = 8L << 30;
+    public long AttentionMemoryLimitBytes { get; init; } = DefaultAttentionMemoryLimitBytes;
+
+    private static readonly long DefaultAttentionMemoryLimitBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
 
     /// <summary>Forces how per-head attention is kept (null: <see cref="Analyzer.PlanAttention"/> decides):
     /// <see cref="Models.AttentionStorage.Float16"/> on a small input runs the long-input path (half

@@ -134,17 +134,27 @@ public class CompactAttentionTests(ITestOutputHelper output)
     public void Llama_1b_shape_at_2051_tokens_plans_half_precision_and_4096_is_refused()
     {
         var info = Load("llama").Info with { Layers = 16, Heads = 32, HiddenSize = 2048 };
-        var options = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence }, MaxTokens = 4096 };
+        var unlimited = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence }, MaxTokens = 4096, AttentionMemoryLimitBytes = long.MaxValue };
+        // A limit (the server's budget less the model) that admits 2,051 tokens with 64 MiB to spare; the
+        // flow's working set grows with the cores (one solver each), so the limit is set from the estimate.
+        long need2051 = Analyzer.PlanAttention(unlimited, info, 2051).TotalBytes;
+        var options = unlimited with { AttentionMemoryLimitBytes = need2051 + (64L << 20) };
+        output.WriteLine($"2,051 tokens on {Environment.ProcessorCount} cores: {need2051 >> 20} MiB planned");
         var plan = Analyzer.ForwardOptionsFor(options, info, 2051);
         Assert.False(plan.HeadMeanAttention);
         Assert.Equal(AttentionStorage.Float16, plan.AttentionStorage);
         Assert.False(plan.CaptureValueOutputs);
         long half = 2L * 16 * 32 * 2051 * 2051;
-        Assert.Equal(half + 4L * 32 * 2051 * 2051, Analyzer.PlanAttention(options, info, 2051).Bytes);
+        var planned = Analyzer.PlanAttention(options, info, 2051);
+        Assert.Equal(half + 4L * 32 * 2051 * 2051, planned.Bytes);
+        Assert.Equal(Analyzer.WorkingBytes(info, 2051, flow: true), planned.WorkingBytes);
+        Assert.True(planned.WorkingBytes > 0);
 
-        var withNorms = options with { Methods = new HashSet<AnalysisMethod>(options.Methods) { AnalysisMethod.ValueNorms } };
+        var withNorms = unlimited with { Methods = new HashSet<AnalysisMethod>(options.Methods) { AnalysisMethod.ValueNorms } };
         var normsPlan = Analyzer.ForwardOptionsFor(withNorms, info, 2051);
         Assert.True(normsPlan.CaptureValueOutputs && normsPlan.CaptureValueGram);
+        Assert.Equal(Analyzer.AttentionBytes(info, 2051, false, AttentionStorage.Float16, false) + 4L * 32 * 2051 * 2048 + 8L * 16 * 2051 * 32 * 32 + 2 * 8L * 16 * 2051 * 2051,
+            Analyzer.PlanAttention(withNorms, info, 2051).Bytes);
 
         var small = Analyzer.ForwardOptionsFor(withNorms, info, 64);
         Assert.Equal(AttentionStorage.Float32, small.AttentionStorage);
@@ -156,11 +166,12 @@ public class CompactAttentionTests(ITestOutputHelper output)
         Assert.Contains("--memory-budget-mb", e.Message);
         Assert.Contains("attentionLens.memoryBudgetMb", e.Message);
         var fits = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"About (\d+) tokens fit").Groups[1].Value);
-        Assert.True(Analyzer.AttentionBytes(info, fits, false, AttentionStorage.Float16, false) <= options.AttentionMemoryLimitBytes);
-        Assert.True(Analyzer.AttentionBytes(info, fits + 1, false, AttentionStorage.Float16, false) > options.AttentionMemoryLimitBytes);
+        long Need(int t) => Analyzer.AttentionBytes(info, t, false, AttentionStorage.Float16, false) + Analyzer.WorkingBytes(info, t, flow: true);
+        Assert.True(Need(fits) <= options.AttentionMemoryLimitBytes);
+        Assert.True(Need(fits + 1) > options.AttentionMemoryLimitBytes);
         Assert.Equal(AttentionStorage.Float16, Analyzer.ForwardOptionsFor(options, info, fits).AttentionStorage);
         // A larger limit (the server's budget less the model) admits 4,096 tokens.
-        Assert.Equal(AttentionStorage.Float16, Analyzer.ForwardOptionsFor(options with { AttentionMemoryLimitBytes = 20L << 30 }, info, 4096).AttentionStorage);
+        Assert.Equal(AttentionStorage.Float16, Analyzer.ForwardOptionsFor(options with { AttentionMemoryLimitBytes = Need(4096) }, info, 4096).AttentionStorage);
 
         var routes = options with { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, new("routes") } };
         var r = Assert.Throws<AnalysisException>(() => Analyzer.ForwardOptionsFor(routes, info, 2051));
