@@ -57,9 +57,12 @@ public sealed class AttentionStore
         return new AttentionStore(layers, heads, tokens, AttentionStorage.Float32, flat, null, null);
     }
 
-    /// <summary>Uninitialised storage for a forward to fill (every value is written before it is read).</summary>
-    internal static AttentionStore Allocate(int layers, int heads, int tokens, AttentionStorage storage)
+    /// <summary>Uninitialised storage for a forward to fill (every value is written before it is read).
+    /// Float32 is one flat array up to <paramref name="flatLimit"/> values (tests lower it to reach the
+    /// per-layer layout on small shapes), else one array per layer.</summary>
+    internal static AttentionStore Allocate(int layers, int heads, int tokens, AttentionStorage storage, long flatLimit = -1)
     {
+        if (flatLimit < 0) flatLimit = Array.MaxLength;
         long perLayer = (long)heads * tokens * tokens;
         if (perLayer > Array.MaxLength)
             throw new AttentionLensException($"{tokens} tokens are too many: one layer's attention ({heads} heads × {tokens}² = {perLayer:N0} values) exceeds one array; analyse fewer tokens.");
@@ -69,7 +72,7 @@ public sealed class AttentionStore
             for (int l = 0; l < layers; l++) half[l] = GC.AllocateUninitializedArray<Half>((int)perLayer);
             return new AttentionStore(layers, heads, tokens, storage, null, null, half);
         }
-        if (layers * perLayer <= Array.MaxLength)
+        if (layers * perLayer <= flatLimit)
             return new AttentionStore(layers, heads, tokens, storage, GC.AllocateUninitializedArray<float>((int)(layers * perLayer)), null, null);
         var single = new float[layers][];
         for (int l = 0; l < layers; l++) single[l] = GC.AllocateUninitializedArray<float>((int)perLayer);

@@ -178,6 +178,59 @@ public class CompactAttentionTests(ITestOutputHelper output)
         Assert.StartsWith("2051 tokens are too many for routes", r.Message);
     }
 
+    /// <summary>The per-head readers (<see cref="IHeadAttention"/>) over float32 storage give exactly what
+    /// the flat-span algorithms give: same values, same order.</summary>
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void Reading_float32_attention_one_head_at_a_time_changes_nothing(string folder)
+    {
+        var model = Load(folder);
+        var f = model.Forward(Input(model), new ForwardOptions { ComputeLogits = false });
+        int L = f.Layers, H = f.Heads, T = f.Tokens;
+        var shape = AttentionShape.Create(L, H, T);
+        var heads = new StoredHeadAttention(f.AttentionStore);
+        foreach (var options in new[] { new ReductionOptions(Causal: true), new ReductionOptions(HeadAggregate.Max, [2, 0], true, true) })
+            Assert.Equal(LayeredAttention.FromAttention<float>(f.Attentions, shape, options).Data.ToArray(), LayeredAttention.FromHeads(heads, options).Data.ToArray());
+        var spans = TracedGraph.Compute<float>(f.Attentions, shape, T - 1, 0.1, 0.9);
+        var rows = TracedGraph.Compute(heads, T - 1, 0.1, 0.9);
+        Assert.Equal(spans.Influence, rows.Influence);
+        Assert.Equal(spans.Edges, rows.Edges);
+        var a = new double[H * T];
+        var b = new double[H * T];
+        var norms = Enumerable.Range(0, L * H * T).Select(i => 1.0 + i % 7).ToArray();
+        ValueWeightedAttention.WeightedHeadNorms<float>(f.Attentions, norms, shape, L - 1, T - 1, a);
+        ValueWeightedAttention.WeightedHeadNorms(heads, norms, L - 1, T - 1, b);
+        Assert.Equal(a, b);
+    }
+
+    /// <summary>Float32 past one array keeps one (H, T, T) array per layer (forced here on a small shape).</summary>
+    [Fact]
+    public void Float32_storage_past_one_array_keeps_a_layer_per_array()
+    {
+        int L = 3, H = 2, T = 5, size = H * T * T;
+        var store = AttentionStore.Allocate(L, H, T, AttentionStorage.Float32, flatLimit: 0);
+        Assert.Null(store.Flat);
+        for (int l = 0; l < L; l++)
+        {
+            var layer = store.WritableLayer(l);
+            for (int e = 0; e < size; e++) layer[e] = l * 1000 + e;
+        }
+        Assert.Equal(4L * L * size, store.Bytes);
+        var head = new float[T * T];
+        var row = new float[T];
+        for (int l = 0; l < L; l++)
+        {
+            Assert.Equal(Enumerable.Range(0, size).Select(e => (float)(l * 1000 + e)), store.Layer(l).ToArray());
+            store.ReadHead(l, 1, head);
+            Assert.Equal(Enumerable.Range(T * T, T * T).Select(e => (float)(l * 1000 + e)), head);
+            store.ReadRow(l, 1, 2, row);
+            Assert.Equal(Enumerable.Range(T * T + 2 * T, T).Select(e => (float)(l * 1000 + e)), row);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadRow(0, 2, 0, row));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadHead(L, 0, head));
+    }
+
     private void Bounded(double[] expected, double[] actual, Func<int, double> bound, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
