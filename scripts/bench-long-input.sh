@@ -3,9 +3,10 @@
 # Llama-3.2-1B-shaped bf16 checkpoint (written by `bench load --write-random`, as bench-realsize.sh
 # does; kept in $WORK for re-runs), through the CLI with its default memory budget. Reports wall time,
 # CPU seconds (user + system), peak RSS (/usr/bin/time -v), the analysis's own stage timings, and the
-# analysis's planned bytes (Analyzer.AttentionBytes: per-head attention in half precision per layer,
+# analysis's planned bytes (AttentionPlan.AttentionBytes: per-head attention in half precision per layer,
 # the forward's float32 layer buffers, value Grams and norms when valueNorms is asked; and
-# Analyzer.WorkingBytes: hidden states, the graph, rollout, the flow solvers). Not a test: one run takes minutes and 8–14 GB; run it on a quiet machine.
+# AttentionPlan.WorkingSetBytes: hidden states, the graph, rollout, the flow solvers). Not a test:
+# one run takes minutes and 8–14 GB; run it on a quiet machine.
 # Usage: TOKENS=2050 METHODS=rollout,flow,influence scripts/bench-long-input.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +45,7 @@ t = r.get("timings", {})
 print("timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in t.items()))
 L, H, T, C, cores = 16, 32, int(sys.argv[2]), 2048, os.cpu_count()
 nn, words = T * T, (T + 63) // 64
-# Analyzer.AttentionBytes (half precision per layer) and Analyzer.WorkingBytes, as the analysis plans them.
+# AttentionPlan.AttentionBytes (half precision per layer) and AttentionPlan.WorkingSetBytes, as the analysis plans them.
 att = 2 * L * H * nn + 4 * H * nn
 if "valueNorms" in sys.argv[3]: att += 4 * H * T * C + 8 * L * T * H * H + 2 * 8 * L * nn
 work = 4 * (L + 1) * T * C + 8 * L * nn + 3 * 8 * nn

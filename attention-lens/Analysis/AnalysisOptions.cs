@@ -52,7 +52,7 @@ public sealed record AnalysisOptions
     /// <summary>
     /// Most bytes the kept attention of one analysis may take once it exceeds
     /// <see cref="PerHeadAttentionLimitBytes"/> (half-precision per-head attention, its float32 layer
-    /// buffer and value norms' Grams: <see cref="Analyzer.AttentionBytes"/>); a longer input is refused
+    /// buffer and value norms' Grams: <see cref="AttentionPlan.AttentionBytes"/>); a longer input is refused
     /// before the model runs, saying how many tokens fit. The server sets it to its memory budget less
     /// the loaded model's estimate; by default three quarters of the memory this process may use (the
     /// server's default budget), the model not counted.
@@ -61,7 +61,7 @@ public sealed record AnalysisOptions
 
     private static readonly long DefaultAttentionMemoryLimitBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
 
-    /// <summary>Forces how per-head attention is kept (null: <see cref="Analyzer.PlanAttention"/> decides):
+    /// <summary>Forces how per-head attention is kept (null: <see cref="AttentionPlan.For"/> decides):
     /// <see cref="Models.AttentionStorage.Float16"/> on a small input runs the long-input path (half
     /// precision per layer, value Grams) so that it can be compared with the exact one.</summary>
     public Models.AttentionStorage? AttentionStorage { get; init; }

@@ -32,7 +32,7 @@ public static class Analyzer
 
     /// <summary>
     /// The forward options that capture what every requested method needs. Given the model and the
-    /// input length, per-head attention (L·H·T² values) is kept as <see cref="PlanAttention"/> decides:
+    /// input length, per-head attention (L·H·T² values) is kept as <see cref="AttentionPlan.For"/> decides:
     /// float32 in one array up to <see cref="AnalysisOptions.PerHeadAttentionLimitBytes"/>; above it head
     /// means alone when every requested method reads only those, else half precision per layer with the
     /// value outputs reduced to their Grams, while that fits <see cref="AnalysisOptions.AttentionMemoryLimitBytes"/>;
@@ -40,7 +40,7 @@ public static class Analyzer
     /// </summary>
     public static ForwardOptions ForwardOptionsFor(AnalysisOptions options, ModelInfo? info = null, int tokens = 0)
     {
-        var plan = PlanAttention(options, info, tokens);
+        var plan = AttentionPlan.For(options, info, tokens);
         var needs = MethodNeeds.Attentions;
         foreach (var m in options.Methods)
             if (MethodRegistry.Find(m.Name) is { } method) needs |= method.Needs;
@@ -58,118 +58,12 @@ public static class Analyzer
         };
     }
 
-    /// <summary>How a pass keeps attention for an analysis: <paramref name="Bytes"/> the kept attention
-    /// (<see cref="AttentionBytes"/>), <paramref name="WorkingBytes"/> the rest of the analysis's large
-    /// buffers (<see cref="WorkingBytes"/>; 0 for inputs that keep one float32 array, which the model's
-    /// load estimate covers).</summary>
-    public readonly record struct AttentionPlan(bool HeadMean, AttentionStorage Storage, long Bytes, long WorkingBytes = 0)
-    {
-        public long TotalBytes => Bytes + WorkingBytes;
-    }
-
-    /// <summary>
-    /// Chooses the attention storage of an analysis of <paramref name="tokens"/> tokens and checks it
-    /// fits: see <see cref="ForwardOptionsFor"/>. <see cref="AnalysisOptions.AttentionStorage"/> forces
-    /// a storage (tests compare half precision with float32 on small models). The bytes count the kept
-    /// attention (and, for half precision, the one float32 layer the forward writes first) plus value
-    /// Grams when value norms are asked for (<see cref="AttentionBytes"/>).
-    /// </summary>
-    public static AttentionPlan PlanAttention(AnalysisOptions options, ModelInfo? info, int tokens)
-    {
-        if (info is null) return new AttentionPlan(false, options.AttentionStorage ?? AttentionStorage.Float32, 0);
-        long values = (long)info.Layers * info.Heads * tokens * tokens;
-        if (options.AttentionStorage is null && NeedsOnlyHeadMeans(options) && 4 * values > options.PerHeadAttentionLimitBytes)
-            return new AttentionPlan(true, AttentionStorage.Float32, AttentionBytes(info, tokens, true, AttentionStorage.Float32, false));
-        var unsupported = options.Methods.Where(m => !HeadMeanMethods.Contains(m.Name) && !PerLayerMethods.Contains(m.Name)).Select(m => m.Name).ToList();
-        bool flatFits = values <= Array.MaxLength && 4 * values <= options.PerHeadAttentionLimitBytes;
-        var storage = options.AttentionStorage ?? (flatFits ? AttentionStorage.Float32 : AttentionStorage.Float16);
-        bool valueNorms = options.Methods.Contains(AnalysisMethod.ValueNorms);
-        long bytes = AttentionBytes(info, tokens, false, storage, valueNorms);
-        if (flatFits && options.AttentionStorage is null) return new AttentionPlan(false, storage, bytes);
-        long working = WorkingBytes(info, tokens, options.Methods.Contains(AnalysisMethod.Flow));
-        // Methods that read single heads only through a flat float32 array (ALTI, GlobEnc, routes, value
-        // zeroing, the attention-gradient methods) cannot run past it.
-        if (unsupported.Count > 0 && (storage == AttentionStorage.Float16 || values > Array.MaxLength))
-            throw new AnalysisException(
-                $"{tokens} tokens are too many for {string.Join(", ", unsupported)}: {(storage == AttentionStorage.Float16 ? "they read single heads from one float32 array, and this input's attention is kept in half precision per layer" : $"their per-head attention would be {info.Layers} × {info.Heads} × {tokens}² = {values:N0} values, more than one array holds")}. "
-                + $"Analyse fewer tokens (at most {MaxTokensFor(info, options.PerHeadAttentionLimitBytes / 4)}), or use methods that read attention per layer (rollout, flow, attention, influence, valueNorms, and those that read none).",
-                "methods");
-        if (!AttentionStore.LayerFits(info.Heads, tokens) || bytes + working > options.AttentionMemoryLimitBytes)
-        {
-            int fits = MaxTokensWithin(info, storage, options, options.AttentionMemoryLimitBytes);
-            throw new AnalysisException(
-                $"{tokens} tokens need about {Mib(bytes + working)} MiB: {Mib(bytes)} MiB for the per-head attention of {info.Layers} layers × {info.Heads} heads "
-                + $"({(storage == AttentionStorage.Float16 ? "half precision" : "float32")}{(valueNorms ? " and the value norms' Grams" : "")}) and {Mib(working)} MiB for the analysis's graphs, more than the {Mib(options.AttentionMemoryLimitBytes)} MiB this analysis may use. "
-                + $"About {fits} tokens fit. Analyse fewer tokens, use only rollout and flow with the mean head reduction (head means take {Mib(AttentionBytes(info, tokens, true, AttentionStorage.Float32, false))} MiB), "
-                + "or raise the memory budget (--memory-budget-mb on the command line, attentionLens.memoryBudgetMb in the editor).",
-                "methods");
-        }
-        return new AttentionPlan(false, storage, bytes, working);
-    }
-
-    /// <summary>
-    /// Bytes an analysis's forward keeps for attention: head means L·T² float32 (and the float32 layer
-    /// 4·H·T² the forward folds); float32 per head 4·L·H·T²; half precision 2·L·H·T² plus the float32
-    /// layer (4·H·T²) the forward writes before rounding it; with value norms on a per-layer store,
-    /// the one layer of value outputs the forward writes (4·H·T·C), the Grams (8·L·T·H²) and their
-    /// norms (8·L·T², twice: result and per-layer matrices).
-    /// </summary>
-    public static long AttentionBytes(ModelInfo info, int tokens, bool headMean, AttentionStorage storage, bool valueNorms)
-    {
-        long L = info.Layers, H = info.Heads, T = tokens, C = info.HiddenSize;
-        if (headMean) return 4 * L * T * T + 4 * H * T * T;
-        long bytes = AttentionStore.BytesFor(L, H, T, storage) + (storage == AttentionStorage.Float16 ? 4 * H * T * T : 0);
-        if (valueNorms) bytes += 4 * H * T * C + 8 * L * T * H * H + 2 * 8 * L * T * T;
-        return bytes;
-    }
-
-    /// <summary>
-    /// The analysis's other large buffers at <paramref name="tokens"/> tokens: the forward's hidden
-    /// states 4·(L+1)·T·C, the graph Â (8·L·T², <see cref="LayeredAttention"/>), rollout's products
-    /// (3·8·T²), and with flow one sink-sweep solver per core (its arc flows 8·L·T² and bit masks about
-    /// 8·(L+1)²·T·⌈T/64⌉) plus Shapley's cold solver (the graph with a super sink 8·(L+1)·T², and per
-    /// causal arc, about L·T²/2 of them, 20 bytes of lists and 8 of flow). The weights are the model's
-    /// load estimate.
-    /// </summary>
-    public static long WorkingBytes(ModelInfo info, int tokens, bool flow)
-    {
-        long L = info.Layers, T = tokens, C = info.HiddenSize, nn = T * T, words = (T + 63) / 64;
-        long bytes = 4 * (L + 1) * T * C + 8 * L * nn + 3 * 8 * nn;
-        if (!flow) return bytes;
-        long solver = 8 * L * nn + 8 * ((L + 1) * T + 1) * (L + 1) * words + 6 * 8 * (L + 1) * T * words;
-        return bytes + Math.Max(1, Environment.ProcessorCount) * solver + 8 * (L + 1) * nn + 28 * L * nn / 2 + 4 * nn;
-    }
-
-    /// <summary>The most tokens whose L·H·T² per-head values stay within <paramref name="values"/>.</summary>
-    private static int MaxTokensFor(ModelInfo info, long values) =>
-        (int)Math.Floor(Math.Sqrt((double)values / ((long)info.Layers * info.Heads)));
-
-    /// <summary>The most tokens whose attention and working bytes stay within <paramref name="limit"/> (and whose layer fits one array).</summary>
-    private static int MaxTokensWithin(ModelInfo info, AttentionStorage storage, AnalysisOptions options, long limit)
-    {
-        bool valueNorms = options.Methods.Contains(AnalysisMethod.ValueNorms), flow = options.Methods.Contains(AnalysisMethod.Flow);
-        int low = 0, high = 1 << 20;
-        while (low < high)
-        {
-            int mid = (low + high + 1) / 2;
-            if (AttentionStore.LayerFits(info.Heads, mid) && AttentionBytes(info, mid, false, storage, valueNorms) + WorkingBytes(info, mid, flow) <= limit) low = mid;
-            else high = mid - 1;
-        }
-        return low;
-    }
-
-    private static long Mib(long bytes) => (bytes + (1 << 19)) >> 20;
-
     /// <summary>Methods that read attention only through the mean over all heads (or not at all).</summary>
-    private static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };
-
-    /// <summary>Methods that read single heads through <see cref="MethodContext.PerHead"/> when the
-    /// attention is not one float32 array (long inputs), beside the head-mean ones.</summary>
-    private static readonly HashSet<string> PerLayerMethods = new(StringComparer.Ordinal) { "attention", "influence", "valueNorms" };
+    internal static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };
 
     /// <summary>True when mean reduction over every head serves all requested methods (influence,
     /// value norms, ALTI, GlobEnc, routes and value zeroing read single heads).</summary>
-    private static bool NeedsOnlyHeadMeans(AnalysisOptions options) =>
+    internal static bool NeedsOnlyHeadMeans(AnalysisOptions options) =>
         options.HeadReduction == HeadReduction.Mean && options.HeadSubset is null
         && options.Methods.All(m => HeadMeanMethods.Contains(m.Name));
 

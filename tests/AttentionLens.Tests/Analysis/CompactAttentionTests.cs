@@ -8,7 +8,7 @@ namespace AttentionLens.Tests.Analysis;
 /// <summary>
 /// Long inputs keep per-head attention per layer in half precision and value outputs only as their
 /// Grams (<see cref="AttentionStore"/>, <see cref="ForwardOptions.CaptureValueGram"/>, chosen by
-/// <see cref="Analyzer.PlanAttention"/>). On the golden Llama and GPT-2 checkpoints, with that path
+/// <see cref="AttentionPlan.For"/>). On the golden Llama and GPT-2 checkpoints, with that path
 /// forced on a short input (<see cref="AnalysisOptions.AttentionStorage"/>), every method is compared
 /// with the exact float32 path; the tolerances follow from half precision's rounding of a probability
 /// p ∈ [0, 1]: |p̃ − p| ≤ ε·p + η with ε = 2⁻¹¹ (11 significant bits) and η = 2⁻²⁵ (half the
@@ -137,7 +137,7 @@ public class CompactAttentionTests(ITestOutputHelper output)
         var unlimited = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Flow, AnalysisMethod.Influence }, MaxTokens = 4096, AttentionMemoryLimitBytes = long.MaxValue };
         // A limit (the server's budget less the model) that admits 2,051 tokens with 64 MiB to spare; the
         // flow's working set grows with the cores (one solver each), so the limit is set from the estimate.
-        long need2051 = Analyzer.PlanAttention(unlimited, info, 2051).TotalBytes;
+        long need2051 = AttentionPlan.For(unlimited, info, 2051).TotalBytes;
         var options = unlimited with { AttentionMemoryLimitBytes = need2051 + (64L << 20) };
         output.WriteLine($"2,051 tokens on {Environment.ProcessorCount} cores: {need2051 >> 20} MiB planned");
         var plan = Analyzer.ForwardOptionsFor(options, info, 2051);
@@ -145,16 +145,16 @@ public class CompactAttentionTests(ITestOutputHelper output)
         Assert.Equal(AttentionStorage.Float16, plan.AttentionStorage);
         Assert.False(plan.CaptureValueOutputs);
         long half = 2L * 16 * 32 * 2051 * 2051;
-        var planned = Analyzer.PlanAttention(options, info, 2051);
+        var planned = AttentionPlan.For(options, info, 2051);
         Assert.Equal(half + 4L * 32 * 2051 * 2051, planned.Bytes);
-        Assert.Equal(Analyzer.WorkingBytes(info, 2051, flow: true), planned.WorkingBytes);
+        Assert.Equal(AttentionPlan.WorkingSetBytes(info, 2051, flow: true), planned.WorkingBytes);
         Assert.True(planned.WorkingBytes > 0);
 
         var withNorms = unlimited with { Methods = new HashSet<AnalysisMethod>(options.Methods) { AnalysisMethod.ValueNorms } };
         var normsPlan = Analyzer.ForwardOptionsFor(withNorms, info, 2051);
         Assert.True(normsPlan.CaptureValueOutputs && normsPlan.CaptureValueGram);
-        Assert.Equal(Analyzer.AttentionBytes(info, 2051, false, AttentionStorage.Float16, false) + 4L * 32 * 2051 * 2048 + 8L * 16 * 2051 * 32 * 32 + 2 * 8L * 16 * 2051 * 2051,
-            Analyzer.PlanAttention(withNorms, info, 2051).Bytes);
+        Assert.Equal(AttentionPlan.AttentionBytes(info, 2051, false, AttentionStorage.Float16, false) + 4L * 32 * 2051 * 2048 + 8L * 16 * 2051 * 32 * 32 + 2 * 8L * 16 * 2051 * 2051,
+            AttentionPlan.For(withNorms, info, 2051).Bytes);
 
         var small = Analyzer.ForwardOptionsFor(withNorms, info, 64);
         Assert.Equal(AttentionStorage.Float32, small.AttentionStorage);
@@ -166,7 +166,7 @@ public class CompactAttentionTests(ITestOutputHelper output)
         Assert.Contains("--memory-budget-mb", e.Message);
         Assert.Contains("attentionLens.memoryBudgetMb", e.Message);
         var fits = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"About (\d+) tokens fit").Groups[1].Value);
-        long Need(int t) => Analyzer.AttentionBytes(info, t, false, AttentionStorage.Float16, false) + Analyzer.WorkingBytes(info, t, flow: true);
+        long Need(int t) => AttentionPlan.AttentionBytes(info, t, false, AttentionStorage.Float16, false) + AttentionPlan.WorkingSetBytes(info, t, flow: true);
         Assert.True(Need(fits) <= options.AttentionMemoryLimitBytes);
         Assert.True(Need(fits + 1) > options.AttentionMemoryLimitBytes);
         Assert.Equal(AttentionStorage.Float16, Analyzer.ForwardOptionsFor(options, info, fits).AttentionStorage);
@@ -176,6 +176,10 @@ public class CompactAttentionTests(ITestOutputHelper output)
         var routes = options with { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, new("routes") } };
         var r = Assert.Throws<AnalysisException>(() => Analyzer.ForwardOptionsFor(routes, info, 2051));
         Assert.StartsWith("2051 tokens are too many for routes", r.Message);
+        // Below one array they keep float32 as before, past PerHeadAttentionLimitBytes too (1,000 tokens: 2.1 GB).
+        var thousand = Analyzer.ForwardOptionsFor(routes, info, 1000);
+        Assert.Equal(AttentionStorage.Float32, thousand.AttentionStorage);
+        Assert.False(thousand.HeadMeanAttention);
     }
 
     /// <summary>The per-head readers (<see cref="IHeadAttention"/>) over float32 storage give exactly what
