@@ -45,7 +45,9 @@ public sealed record AnalysisOptions
     /// Above this many bytes of per-head attention (4·L·H·T²), an analysis that needs only head means
     /// (mean reduction of all heads; no influence or value norms, which read single heads) asks the
     /// forward for head means alone (<see cref="Models.ForwardOptions.HeadMeanAttention"/>), so long
-    /// inputs fit: 2,048 tokens of Llama-3.2-1B's shape hold 268 MB instead of 8.6 GB.
+    /// inputs fit: 2,048 tokens of Llama-3.2-1B's shape hold 268 MB instead of 8.6 GB. One that reads
+    /// single heads through the per-layer store (influence, value norms, raw attention) gets them in
+    /// half precision per layer instead (<see cref="AttentionPlan"/>; 4.3 GB there).
     /// </summary>
     public long PerHeadAttentionLimitBytes { get; init; } = 1L << 30;
 
