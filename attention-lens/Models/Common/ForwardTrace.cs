@@ -13,6 +13,7 @@ public sealed class ForwardTrace
     public ForwardTrace(int layers, int heads, int tokens, int hidden, ForwardOptions options)
         : this(layers, heads, tokens, hidden, options.CaptureValueOutputs && !options.CaptureValueGram, headMean: options.HeadMeanAttention, storage: options.AttentionStorage)
     {
+        _threads = options.Threads;
         if (!options.CaptureValueOutputs || !options.CaptureValueGram) return;
         _layerValues = GC.AllocateUninitializedArray<float>(checked(heads * tokens * hidden));
         ValueGram = GC.AllocateUninitializedArray<double>(checked(layers * tokens * heads * heads));
@@ -64,6 +65,7 @@ public sealed class ForwardTrace
     public double[]? ValueGram { get; }
 
     private readonly float[]? _layerValues;
+    private readonly int _threads;
     private int _pendingValues = -1;
 
     /// <summary>Post-norm encoder terms, or null when not asked for (or the architecture has none).</summary>
@@ -154,7 +156,7 @@ public sealed class ForwardTrace
     private void FoldValues()
     {
         if (_pendingValues < 0) return;
-        ValueOutputGram.Layer(_layerValues!, Heads, Tokens, Hidden, ValueGram!, _pendingValues * Tokens * Heads * Heads);
+        ValueOutputGram.Layer(_layerValues!, Heads, Tokens, Hidden, ValueGram!, _pendingValues * Tokens * Heads * Heads, _threads);
         _pendingValues = -1;
     }
 

@@ -15,12 +15,13 @@ internal static class ValueOutputGram
     /// Writes G_j for every token of one layer's value outputs <paramref name="values"/> (H, T, C) into
     /// <paramref name="gram"/> (T, H, H), symmetric. Dot products accumulate in double, Vector&lt;double&gt;
     /// lanes then a scalar tail (a different summation order than a plain loop: relative differences
-    /// near 1e-15). Tokens are spread over threads when there are many.
+    /// near 1e-15). Tokens are spread over up to <paramref name="threads"/> threads (0: every core,
+    /// as <see cref="ForwardOptions.Threads"/>) when there are many.
     /// </summary>
-    public static void Layer(float[] values, int heads, int tokens, int hidden, double[] gram, int gramOffset)
+    public static void Layer(float[] values, int heads, int tokens, int hidden, double[] gram, int gramOffset, int threads = 0)
     {
         int H = heads, C = hidden;
-        Parallel.For(0, tokens, new ParallelOptions { MaxDegreeOfParallelism = tokens >= 64 ? -1 : 1 }, j =>
+        Parallel.For(0, tokens, new ParallelOptions { MaxDegreeOfParallelism = tokens < 64 ? 1 : threads > 0 ? threads : -1 }, j =>
         {
             var g = gram.AsSpan(gramOffset + j * H * H, H * H);
             for (int h = 0; h < H; h++)
