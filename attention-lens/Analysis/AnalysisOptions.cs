@@ -45,9 +45,28 @@ public sealed record AnalysisOptions
     /// Above this many bytes of per-head attention (4·L·H·T²), an analysis that needs only head means
     /// (mean reduction of all heads; no influence or value norms, which read single heads) asks the
     /// forward for head means alone (<see cref="Models.ForwardOptions.HeadMeanAttention"/>), so long
-    /// inputs fit: 2,048 tokens of Llama-3.2-1B's shape hold 268 MB instead of 8.6 GB.
+    /// inputs fit: 2,048 tokens of Llama-3.2-1B's shape hold 268 MB instead of 8.6 GB. One that reads
+    /// single heads through the per-layer store (influence, value norms, raw attention) gets them in
+    /// half precision per layer instead (<see cref="AttentionPlan"/>; 4.3 GB there).
     /// </summary>
     public long PerHeadAttentionLimitBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Most bytes the kept attention of one analysis may take once it exceeds
+    /// <see cref="PerHeadAttentionLimitBytes"/> (half-precision per-head attention, its float32 layer
+    /// buffer and value norms' Grams: <see cref="AttentionPlan.AttentionBytes"/>); a longer input is refused
+    /// before the model runs, saying how many tokens fit. The server sets it to its memory budget less
+    /// the loaded model's estimate; by default three quarters of the memory this process may use (the
+    /// server's default budget), the model not counted.
+    /// </summary>
+    public long AttentionMemoryLimitBytes { get; init; } = DefaultAttentionMemoryLimitBytes;
+
+    private static readonly long DefaultAttentionMemoryLimitBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
+
+    /// <summary>Forces how per-head attention is kept (null: <see cref="AttentionPlan.For"/> decides):
+    /// <see cref="Models.AttentionStorage.Float16"/> on a small input runs the long-input path (half
+    /// precision per layer, value Grams) so that it can be compared with the exact one.</summary>
+    public Models.AttentionStorage? AttentionStorage { get; init; }
 
     /// <summary>Integrated gradients: m, the number of points on the path (midpoint Riemann rule), each one
     /// forward and backward pass (docs/methods.md#integratedgradients).</summary>

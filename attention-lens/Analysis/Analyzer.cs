@@ -32,41 +32,38 @@ public static class Analyzer
 
     /// <summary>
     /// The forward options that capture what every requested method needs. Given the model and the
-    /// input length, a long input whose per-head attention (4·L·H·T² bytes) exceeds
-    /// <see cref="AnalysisOptions.PerHeadAttentionLimitBytes"/> is run with head means alone
-    /// (<see cref="ForwardOptions.HeadMeanAttention"/>) when every requested method reads only those.
+    /// input length, per-head attention (L·H·T² values) is kept as <see cref="AttentionPlan.For"/> decides:
+    /// float32 in one array up to <see cref="AnalysisOptions.PerHeadAttentionLimitBytes"/>; above it head
+    /// means alone when every requested method reads only those, else half precision per layer with the
+    /// value outputs reduced to their Grams, while that fits <see cref="AnalysisOptions.AttentionMemoryLimitBytes"/>;
+    /// otherwise the analysis is refused here, before the model runs, saying what fits.
     /// </summary>
     public static ForwardOptions ForwardOptionsFor(AnalysisOptions options, ModelInfo? info = null, int tokens = 0)
     {
-        bool headMean = info is not null && NeedsOnlyHeadMeans(options)
-            && 4L * info.Layers * info.Heads * tokens * tokens > options.PerHeadAttentionLimitBytes;
-        // Methods that read single heads need the whole (L, H, T, T) block in one array; past .NET's
-        // array limit (2,048 tokens of a 16-layer, 32-head model is 2.15·10⁹ entries) it cannot be held
-        // at all, so refuse before the model runs instead of failing inside the forward pass.
-        if (info is not null && !headMean && (long)info.Layers * info.Heads * tokens * tokens > Array.MaxLength)
-            throw new AnalysisException(
-                $"{tokens} tokens are too many for the methods that read single attention heads ({string.Join(", ", options.Methods.Where(m => !HeadMeanMethods.Contains(m.Name)).Select(m => m.Name))}, or a head reduction other than the mean): "
-                + $"their per-head attention would be {info.Layers} × {info.Heads} × {tokens}² = {(long)info.Layers * info.Heads * tokens * tokens:N0} values ({4.0 * info.Layers * info.Heads * tokens * tokens / (1L << 30):F1} GiB). "
-                + "Analyse fewer tokens, or use only methods that read the mean over heads (rollout, flow, attention, logitLens, faithfulness, saliency, inputXGradient, integratedGradients) with the mean head reduction.",
-                "methods");
+        var plan = AttentionPlan.For(options, info, tokens);
         var needs = MethodNeeds.Attentions;
         foreach (var m in options.Methods)
             if (MethodRegistry.Find(m.Name) is { } method) needs |= method.Needs;
+        bool values = needs.HasFlag(MethodNeeds.ValueOutputs);
         return new ForwardOptions
         {
-            CaptureValueOutputs = needs.HasFlag(MethodNeeds.ValueOutputs),
+            CaptureValueOutputs = values,
+            // Kept per layer, value norms read attention one row at a time and need only the value
+            // outputs' Grams; (L, H, T, C) floats would not fit beside it (8.6·10⁹ at 2,051 tokens of Llama-3.2-1B).
+            CaptureValueGram = values && (plan.Storage == AttentionStorage.Float16 || (info is not null && (long)info.Layers * info.Heads * tokens * info.HiddenSize > Array.MaxLength)),
             CapturePostNormTerms = needs.HasFlag(MethodNeeds.PostNormTerms),
             CaptureResidualStream = needs.HasFlag(MethodNeeds.ResidualStream),
-            HeadMeanAttention = headMean,
+            HeadMeanAttention = plan.HeadMean,
+            AttentionStorage = plan.Storage,
         };
     }
 
     /// <summary>Methods that read attention only through the mean over all heads (or not at all).</summary>
-    private static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };
+    internal static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };
 
     /// <summary>True when mean reduction over every head serves all requested methods (influence,
     /// value norms, ALTI, GlobEnc, routes and value zeroing read single heads).</summary>
-    private static bool NeedsOnlyHeadMeans(AnalysisOptions options) =>
+    internal static bool NeedsOnlyHeadMeans(AnalysisOptions options) =>
         options.HeadReduction == HeadReduction.Mean && options.HeadSubset is null
         && options.Methods.All(m => HeadMeanMethods.Contains(m.Name));
 
@@ -105,11 +102,18 @@ public static class Analyzer
         bool headMean = forward.Heads == 1 && model.Info.Heads > 1;
         if (headMean && !NeedsOnlyHeadMeans(options))
             throw new AnalysisException("This forward pass kept only the mean over heads (ForwardOptions.HeadMeanAttention), but the requested methods or head reduction read single heads; run the forward with Analyzer.ForwardOptionsFor(options, model.Info, tokens).", "methods");
-        var shape = AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
         if (forward.Tokens != T)
             throw new AnalysisException($"The model returned attention for {forward.Tokens} tokens but the input has {T}.");
         var reduction = new ReductionOptions(Map(options.HeadReduction), options.HeadSubset, options.Residual, causal);
-        var graph = LayeredAttention.FromAttention<float>(forward.Attentions, shape, reduction, "forward attentions");
+        // Ordinary inputs: one float32 array, validated and reduced as always. Long inputs: attention kept
+        // per layer (maybe in half precision) is reduced one head at a time.
+        var flat = forward.AttentionStore.Flat;
+        var shape = flat is not null
+            ? AttentionShape.Create(forward.Layers, forward.Heads, forward.Tokens, "forward attentions")
+            : AttentionShape.PerLayer(forward.Layers, forward.Heads, forward.Tokens, "forward attentions");
+        var graph = flat is not null
+            ? LayeredAttention.FromAttention<float>(flat, shape, reduction, "forward attentions")
+            : LayeredAttention.FromHeads(new StoredHeadAttention(forward.AttentionStore), reduction);
         var context = new MethodContext(model, input, forward, shape, graph, reduction, options, target);
         cancellationToken.ThrowIfCancellationRequested();
 

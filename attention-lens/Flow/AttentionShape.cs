@@ -41,6 +41,20 @@ public readonly record struct AttentionShape(int Layers, int Heads, int Tokens)
     }
 
     /// <summary>
+    /// The shape of attention kept one layer at a time (<see cref="IHeadAttention"/>): only a layer's
+    /// H·T² values must fit <see cref="MaxElements"/>; <see cref="BlockOffset"/> and the flat-span
+    /// algorithms are then not for it when the whole exceeds one array.
+    /// </summary>
+    public static AttentionShape PerLayer(int layers, int heads, int tokens, string source = "attention")
+    {
+        if (layers <= 0 || heads <= 0 || tokens <= 0)
+            throw new InvalidAttentionException($"{source}: layers, heads and tokens must be positive but are {layers}, {heads}, {tokens}.", source);
+        if ((long)heads * tokens * tokens > Array.MaxLength)
+            throw new InvalidAttentionException($"{source}: one layer of [{heads}, {tokens}, {tokens}] is too large ({(long)heads * tokens * tokens} values, at most {Array.MaxLength}); analyse fewer tokens.", source);
+        return new AttentionShape(layers, heads, tokens);
+    }
+
+    /// <summary>
     /// Validates that <paramref name="attention"/> has this shape and holds distributions: finite,
     /// non-negative entries whose rows sum to 1 within <see cref="RowSumTolerance"/>.
     /// </summary>

@@ -94,13 +94,40 @@ public sealed class LayeredAttention
         {
             var block = data.AsSpan(l * nn, nn);
             HeadReducer.Reduce(attention, shape, l, options.Aggregate, options.Heads, block);
-            if (options.Causal)
-            {
-                for (int i = 0; i < n; i++) block.Slice(i * n + i + 1, n - i - 1).Clear();
-            }
-            if (options.Residual) ResidualAugmentation.Apply(block, n);
+            Finish(block, n, options);
         }
         return new LayeredAttention(data, shape.Layers, n);
+    }
+
+    /// <summary>
+    /// The same graph from attention read one head at a time (<see cref="IHeadAttention"/>: long inputs
+    /// kept per layer or in half precision). Rows are not validated again: the forward pass that filled
+    /// the store checked every row in float32, and half precision moves a row's sum by at most 2⁻¹¹.
+    /// </summary>
+    public static LayeredAttention FromHeads(IHeadAttention attention, ReductionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(attention);
+        options ??= ReductionOptions.Default;
+        var shape = attention.Shape;
+        int n = shape.Tokens, nn = n * n;
+        var data = new double[shape.Layers * nn];
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            var block = data.AsSpan(l * nn, nn);
+            HeadReducer.Reduce(attention, l, options.Aggregate, options.Heads, block);
+            Finish(block, n, options);
+        }
+        return new LayeredAttention(data, shape.Layers, n);
+    }
+
+    /// <summary>The causal mask if asked, then the residual augmentation, on one reduced block.</summary>
+    private static void Finish(Span<double> block, int n, ReductionOptions options)
+    {
+        if (options.Causal)
+        {
+            for (int i = 0; i < n; i++) block.Slice(i * n + i + 1, n - i - 1).Clear();
+        }
+        if (options.Residual) ResidualAugmentation.Apply(block, n);
     }
 
     /// <summary>

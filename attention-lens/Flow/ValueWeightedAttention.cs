@@ -62,6 +62,83 @@ public static class ValueWeightedAttention
         return new ValueNormResult(norms, headNorms, received, emitted);
     }
 
+    /// <summary>
+    /// The same result from the Grams G_j[h, h'] = ⟨f_h(x_j), f_h'(x_j)⟩ alone (<paramref name="gram"/>:
+    /// (L, T, H, H), as a long input's forward keeps them instead of the value outputs) and attention read
+    /// one query row at a time (<see cref="IHeadAttention"/>).
+    /// </summary>
+    public static ValueNormResult FromGram(IHeadAttention attention, ReadOnlySpan<double> gram, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attention);
+        var shape = attention.Shape;
+        int L = shape.Layers, H = shape.Heads, n = shape.Tokens;
+        if (gram.Length != (long)L * n * H * H)
+            throw new InvalidAttentionException($"value Grams: expected [{L}, {n}, {H}, {H}] = {(long)L * n * H * H} values but got {gram.Length}; run the forward with CaptureValueOutputs and CaptureValueGram.", "valueGram");
+        var norms = new double[checked(L * n * n)];
+        var headNorms = new double[L * H * n];
+        var received = new double[L * n];
+        var emitted = new double[L * n];
+        var layerGram = new double[n * H * H];
+        for (int l = 0; l < L; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            gram.Slice(l * n * H * H, n * H * H).CopyTo(layerGram);
+            for (int j = 0; j < n; j++)
+                for (int h = 0; h < H; h++) headNorms[(l * H + h) * n + j] = Math.Sqrt(layerGram[(j * H + h) * H + h]);
+            int layer = l, offset = l * n * n;
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = n >= 64 ? -1 : 1 }, () => (Rows: new float[H * n], A: new double[H]), (i, _, local) =>
+            {
+                for (int h = 0; h < H; h++) attention.ReadRow(layer, h, i, local.Rows.AsSpan(h * n, n));
+                for (int j = 0; j < n; j++)
+                {
+                    for (int h = 0; h < H; h++) local.A[h] = local.Rows[h * n + j];
+                    norms[offset + i * n + j] = RowNorm(local.A, layerGram.AsSpan(j * H * H, H * H));
+                }
+                return local;
+            }, _ => { });
+            var block = norms.AsSpan(offset, n * n);
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double v = block[i * n + j];
+                    received[l * n + i] += v;
+                    emitted[l * n + j] += v;
+                }
+            }
+        }
+        return new ValueNormResult(norms, headNorms, received, emitted);
+    }
+
+    /// <summary>√(aᵀ G a), skipping heads with a_h = 0 (the same operations, in the same order, as the flat path).</summary>
+    private static double RowNorm(ReadOnlySpan<double> a, ReadOnlySpan<double> g)
+    {
+        int H = a.Length;
+        double sq = 0;
+        for (int h = 0; h < H; h++)
+        {
+            if (a[h] == 0) continue;
+            double row = 0;
+            for (int h2 = 0; h2 < H; h2++) row += g[h * H + h2] * a[h2];
+            sq += a[h] * row;
+        }
+        return Math.Sqrt(Math.Max(sq, 0));
+    }
+
+    /// <summary><see cref="WeightedHeadNorms{T}"/> from attention read one row at a time.</summary>
+    public static void WeightedHeadNorms(IHeadAttention attention, ReadOnlySpan<double> headValueNorms, int layer, int query, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(attention);
+        int H = attention.Shape.Heads, n = attention.Shape.Tokens;
+        if (destination.Length != H * n) throw new ArgumentException($"destination must hold {H * n} values.", nameof(destination));
+        var row = new float[n];
+        for (int h = 0; h < H; h++)
+        {
+            attention.ReadRow(layer, h, query, row);
+            for (int j = 0; j < n; j++) destination[h * n + j] = (double)row[j] * headValueNorms[(layer * H + h) * n + j];
+        }
+    }
+
     // N[l][i, j]² = aᵀ G_j a with a = (A[l,h][i, j])_h; rows i are independent, so they are spread
     // over threads (each with its own a).
     private static unsafe void NormsOfLayer<T>(ReadOnlySpan<T> attention, AttentionShape shape, int layer, double[] gram, Span<double> block)
@@ -80,16 +157,7 @@ public static class ValueWeightedAttention
                 for (int j = 0; j < n; j++)
                 {
                     for (int h = 0; h < H; h++) a[h] = double.CreateTruncating(att[shape.BlockOffset(layer, h) + i * n + j]);
-                    var g = gram.AsSpan(j * H * H, H * H);
-                    double sq = 0;
-                    for (int h = 0; h < H; h++)
-                    {
-                        if (a[h] == 0) continue;
-                        double row = 0;
-                        for (int h2 = 0; h2 < H; h2++) row += g[h * H + h2] * a[h2];
-                        sq += a[h] * row;
-                    }
-                    dst[i * n + j] = Math.Sqrt(Math.Max(sq, 0));
+                    dst[i * n + j] = RowNorm(a, gram.AsSpan(j * H * H, H * H));
                 }
                 return a;
             }, _ => { });

@@ -10,6 +10,15 @@ public sealed record ForwardOptions
     public bool CaptureValueOutputs { get; init; }
 
     /// <summary>
+    /// With <see cref="CaptureValueOutputs"/>: keep only, per layer and token, the Gram matrix
+    /// G_j[h, h'] = ⟨f_h(x_j), f_h'(x_j)⟩ (<see cref="ForwardResult.ValueGram"/>, L·T·H² doubles), which
+    /// is all value-weighted norms need, instead of the value outputs (L·H·T·C floats, which a long input
+    /// cannot hold); <see cref="ForwardResult.ValueOutputs"/> is then null. Honoured by the decoders
+    /// (GPT-2, LLaMA and Common's decoder stack); encoders keep the value outputs.
+    /// </summary>
+    public bool CaptureValueGram { get; init; }
+
+    /// <summary>
     /// Record the post-norm encoder terms (<see cref="PostNormTerms"/>: the LayerNorms' inputs, output
     /// and scales) that ALTI and GlobEnc decompose; only post-norm encoders supply them.
     /// </summary>
@@ -54,6 +63,15 @@ public sealed record ForwardOptions
     /// per-head probabilities are held at a time. Models that do not support it return every head.
     /// </summary>
     public bool HeadMeanAttention { get; init; }
+
+    /// <summary>
+    /// How per-head attention is kept (<see cref="AttentionStore"/>): float32 (default; exact) or half
+    /// precision per layer, for long inputs whose float32 attention would not fit in memory (2,051
+    /// tokens of a 16-layer, 32-head model: 4.3 GB instead of 8.6 GB). Ignored with
+    /// <see cref="HeadMeanAttention"/>. Honoured by the decoders (GPT-2, LLaMA and Common's decoder
+    /// stack); encoders, limited to a few hundred positions, always keep float32.
+    /// </summary>
+    public AttentionStorage AttentionStorage { get; init; }
 
     /// <summary>Threads the kernels may use; 0 = the model's kernels as loaded (all cores by default).</summary>
     public int Threads { get; init; }

@@ -11,8 +11,26 @@ public sealed class ForwardResult
     public required int Tokens { get; init; }
     public required int Hidden { get; init; }
 
-    /// <summary>(L, H, T, T) post-mask softmax attention; row i is query i, column j key j.</summary>
-    public required float[] Attentions { get; init; }
+    private float[]? _attentions;
+    private AttentionStore? _store;
+
+    /// <summary>(L, H, T, T) post-mask softmax attention as one float32 array; row i is query i, column j
+    /// key j. Every input of ordinary length has it; a long input's pass that kept attention per layer
+    /// or in half precision (<see cref="ForwardOptions.AttentionStorage"/>) has only <see cref="AttentionStore"/>.</summary>
+    public float[] Attentions
+    {
+        get => _attentions ?? _store?.Flat ?? throw new AttentionLensException(
+            $"this forward pass kept its attention ({Layers} × {Heads} × {Tokens}² values) per layer{(_store?.Storage == Models.AttentionStorage.Float16 ? " in half precision" : "")}, not as one array; read it through ForwardResult.AttentionStore.");
+        init => _attentions = value;
+    }
+
+    /// <summary>The attention probabilities whatever their storage (<see cref="Models.AttentionStore"/>);
+    /// wraps <see cref="Attentions"/> when a caller set only that.</summary>
+    public AttentionStore AttentionStore
+    {
+        get => _store ??= AttentionStore.Wrap(_attentions ?? throw new AttentionLensException("this forward result has no attention."), Layers, Heads, Tokens);
+        init => _store = value;
+    }
 
     /// <summary>(L+1, T, C); index 0 is the embedding output, the last is after the final norm
     /// where the model has one (gpt2 ln_f, llama norm), as <c>transformers</c> returns.</summary>
@@ -58,6 +76,10 @@ public sealed class ForwardResult
     /// <summary>(L, H, T, C) f_h(x_j) = (x_j W_V^h + b_V^h) W_O^h when requested, else null.</summary>
     public float[]? ValueOutputs { get; init; }
 
+    /// <summary>(L, T, H, H) G_j[h, h'] = ⟨f_h(x_j), f_h'(x_j)⟩ per layer and token, when only these were
+    /// asked for instead of <see cref="ValueOutputs"/> (<see cref="ForwardOptions.CaptureValueGram"/>), else null.</summary>
+    public double[]? ValueGram { get; init; }
+
     /// <summary>The post-norm encoder terms when <see cref="ForwardOptions.CapturePostNormTerms"/> was set and
     /// the architecture supplies them, else null.</summary>
     public PostNormTerms? PostNormTerms { get; init; }
@@ -65,7 +87,7 @@ public sealed class ForwardResult
     /// <summary>The decoders' residual stream when <see cref="ForwardOptions.CaptureResidualStream"/> was set, else null.</summary>
     public ResidualStream? ResidualStream { get; init; }
 
-    /// <summary>The (H, T, T) attention block of layer <paramref name="layer"/>.</summary>
-    public ReadOnlySpan<float> LayerAttention(int layer) =>
-        Attentions.AsSpan(layer * Heads * Tokens * Tokens, Heads * Tokens * Tokens);
+    /// <summary>The (H, T, T) float32 attention block of layer <paramref name="layer"/> (not for
+    /// half-precision storage: read heads with <see cref="AttentionStore"/>.ReadHead).</summary>
+    public ReadOnlySpan<float> LayerAttention(int layer) => AttentionStore.Layer(layer);
 }

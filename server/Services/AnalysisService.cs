@@ -71,6 +71,8 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         {
             Target = ResolveTarget(request, encoding, offsets, doc, model.Info.Head), Prediction = Choice(request, model),
             IgBaselineTokenId = BaselineToken(options.IgBaseline, model),
+            // A long input's per-head attention may use what the budget leaves beside the model.
+            AttentionMemoryLimitBytes = Math.Max(0, (long)(settings().MemoryBudgetMb ?? SettingsState.DefaultMemoryBudgetMb) * 1024 * 1024 - model.EstimatedBytes),
         };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
@@ -115,7 +117,8 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
         // A long input's pass may hold head means only (ForwardOptions.HeadMeanAttention): then nothing
         // is kept and the panels' per-head request runs the model again.
-        var attention = result.Forward is { } fw && fw.Heads == result.Heads ? HeadAttention.Keep(fw.Attentions, fw.Layers, fw.Heads, fw.Tokens) : null;
+        // So is a long input's kept per layer or in half precision (AttentionStore without one flat array).
+        var attention = result.Forward is { } fw && fw.Heads == result.Heads && fw.AttentionStore.Flat is { } flat ? HeadAttention.Keep(flat, fw.Layers, fw.Heads, fw.Tokens) : null;
         result = result with { Forward = null };
         var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);
@@ -160,11 +163,13 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         for (var layer = 1; layer <= forward.Layers; layer++)
         {
             if (p.Layer is { } onlyLayer && onlyLayer != layer) continue;
-            var block = forward.LayerAttention(layer - 1);
             for (var head = 0; head < forward.Heads; head++)
             {
                 if (p.Head is { } onlyHead && onlyHead != head) continue;
-                matrices.Add(new HeadMatrixDto(layer, head, n, n, block.Slice(head * n * n, n * n).ToArray()));
+                // Read through the store: a long input's pass keeps attention per layer, maybe in half precision.
+                var matrix = new float[n * n];
+                forward.AttentionStore.ReadHead(layer - 1, head, matrix);
+                matrices.Add(new HeadMatrixDto(layer, head, n, n, matrix));
             }
         }
         return new AttentionResult(p.AnalysisId, n, matrices);

@@ -63,7 +63,10 @@ public sealed class CoreModelBackend : IModelBackend
     {
         try
         {
-            return model.Model.Forward(input, new ForwardOptions { ComputeLogits = false }, cancellationToken);
+            // Per-head attention past the analysis's float32 limit (a long input) is kept in half precision per layer.
+            var info = model.Model.Info;
+            bool large = 4L * info.Layers * info.Heads * input.Length * input.Length > new AnalysisOptions().PerHeadAttentionLimitBytes;
+            return model.Model.Forward(input, new ForwardOptions { ComputeLogits = false, AttentionStorage = large ? AttentionStorage.Float16 : AttentionStorage.Float32 }, cancellationToken);
         }
         catch (NonFiniteActivationException e)
         {

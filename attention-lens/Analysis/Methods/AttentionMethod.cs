@@ -15,7 +15,8 @@ public sealed class AttentionMethod : IAttributionMethod
     {
         int T = c.Tokens;
         var last = new double[T * T];
-        HeadReducer.Reduce<float>(c.Forward.Attentions, c.Shape, c.Layers - 1, c.Reduction.Aggregate, c.Options.HeadSubset, last);
+        if (c.FlatAttention is { } flat) HeadReducer.Reduce<float>(flat, c.Shape, c.Layers - 1, c.Reduction.Aggregate, c.Options.HeadSubset, last);
+        else HeadReducer.Reduce(c.PerHead, c.Layers - 1, c.Reduction.Aggregate, c.Options.HeadSubset, last);
         return new MethodOutput(last.AsSpan(c.Target * T, T).ToArray());
     }
 }

@@ -22,7 +22,9 @@ public sealed class InfluenceMethod : IAttributionMethod
         var o = c.Options;
         CheckOptions(o);
         int L = c.Layers, T = c.Tokens;
-        var traced = TracedGraph.Compute<float>(c.Forward.Attentions, c.Shape, c.Target, o.Tau, o.Alpha, cancellationToken);
+        var traced = c.FlatAttention is { } flat
+            ? TracedGraph.Compute<float>(flat, c.Shape, c.Target, o.Tau, o.Alpha, cancellationToken)
+            : TracedGraph.Compute(c.PerHead, c.Target, o.Tau, o.Alpha, cancellationToken);
         var influence = new InfluenceScores(
             traced.Scores(T),
             new Matrix(L, T, traced.Influence),

@@ -32,7 +32,7 @@ public static class DecoderStack
         if (input.AttentionMask is { } mask && mask.Length != t)
             throw new AttentionLensException($"attention mask has {mask.Length} entries for {t} input ids; give one per token.");
         int first = options.ResumeFrom?.Layer ?? 0, last = Math.Min(options.StopAfterLayer ?? info.Layers - 1, info.Layers - 1);
-        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
+        var trace = new ForwardTrace(info.Layers, info.Heads, t, c, options)
         {
             ResidualStream = options.CaptureResidualStream && hasResidualStream ? new ResidualStream(info.Layers, t, c) : null,
             ZeroValue = options.ZeroValue,

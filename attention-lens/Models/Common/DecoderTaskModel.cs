@@ -88,7 +88,7 @@ public sealed partial class DecoderTaskModel : ITransformerModel, ILogitLens, ID
         return new ForwardResult
         {
             Layers = body.Layers, Heads = body.Heads, Tokens = body.Tokens, Hidden = body.Hidden,
-            Attentions = body.Attentions, HiddenStates = body.HiddenStates, ValueOutputs = body.ValueOutputs, PooledOutput = body.PooledOutput,
+            AttentionStore = body.AttentionStore, HiddenStates = body.HiddenStates, ValueOutputs = body.ValueOutputs, PooledOutput = body.PooledOutput,
             ResidualStream = body.ResidualStream, PostNormTerms = body.PostNormTerms,
             Logits = logits, LogitRows = logitRows, ClassifierLogits = classifier, TokenClassifierLogits = tokens, StartLogits = start, EndLogits = end,
         };

@@ -110,7 +110,7 @@ public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICa
         if (t == 0) throw new AttentionLensException("the input has no tokens.");
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions} (n_positions).");
         int first = options.ResumeFrom?.Layer ?? 0, last = Math.Min(options.StopAfterLayer ?? Info.Layers - 1, Info.Layers - 1);
-        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options.CaptureValueOutputs, headMean: options.HeadMeanAttention)
+        var trace = new ForwardTrace(Info.Layers, Info.Heads, t, c, options)
         {
             ResidualStream = options.CaptureResidualStream ? new ResidualStream(Info.Layers, t, c) : null,
             ZeroValue = options.ZeroValue,

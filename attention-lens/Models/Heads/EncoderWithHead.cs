@@ -44,7 +44,7 @@ public sealed partial class EncoderWithHead : ITransformerModel
         return new ForwardResult
         {
             Layers = trace.Layers, Heads = trace.Heads, Tokens = trace.Tokens, Hidden = trace.Hidden,
-            Attentions = trace.Attentions, HiddenStates = trace.HiddenStates, ValueOutputs = trace.ValueOutputs,
+            AttentionStore = trace.Store, HiddenStates = trace.HiddenStates, ValueOutputs = trace.ValueOutputs,
             Logits = outputs.Logits, ClassifierLogits = outputs.ClassifierLogits, TokenClassifierLogits = outputs.TokenClassifierLogits,
             StartLogits = outputs.StartLogits, EndLogits = outputs.EndLogits, PooledOutput = outputs.PooledOutput,
             PostNormTerms = trace.PostNormTerms,

@@ -63,15 +63,17 @@ public class HeadMeanAttentionTests
             Tensors.KernelAssert.Close(x.Select(v => (float)v).ToArray(), y.Select(v => (float)v).ToArray(), _ => 1e-5, $"{folder} {what}");
     }
 
-    /// <summary>Per-head attention past .NET's array limit (Llama-3.2-1B's 16 × 32 heads at 2,051 tokens)
-    /// is refused before the model runs, naming the methods and what to do; head-mean methods still plan a pass.</summary>
+    /// <summary>Methods that read single heads from one float32 array (routes), past .NET's array limit
+    /// (Llama-3.2-1B's 16 × 32 heads at 2,051 tokens), are refused before the model runs, naming the
+    /// methods and what to do; head-mean methods still plan a pass (influence and value norms read the
+    /// per-layer store: <see cref="CompactAttentionTests"/>).</summary>
     [Fact]
     public void Single_head_methods_past_the_array_limit_are_refused_with_a_clear_error()
     {
         var info = ModelLoader.Load(SharedData.Path("golden", "hf", "llama")).Info with { Layers = 16, Heads = 32 };
-        var single = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Influence } };
+        var single = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, new("routes") } };
         var e = Assert.Throws<AnalysisException>(() => Analyzer.ForwardOptionsFor(single, info, 2051));
-        Assert.Contains("influence", e.Message);
+        Assert.Contains("routes", e.Message);
         Assert.Contains("fewer tokens", e.Message);
         Assert.DoesNotContain("rollout,", e.Message.Split(':')[0]);
         var means = new AnalysisOptions { Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Flow } };
