@@ -86,6 +86,38 @@ public class LastLayerLogitRowsTests
         Assert.False(Analyzer.ForwardOptionsFor(new AnalysisOptions()).LastLayerLogitRowsOnly);
     }
 
+    [Theory]
+    [InlineData("llama")]
+    [InlineData("gpt2")]
+    public void A_one_shot_analysis_of_a_causal_LM_equals_one_on_the_full_pass(string name)
+    {
+        var (model, input) = Load(name);
+        var options = new AnalysisOptions
+        {
+            Methods = new HashSet<AnalysisMethod> { AnalysisMethod.Rollout, AnalysisMethod.Attention, new("flow"), new("influence"), new("valueNorms"), new("logitLens") },
+            Target = input.Length - 3,
+        };
+        Assert.True(Analyzer.TargetRowOnly(model.Info, options));
+        var oneShot = Analyzer.Analyze(model, input, options);
+        Assert.Equal([input.Length - 3], oneShot.Forward!.LogitRows!);
+        var kept = Analyzer.AnalyzeForward(model, input, model.Forward(input, Analyzer.ForwardOptionsFor(options, model.Info, input.Length)), options);
+        Assert.Null(kept.Forward!.LogitRows);
+        var (a, b) = (oneShot.Prediction!, kept.Prediction!);
+        Assert.Equal(b.Index, a.Index);
+        Assert.True(Math.Abs(a.Probability - b.Probability) <= 1e-6, $"{name}: probability {a.Probability} vs {b.Probability}");
+        Assert.Equal(b.Alternatives.Select(x => x.Index), a.Alternatives.Select(x => x.Index));
+        foreach (var (method, scores) in kept.Scores)
+            Assert.Equal(scores, oneShot.Scores[method]);
+        Assert.Equal(kept.LogitLens!.Predicted, oneShot.LogitLens!.Predicted);
+        for (int l = 0; l < kept.LogitLens.Layers.Count; l++)
+        {
+            Assert.Equal(kept.LogitLens.Layers[l].TopIds, oneShot.LogitLens.Layers[l].TopIds);
+            Assert.True(Math.Abs(kept.LogitLens.Layers[l].PredictedProbability - oneShot.LogitLens.Layers[l].PredictedProbability) <= 1e-6, $"{name} logit lens layer {l}");
+        }
+        // Value zeroing compares every layer's output at every row: the full pass.
+        Assert.False(Analyzer.TargetRowOnly(model.Info, options with { Methods = new HashSet<AnalysisMethod> { new("valueZeroing") } }));
+    }
+
     [Fact]
     public void A_row_outside_the_input_is_refused_before_the_pass()
     {
