@@ -54,8 +54,9 @@ public sealed record ForwardOptions
     /// unchanged, and the 1B Llama's last layer costs about a tenth of itself (1/16 of the forward).
     /// The final hidden state (<see cref="ForwardResult.HiddenStates"/>' last entry) is then
     /// defined at those rows only (zero elsewhere); every earlier state is complete. Set it only when
-    /// nothing reads the final state at other rows (occlusion and faithfulness passes; see
-    /// <c>Occlusion.OptionsFor</c>). Ignored when the residual stream is captured, without
+    /// nothing reads the final state at other rows: occlusion and faithfulness passes
+    /// (<c>Occlusion.OptionsFor</c>), a one-shot analysis of a causal LM unless value zeroing is asked
+    /// (<c>Analyzer.TargetRowOnly</c>), text generation. Ignored when the residual stream is captured, without
     /// <see cref="LogitRows"/>, and by the models that do not support it (they compute every row):
     /// LLaMA, Mistral, Qwen2 and GPT-2 do.
     /// </summary>
