@@ -23,7 +23,16 @@ public static class Analyzer
         ArgumentNullException.ThrowIfNull(options);
         Validate(model, input, options);
         var clock = Stopwatch.StartNew();
-        var forward = model.Forward(input, ForwardOptionsFor(options, model.Info, input.Length), cancellationToken);
+        var forwardOptions = ForwardOptionsFor(options, model.Info, input.Length);
+        if (TargetRowOnly(model.Info, options))
+        {
+            // This pass serves this one analysis: the LM head and the last layer's MLP run on the
+            // target's row alone (the 1B Llama: a 128k-word head over 128 rows is a fifth of its forward).
+            int target = options.Target ?? input.Length - 1;
+            if ((uint)target < (uint)input.Length)
+                forwardOptions = forwardOptions with { LogitRows = [target], LastLayerLogitRowsOnly = true };
+        }
+        var forward = model.Forward(input, forwardOptions, cancellationToken);
         double ms = clock.Elapsed.TotalMilliseconds;
         var result = AnalyzeForward(model, input, forward, options, cancellationToken);
         var timings = new Dictionary<string, double>(result.TimingsMs) { ["forward"] = ms };
@@ -57,6 +66,20 @@ public static class Analyzer
             AttentionStorage = plan.Storage,
         };
     }
+
+    /// <summary>
+    /// Whether the one-shot <see cref="Analyze"/> of a causal LM may compute the logits, and the last
+    /// layer's output, at the target row alone (<see cref="ForwardOptions.LogitRows"/>,
+    /// <see cref="ForwardOptions.LastLayerLogitRowsOnly"/>): the prediction, its summary and the logit
+    /// lens read that row, the other methods read attentions, value outputs, hidden states before
+    /// the last layer's output, or run passes of their own. Value zeroing compares every layer's
+    /// output at every row, the final one included, so it keeps the full pass (as does the residual
+    /// stream, which the model honours by itself). A pass kept for later targets
+    /// (<see cref="AnalyzeForward"/>) is made by its caller with every row.
+    /// </summary>
+    public static bool TargetRowOnly(ModelInfo info, AnalysisOptions options) =>
+        info.IsCausal && info.HasLmHead && info.Head == ModelHead.CausalLM
+        && !options.Methods.Contains(new AnalysisMethod("valueZeroing"));
 
     /// <summary>Methods that read attention only through the mean over all heads (or not at all).</summary>
     internal static readonly HashSet<string> HeadMeanMethods = new(StringComparer.Ordinal) { "rollout", "flow", "attention", "logitLens", "faithfulness", "saliency", "inputXGradient", "integratedGradients" };

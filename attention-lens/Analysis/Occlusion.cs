@@ -46,10 +46,12 @@ public static class Occlusion
     /// The forward options of every occlusion pass: logits are computed, and an LM head computes the
     /// target's row alone (LM predictions are scored there; a 128k-word head over every position
     /// would be a fifth of a 1B model's forward per occluded token). Classifier, token-classification
-    /// and QA heads are not LM heads and keep all their outputs.
+    /// and QA heads are not LM heads and keep all their outputs. These passes are read for that row's
+    /// logits alone, so the last layer computes its output at that row only
+    /// (<see cref="ForwardOptions.LastLayerLogitRowsOnly"/>; its attention still covers every row).
     /// </summary>
     public static ForwardOptions OptionsFor(ITransformerModel model, int target) =>
-        new() { ComputeLogits = true, LogitRows = model.Info.HasLmHead ? [target] : null };
+        new() { ComputeLogits = true, LogitRows = model.Info.HasLmHead ? [target] : null, LastLayerLogitRowsOnly = model.Info.HasLmHead };
 
     /// <summary>drop_j for every attended j of <paramref name="prediction"/>, whose score on the full input is <paramref name="baseline"/>
     /// (faithfulness reuses the full pass it chose the prediction from).</summary>

@@ -91,9 +91,8 @@ public sealed record PredictionSummary
             }
             case ModelHead.CausalLM or ModelHead.MaskedLM:
             {
-                var logits = forward.Logits!;
-                int vocab = logits.Length / T;
-                alternatives = Top(logits.AsSpan(target.Position * vocab, vocab), topK, id => id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                // LogitsAt: the pass may have computed the target's row alone (Analyzer.TargetRowOnly).
+                alternatives = Top(forward.LogitsAt(target.Position), topK, id => id.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 break;
             }
         }

@@ -36,7 +36,8 @@ public static class Generator
         var stops = new HashSet<int>(options.StopIds);
         var ids = new List<int>(promptIds);
         var reuse = options.UseKeyValueCache ? model as ICausalPrefixReuse : null;
-        var forwardOptions = new ForwardOptions { LogitRows = [0], HeadMeanAttention = true, Threads = options.Threads };
+        // Only the last row's logits are read: the last layer's output at that row alone, too.
+        var forwardOptions = new ForwardOptions { LogitRows = [0], LastLayerLogitRowsOnly = true, HeadMeanAttention = true, Threads = options.Threads };
         KeyValueCache? cache = null;
         var tokens = new List<GeneratedToken>();
         var stop = GenerationStop.MaxNewTokens;

@@ -56,6 +56,22 @@ public sealed record ForwardOptions
     public int[]? LogitRows { get; init; }
 
     /// <summary>
+    /// With <see cref="LogitRows"/>: the last layer runs its attention output projection, residual,
+    /// MLP and the final norm on those rows only (its keys, values, queries and attention
+    /// probabilities still for every row, so <see cref="ForwardResult.Attentions"/> is complete). A
+    /// row's logits depend on the other rows only through the last layer's attention, so they are
+    /// unchanged, and the 1B Llama's last layer costs about a tenth of itself (1/16 of the forward).
+    /// The final hidden state (<see cref="ForwardResult.HiddenStates"/>' last entry) is then
+    /// defined at those rows only (zero elsewhere); every earlier state is complete. Set it only when
+    /// nothing reads the final state at other rows: occlusion and faithfulness passes
+    /// (<c>Occlusion.OptionsFor</c>), a one-shot analysis of a causal LM unless value zeroing is asked
+    /// (<c>Analyzer.TargetRowOnly</c>), text generation. Ignored when the residual stream is captured, without
+    /// <see cref="LogitRows"/>, and by the models that do not support it (they compute every row):
+    /// LLaMA, Mistral, Qwen2 and GPT-2 do.
+    /// </summary>
+    public bool LastLayerLogitRowsOnly { get; init; }
+
+    /// <summary>
     /// Keep each layer's attention only as the mean over heads: <see cref="ForwardResult.Attentions"/>
     /// is then (L, 1, T, T) and <see cref="ForwardResult.Heads"/> 1. Per-head attention of a long input
     /// does not fit (2,048 tokens of a 16-layer, 32-head model: 8.6 GB in float32, 268 MB as head

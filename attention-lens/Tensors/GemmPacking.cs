@@ -62,8 +62,19 @@ internal static unsafe class GemmPacking
 
         if (level >= SimdLevel.Avx2 && Avx2.IsSupported)
         {
+            // The next k slice of the same rows (what the next call packs, after this slice's
+            // multiplications) is prefetched into L2 now, so it arrives from memory while this slice
+            // is multiplied: each row's slice is only kc·2 bytes (8 lines at KC = 256), too short a
+            // stream for the hardware prefetcher, and a bf16 model's weights are read from DRAM on
+            // every forward. Measured on the 1B Llama shape, 128 tokens, 2 threads: 2.60–2.61 CPU-s
+            // per forward against 2.65–2.68 without (three alternated pairs, load 15–20).
+            int nextKc = Math.Min(GemmDriver.KC, g.K - pc - kc);
+            bool prefetch = nextKc > 0 && Sse.IsSupported;
             for (int jr = 0; jr < nc; jr += nr)
-                PackTransposed16(g.B16 + (jc + jr) * g.Ldb + pc, g.Ldb, packed + (nint)jr * kc, kc, Math.Min(nr, nc - jr), nr, g.BType);
+            {
+                ushort* src = g.B16 + (jc + jr) * g.Ldb + pc;
+                PackTransposed16(src, g.Ldb, packed + (nint)jr * kc, kc, Math.Min(nr, nc - jr), nr, g.BType, prefetch ? src + kc : null, nextKc);
+            }
             return;
         }
 
@@ -155,19 +166,27 @@ internal static unsafe class GemmPacking
     /// <see cref="PackTransposed"/> straight from a 16-bit n×k B (rows = columns of op(B)): each 8×8
     /// block is read as eight 8-element rows of 16-bit values, zero-extended and widened in registers
     /// (<see cref="HalfWidening.Widen8"/>) and transposed there, so the float32 rows are never written
-    /// to memory and read back. Exactly the values of widening first, then transposing.
+    /// to memory and read back. Exactly the values of widening first, then transposing. When
+    /// <paramref name="next"/> is given, the first <paramref name="nextKc"/> elements of each row there
+    /// (the same rows' next k slice) are prefetched, two lines per 8×8 block; prefetches never fault
+    /// and change no value.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackTransposed16(ushort* src, nint ld, float* dst, int kc, int cols, int nr, WeightElementType type)
+    private static void PackTransposed16(ushort* src, nint ld, float* dst, int kc, int cols, int nr, WeightElementType type, ushort* next = null, int nextKc = 0)
     {
         bool bf16 = type == WeightElementType.BFloat16;
+        // 64-byte lines of the next slice per row, spread over this group's 8×8 blocks.
+        int lines = next == null ? 0 : (nextKc * sizeof(ushort) + 63) / 64, blocks = Math.Max(1, kc / 8);
+        int perBlock = (8 * lines + blocks - 1) / blocks;
         int j = 0;
         for (; j + 8 <= cols; j += 8)
         {
             ushort* s = src + j * ld;
-            int p = 0;
+            int p = 0, issued = 0;
             for (; p + 8 <= kc; p += 8)
             {
+                for (int q = 0; q < perBlock && issued < 8 * lines; q++, issued++)
+                    Sse.Prefetch1((byte*)(next + (j + issued % 8) * ld) + 64 * (issued / 8));
                 ushort* b = s + p;
                 Transpose8x8(HalfWidening.Widen8(b, bf16), HalfWidening.Widen8(b + ld, bf16), HalfWidening.Widen8(b + 2 * ld, bf16),
                     HalfWidening.Widen8(b + 3 * ld, bf16), HalfWidening.Widen8(b + 4 * ld, bf16), HalfWidening.Widen8(b + 5 * ld, bf16),

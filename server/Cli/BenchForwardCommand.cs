@@ -15,7 +15,9 @@ namespace AttentionLens.Server.Cli;
 /// 2·T·C·V for an LM head (F = 4C for these presets). The Llama shapes (bf16 weights, as their
 /// checkpoints) count 2·T·(2C² + 2·C·C_kv + 3·C·F) per layer (grouped-query k/v, SwiGLU). With
 /// <c>--logits last</c> the head runs on the last position only (what an analysis asks for), so the
-/// head's FLOPs are 2·C·V; the baseline script always computes every row.
+/// head's FLOPs are 2·C·V, and the last layer's o_proj and MLP run on that row alone unless
+/// <c>--full-last-layer</c> (<see cref="ForwardOptions.LastLayerLogitRowsOnly"/>, as occlusion passes ask);
+/// the baseline script always computes every row.
 /// </summary>
 internal static class BenchForwardCommand
 {
@@ -27,6 +29,7 @@ internal static class BenchForwardCommand
         var runsOption = new Option<int>("--runs") { Description = "Timed runs after one warm-up.", DefaultValueFactory = _ => 5 };
         var logitsOption = new Option<string>("--logits") { Description = "LM-head rows: all (as the PyTorch baseline), last, or none.", DefaultValueFactory = _ => "all" };
         var profileOption = new Option<bool>("--profile") { Description = "Also print where the timed forwards' time went, per kernel kind (wall and CPU seconds)." };
+        var fullLastOption = new Option<bool>("--full-last-layer") { Description = "With --logits last: run the last layer's MLP on every row (by default only the logit row, ForwardOptions.LastLayerLogitRowsOnly, as occlusion passes do)." };
         var command = new Command("forward", "Time a forward pass of a random model of a standard size.");
         command.Options.Add(modelOption);
         command.Options.Add(tokensOption);
@@ -34,6 +37,7 @@ internal static class BenchForwardCommand
         command.Options.Add(runsOption);
         command.Options.Add(logitsOption);
         command.Options.Add(profileOption);
+        command.Options.Add(fullLastOption);
         command.SetAction(parse =>
         {
             string preset = parse.GetValue(modelOption)!;
@@ -58,7 +62,7 @@ internal static class BenchForwardCommand
 
             try
             {
-                Run(preset, tokens, threads, runs, logits, parse.GetValue(profileOption));
+                Run(preset, tokens, threads, runs, logits, parse.GetValue(profileOption), !parse.GetValue(fullLastOption));
                 return 0;
             }
             catch (AttentionLensException e)
@@ -70,7 +74,7 @@ internal static class BenchForwardCommand
         return command;
     }
 
-    private static void Run(string preset, int tokens, int threads, int runs, string logitRows, bool profile)
+    private static void Run(string preset, int tokens, int threads, int runs, string logitRows, bool profile, bool lastLayerRowsOnly)
     {
         long b0 = Stopwatch.GetTimestamp();
         var buckets = new ProfilingKernels.Buckets();
@@ -82,7 +86,11 @@ internal static class BenchForwardCommand
             throw new AttentionLensException($"--tokens {tokens}: {preset} has {info.MaxPositions} positions.");
         var rng = new Random(1);
         var input = new ForwardInput(Enumerable.Range(0, tokens).Select(_ => rng.Next(info.VocabSize)).ToArray());
-        var options = new ForwardOptions { ComputeLogits = logitRows != "none", LogitRows = logitRows == "last" ? [tokens - 1] : null, Threads = threads };
+        var options = new ForwardOptions
+        {
+            ComputeLogits = logitRows != "none", LogitRows = logitRows == "last" ? [tokens - 1] : null, Threads = threads,
+            LastLayerLogitRowsOnly = logitRows == "last" && lastLayerRowsOnly,
+        };
         long w0 = Stopwatch.GetTimestamp();
         model.Forward(input, options);
         double first = Stopwatch.GetElapsedTime(w0).TotalSeconds;
@@ -103,9 +111,9 @@ internal static class BenchForwardCommand
         double cpuPerRun = (process.TotalProcessorTime - cpu0).TotalSeconds / runs;
         double[] sorted = times.Order().ToArray();
         double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
-        double flops = Flops(info, tokens, ModelPresets.LlamaShape(preset)?.IntermediateSize, logitRows);
+        double flops = Flops(info, tokens, ModelPresets.LlamaShape(preset)?.IntermediateSize, logitRows, options.LastLayerLogitRowsOnly);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"model\":\"{preset}\",\"tokens\":{tokens},\"threads\":{threads},\"logits\":\"{logitRows}\",\"median_s\":{median:G6},\"min_s\":{sorted[0]:G6}," +
+            $"{{\"model\":\"{preset}\",\"tokens\":{tokens},\"threads\":{threads},\"logits\":\"{logitRows}\",\"last_layer\":\"{(options.LastLayerLogitRowsOnly ? "rows" : "all")}\",\"median_s\":{median:G6},\"min_s\":{sorted[0]:G6}," +
             $"\"build_s\":{build:G4},\"first_s\":{first:G4},\"cpu_s\":{cpuPerRun:G6}," +
             $"\"gflops\":{flops / median / 1e9:F2},\"simd\":\"{SimdSupport.Best}\",\"runs\":[{string.Join(",", times.Select(t => t.ToString("G6", CultureInfo.InvariantCulture)))}]}}"));
         if (profile)
@@ -122,14 +130,18 @@ internal static class BenchForwardCommand
     }
 
     /// <summary>Floating-point operations of the matrix products of one forward pass.</summary>
-    internal static double Flops(ModelInfo info, int tokens, int? llamaFfn = null, string logitRows = "all")
+    /// <param name="lastLayerRowsOnly">The last layer's output projection and MLP ran on the one logit row
+    /// (its q/k/v projections and attention on every row).</param>
+    internal static double Flops(ModelInfo info, int tokens, int? llamaFfn = null, string logitRows = "all", bool lastLayerRowsOnly = false)
     {
-        double t = tokens, c = info.HiddenSize;
-        double perLayer = llamaFfn is int ffn
-            ? 2 * t * (2 * c * c + 2 * c * info.KeyValueHeads * info.HeadDim + 3 * c * ffn) + 2 * 2 * t * t * c
-            : 2 * t * (4 * c * c + 2 * c * 4 * c) + 2 * 2 * t * t * c;
+        double t = tokens, c = info.HiddenSize, kv = llamaFfn is null ? c : info.KeyValueHeads * info.HeadDim;
+        // Per row: q and k/v projections, then o_proj and the MLP (SwiGLU: 3·C·F; GELU MLP, F = 4C: 2·C·F).
+        double before = 2 * (c * c + 2 * c * kv), after = llamaFfn is int ffn ? 2 * (c * c + 3 * c * ffn) : 2 * (c * c + 2 * c * 4 * c);
+        double attention = 2 * 2 * t * t * c;
+        double perLayer = t * (before + after) + attention;
+        double lastLayer = lastLayerRowsOnly ? t * before + attention + after : perLayer;
         double headRows = logitRows switch { "all" => t, "last" => 1, _ => 0 };
         double head = info.HasLmHead ? 2 * headRows * c * info.VocabSize : 0;
-        return info.Layers * perLayer + head;
+        return (info.Layers - 1) * perLayer + lastLayer + head;
     }
 }

@@ -32,8 +32,9 @@ public sealed class LogitLensMethod : IAttributionMethod
         var f = c.Forward;
         var lens = (ILogitLens)c.Model;
         int L = c.Layers, T = c.Tokens, C = f.Hidden, target = c.Target;
-        int vocab = f.Logits!.Length / T;
-        var final = f.Logits.AsSpan(target * vocab, vocab);
+        // LogitsAt: the pass may have computed the target's row alone (Analyzer.TargetRowOnly).
+        var final = f.LogitsAt(target);
+        int vocab = final.Length;
         int predicted = 0;
         for (int v = 1; v < vocab; v++) if (final[v] > final[predicted]) predicted = v;
         int k = Math.Min(c.Options.TopK, vocab);

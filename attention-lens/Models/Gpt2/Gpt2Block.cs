@@ -59,8 +59,10 @@ public sealed partial class Gpt2Block
     /// <param name="residualMid">(T, C) receives x + attention output, or empty.</param>
     /// <param name="keysOut">(T, C) receives the keys when not empty (a <see cref="KeyValueCache"/>); <paramref name="valuesOut"/> the values.</param>
     /// <param name="zeroValueToken">Token whose value vectors (c_attn's value slice, bias included) are zeroed in every head, or −1 (value zeroing).</param>
+    /// <param name="outputRows">When given (the last block, <see cref="LastLayerRows"/>), only these
+    /// rows' outputs are computed and <paramref name="y"/> is (R, C); residualMid must be empty.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, Span<float> probs, Span<float> valueOutputs, int tokens,
-        Span<float> residualMid = default, Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1)
+        Span<float> residualMid = default, Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1, int[]? outputRows = null)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
@@ -80,7 +82,17 @@ public sealed partial class Gpt2Block
         var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _heads, _hidden / _heads, _divisor,
             projection: _attnProj, valueOutputs: valueOutputs, hidden: _hidden);
-        Tail(kernels, context, x, y, normed, tokens, residualMid);
+        if (outputRows is null)
+        {
+            Tail(kernels, context, x, y, normed, tokens, residualMid);
+            return;
+        }
+        int rows = outputRows.Length;
+        using var contextRows = new Scratch(rows * _hidden);
+        using var inputRows = new Scratch(rows * _hidden);
+        LastLayerRows.Gather(context, _hidden, outputRows, contextRows.Span);
+        LastLayerRows.Gather(x, _hidden, outputRows, inputRows.Span);
+        Tail(kernels, contextRows.Span, inputRows.Span, y, normed, rows);
     }
 
     /// <summary>

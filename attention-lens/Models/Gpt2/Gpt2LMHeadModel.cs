@@ -137,6 +137,8 @@ public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICa
                 _wte.Lookup(types, h, accumulate: true);
             }
         }
+        // Only the logit rows of the last block's output, when the caller reads nothing else of it.
+        var lastRows = LastLayerRows.For(options, _lmHead is not null, Info.Layers, t);
         // Block l writes hidden state l + 1 in place, except the last, whose output is ln_f's input.
         using var lastBuffer = new Scratch(t * c);
         for (int l = first; l <= last; l++)
@@ -145,12 +147,21 @@ public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICa
             var output = l + 1 < _blocks.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
             _blocks[l].Forward(kernels, trace.HiddenState(l), output, bias, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
                 trace.ResidualStream is { } stream ? stream.Mid(l) : default,
-                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l], trace.ZeroValueToken(l));
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l], trace.ZeroValueToken(l),
+                l + 1 == _blocks.Length ? lastRows : null);
             if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         // Stopped early: the states after layer `last` (and the logits) are undefined.
         if (last < Info.Layers - 1) return trace.ToResult();
-        _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
+        if (lastRows is not null)
+        {
+            int r = lastRows.Length;
+            using var normedRows = new Scratch(r * c);
+            _lnF.Forward(kernels, lastBuffer.Span[..(r * c)], normedRows.Span, r);
+            LastLayerRows.Scatter(normedRows.Span, c, lastRows, trace.HiddenState(Info.Layers));
+        }
+        else
+            _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
         var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
         return trace.ToResult(logits: logits, logitRows: rows);

@@ -43,8 +43,11 @@ public sealed partial class LlamaAttention
     /// <param name="output">(T, C) o_proj(attention).</param>
     /// <param name="keysOut">(T, H_kv·D) receives the keys after RoPE, when not empty (a <see cref="KeyValueCache"/>).</param>
     /// <param name="valuesOut">(T, H_kv·D) receives the values, when not empty.</param>
+    /// <param name="outputRows">When given, o_proj runs on these rows of the context only and
+    /// <paramref name="output"/> is (R, C) (<see cref="LastLayerRows"/>).</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope,
-        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1)
+        Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1,
+        int[]? outputRows = null)
     {
         using var qBuffer = new Scratch(tokens * _heads * _headDim);
         var q = qBuffer.Span;
@@ -65,7 +68,15 @@ public sealed partial class LlamaAttention
         var context = contextBuffer.Span;
         ScaledDotProductAttention.Forward(kernels, q, k, v, bias, probs, context, tokens, _heads, _kvHeads, _headDim,
             MathF.Sqrt(_headDim), projection: _o, valueOutputs: valueOutputs, hidden: _o.OutFeatures);
-        _o.Forward(kernels, context, output, tokens);
+        if (outputRows is null)
+        {
+            _o.Forward(kernels, context, output, tokens);
+            return;
+        }
+        int qw = _heads * _headDim;
+        using var rowsBuffer = new Scratch(outputRows.Length * qw);
+        LastLayerRows.Gather(context, qw, outputRows, rowsBuffer.Span);
+        _o.Forward(kernels, rowsBuffer.Span, output, outputRows.Length);
     }
 
     /// <summary>

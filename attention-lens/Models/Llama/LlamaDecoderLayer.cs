@@ -43,14 +43,29 @@ public sealed partial class LlamaDecoderLayer
     /// <param name="y">(T, C) output.</param>
     /// <param name="residualMid">(T, C) receives x + attention output, or empty.</param>
     /// <param name="keysOut">Receives the layer's keys and values when not empty (see <see cref="LlamaAttention.Forward"/>).</param>
+    /// <param name="outputRows">When given (the last layer, <see cref="LastLayerRows"/>), only these
+    /// rows' outputs are computed and <paramref name="y"/> is (R, C); residualMid must be empty.</param>
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> bias, RopeTable rope,
         Span<float> probs, Span<float> valueOutputs, int tokens, Span<float> residualMid = default,
-        Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1)
+        Span<float> keysOut = default, Span<float> valuesOut = default, int zeroValueToken = -1, int[]? outputRows = null)
     {
         int n = tokens * _hidden;
         using var normedBuffer = new Scratch(n);
         var normed = normedBuffer.Span;
         _inputNorm.Forward(kernels, x, normed, tokens);
+        if (outputRows is not null)
+        {
+            // The last layer of a pass that needs only some rows' logits (LastLayerRows): attention
+            // over every row, the rest of the block on those rows; y is (R, C).
+            int rows = outputRows.Length;
+            using var attendedRows = new Scratch(rows * _hidden);
+            using var inputRows = new Scratch(rows * _hidden);
+            _attention.Forward(kernels, normed, attendedRows.Span, bias, rope, probs, valueOutputs, tokens, keysOut, valuesOut, zeroValueToken, outputRows);
+            LastLayerRows.Gather(x, _hidden, outputRows, inputRows.Span);
+            kernels.Add(attendedRows.Span, inputRows.Span);
+            Mlp(kernels, attendedRows.Span, normed[..(rows * _hidden)], y, rows);
+            return;
+        }
         using var attendedBuffer = new Scratch(n);
         var attended = attendedBuffer.Span;
         _attention.Forward(kernels, normed, attended, bias, rope, probs, valueOutputs, tokens, keysOut, valuesOut, zeroValueToken);

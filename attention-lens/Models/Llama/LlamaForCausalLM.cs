@@ -121,6 +121,8 @@ public sealed partial class LlamaForCausalLM : ITransformerModel, ILogitLens, IC
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         // Mistral (and Qwen2 with use_sliding_window) mask keys more than sliding_window positions back.
         var bias = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
+        // Only the logit rows of the last layer's output, when the caller reads nothing else of it.
+        var lastRows = LastLayerRows.For(options, _lmHead is not null, Info.Layers, t);
         // Layer l writes hidden state l + 1 in place, except the last, whose output is the final norm's input.
         using var lastBuffer = new Scratch(t * c);
         for (int l = first; l <= last; l++)
@@ -129,12 +131,21 @@ public sealed partial class LlamaForCausalLM : ITransformerModel, ILogitLens, IC
             var output = l + 1 < _layers.Length ? trace.HiddenState(l + 1) : lastBuffer.Span;
             _layers[l].Forward(kernels, trace.HiddenState(l), output, bias, rope, trace.LayerAttention(l), trace.LayerValueOutputs(l), t,
                 trace.ResidualStream is { } stream ? stream.Mid(l) : default,
-                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l], trace.ZeroValueToken(l));
+                cache is null ? default : cache.Keys[l], cache is null ? default : cache.Values[l], trace.ZeroValueToken(l),
+                l + 1 == _layers.Length ? lastRows : null);
             if (trace.ResidualStream is { } kept) output.CopyTo(kept.Post(l));
         }
         // Stopped early: the states after layer `last` (and the logits) are undefined.
         if (last < Info.Layers - 1) return trace.ToResult();
-        _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
+        if (lastRows is not null)
+        {
+            int r = lastRows.Length;
+            using var normedRows = new Scratch(r * c);
+            _norm.Forward(kernels, lastBuffer.Span[..(r * c)], normedRows.Span, r);
+            LastLayerRows.Scatter(normedRows.Span, c, lastRows, trace.HiddenState(Info.Layers));
+        }
+        else
+            _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
         var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
         return trace.ToResult(logits: logits, logitRows: rows);
