@@ -153,8 +153,18 @@ internal sealed class LspConnection
     /// <summary>The object StreamJsonRpc invokes for one request method.</summary>
     private sealed class RequestTarget(LspConnection connection, string method, bool gated, Func<JsonElement?, CancellationToken, Task<object?>> run)
     {
-        public static Func<JsonElement?, CancellationToken, Task<object?>> Box<TResult>(Func<JsonElement?, CancellationToken, Task<TResult?>> f) where TResult : class =>
-            async (p, ct) => await f(p, ct).ConfigureAwait(false);
+        /// <summary>
+        /// The handler as StreamJsonRpc invokes it, its result wrapped in a <see cref="ProtocolValue"/>
+        /// written with <see cref="ProtocolJsonContext"/>'s metadata (found at the first result, not at registration).
+        /// </summary>
+        public static Func<JsonElement?, CancellationToken, Task<object?>> Box<TResult>(Func<JsonElement?, CancellationToken, Task<TResult?>> f) where TResult : class
+        {
+            JsonTypeInfo<TResult>? type = null;
+            return async (p, ct) => await f(p, ct).ConfigureAwait(false) is { } result
+                ? ProtocolValue.Of(result, type ??= (JsonTypeInfo<TResult>)(ProtocolJsonContext.Default.GetTypeInfo(typeof(TResult))
+                    ?? throw new InvalidOperationException($"{typeof(TResult).Name} is missing from ProtocolJsonContext: add a [JsonSerializable] for it.")))
+                : null;
+        }
 
         public async Task<object?> InvokeAsync(JsonElement? parameters = null, CancellationToken cancellationToken = default)
         {
