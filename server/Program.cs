@@ -3,25 +3,9 @@ using AttentionLens.Server.Cli;
 
 // The composition root: every command of the one executable is registered here and nowhere else.
 // `serve` speaks JSON-RPC on stdout, so it redirects Console.Out to stderr before anything runs.
-AttentionLens.Server.Services.StartupTrace.Mark("main");
 // The editor starts `serve` and waits for its `initialize` answer: its plain command lines skip
 // System.CommandLine (not even loaded then; ServeArguments says what it reads and why).
-if (args is ["serve", .. var serveArgs] && ServeArguments.TryParse(serveArgs) is { } settings)
-    return await ServeWithoutParser(settings);
-return await Parse(args);
-
-// Every exception ends in CliErrors: a one-line message and an exit code, never a stack trace.
-static async Task<int> ServeWithoutParser(AttentionLens.Server.Protocol.ServerSettings settings)
-{
-    try
-    {
-        return await ServeCommand.RunAsync(settings);
-    }
-    catch (Exception e)
-    {
-        return CliErrors.Report(e, Console.Error);
-    }
-}
+return await (ServeArguments.TryServe(args) ?? Parse(args));
 
 // Its own method, so that System.CommandLine is loaded only on this path.
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -47,5 +31,6 @@ static Task<int> Parse(string[] args)
     };
     foreach (var command in commands)
         root.Subcommands.Add(command);
+    // Every exception ends in CliErrors: a one-line message and an exit code, never a stack trace.
     return CliErrors.InvokeAsync(root, args);
 }

@@ -1,4 +1,5 @@
 using AttentionLens.Server.Protocol;
+using AttentionLens.Server.Services;
 
 namespace AttentionLens.Server.Cli;
 
@@ -14,6 +15,28 @@ namespace AttentionLens.Server.Cli;
 /// </summary>
 internal static class ServeArguments
 {
+    /// <summary>
+    /// Serves when <paramref name="args"/> is such a <c>serve</c> line (the exit code, every
+    /// exception mapped by <see cref="CliErrors"/> as on the parser's path); null otherwise.
+    /// </summary>
+    public static Task<int>? TryServe(string[] args)
+    {
+        StartupTrace.Mark("main");
+        return args is ["serve", .. var rest] && TryParse(rest) is { } settings ? Serve(settings) : null;
+
+        static async Task<int> Serve(ServerSettings settings)
+        {
+            try
+            {
+                return await ServeCommand.RunAsync(settings).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                return CliErrors.Report(e, Console.Error);
+            }
+        }
+    }
+
     /// <summary>The settings <paramref name="args"/> (everything after <c>serve</c>) give, or null to leave them to System.CommandLine.</summary>
     public static ServerSettings? TryParse(ReadOnlySpan<string> args)
     {
