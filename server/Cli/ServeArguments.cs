@@ -8,7 +8,9 @@ namespace AttentionLens.Server.Cli;
 /// serve options in their plain <c>--name value</c> form), read without System.CommandLine. Why:
 /// the editor waits for the <c>initialize</c> answer, and loading System.CommandLine and running its
 /// parser took about 8 ms of the server's CPU time before it (ATTENTION_LENS_STARTUP_TRACE=1, from
-/// the <c>main</c> mark to <c>serve: options parsed</c>). Anything else — help, another spelling
+/// the <c>main</c> mark to <c>serve: options parsed</c>; part of that is warm-up the server needs
+/// anyway and now pays later: CPU to the <c>initialize</c> answer went from 1.07× to 1.01× of
+/// d0c4e36 in one interleaved run of 21 rounds). Anything else — help, another spelling
 /// (<c>--max-tokens=5</c>, response files), a value that does not parse, a repeated single-valued
 /// option, an unknown token — returns null and goes through <see cref="ServeCommand"/>'s parser,
 /// which reports it as before. ServeArgumentsTests checks that every line read here reads the same there.
