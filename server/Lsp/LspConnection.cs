@@ -77,11 +77,16 @@ internal sealed class LspConnection
     /// <summary>Sends a server→client request and waits for its response (a client error is a <see cref="RemoteRpcException"/>).</summary>
     public Task<JsonElement?> SendRequestAsync<TParams>(string method, TParams parameters, CancellationToken cancellationToken) where TParams : class =>
 #pragma warning disable IL2026 // the parameter object is serialized through the source-generated resolver
-        rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, parameters, cancellationToken);
+        rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, ProtocolValue.Of(parameters, ProtocolType<TParams>()), cancellationToken);
 
     public Task NotifyAsync<TParams>(string method, TParams parameters) where TParams : class =>
-        rpc.NotifyWithParameterObjectAsync(method, (object)parameters);
+        rpc.NotifyWithParameterObjectAsync(method, ProtocolValue.Of(parameters, ProtocolType<TParams>()));
 #pragma warning restore IL2026
+
+    /// <summary>A protocol record's metadata in <see cref="ProtocolJsonContext"/>'s own options (what <see cref="ProtocolValue"/> writes with).</summary>
+    private static JsonTypeInfo<T> ProtocolType<T>() =>
+        (JsonTypeInfo<T>)(ProtocolJsonContext.Default.GetTypeInfo(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is missing from ProtocolJsonContext: add a [JsonSerializable] for it."));
 
     /// <summary>Ends <see cref="RunAsync"/> (after <c>exit</c>).</summary>
     public void Stop()
@@ -153,8 +158,15 @@ internal sealed class LspConnection
     /// <summary>The object StreamJsonRpc invokes for one request method.</summary>
     private sealed class RequestTarget(LspConnection connection, string method, bool gated, Func<JsonElement?, CancellationToken, Task<object?>> run)
     {
-        public static Func<JsonElement?, CancellationToken, Task<object?>> Box<TResult>(Func<JsonElement?, CancellationToken, Task<TResult?>> f) where TResult : class =>
-            async (p, ct) => await f(p, ct).ConfigureAwait(false);
+        /// <summary>
+        /// The handler as StreamJsonRpc invokes it, its result wrapped in a <see cref="ProtocolValue"/>
+        /// written with <see cref="ProtocolJsonContext"/>'s metadata (found at the first result, not at registration).
+        /// </summary>
+        public static Func<JsonElement?, CancellationToken, Task<object?>> Box<TResult>(Func<JsonElement?, CancellationToken, Task<TResult?>> f) where TResult : class
+        {
+            JsonTypeInfo<TResult>? type = null;
+            return async (p, ct) => await f(p, ct).ConfigureAwait(false) is { } result ? ProtocolValue.Of(result, type ??= ProtocolType<TResult>()) : null;
+        }
 
         public async Task<object?> InvokeAsync(JsonElement? parameters = null, CancellationToken cancellationToken = default)
         {

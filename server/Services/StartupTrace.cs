@@ -5,7 +5,8 @@ namespace AttentionLens.Server.Services;
 /// <summary>
 /// Where the server's startup time goes, on stderr (never stdout: it carries protocol frames), when
 /// <c>ATTENTION_LENS_STARTUP_TRACE=1</c>: each mark prints the milliseconds since the process
-/// started and the managed thread. <c>ATTENTION_LENS_STARTUP_TRACE=loads</c> also prints every
+/// started, the process's CPU time so far (all threads; what scripts/bench-server-startup.sh
+/// compares) and the managed thread. <c>ATTENTION_LENS_STARTUP_TRACE=loads</c> also prints every
 /// assembly load and first-chance exception with the stack that caused it. Off, a mark is one
 /// static bool test. Diagnostics only; the measure that counts is scripts/bench-server-startup.sh.
 /// </summary>
@@ -37,5 +38,5 @@ public static class StartupTrace
     private static DateTime StartTime() => Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
     private static void Write(string what) =>
-        Console.Error.WriteLine($"[startup] {(DateTime.UtcNow - ProcessStart).TotalMilliseconds,7:F1} ms {what} (thread {Environment.CurrentManagedThreadId})");
+        Console.Error.WriteLine($"[startup] {(DateTime.UtcNow - ProcessStart).TotalMilliseconds,7:F1} ms, CPU {Environment.CpuUsage.TotalTime.TotalMilliseconds,6:F1} ms: {what} (thread {Environment.CurrentManagedThreadId})");
 }

@@ -5,9 +5,11 @@
 // compared with; BENCH_RUNS rounds (default 9). Prints medians, ranges and ratios; asserts nothing.
 // Besides wall time it reports the server's CPU time (all its threads, from /proc/<pid>/task/*/schedstat,
 // Linux only) up to the initialize answer and during the first analysis: on a shared, loaded machine
-// wall time mostly measures waiting for a core, CPU time the work each build does.
+// wall time mostly measures waiting for a core, CPU time the work each build does. The summary also
+// gives the machine's load averages before and after the rounds.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as rpc from 'vscode-jsonrpc/node.js';
 import { stories } from './helpers.mjs';
 
@@ -55,6 +57,7 @@ async function once(dll) {
 }
 
 const results = { baseline: [], current: [] };
+const loadBefore = loadavg().map((x) => +x.toFixed(2)); // 1, 5 and 15-minute load averages: how shared the machine was
 await once(builds.baseline); await once(builds.current); // warm the file cache
 for (let i = 0; i < runs; i++) {
   for (const name of i % 2 ? ['current', 'baseline'] : ['baseline', 'current']) {
@@ -74,4 +77,4 @@ for (const key of ['startup', 'firstAnalysis', 'total', 'cpuStartup', 'cpuFirstA
     baselineRangeMs: range(results.baseline.map((r) => r[key])), currentRangeMs: range(results.current.map((r) => r[key])),
   };
 }
-console.log(JSON.stringify({ benchmark: 'server startup and first analysis (stories260K), interleaved', runs, ...summary }));
+console.log(JSON.stringify({ benchmark: 'server startup and first analysis (stories260K), interleaved', runs, loadAverage: { before: loadBefore, after: loadavg().map((x) => +x.toFixed(2)) }, ...summary }));
