@@ -76,6 +76,8 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
+        // Attention the session keeps from earlier analyses gives way to this one's (oldest first).
+        cache.MakeRoom(PlannedBytes(options, model, encoding.Count), $"analysing {encoding.Count} tokens with {request.Model}");
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         AnalysisResult result;
         try
@@ -116,12 +118,28 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         // The session keeps the per-head attention of the one forward pass (Heads, Layer Graph), not the
         // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
         // A long input's pass may hold head means only (ForwardOptions.HeadMeanAttention): then nothing
-        // is kept and the panels' per-head request runs the model again.
-        // So is a long input's kept per layer or in half precision (AttentionStore without one flat array).
-        var attention = result.Forward is { } fw && fw.Heads == result.Heads && fw.AttentionStore.Flat is { } flat ? HeadAttention.Keep(flat, fw.Layers, fw.Heads, fw.Tokens) : null;
+        // is kept and the panels' per-head request runs the model again. One kept per layer or in half
+        // precision (AttentionStore without one flat array), or a flat one past HeadAttention's own
+        // budget, is kept as it is while it fits the server's memory budget beside the models.
+        var fw = result.Forward is { } f && f.Heads == result.Heads ? f : null;
+        var attention = fw?.AttentionStore.Flat is { } flat ? HeadAttention.Keep(flat, fw.Layers, fw.Heads, fw.Tokens) : null;
+        HeadAttention? held = null;
+        if (attention is null && fw is not null)
+        {
+            HeadAttention? self = null;
+            held = self = HeadAttention.Held(fw.AttentionStore, $"the per-head attention of analysis {id} ({fw.Tokens} tokens, {(fw.AttentionStore.Storage == AttentionStorage.Float16 ? "half precision" : "float32")})",
+                () => store.DropAttention(id, self!));
+            attention = held;
+        }
         result = result with { Forward = null };
         var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);
+        // Counted after the store has it, so that a reclaim from now on finds it; refused: not kept.
+        if (held is not null && !cache.TryHold(held.Hold!))
+        {
+            store.DropAttention(id, held);
+            stored = stored with { Attention = null };
+        }
         return (dto, stored);
     }
 
@@ -173,6 +191,20 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             }
         }
         return new AttentionResult(p.AnalysisId, n, matrices);
+    }
+
+    /// <summary>Bytes this analysis's attention and working buffers will take (<see cref="AttentionPlan"/>);
+    /// 0 when the plan refuses the input (the analysis then reports why).</summary>
+    private static long PlannedBytes(AnalysisOptions options, LoadedModel model, int tokens)
+    {
+        try
+        {
+            return AttentionPlan.For(options, model.Model.Info, tokens).TotalBytes;
+        }
+        catch (AttentionLensException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The target index after tokenizing: the token at <c>targetPosition</c> when one (non-special)
