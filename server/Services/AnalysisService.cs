@@ -123,14 +123,8 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         // budget, is kept as it is while it fits the server's memory budget beside the models.
         var fw = result.Forward is { } f && f.Heads == result.Heads ? f : null;
         var attention = fw?.AttentionStore.Flat is { } flat ? HeadAttention.Keep(flat, fw.Layers, fw.Heads, fw.Tokens) : null;
-        HeadAttention? held = null;
-        if (attention is null && fw is not null)
-        {
-            HeadAttention? self = null;
-            held = self = HeadAttention.Held(fw.AttentionStore, $"the per-head attention of analysis {id} ({fw.Tokens} tokens, {(fw.AttentionStore.Storage == AttentionStorage.Float16 ? "half precision" : "float32")})",
-                () => store.DropAttention(id, self!));
-            attention = held;
-        }
+        var held = attention is null && fw is not null ? Held(id, fw.AttentionStore) : null;
+        attention ??= held;
         result = result with { Forward = null };
         var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);
@@ -176,6 +170,11 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         {
             slots.Release();
         }
+        // A long input's pass (kept per layer, maybe in half precision) is kept again while it fits the
+        // budget, so that the panel's next request (Layer Graph steps through the layers) runs no model.
+        if (forward.Heads == r.Heads && forward.AttentionStore.Flat is null && Held(p.AnalysisId, forward.AttentionStore) is { } again
+            && store.TrySetAttention(p.AnalysisId, again) && !cache.TryHold(again.Hold!))
+            store.DropAttention(p.AnalysisId, again);
         var n = forward.Tokens;
         var matrices = new List<HeadMatrixDto>();
         for (var layer = 1; layer <= forward.Layers; layer++)
@@ -191,6 +190,16 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             }
         }
         return new AttentionResult(p.AnalysisId, n, matrices);
+    }
+
+    /// <summary>Analysis <paramref name="id"/>'s attention kept as the forward's own store, with a budget hold
+    /// whose reclaim makes the session forget it.</summary>
+    private HeadAttention Held(string id, AttentionStore attention)
+    {
+        HeadAttention? self = null;
+        self = HeadAttention.Held(attention, $"the per-head attention of analysis {id} ({attention.Tokens} tokens, {(attention.Storage == AttentionStorage.Float16 ? "half precision" : "float32")})",
+            () => store.DropAttention(id, self!));
+        return self;
     }
 
     /// <summary>Bytes this analysis's attention and working buffers will take (<see cref="AttentionPlan"/>);

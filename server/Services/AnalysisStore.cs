@@ -49,6 +49,18 @@ public sealed class AnalysisStore(int capacity = AnalysisStore.DefaultCapacity, 
         get { lock (gate) return order.Sum(a => a.Attention?.Bytes ?? 0); }
     }
 
+    /// <summary>Gives analysis <paramref name="id"/> the whole store <paramref name="attention"/> (a long input's,
+    /// recomputed for a request after the cache took the first back) when it still has none; false otherwise.</summary>
+    public bool TrySetAttention(string id, HeadAttention attention)
+    {
+        lock (gate)
+        {
+            if (!byId.TryGetValue(id, out var node) || node.Value.Attention is not null) return false;
+            node.Value = node.Value with { Attention = attention };
+            return true;
+        }
+    }
+
     /// <summary>Forgets the attention of analysis <paramref name="id"/> if it is still <paramref name="attention"/>
     /// (the cache took its memory back); later attention requests recompute it.</summary>
     public void DropAttention(string id, HeadAttention attention)

@@ -17,7 +17,7 @@ namespace AttentionLens.Tests.Server;
 /// model call counted: the answers are the store's decoded values bit for bit and the float32 forward's
 /// within half precision's rounding, |p̃ − p| ≤ 2⁻¹¹·p + 2⁻²⁵ (the bound CompactAttentionTests checks in
 /// the core); when a model or another analysis needs the room, the kept attention goes first and the
-/// request recomputes it with one forward pass.
+/// request recomputes it with one forward pass, kept again when it fits.
 /// </summary>
 public class KeptLongAttentionTests(ITestOutputHelper output)
 {
@@ -131,9 +131,18 @@ public class KeptLongAttentionTests(ITestOutputHelper output)
         Assert.Equal(held, cache.HeldBytes);
         await service.AttentionAsync(Ask(second.Id, null, null), CancellationToken.None);
         Assert.Equal(2, backend.Forwards);
+        // The first is recomputed once (in half precision, as a long input's pass is) and kept again,
+        // taking the room of the older hold; its next request runs no model.
+        backend.HalfForward = true;
         var recomputed = await service.AttentionAsync(Ask(first.Id, 1, null), CancellationToken.None);
         Assert.Equal(3, backend.Forwards);
         Assert.Equal(backend.LastStore.Heads, recomputed.Matrices.Count);
+        Assert.NotNull(service.Store.Get(first.Id).Attention);
+        Assert.Null(service.Store.Get(second.Id).Attention);
+        var again = await service.AttentionAsync(Ask(first.Id, 1, null), CancellationToken.None);
+        Assert.Equal(3, backend.Forwards);
+        for (int h = 0; h < again.Matrices.Count; h++) Assert.Equal(recomputed.Matrices[h].Data, again.Matrices[h].Data);
+        Assert.Equal(held, cache.HeldBytes);
 
         // Too little room for one analysis's attention beside the model: nothing is kept, nothing exceeds the budget.
         budget = llama + held - 1;
@@ -143,6 +152,8 @@ public class KeptLongAttentionTests(ITestOutputHelper output)
         Assert.True(cache.CachedBytes + cache.HeldBytes <= budget);
         await service.AttentionAsync(Ask(third.Id, 2, 0), CancellationToken.None);
         Assert.Equal(5, backend.Forwards);
+        Assert.Null(service.Store.Get(third.Id).Attention);
+        Assert.Equal(0, cache.HeldBytes);
     }
 
     private static AttentionParams Ask(string id, int? layer, int? head) => new() { AnalysisId = id, Layer = layer, Head = head };
@@ -199,8 +210,12 @@ public class KeptLongAttentionTests(ITestOutputHelper output)
             return result;
         }
 
-        public ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken) =>
-            inner.Forward(model, input, cancellationToken);
+        /// <summary>Recompute in half precision per layer too (what a long input's pass does).</summary>
+        public bool HalfForward { get; set; }
+
+        public ForwardResult Forward(LoadedModel model, ForwardInput input, CancellationToken cancellationToken) => HalfForward
+            ? model.Model.Forward(input, new ForwardOptions { ComputeLogits = false, AttentionStorage = AttentionStorage.Float16 }, cancellationToken)
+            : inner.Forward(model, input, cancellationToken);
     }
 
     private sealed class Counting(ITransformerModel model, Action counted) : ITransformerModel
