@@ -189,6 +189,7 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
     private long ReclaimHolds(long budget, string? forWhat)
     {
         var total = entries.Values.Sum(e => e.Bytes) + Held();
+        bool reclaimed = false;
         while (total > budget && holds.Count > 0)
         {
             var oldest = holds[0];
@@ -196,7 +197,12 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
             total -= oldest.Bytes;
             oldest.Reclaim();
             log?.Invoke($"dropped {oldest.Description} (~{Mib(oldest.Bytes)} MiB) {(forWhat is null ? "to stay within the budget" : "to make room for " + forWhat)}; it is recomputed when asked for");
+            reclaimed = true;
         }
+        // A hold is hundreds of MB to GBs of large-object heap, which only a full collection frees; the
+        // GC would wait for memory pressure of the machine, not of our budget, so the room the books now
+        // show is made real at once (a background collection: this call does not wait for it).
+        if (reclaimed) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
         return total;
     }
 
