@@ -76,8 +76,9 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
-        // Attention the session keeps from earlier analyses gives way to this one's (oldest first).
-        cache.MakeRoom(PlannedBytes(options, model, encoding.Count), $"analysing {encoding.Count} tokens with {request.Model}");
+        // Attention the session keeps from earlier analyses gives way to this one's (oldest first), and
+        // none is kept in the room this one needs while it runs.
+        using var room = cache.MakeRoom(PlannedBytes(options, model, encoding.Count), $"analysing {encoding.Count} tokens with {request.Model}");
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         AnalysisResult result;
         try
@@ -99,6 +100,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         {
             slots.Release();
         }
+        room.Dispose(); // its attention is counted next, as a hold
         foreach (var (stage, ms) in result.TimingsMs) timings[stage] = ms;
 
         var tokens = new TokenDto[encoding.Count];

@@ -20,6 +20,8 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
     private readonly object gate = new();
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly List<BudgetHold> holds = [];
+    // Bytes analyses now running have been given room for (MakeRoom): holds are counted beside them.
+    private long running;
     private long clock;
 
     private sealed class Entry(string path, long reserved)
@@ -57,9 +59,9 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
         {
             var budget = budgetBytes();
             var models = entries.Values.Sum(e => e.Bytes);
-            if (models + hold.Bytes > budget)
+            if (models + running + hold.Bytes > budget)
             {
-                log?.Invoke($"not keeping {hold.Description} (~{Mib(hold.Bytes)} MiB): with the models' ~{Mib(models)} MiB it exceeds the budget of {Mib(budget)} MiB");
+                log?.Invoke($"not keeping {hold.Description} (~{Mib(hold.Bytes)} MiB): with the models' ~{Mib(models)} MiB{(running > 0 ? $" and ~{Mib(running)} MiB of analyses running" : "")} it exceeds the budget of {Mib(budget)} MiB");
                 return false;
             }
             ReclaimHolds(budget - hold.Bytes, hold.Description);
@@ -70,10 +72,28 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
     }
 
     /// <summary>Gives back held memory, oldest first, until the models, the holds and <paramref name="bytes"/>
-    /// more (an analysis about to run) fit the budget; models are not evicted for it.</summary>
-    public void MakeRoom(long bytes, string forWhat)
+    /// more (an analysis about to run) fit the budget, and counts those bytes beside any later hold until
+    /// the returned reservation is disposed (when the analysis ends); models are not evicted for it.</summary>
+    public IDisposable MakeRoom(long bytes, string forWhat)
     {
-        lock (gate) ReclaimHolds(budgetBytes() - bytes, forWhat);
+        bytes = Math.Max(0, bytes);
+        lock (gate)
+        {
+            ReclaimHolds(budgetBytes() - bytes, forWhat);
+            running += bytes;
+        }
+        return new Room(this, bytes);
+    }
+
+    private sealed class Room(ModelCache cache, long bytes) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+            lock (cache.gate) cache.running -= bytes;
+        }
     }
 
     public IReadOnlyList<string> LoadedPaths
@@ -185,10 +205,11 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
         return holds.Sum(h => h.Bytes);
     }
 
-    /// <summary>Gives back holds, oldest first, until models and holds fit in <paramref name="budget"/>; returns what is then held in all.</summary>
+    /// <summary>Gives back holds, oldest first, until models, holds and running analyses fit in
+    /// <paramref name="budget"/>; returns the bytes of models and holds then.</summary>
     private long ReclaimHolds(long budget, string? forWhat)
     {
-        var total = entries.Values.Sum(e => e.Bytes) + Held();
+        var total = entries.Values.Sum(e => e.Bytes) + Held() + running;
         bool reclaimed = false;
         while (total > budget && holds.Count > 0)
         {
@@ -203,7 +224,7 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
         // GC would wait for memory pressure of the machine, not of our budget, so the room the books now
         // show is made real at once (a background collection: this call does not wait for it).
         if (reclaimed) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
-        return total;
+        return total - running;
     }
 
     /// <summary>Gives back held memory, then drops idle models, oldest use first, until everything held fits in <paramref name="budget"/>.</summary>

@@ -3,8 +3,9 @@ using AttentionLens.Server.Services;
 namespace AttentionLens.Tests.Server;
 
 /// <summary>Memory kept beside the models (<see cref="BudgetHold"/>) in the model cache's books: accepted
-/// only where it fits beside the models, given back oldest first and before any idle model, never
-/// counted once released, and never letting models and holds together exceed the budget.</summary>
+/// only where it fits beside the models and the analyses running (<see cref="ModelCache.MakeRoom"/>), given
+/// back oldest first and before any idle model, never counted once released, and never letting models
+/// and holds together exceed the budget.</summary>
 public class BudgetHoldTests : IDisposable
 {
     private const long MiB = 1024 * 1024;
@@ -47,13 +48,21 @@ public class BudgetHoldTests : IDisposable
         }
         Assert.Contains(log, m => m.Contains("dropped second", StringComparison.Ordinal) && m.Contains("to make room for", StringComparison.Ordinal));
 
-        // An analysis about to run makes room; a hold its owner released leaves the books without a reclaim.
-        cache.MakeRoom(1, "an analysis");
-        Assert.Equal(["first", "second", "third"], reclaimed);
+        // An analysis about to run makes room, and no hold takes that room while it runs.
+        using (cache.MakeRoom(25 * MiB, "an analysis"))
+        {
+            Assert.Equal(["first", "second", "third"], reclaimed);
+            Assert.False(cache.TryHold(Hold("while it runs", 10)));
+            Assert.True(cache.TryHold(Hold("small", 5)));
+        }
+        Assert.Equal(5 * MiB, cache.HeldBytes);
+        cache.MakeRoom(30 * MiB, "another analysis").Dispose();
+        Assert.Equal(["first", "second", "third", "small"], reclaimed);
+        // A hold its owner released leaves the books without a reclaim.
         var fourth = Hold("fourth", 10);
         Assert.True(cache.TryHold(fourth));
         fourth.Release();
         Assert.Equal(0, cache.HeldBytes);
-        Assert.Equal(3, reclaimed.Count);
+        Assert.Equal(4, reclaimed.Count);
     }
 }
