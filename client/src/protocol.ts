@@ -244,7 +244,7 @@ export interface GenerateResult {
 export type ServerStatsParams = Record<string, never>;
 export interface ServerStatsResult {
   rssBytes: number; peakRssBytes: number; managedBytes: number; budgetBytes: number; cachedModelBytes: number;
-  loadedModels: string[]; storedAnalyses: number; activeRequests: number;
+  loadedModels: string[]; storedAnalyses: number; activeRequests: number; keptAttentionBytes: number;
 }
 
 export const ListModelsRequest = new RequestType<ListModelsParams, ListModelsResult, void>('attentionLens/listModels');
@@ -313,5 +313,5 @@ export const protocolFields: Record<string, string[]> = {
   GenerateParams: fieldsOf<GenerateParams>()({ textDocument: true, range: true, model: true, maxNewTokens: true, temperature: true, topP: true, seed: true, workDoneToken: true }),
   GeneratedTokenDto: fieldsOf<GeneratedToken>()({ index: true, id: true, text: true, probability: true }),
   GenerateResult: fieldsOf<GenerateResult>()({ model: true, prompt: true, tokens: true, text: true, stopReason: true, stopToken: true, keyValueCache: true, seed: true, timings: true }),
-  ServerStatsResult: fieldsOf<ServerStatsResult>()({ rssBytes: true, peakRssBytes: true, managedBytes: true, budgetBytes: true, cachedModelBytes: true, loadedModels: true, storedAnalyses: true, activeRequests: true }),
+  ServerStatsResult: fieldsOf<ServerStatsResult>()({ rssBytes: true, peakRssBytes: true, managedBytes: true, budgetBytes: true, cachedModelBytes: true, loadedModels: true, storedAnalyses: true, activeRequests: true, keptAttentionBytes: true }),
 };

@@ -74,6 +74,6 @@ internal sealed partial class LanguageServer
     {
         var (rss, peak) = ProcessMemory.Read();
         return new ServerStatsResult(rss, peak, GC.GetTotalMemory(false), settings.BudgetBytes, service.Cache.CachedBytes,
-            service.Cache.LoadedPaths, service.Store.Count, connection.ActiveRequests);
+            service.Cache.LoadedPaths, service.Store.Count, connection.ActiveRequests, service.Cache.HeldBytes);
     }
 }

@@ -76,6 +76,9 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         };
 
         var input = new ForwardInput(encoding.Ids, encoding.TypeIds);
+        // Attention the session keeps from earlier analyses gives way to this one's (oldest first), and
+        // none is kept in the room this one needs while it runs.
+        using var room = cache.MakeRoom(PlannedBytes(options, model, encoding.Count), $"analysing {encoding.Count} tokens with {request.Model}");
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         AnalysisResult result;
         try
@@ -97,6 +100,7 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         {
             slots.Release();
         }
+        room.Dispose(); // its attention is counted next, as a hold
         foreach (var (stage, ms) in result.TimingsMs) timings[stage] = ms;
 
         var tokens = new TokenDto[encoding.Count];
@@ -116,12 +120,22 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         // The session keeps the per-head attention of the one forward pass (Heads, Layer Graph), not the
         // rest of the pass: value outputs and LayerNorm terms are T·C per head and layer.
         // A long input's pass may hold head means only (ForwardOptions.HeadMeanAttention): then nothing
-        // is kept and the panels' per-head request runs the model again.
-        // So is a long input's kept per layer or in half precision (AttentionStore without one flat array).
-        var attention = result.Forward is { } fw && fw.Heads == result.Heads && fw.AttentionStore.Flat is { } flat ? HeadAttention.Keep(flat, fw.Layers, fw.Heads, fw.Tokens) : null;
+        // is kept and the panels' per-head request runs the model again. One kept per layer or in half
+        // precision (AttentionStore without one flat array), or a flat one past HeadAttention's own
+        // budget, is kept as it is while it fits the server's memory budget beside the models.
+        var fw = result.Forward is { } f && f.Heads == result.Heads ? f : null;
+        var attention = fw?.AttentionStore.Flat is { } flat ? HeadAttention.Keep(flat, fw.Layers, fw.Heads, fw.Tokens) : null;
+        var held = attention is null && fw is not null ? Held(id, fw.AttentionStore) : null;
+        attention ??= held;
         result = result with { Forward = null };
         var stored = new StoredAnalysis(id, request.Uri, doc.Version, path, request.Model, input, tokens, offsets, encoding.Tokens, text, start, result, options) { Attention = attention, Prediction = dto.Prediction };
         store.Add(stored);
+        // Counted after the store has it, so that a reclaim from now on finds it; refused: not kept.
+        if (held is not null && !cache.TryHold(held.Hold!))
+        {
+            store.DropAttention(id, held);
+            stored = stored with { Attention = null };
+        }
         return (dto, stored);
     }
 
@@ -158,6 +172,11 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
         {
             slots.Release();
         }
+        // A long input's pass (kept per layer, maybe in half precision) is kept again while it fits the
+        // budget, so that the panel's next request (Layer Graph steps through the layers) runs no model.
+        if (forward.Heads == r.Heads && forward.AttentionStore.Flat is null && Held(p.AnalysisId, forward.AttentionStore) is { } again
+            && store.TrySetAttention(p.AnalysisId, again) && !cache.TryHold(again.Hold!))
+            store.DropAttention(p.AnalysisId, again);
         var n = forward.Tokens;
         var matrices = new List<HeadMatrixDto>();
         for (var layer = 1; layer <= forward.Layers; layer++)
@@ -173,6 +192,30 @@ public sealed class AnalysisService(IModelBackend backend, ModelRegistry registr
             }
         }
         return new AttentionResult(p.AnalysisId, n, matrices);
+    }
+
+    /// <summary>Analysis <paramref name="id"/>'s attention kept as the forward's own store, with a budget hold
+    /// whose reclaim makes the session forget it.</summary>
+    private HeadAttention Held(string id, AttentionStore attention)
+    {
+        HeadAttention? self = null;
+        self = HeadAttention.Held(attention, $"the per-head attention of analysis {id} ({attention.Tokens} tokens, {(attention.Storage == AttentionStorage.Float16 ? "half precision" : "float32")})",
+            () => store.DropAttention(id, self!));
+        return self;
+    }
+
+    /// <summary>Bytes this analysis's attention and working buffers will take (<see cref="AttentionPlan"/>);
+    /// 0 when the plan refuses the input (the analysis then reports why).</summary>
+    private static long PlannedBytes(AnalysisOptions options, LoadedModel model, int tokens)
+    {
+        try
+        {
+            return AttentionPlan.For(options, model.Model.Info, tokens).TotalBytes;
+        }
+        catch (AttentionLensException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The target index after tokenizing: the token at <c>targetPosition</c> when one (non-special)

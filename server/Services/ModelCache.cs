@@ -11,11 +11,17 @@ namespace AttentionLens.Server.Services;
 /// its weights is mapped, and nothing is evicted for it; otherwise idle models go, oldest use
 /// first, until it fits, and the load is reserved its estimate while it runs. Loads, evictions and
 /// refusals are reported through <c>log</c> (the server sends them as <c>window/logMessage</c>).
+/// Memory the session keeps beside the models (a long input's per-head attention, <see cref="BudgetHold"/>)
+/// counts against the same budget: it is accepted only where it fits beside the models, and given
+/// back, oldest first and before any idle model, when a model or an analysis needs the room.
 /// </summary>
 public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Action<string>? log = null)
 {
     private readonly object gate = new();
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly List<BudgetHold> holds = [];
+    // Bytes analyses now running have been given room for (MakeRoom): holds are counted beside them.
+    private long running;
     private long clock;
 
     private sealed class Entry(string path, long reserved)
@@ -33,6 +39,61 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
     public long CachedBytes
     {
         get { lock (gate) return entries.Values.Where(e => e.Loaded).Sum(e => e.Bytes); }
+    }
+
+    /// <summary>Bytes the session holds beside the models (<see cref="TryHold"/>).</summary>
+    public long HeldBytes
+    {
+        get { lock (gate) return Held(); }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="hold"/> against the budget when it fits beside every model held or being
+    /// loaded, giving back older holds if it must; otherwise takes nothing back and returns false
+    /// (the owner then keeps nothing).
+    /// </summary>
+    public bool TryHold(BudgetHold hold)
+    {
+        ArgumentNullException.ThrowIfNull(hold);
+        lock (gate)
+        {
+            var budget = budgetBytes();
+            var models = entries.Values.Sum(e => e.Bytes);
+            if (models + running + hold.Bytes > budget)
+            {
+                log?.Invoke($"not keeping {hold.Description} (~{Mib(hold.Bytes)} MiB): with the models' ~{Mib(models)} MiB{(running > 0 ? $" and ~{Mib(running)} MiB of analyses running" : "")} it exceeds the budget of {Mib(budget)} MiB");
+                return false;
+            }
+            ReclaimHolds(budget - hold.Bytes, hold.Description);
+            holds.Add(hold);
+            log?.Invoke($"keeping {hold.Description} (~{Mib(hold.Bytes)} MiB against the budget)");
+            return true;
+        }
+    }
+
+    /// <summary>Gives back held memory, oldest first, until the models, the holds and <paramref name="bytes"/>
+    /// more (an analysis about to run) fit the budget, and counts those bytes beside any later hold until
+    /// the returned reservation is disposed (when the analysis ends); models are not evicted for it.</summary>
+    public IDisposable MakeRoom(long bytes, string forWhat)
+    {
+        bytes = Math.Max(0, bytes);
+        lock (gate)
+        {
+            ReclaimHolds(budgetBytes() - bytes, forWhat);
+            running += bytes;
+        }
+        return new Room(this, bytes);
+    }
+
+    private sealed class Room(ModelCache cache, long bytes) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+            lock (cache.gate) cache.running -= bytes;
+        }
     }
 
     public IReadOnlyList<string> LoadedPaths
@@ -137,10 +198,39 @@ public sealed class ModelCache(IModelBackend backend, Func<long> budgetBytes, Ac
         }
     }
 
-    /// <summary>Drops idle models, oldest use first, until every model held fits in <paramref name="budget"/>.</summary>
+    /// <summary>Bytes of the holds not yet released (released ones leave the books here).</summary>
+    private long Held()
+    {
+        holds.RemoveAll(h => h.IsReleased);
+        return holds.Sum(h => h.Bytes);
+    }
+
+    /// <summary>Gives back holds, oldest first, until models, holds and running analyses fit in
+    /// <paramref name="budget"/>; returns the bytes of models and holds then.</summary>
+    private long ReclaimHolds(long budget, string? forWhat)
+    {
+        var total = entries.Values.Sum(e => e.Bytes) + Held() + running;
+        bool reclaimed = false;
+        while (total > budget && holds.Count > 0)
+        {
+            var oldest = holds[0];
+            holds.RemoveAt(0);
+            total -= oldest.Bytes;
+            oldest.Reclaim();
+            log?.Invoke($"dropped {oldest.Description} (~{Mib(oldest.Bytes)} MiB) {(forWhat is null ? "to stay within the budget" : "to make room for " + forWhat)}; it is recomputed when asked for");
+            reclaimed = true;
+        }
+        // A hold is hundreds of MB to GBs of large-object heap, which only a full collection frees; the
+        // GC would wait for memory pressure of the machine, not of our budget, so the room the books now
+        // show is made real at once (a background collection: this call does not wait for it).
+        if (reclaimed) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+        return total - running;
+    }
+
+    /// <summary>Gives back held memory, then drops idle models, oldest use first, until everything held fits in <paramref name="budget"/>.</summary>
     private void EvictIdle(long budget, string? forPath)
     {
-        var total = entries.Values.Sum(e => e.Bytes);
+        var total = ReclaimHolds(budget, forPath);
         foreach (var victim in entries.Values.Where(e => e.Loaded && e.Leases == 0 && e.Path != forPath).OrderBy(e => e.LastUse).ToList())
         {
             if (total <= budget) break;
