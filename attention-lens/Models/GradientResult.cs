@@ -31,6 +31,10 @@ public sealed class GradientResult
     /// probabilities (as PyTorch gives for <c>output_attentions</c> tensors with <c>retain_grad</c>), when asked for.</summary>
     public float[]? GradAttentions { get; init; }
 
+    /// <summary>Sequences the forward ran together keeping every layer's intermediates (<see cref="GradientOptions.KeptActivationsBudgetBytes"/>);
+    /// 0 when the backward recomputed each layer from its input instead (per-layer checkpointing).</summary>
+    public int BatchSize { get; init; }
+
     /// <summary>One entry per <see cref="GradientOptions.PathInputsEmbeds"/> row block, in order, when those were given.</summary>
     public IReadOnlyList<GradientPoint>? Points { get; init; }
 }

@@ -36,7 +36,7 @@ internal static class BatchedGradientRunner
         {
             Layers = info.Layers, Heads = info.Heads, Tokens = t, Hidden = tape.Hidden, Value = values[0],
             InputsEmbeds = embeds, GradInputsEmbeds = dEmbeds,
-            Attentions = tape.Attentions, GradAttentions = gradAttentions,
+            Attentions = tape.Attentions, GradAttentions = gradAttentions, BatchSize = 1,
         };
     }
 
@@ -75,7 +75,7 @@ internal static class BatchedGradientRunner
         return new GradientResult
         {
             Layers = info.Layers, Heads = info.Heads, Tokens = t, Hidden = hidden, Value = points[0].Value,
-            InputsEmbeds = path[0], GradInputsEmbeds = points[0].GradInputsEmbeds, Points = points,
+            InputsEmbeds = path[0], GradInputsEmbeds = points[0].GradInputsEmbeds, Points = points, BatchSize = Math.Min(batch, path.Count),
         };
     }
 
