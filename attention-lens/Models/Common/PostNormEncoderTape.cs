@@ -86,7 +86,7 @@ internal sealed class PostNormEncoderTape : ILayerTape
         {
             var dInner = dInnerBuffer.Span;
             _output.Backward(kernels, ds2, dInner, rows);
-            ActivationBackward.Apply(_inner.Span, dInner, _activation);
+            kernels.ActivateBackward(_inner.Span, dInner, _activation);
             _intermediate.Backward(kernels, dInner, da, rows);
         }
         kernels.Add(da, ds2);

@@ -79,7 +79,7 @@ public sealed partial class Gpt2Block
             {
                 var dInner = dInnerBuffer.Span;
                 g._mlpProj.Backward(kernels, dy[..n], dInner, rows);
-                ActivationBackward.Apply(_inner.Span, dInner, g._activation);
+                kernels.ActivateBackward(_inner.Span, dInner, g._activation);
                 g._cFc.Backward(kernels, dInner, dn, rows);
             }
             g._ln2.Backward(_h.Span, dn, dh, rows);
