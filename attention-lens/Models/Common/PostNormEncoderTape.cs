@@ -98,10 +98,7 @@ internal sealed class PostNormEncoderTape : ILayerTape
         using var dkBuffer = new Scratch(n);
         using var dvBuffer = new Scratch(n);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
-        for (int s = 0; s < _batch; s++)
-            AttentionBackward.Backward(kernels, _q.Span.Slice(s * tc, tc), _k.Span.Slice(s * tc, tc), _v.Span.Slice(s * tc, tc), _probs.Span.Slice(s * block, block),
-                dContext.Slice(s * tc, tc), dProbs.Slice(s * block, block), dq.Slice(s * tc, tc), dk.Slice(s * tc, tc), dv.Slice(s * tc, tc),
-                t, _heads, _heads, d, 1f / MathF.Sqrt(d));
+        AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, _batch, t, _heads, _heads, d, 1f / MathF.Sqrt(d));
         var part = da; // da is no longer read
         _query.Backward(kernels, dq, part, rows);
         kernels.Add(ds1, part);

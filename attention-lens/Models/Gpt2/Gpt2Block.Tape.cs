@@ -94,10 +94,7 @@ public sealed partial class Gpt2Block
             using (var dvBuffer = new Scratch(n))
             {
                 Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
-                for (int s = 0; s < _batch; s++)
-                    AttentionBackward.Backward(kernels, _q.Span.Slice(s * tc, tc), _k.Span.Slice(s * tc, tc), _v.Span.Slice(s * tc, tc), _probs.Span.Slice(s * block, block),
-                        dContext.Slice(s * tc, tc), dProbs.Slice(s * block, block), dq.Slice(s * tc, tc), dk.Slice(s * tc, tc), dv.Slice(s * tc, tc),
-                        t, g._heads, g._heads, d, 1f / g._divisor);
+                AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, _batch, t, g._heads, g._heads, d, 1f / g._divisor);
                 for (int r = 0; r < rows; r++)
                 {
                     var row = dqkv.Slice(r * 3 * c, 3 * c);
