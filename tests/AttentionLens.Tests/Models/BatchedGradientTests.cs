@@ -25,6 +25,7 @@ public sealed class BatchedGradientTests(ITestOutputHelper output)
         "roberta_mlm", "roberta_seqcls", "xlm_roberta_tokcls",
         "electra_seqcls", "electra_mlm", "distilbert_mlm", "distilbert_seqcls", "distilbert_qa",
         "albert_mlm", "albert_seqcls", "albert_qa",
+        "llama", "llama_bf16", "stories260K", "llama_seqcls", "llama_tokcls", "llama_qa", "mistral", "qwen2", "llama_padded",
     ];
 
     private static readonly Lazy<JsonElement> Manifest = new(() =>
