@@ -12,6 +12,9 @@ namespace AttentionLens.Models;
 /// </summary>
 internal interface IBatchedDifferentiableBody : IDifferentiableBody
 {
+    /// <summary>False when this body has no tape after all (a family base class whose layers differ): the recompute path.</summary>
+    bool KeepsIntermediates => true;
+
     /// <summary>Floats one sequence of T tokens keeps: all layers' tapes and the L + 1 hidden states.</summary>
     long KeptFloatsPerSequence(int tokens);
 

@@ -18,7 +18,7 @@ internal static class BatchedGradientRunner
     /// </summary>
     public static int BatchSize(IDifferentiableBody body, int tokens, GradientOptions options, int points)
     {
-        if (body is not IBatchedDifferentiableBody taped || options.KeptActivationsBudgetBytes <= 0) return 0;
+        if (body is not IBatchedDifferentiableBody taped || !taped.KeepsIntermediates || options.KeptActivationsBudgetBytes <= 0) return 0;
         long perSequence = Math.Max(1, taped.KeptFloatsPerSequence(tokens) * sizeof(float));
         long fit = options.KeptActivationsBudgetBytes / perSequence;
         return (int)Math.Min(fit, Math.Min(Math.Max(1, options.MaxBatch), points));

@@ -7,7 +7,7 @@ namespace AttentionLens.Models;
 /// their own norms and projections: h = x + attn(norm₁(x)), y = h + mlp(norm₂(h)). A family's layer
 /// class loads its parts (its HF names) and hands them here.
 /// </summary>
-public abstract class PreNormDecoderLayer : IRotaryDecoderLayer
+public abstract partial class PreNormDecoderLayer : IRotaryDecoderLayer
 {
     private readonly INorm _inputNorm;
     private readonly RotaryAttention _attention;
