@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Olmo2;
 /// h = x + post_attention_layernorm(attn(x)), y = h + post_feedforward_layernorm(mlp(h)); the
 /// attention RMS-normalises the whole q and k projections (q_norm, k_norm) before the heads split.
 /// </summary>
-public sealed class Olmo2DecoderLayer : IRotaryDecoderLayer
+public sealed partial class Olmo2DecoderLayer : IRotaryDecoderLayer
 {
     private readonly RotaryAttention _attention;
     private readonly RmsNorm _postAttentionNorm;

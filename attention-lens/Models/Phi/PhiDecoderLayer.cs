@@ -8,7 +8,7 @@ namespace AttentionLens.Models.Phi;
 /// the attention (q/k/v_proj with biases, partial rotary, dense) and the MLP (fc1, gelu_new, fc2):
 /// y = attn(ln(x)) + mlp(ln(x)) + x.
 /// </summary>
-public sealed class PhiDecoderLayer : IRotaryDecoderLayer
+public sealed partial class PhiDecoderLayer : IRotaryDecoderLayer
 {
     private readonly LayerNorm _norm;
     private readonly RotaryAttention _attention;

@@ -26,7 +26,7 @@ public sealed class BatchedGradientTests(ITestOutputHelper output)
         "electra_seqcls", "electra_mlm", "distilbert_mlm", "distilbert_seqcls", "distilbert_qa",
         "albert_mlm", "albert_seqcls", "albert_qa",
         "llama", "llama_bf16", "stories260K", "llama_seqcls", "llama_tokcls", "llama_qa", "mistral", "qwen2", "llama_padded",
-        "gemma", "gemma_tokcls", "phi3", "phi3_longrope",
+        "gemma", "gemma_tokcls", "phi3", "phi3_longrope", "olmo2", "phi", "phi_seqcls",
     ];
 
     private static readonly Lazy<JsonElement> Manifest = new(() =>
