@@ -8,7 +8,7 @@ namespace AttentionLens.Models.GptNeoX;
 /// y = mlp(ln₂(x)) + attn(ln₁(x)) + x; without: h = attn(ln₁(x)) + x, y = mlp(ln₂(h)) + h.
 /// GPTNeoXMLP = dense_4h_to_h(act(dense_h_to_4h(·))).
 /// </summary>
-public sealed class GptNeoXLayer : IRotaryDecoderLayer
+public sealed partial class GptNeoXLayer : IRotaryDecoderLayer
 {
     private readonly LayerNorm _inputNorm;
     private readonly LayerNorm _postNorm;
