@@ -27,7 +27,7 @@ public sealed class BatchedGradientTests(ITestOutputHelper output)
         "albert_mlm", "albert_seqcls", "albert_qa",
         "llama", "llama_bf16", "stories260K", "llama_seqcls", "llama_tokcls", "llama_qa", "mistral", "qwen2", "llama_padded",
         "gemma", "gemma_tokcls", "phi3", "phi3_longrope", "olmo2", "phi", "phi_seqcls",
-        "gpt_neox", "gpt_neox_sequential", "gpt_neox_qa",
+        "gpt_neox", "gpt_neox_sequential", "gpt_neox_qa", "gemma2", "gemma2_seqcls",
     ];
 
     private static readonly Lazy<JsonElement> Manifest = new(() =>
