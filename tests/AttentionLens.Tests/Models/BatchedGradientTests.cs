@@ -28,6 +28,7 @@ public sealed class BatchedGradientTests(ITestOutputHelper output)
         "llama", "llama_bf16", "stories260K", "llama_seqcls", "llama_tokcls", "llama_qa", "mistral", "qwen2", "llama_padded",
         "gemma", "gemma_tokcls", "phi3", "phi3_longrope", "olmo2", "phi", "phi_seqcls",
         "gpt_neox", "gpt_neox_sequential", "gpt_neox_qa", "gemma2", "gemma2_seqcls",
+        "opt", "opt_post_ln_proj", "opt_seqcls", "opt_qa",
     ];
 
     private static readonly Lazy<JsonElement> Manifest = new(() =>
