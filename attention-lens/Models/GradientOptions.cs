@@ -31,8 +31,9 @@ public sealed record GradientOptions
     /// v, probabilities, residual sums, FFN pre-activations; <see cref="IBatchedDifferentiableBody.KeptFloatsPerSequence"/>)
     /// for each sequence of a batch. When one sequence's do not fit, the backward recomputes each layer from its
     /// input (per-layer checkpointing, one sequence at a time; 0 forces it). The default 256 MiB keeps them for
-    /// BERT-base and GPT-2 up to about 350 tokens (4 sequences at 128) and leaves BERT-base at 512 tokens
-    /// (358 MB) and the Llama-3.2-1B shape at 256 on recompute, within the memory measured before this budget existed.
+    /// BERT-base up to about 430 tokens (57 MB per sequence at 128: batches of 4; GPT-2 52 MB: 5) and leaves BERT-base
+    /// at 512 tokens (341 MB) and the Llama-3.2-1B shape at 256 (522 MB) on recompute, within the memory measured
+    /// before this budget existed. Transient scratch of one layer's backward comes on top.
     /// </summary>
     public long KeptActivationsBudgetBytes { get; init; } = 256L << 20;
 
