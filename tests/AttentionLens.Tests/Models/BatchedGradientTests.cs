@@ -29,6 +29,7 @@ public sealed class BatchedGradientTests(ITestOutputHelper output)
         "gemma", "gemma_tokcls", "phi3", "phi3_longrope", "olmo2", "phi", "phi_seqcls",
         "gpt_neox", "gpt_neox_sequential", "gpt_neox_qa", "gemma2", "gemma2_seqcls",
         "opt", "opt_post_ln_proj", "opt_seqcls", "opt_qa",
+        "deberta_v2_mlm", "deberta_v2_seqcls", "deberta_v2_tokcls", "deberta_v2_qa", "deberta_v2_tokcls_padded",
     ];
 
     private static readonly Lazy<JsonElement> Manifest = new(() =>
