@@ -10,7 +10,7 @@ namespace AttentionLens.Analysis;
 /// detail record. Costs m + 2 forward and backward passes (the path, the input, the baseline); the m path points
 /// go as <see cref="GradientOptions.PathInputsEmbeds"/>, batched b·T rows at a time by the bodies that keep their
 /// intermediates (<see cref="IBatchedDifferentiableBody"/>; b from <see cref="GradientOptions.KeptActivationsBudgetBytes"/>),
-/// one after another by the others.
+/// one after another when they do not fit.
 /// </summary>
 public sealed class IntegratedGradientsMethod : IAttributionMethod
 {
@@ -50,7 +50,7 @@ public sealed class IntegratedGradientsMethod : IAttributionMethod
 
         // Σ_k ∂y/∂e at x′ + α_k (x − x′), α_k = (k − ½)/m, accumulated in double. The points go to the backward
         // MaxBatch at a time (IDifferentiableModel.GradientPath): bodies with kept intermediates run each group
-        // as one batch of b·T rows (b from the memory budget), the others one point after another.
+        // as one batch of b·T rows (b from the memory budget), one point after another when over it.
         var sum = new double[T * C];
         int chunk = Math.Max(1, GradientOptions.Default.MaxBatch);
         for (int first = 1; first <= m; first += chunk)

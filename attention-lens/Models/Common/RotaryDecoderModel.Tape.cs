@@ -4,8 +4,8 @@ namespace AttentionLens.Models;
 
 /// <summary>
 /// The rotary decoder families as a batched body with kept intermediates when every layer has a tape
-/// (<see cref="ITapedRotaryLayer"/>: Gemma's and Phi-3's <see cref="PreNormDecoderLayer"/>); GPT-NeoX, Phi and
-/// OLMo-2 layers have none yet, and those bodies keep the recompute path.
+/// (<see cref="ITapedRotaryLayer"/>: Gemma's and Phi-3's <see cref="PreNormDecoderLayer"/>, GPT-NeoX's, Phi's and
+/// OLMo-2's layers); a layer class without one would leave its body on the recompute path.
 /// </summary>
 public abstract partial class RotaryDecoderModel : IBatchedDifferentiableBody
 {
