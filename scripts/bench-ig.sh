@@ -4,9 +4,9 @@
 # same thread count, in the same run. IG with STEPS (32) midpoint steps from the zero baseline at TOKENS (128)
 # tokens on BERT-base's shape (sequence classifier, 2 labels) and GPT-2's (124M, LM head); each side times its
 # M + 2 forward and backward passes (path, f(x), f(baseline)), median of RUNS after a warm-up. Prints one row
-# per model with the ratio ours/torch (sequential, as ours runs) and ours/torch batched (the M path points in
-# one batch, as Captum batches them) by wall time, the ratio of CPU seconds (sequential; fairer when other jobs
-# load the machine), and both sides' completeness gaps as a sanity check (same checkpoint, same input).
+# per model with the ratio ours/torch (torch one path point at a time; ours batches them, b from its memory
+# budget) and ours/torch batched (the M path points in one batch, as Captum batches them) by wall time, the ratio of CPU seconds (sequential; fairer when other jobs
+# load the machine; both sides' CPU seconds are printed too, with the load average before and after), and both sides' completeness gaps as a sanity check (same checkpoint, same input).
 # Not a test: on a shared machine read the ratios, and re-run when in doubt.
 # Usage: scripts/bench-ig.sh [THREADS=2] [RUNS=3]; MODELS="bert-base gpt2" TOKENS=128 STEPS=32 to choose cases.
 set -euo pipefail
@@ -26,7 +26,8 @@ dotnet build server -c Release -o "$out" -v q -nologo >/dev/null
 py() { ( . /tmp/hf-reference/env.sh && OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$threads" /usr/bin/python3 "$root/scripts/bench_ig.py" "$@" ); }
 field() { /usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[2])[sys.argv[1]])' "$1" "$2"; }
 
-printf '%-10s %6s %5s %7s %9s %9s %11s %7s %11s %9s %10s %10s\n' model tokens steps threads ours_s torch_s torch_bat_s ratio ratio_bat cpu_ratio ours_gap torch_gap
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-10s %6s %5s %7s %9s %9s %11s %7s %11s %10s %10s %9s %10s %10s\n' model tokens steps threads ours_s torch_s torch_bat_s ratio ratio_bat ours_cpu_s torch_cpu_s cpu_ratio ours_gap torch_gap
 for model in $models; do
   dir="$work/$model-$tokens"
   [ -f "$dir/ids.txt" ] || py prepare --model "$model" --tokens "$tokens" --dir "$dir" 2>/dev/null
@@ -35,7 +36,9 @@ for model in $models; do
   seq=$(echo "$torch_lines" | sed -n 1p)
   bat=$(echo "$torch_lines" | sed -n 2p)
   ours_s=$(field median_s "$ours"); torch_s=$(field median_s "$seq"); bat_s=$(field median_s "$bat")
-  printf '%-10s %6s %5s %7s %9.3f %9.3f %11.3f %6.2fx %10.2fx %8.2fx %10.2e %10.2e\n' "$model" "$tokens" "$steps" "$threads" "$ours_s" "$torch_s" "$bat_s" \
+  ours_cpu=$(field cpu_s "$ours"); torch_cpu=$(field cpu_s "$seq")
+  printf '%-10s %6s %5s %7s %9.3f %9.3f %11.3f %6.2fx %10.2fx %10.3f %11.3f %8.2fx %10.2e %10.2e\n' "$model" "$tokens" "$steps" "$threads" "$ours_s" "$torch_s" "$bat_s" \
     "$(/usr/bin/python3 -c "print($ours_s / $torch_s)")" "$(/usr/bin/python3 -c "print($ours_s / $bat_s)")" \
-    "$(/usr/bin/python3 -c "print($(field cpu_s "$ours") / $(field cpu_s "$seq"))")" "$(field gap "$ours")" "$(field gap "$seq")"
+    "$ours_cpu" "$torch_cpu" "$(/usr/bin/python3 -c "print($ours_cpu / $torch_cpu)")" "$(field gap "$ours")" "$(field gap "$seq")"
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

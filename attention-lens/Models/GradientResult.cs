@@ -30,4 +30,11 @@ public sealed class GradientResult
     /// <summary>(L, H, T, T) ∂y/∂A, the gradient with respect to each layer's post-softmax attention
     /// probabilities (as PyTorch gives for <c>output_attentions</c> tensors with <c>retain_grad</c>), when asked for.</summary>
     public float[]? GradAttentions { get; init; }
+
+    /// <summary>Sequences the forward ran together keeping every layer's intermediates (<see cref="GradientOptions.KeptActivationsBudgetBytes"/>);
+    /// 0 when the backward recomputed each layer from its input instead (per-layer checkpointing).</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>One entry per <see cref="GradientOptions.PathInputsEmbeds"/> row block, in order, when those were given.</summary>
+    public IReadOnlyList<GradientPoint>? Points { get; init; }
 }

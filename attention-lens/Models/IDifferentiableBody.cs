@@ -18,7 +18,9 @@ namespace AttentionLens.Models;
 /// of the whole process, weights included, 2 shared cores): bert-base at 512 tokens 1.85 GB (0.44 GB of
 /// float32 weights, packed once for the forward and once for the backward GEMMs, see <see cref="Linear.Backward"/>),
 /// the llama-1b preset at 256 tokens 2.85 GB (2.5 GB of bf16 weights, never packed whole) — 0.2–0.5 GB above
-/// the forward pass alone.
+/// the forward pass alone. Bodies that also implement <see cref="IBatchedDifferentiableBody"/> keep every layer's
+/// intermediates instead when they fit <see cref="GradientOptions.KeptActivationsBudgetBytes"/> (no recompute: two
+/// forward-equivalents per pass instead of three), and fall back to this recompute path otherwise.
 /// </para>
 /// </summary>
 internal interface IDifferentiableBody

@@ -17,4 +17,22 @@ public interface IDifferentiableModel : ITransformerModel
     bool SupportsGradients => true;
 
     GradientResult Gradient(ForwardInput input, GradientTarget target, GradientOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// y and ∂y/∂inputs_embeds at each of several (T, E) word-embedding inputs of the same input ids
+    /// (integrated gradients' path points), no attention gradients. This default runs <see cref="Gradient"/> once
+    /// per point; the library's models pass them as <see cref="GradientOptions.PathInputsEmbeds"/>, which bodies
+    /// with kept intermediates run as batches of b·T rows.
+    /// </summary>
+    IReadOnlyList<GradientPoint> GradientPath(ForwardInput input, GradientTarget target, IReadOnlyList<float[]> points, int threads = 0,
+        CancellationToken cancellationToken = default)
+    {
+        var result = new GradientPoint[points.Count];
+        for (int i = 0; i < points.Count; i++)
+        {
+            var g = Gradient(input, target, new GradientOptions { InputsEmbeds = points[i], AttentionGradients = false, Threads = threads }, cancellationToken);
+            result[i] = new GradientPoint(g.Value, g.GradInputsEmbeds);
+        }
+        return result;
+    }
 }

@@ -220,6 +220,40 @@ public sealed class CpuKernels : IKernels
         }
     }
 
+    /// <summary><see cref="IKernels.ActivateBackward"/> in float lanes (<see cref="SimdActivationBackward{TS,TV}"/>), split
+    /// between threads in chunks of whole 64-float blocks as <see cref="Activate"/> is.</summary>
+    public unsafe void ActivateBackward(ReadOnlySpan<float> x, Span<float> dy, Activation activation)
+    {
+        KernelChecks.Vector(x.Length, dy.Length, "ActivateBackward x", optional: false);
+        int n = dy.Length;
+        int parts = Threads == 1 || n < MinParallelElements ? 1 : Math.Max(1, Math.Min(2 * Threads, n / 4096));
+        if (parts == 1)
+        {
+            ActivateBackwardPart(x[..n], dy, activation);
+            return;
+        }
+        fixed (float* px = x, pd = dy)
+        {
+            float* xs = px, ds = pd;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Threads }, part =>
+            {
+                int start = (int)((long)n * part / parts) & ~63;
+                int end = part == parts - 1 ? n : (int)((long)n * (part + 1) / parts) & ~63;
+                ActivateBackwardPart(new ReadOnlySpan<float>(xs + start, end - start), new Span<float>(ds + start, end - start), activation);
+            });
+        }
+    }
+
+    private void ActivateBackwardPart(ReadOnlySpan<float> x, Span<float> dy, Activation activation)
+    {
+        switch (Level)
+        {
+            case SimdLevel.Avx512: SimdActivationBackward<Simd512, Vector512<float>>.Apply(x, dy, activation); break;
+            case SimdLevel.Avx2: SimdActivationBackward<Simd256, Vector256<float>>.Apply(x, dy, activation); break;
+            default: SimdActivationBackward<Simd128, Vector128<float>>.Apply(x, dy, activation); break;
+        }
+    }
+
     public unsafe void SiluMultiply(Span<float> a, ReadOnlySpan<float> b)
     {
         KernelChecks.Vector(b.Length, a.Length, "SiluMultiply b", optional: false);

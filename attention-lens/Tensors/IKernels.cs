@@ -40,6 +40,10 @@ public interface IKernels
     /// <summary>Element-wise activation in place.</summary>
     void Activate(Span<float> x, Activation activation);
 
+    /// <summary>Reverse mode of <see cref="Activate"/>: dy[i] ← dy[i] · f′(x[i]) at the forward's input x. The default is
+    /// the scalar double reference <see cref="Tensors.ActivationBackward.Apply"/>; <see cref="CpuKernels"/> runs float lanes on several threads.</summary>
+    void ActivateBackward(ReadOnlySpan<float> x, Span<float> dy, Activation activation) => Tensors.ActivationBackward.Apply(x, dy, activation);
+
     /// <summary>a[i] = silu(a[i]) · b[i] (the SwiGLU gate of Llama's MLP).</summary>
     void SiluMultiply(Span<float> a, ReadOnlySpan<float> b);
 

@@ -20,7 +20,12 @@ internal static class SimdGelu
     private const float ZMax = 9.4f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Gelu<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct
+    public static TV Gelu<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct =>
+        TS.Multiply(TS.Multiply(x, TS.Splat(0.5f)), OnePlusErf<TS, TV>(x));
+
+    /// <summary>1 + erf(x/√2) = 2Φ(x), the factor GELU multiplies ½x by (and its derivative's first term).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV OnePlusErf<TS, TV>(TV x) where TS : struct, ISimd<TV> where TV : struct
     {
         TV zero = TS.Splat(0f), one = TS.Splat(1f);
         TV z = TS.Min(TS.Multiply(TS.Max(x, TS.Subtract(zero, x)), TS.Splat(0.70710678118654752f)), TS.Splat(ZMax));
@@ -36,7 +41,6 @@ internal static class SimdGelu
         h = TS.MultiplyAdd(h, s, TS.Splat(0.5646204774224971f));
         h = TS.MultiplyAdd(h, s, TS.Splat(-0.552590451648873f));
         TV erfc = TS.Multiply(t, SimdExp.Exp<TS, TV>(TS.Subtract(h, TS.Multiply(z, z))));
-        TV onePlusErf = TS.SelectLess(x, zero, erfc, TS.Subtract(TS.Splat(2f), erfc));
-        return TS.Multiply(TS.Multiply(x, TS.Splat(0.5f)), onePlusErf);
+        return TS.SelectLess(x, zero, erfc, TS.Subtract(TS.Splat(2f), erfc));
     }
 }

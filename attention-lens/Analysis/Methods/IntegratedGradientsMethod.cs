@@ -7,8 +7,10 @@ namespace AttentionLens.Analysis;
 /// over the word embeddings: a_i = Σ_c (x_ic − x′_ic) · ∫₀¹ ∂y/∂e_ic (x′ + α(x − x′)) dα, the integral by the
 /// midpoint Riemann rule with m points α_k = (k − ½)/m. Scores are a_i (signed). Completeness (their
 /// Prop. 1): Σ_i a_i = f(x) − f(x′) for the exact integral; the gap of the m-point sum is reported in the
-/// detail record. Costs m + 2 forward and backward passes (the path, the input, the baseline), one after
-/// another — the backward pass takes one sequence at a time, so the steps are not batched.
+/// detail record. Costs m + 2 forward and backward passes (the path, the input, the baseline); the m path points
+/// go as <see cref="GradientOptions.PathInputsEmbeds"/>, batched b·T rows at a time by the bodies that keep their
+/// intermediates (<see cref="IBatchedDifferentiableBody"/>; b from <see cref="GradientOptions.KeptActivationsBudgetBytes"/>),
+/// one after another when they do not fit.
 /// </summary>
 public sealed class IntegratedGradientsMethod : IAttributionMethod
 {
@@ -46,16 +48,23 @@ public sealed class IntegratedGradientsMethod : IAttributionMethod
         var baseline = Baseline(model, c, target, T, C, cancellationToken);
         var atBaseline = model.Gradient(c.Input, target, plain with { InputsEmbeds = baseline }, cancellationToken);
 
-        // Σ_k ∂y/∂e at x′ + α_k (x − x′), α_k = (k − ½)/m, accumulated in double.
+        // Σ_k ∂y/∂e at x′ + α_k (x − x′), α_k = (k − ½)/m, accumulated in double. The points go to the backward
+        // MaxBatch at a time (IDifferentiableModel.GradientPath): bodies with kept intermediates run each group
+        // as one batch of b·T rows (b from the memory budget), one point after another when over it.
         var sum = new double[T * C];
-        var point = new float[T * C];
-        for (int k = 1; k <= m; k++)
+        int chunk = Math.Max(1, GradientOptions.Default.MaxBatch);
+        for (int first = 1; first <= m; first += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double alpha = (k - 0.5) / m;
-            for (int q = 0; q < point.Length; q++) point[q] = (float)(baseline[q] + alpha * ((double)x[q] - baseline[q]));
-            var g = model.Gradient(c.Input, target, plain with { InputsEmbeds = point }, cancellationToken);
-            for (int q = 0; q < sum.Length; q++) sum[q] += g.GradInputsEmbeds[q];
+            var points = new float[Math.Min(chunk, m - first + 1)][];
+            for (int j = 0; j < points.Length; j++)
+            {
+                double alpha = (first + j - 0.5) / m;
+                var point = points[j] = new float[T * C];
+                for (int q = 0; q < point.Length; q++) point[q] = (float)(baseline[q] + alpha * ((double)x[q] - baseline[q]));
+            }
+            foreach (var p in model.GradientPath(c.Input, target, points, cancellationToken: cancellationToken))
+                for (int q = 0; q < sum.Length; q++) sum[q] += p.GradInputsEmbeds[q];
         }
         var scores = new double[T];
         double total = 0;

@@ -13,7 +13,7 @@ namespace AttentionLens.Models;
 /// Scaling the query first (DistilBERT) has the same derivative. dP is PyTorch's gradient of the
 /// post-softmax <c>attentions</c> tensor (it is what P·V reads, dropout being the identity in eval).
 /// </summary>
-public static class AttentionBackward
+public static partial class AttentionBackward
 {
     /// <param name="q">(T, H·D) queries as the product read them (after RoPE or q-norm).</param>
     /// <param name="k">(T, H_kv·D) keys.</param>
@@ -28,11 +28,23 @@ public static class AttentionBackward
     /// <param name="softCap">Gemma 2's attn_logit_softcapping, or null.</param>
     public static void Backward(IKernels kernels, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> probs,
         ReadOnlySpan<float> dContext, Span<float> dProbs, Span<float> dq, Span<float> dk, Span<float> dv,
-        int tokens, int heads, int kvHeads, int headDim, float scale, float? softCap = null)
+        int tokens, int heads, int kvHeads, int headDim, float scale, float? softCap = null) =>
+        Batch(kernels, q, k, v, probs, dContext, dProbs, dq, dk, dv, 1, tokens, heads, kvHeads, headDim, scale, softCap);
+
+    /// <summary>
+    /// The backward of key/value head <paramref name="g"/> and the query heads that read it (one sequence): dK_g and
+    /// dV_g are written here only, so groups run in parallel (<see cref="Batch"/>).
+    /// </summary>
+    private static void Group(IKernels kernels, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> probs,
+        ReadOnlySpan<float> dContext, Span<float> dProbs, Span<float> dq, Span<float> dk, Span<float> dv,
+        int tokens, int heads, int kvHeads, int headDim, float scale, float? softCap, int g)
     {
         int t = tokens, d = headDim, group = heads / kvHeads, tt = t * t;
-        dk[..(t * kvHeads * d)].Clear();
-        dv[..(t * kvHeads * d)].Clear();
+        for (int r = 0; r < t; r++)
+        {
+            dk.Slice(r * kvHeads * d + g * d, d).Clear();
+            dv.Slice(r * kvHeads * d + g * d, d).Clear();
+        }
         using var qhBuffer = new Scratch(t * d);
         using var khBuffer = new Scratch(t * d);
         using var vhBuffer = new Scratch(t * d);
@@ -47,12 +59,11 @@ public static class AttentionBackward
         var result = outBuffer.Span;
         var transposed = transposedBuffer.Span;
         var ds = dsBuffer.Span;
-        for (int h = 0; h < heads; h++)
+        Gather(k, kh, t, kvHeads, d, g);
+        Gather(v, vh, t, kvHeads, d, g);
+        for (int h = g * group; h < (g + 1) * group; h++)
         {
-            int g = h / group;
             Gather(q, qh, t, heads, d, h);
-            Gather(k, kh, t, kvHeads, d, g);
-            Gather(v, vh, t, kvHeads, d, g);
             Gather(dContext, dch, t, heads, d, h);
             var p = probs.Slice(h * tt, tt);
             var dp = dProbs.Slice(h * tt, tt);

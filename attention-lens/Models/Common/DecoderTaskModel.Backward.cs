@@ -50,6 +50,11 @@ public sealed partial class DecoderTaskModel
         return GradientRunner.Run(body, _kernels, input, options, head, cancellationToken);
     }
 
+    /// <summary>The points as one <see cref="GradientOptions.PathInputsEmbeds"/> call (batched where the body keeps its intermediates).</summary>
+    public IReadOnlyList<GradientPoint> GradientPath(ForwardInput input, GradientTarget target, IReadOnlyList<float[]> points, int threads = 0,
+        CancellationToken cancellationToken = default) =>
+        Gradient(input, target, new GradientOptions { PathInputsEmbeds = points, AttentionGradients = false, Threads = threads }, cancellationToken).Points!;
+
     private delegate float FeatureBackward(IKernels kernels, ReadOnlySpan<float> features, Span<float> dFeatures);
 
     /// <summary>One row of the last hidden state through project_out (when present) into the head.</summary>

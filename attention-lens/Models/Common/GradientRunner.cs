@@ -20,12 +20,36 @@ internal static class GradientRunner
         options ??= GradientOptions.Default;
         var kernels = modelKernels.WithThreads(options.Threads);
         if (input.Length == 0) throw new AttentionLensException("the input has no tokens.");
+        if (options.PathInputsEmbeds is { } path)
+        {
+            if (options.AttentionGradients)
+                throw new AttentionLensException("GradientOptions.PathInputsEmbeds gives ∂y/∂inputs_embeds only; set AttentionGradients = false.");
+            if (path.Count == 0) throw new AttentionLensException("GradientOptions.PathInputsEmbeds is empty; give at least one (T, E) block.");
+            foreach (var point in path) CheckEmbeds(body, input, point, "PathInputsEmbeds");
+            var plain = options with { PathInputsEmbeds = null };
+            return BatchedGradientRunner.RunPath(body, kernels, input, path, BatchedGradientRunner.BatchSize(body, input.Length, options, path.Count), head,
+                point => Recompute(body, kernels, input, point, plain, head, cancellationToken), cancellationToken);
+        }
         var embeds = options.InputsEmbeds ?? body.WordEmbeddings(input);
+        CheckEmbeds(body, input, embeds, "InputsEmbeds");
+        if (BatchedGradientRunner.BatchSize(body, input.Length, options, 1) > 0)
+            return BatchedGradientRunner.RunOne((IBatchedDifferentiableBody)body, kernels, input, embeds, options.AttentionGradients, head, cancellationToken);
+        return Recompute(body, kernels, input, embeds, options, head, cancellationToken);
+    }
+
+    private static void CheckEmbeds(IDifferentiableBody body, ForwardInput input, float[] embeds, string field)
+    {
         int width = body.EmbeddingSize;
         if (embeds.Length != input.Length * width)
-            throw new AttentionLensException($"GradientOptions.InputsEmbeds has {embeds.Length} values; {input.Length} tokens × {width} channels need {input.Length * width}.");
+            throw new AttentionLensException($"GradientOptions.{field} has {embeds.Length} values; {input.Length} tokens × {width} channels need {input.Length * width}.");
         if (!float.IsFinite(TensorPrimitives.MaxMagnitude<float>(embeds)))
-            throw new AttentionLensException("GradientOptions.InputsEmbeds holds NaN or Inf; give finite embeddings.");
+            throw new AttentionLensException($"GradientOptions.{field} holds NaN or Inf; give finite embeddings.");
+    }
+
+    /// <summary>The per-layer checkpointing path: an ordinary forward keeping the hidden states, each layer recomputed in the backward.</summary>
+    private static GradientResult Recompute(IDifferentiableBody body, IKernels kernels, ForwardInput input, float[] embeds, GradientOptions options,
+        HeadBackward head, CancellationToken cancellationToken)
+    {
         var forward = body.ForwardKeep(input, embeds, options.Threads, cancellationToken);
         int t = forward.Tokens, c = forward.Hidden, layers = forward.Layers, heads = forward.Heads;
         var last = forward.HiddenStates.AsSpan(layers * t * c, t * c);

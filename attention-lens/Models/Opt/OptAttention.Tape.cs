@@ -1,0 +1,61 @@
+using AttentionLens.Tensors;
+
+namespace AttentionLens.Models.Opt;
+
+/// <summary><see cref="OptAttention"/> over b sequences with q, k, v and P kept.</summary>
+public sealed partial class OptAttention
+{
+    internal sealed class Kept(Memory<float> q, Memory<float> k, Memory<float> v, Memory<float> probs)
+    {
+        public Memory<float> Q { get; } = q;
+        public Memory<float> K { get; } = k;
+        public Memory<float> V { get; } = v;
+        public Memory<float> Probs { get; } = probs;
+    }
+
+    internal Kept Take(TapeArena arena, int batch, int tokens)
+    {
+        int rows = batch * tokens, c = _heads * _headDim;
+        return new Kept(arena.Take(rows * c), arena.Take(rows * c), arena.Take(rows * c), arena.Take(batch * _heads * tokens * tokens));
+    }
+
+    internal long KeptFloats(int tokens) => 3L * tokens * _heads * _headDim + (long)_heads * tokens * tokens;
+
+    /// <summary><see cref="Forward"/> over b·T rows, attention per sequence (the query scaled first, as the forward).</summary>
+    internal void ForwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, int batch, int tokens)
+    {
+        int t = tokens, rows = batch * t, c = _heads * _headDim, tc = t * c, block = _heads * t * t;
+        Span<float> q = kept.Q.Span, k = kept.K.Span, v = kept.V.Span, probs = kept.Probs.Span;
+        _q.Forward(kernels, x, q, rows);
+        _k.Forward(kernels, x, k, rows);
+        _v.Forward(kernels, x, v, rows);
+        using var contextBuffer = new Scratch(rows * c);
+        var context = contextBuffer.Span;
+        for (int s = 0; s < batch; s++)
+            kernels.Attention(q.Slice(s * tc, tc), k.Slice(s * tc, tc), v.Slice(s * tc, tc), bias, probs.Slice(s * block, block), context.Slice(s * tc, tc),
+                t, _heads, _heads, _headDim, 1f / MathF.Sqrt(_headDim), scaleQuery: true);
+        _out.Forward(kernels, context, output, rows);
+    }
+
+    /// <summary><see cref="Backward"/> from <paramref name="kept"/> over b·T rows.</summary>
+    internal void BackwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> dOutput, Span<float> dx, Span<float> dProbs, int batch, int tokens)
+    {
+        int t = tokens, rows = batch * t, c = _heads * _headDim, n = rows * c;
+        using var dContextBuffer = new Scratch(n);
+        using var dqBuffer = new Scratch(n);
+        using var dkBuffer = new Scratch(n);
+        using var dvBuffer = new Scratch(n);
+        Span<float> dContext = dContextBuffer.Span, dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
+        _out.Backward(kernels, dOutput, dContext, rows);
+        AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, _heads, _heads, _headDim,
+            1f / MathF.Sqrt(_headDim));
+        int e = rows * _q.InFeatures;
+        using var partBuffer = new Scratch(e);
+        var part = partBuffer.Span;
+        _q.Backward(kernels, dq, dx, rows);
+        _k.Backward(kernels, dk, part, rows);
+        kernels.Add(dx[..e], part);
+        _v.Backward(kernels, dv, part, rows);
+        kernels.Add(dx[..e], part);
+    }
+}
