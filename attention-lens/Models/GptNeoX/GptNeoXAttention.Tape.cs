@@ -5,24 +5,12 @@ namespace AttentionLens.Models.GptNeoX;
 /// <summary><see cref="GptNeoXAttention"/> over b sequences with q and k (after RoPE), v and P kept.</summary>
 public sealed partial class GptNeoXAttention
 {
-    internal sealed class Kept(Memory<float> q, Memory<float> k, Memory<float> v, Memory<float> probs)
-    {
-        public Memory<float> Q { get; } = q;
-        public Memory<float> K { get; } = k;
-        public Memory<float> V { get; } = v;
-        public Memory<float> Probs { get; } = probs;
-    }
+    internal KeptAttention Take(TapeArena arena, int batch, int tokens) => KeptAttention.Take(arena, batch, tokens, _heads, _headDim);
 
-    internal Kept Take(TapeArena arena, int batch, int tokens)
-    {
-        int rows = batch * tokens, c = _heads * _headDim;
-        return new Kept(arena.Take(rows * c), arena.Take(rows * c), arena.Take(rows * c), arena.Take(batch * _heads * tokens * tokens));
-    }
-
-    internal long KeptFloats(int tokens) => 3L * tokens * _heads * _headDim + (long)_heads * tokens * tokens;
+    internal long KeptFloats(int tokens) => KeptAttention.Floats(tokens, _heads, _headDim);
 
     /// <summary><see cref="Forward"/> over b·T rows (query_key_value split per head as the forward does, RoPE and attention per sequence).</summary>
-    internal void ForwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope, int batch, int tokens)
+    internal void ForwardKept(IKernels kernels, KeptAttention kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope, int batch, int tokens)
     {
         int h = _heads, d = _headDim, c = h * d, t = tokens, rows = batch * t, block = h * t * t;
         Span<float> q = kept.Q.Span, k = kept.K.Span, v = kept.V.Span, probs = kept.Probs.Span;
@@ -52,7 +40,7 @@ public sealed partial class GptNeoXAttention
     }
 
     /// <summary><see cref="Backward"/> from <paramref name="kept"/> over b·T rows.</summary>
-    internal void BackwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> dOutput, Span<float> dx, RopeTable rope, Span<float> dProbs, int batch, int tokens)
+    internal void BackwardKept(IKernels kernels, KeptAttention kept, ReadOnlySpan<float> dOutput, Span<float> dx, RopeTable rope, Span<float> dProbs, int batch, int tokens)
     {
         int h = _heads, d = _headDim, c = h * d, t = tokens, rows = batch * t;
         using var dContextBuffer = new Scratch(rows * c);

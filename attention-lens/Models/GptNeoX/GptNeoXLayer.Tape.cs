@@ -18,7 +18,7 @@ public sealed partial class GptNeoXLayer : ITapedRotaryLayer
         private readonly float[] _bias;
         private readonly RopeTable _rope;
         private readonly int _batch, _tokens;
-        private readonly GptNeoXAttention.Kept _attention;
+        private readonly KeptAttention _attention;
         private readonly Memory<float> _h, _inner;
         private ReadOnlyMemory<float> _x;
 

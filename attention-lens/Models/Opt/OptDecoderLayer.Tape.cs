@@ -19,7 +19,7 @@ public sealed partial class OptDecoderLayer
         private readonly OptDecoderLayer _layer;
         private readonly float[] _bias;
         private readonly int _batch, _tokens;
-        private readonly OptAttention.Kept _attention;
+        private readonly KeptAttention _attention;
         private readonly Memory<float> _first, _second, _inner;
         private ReadOnlyMemory<float> _x;
 
