@@ -7,15 +7,15 @@ namespace AttentionLens.Models.Albert;
 public sealed partial class AlbertModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + Enumerable.Range(0, Info.Layers).Sum(l => _groups[_config.GroupOf(l)].KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + Enumerable.Range(0, Info.Layers).Sum(l => _groups[_config.GroupOf(l)].KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, e = _config.EmbeddingSize, b = embeds.Count;
+        int t = input.Length, e = _config.EmbeddingSize, b = embeds.Count;
         EncoderInputs.Check(input, Info.MaxPositions);
         var positions = Enumerable.Range(0, t).ToArray();
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
         using (var embeddedBuffer = new Scratch(b * t * e))
         {
             var embedded = embeddedBuffer.Span;

@@ -7,20 +7,20 @@ namespace AttentionLens.Models.Electra;
 public sealed partial class ElectraModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _encoder.KeptFloats(tokens);
+        BatchTape.StateFloats(Info, tokens) + _encoder.KeptFloats(tokens);
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, e = _embeddingSize, b = embeds.Count;
+        int t = input.Length, e = _embeddingSize, b = embeds.Count;
         EncoderInputs.Check(input, Info.MaxPositions);
         var positions = Enumerable.Range(0, t).ToArray();
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
         if (_project is null)
         {
             for (int s = 0; s < b; s++)
-                _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, tape.Embedded.Slice(s * t * c, t * c), embeds[s]);
+                _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, tape.EmbeddedSequence(s), embeds[s]);
         }
         else
         {
