@@ -16,16 +16,8 @@ public sealed partial class GptNeoXAttention
         Span<float> q = kept.Q.Span, k = kept.K.Span, v = kept.V.Span, probs = kept.Probs.Span;
         using (var qkvBuffer = new Scratch(rows * 3 * c))
         {
-            var qkv = qkvBuffer.Span;
-            _qkv.Forward(kernels, x, qkv, rows);
-            for (int r = 0; r < rows; r++)
-                for (int head = 0; head < h; head++)
-                {
-                    var part = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
-                    part[..d].CopyTo(q.Slice(r * c + head * d, d));
-                    part.Slice(d, d).CopyTo(k.Slice(r * c + head * d, d));
-                    part.Slice(2 * d, d).CopyTo(v.Slice(r * c + head * d, d));
-                }
+            _qkv.Forward(kernels, x, qkvBuffer.Span, rows);
+            SplitHeads(qkvBuffer.Span, q, k, v, rows);
         }
         using var contextBuffer = new Scratch(rows * c);
         var context = contextBuffer.Span;
@@ -57,15 +49,7 @@ public sealed partial class GptNeoXAttention
             RopeBackward.Apply(dk.Slice(s * t * c, t * c), t, h, d, _rotaryDim, rope);
         }
         using var qkvBuffer = new Scratch(rows * 3 * c);
-        var qkv = qkvBuffer.Span;
-        for (int r = 0; r < rows; r++)
-            for (int head = 0; head < h; head++)
-            {
-                var part = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
-                dq.Slice(r * c + head * d, d).CopyTo(part);
-                dk.Slice(r * c + head * d, d).CopyTo(part.Slice(d));
-                dv.Slice(r * c + head * d, d).CopyTo(part.Slice(2 * d));
-            }
-        _qkv.Backward(kernels, qkv, dx, rows);
+        JoinHeads(dq, dk, dv, qkvBuffer.Span, rows);
+        _qkv.Backward(kernels, qkvBuffer.Span, dx, rows);
     }
 }
