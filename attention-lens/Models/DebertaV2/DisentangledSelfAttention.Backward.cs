@@ -32,13 +32,7 @@ public sealed partial class DisentangledSelfAttention
         using var dvBuffer = new Scratch(n);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
         BackwardScores(kernels, q, k, v, probsBuffer.Span, dContext, positions, dProbs, dq, dk, dv, t);
-        using var projBuffer = new Scratch(n);
-        var proj = projBuffer.Span;
-        _query.Backward(kernels, dq, dx, t);
-        _key.Backward(kernels, dk, proj, t);
-        kernels.Add(dx[..n], proj);
-        _value.Backward(kernels, dv, proj, t);
-        kernels.Add(dx[..n], proj);
+        QkvSelfAttentionBackward.Projections(kernels, _query, _key, _value, dq, dk, dv, dx, t);
     }
 
     /// <summary>table[row, r(i, j)] += dS[i, j]·inverse, row = i (c2p) or j (p2c): the transpose of <c>AddGathered</c>.</summary>

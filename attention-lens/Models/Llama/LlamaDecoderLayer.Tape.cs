@@ -119,11 +119,7 @@ public sealed partial class LlamaDecoderLayer
                 RopeBackward.Apply(dk.Slice(s * ks, ks), t, kv, d, d, _rope);
             }
             var dn1 = dn2; // dn₂ is no longer read
-            a.Query.Backward(kernels, dq, dn1, rows);
-            a.Key.Backward(kernels, dk, part, rows);
-            kernels.Add(dn1, part);
-            a.Value.Backward(kernels, dv, part, rows);
-            kernels.Add(dn1, part);
+            QkvSelfAttentionBackward.Projections(kernels, a.Query, a.Key, a.Value, dq, dk, dv, dn1, rows);
             l._inputNorm.Backward(X, dn1, dx[..n], rows);
             kernels.Add(dx[..n], dh);
         }

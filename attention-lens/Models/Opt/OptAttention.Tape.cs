@@ -37,13 +37,6 @@ public sealed partial class OptAttention
         _out.Backward(kernels, dOutput, dContext, rows);
         AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, _heads, _heads, _headDim,
             1f / MathF.Sqrt(_headDim));
-        int e = rows * _q.InFeatures;
-        using var partBuffer = new Scratch(e);
-        var part = partBuffer.Span;
-        _q.Backward(kernels, dq, dx, rows);
-        _k.Backward(kernels, dk, part, rows);
-        kernels.Add(dx[..e], part);
-        _v.Backward(kernels, dv, part, rows);
-        kernels.Add(dx[..e], part);
+        QkvSelfAttentionBackward.Projections(kernels, _q, _k, _v, dq, dk, dv, dx, rows);
     }
 }
