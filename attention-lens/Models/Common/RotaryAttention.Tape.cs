@@ -55,7 +55,7 @@ public sealed partial class RotaryAttention
     /// <summary><see cref="Backward"/> from <paramref name="kept"/> over b·T rows: dx (the normed input's gradient) and dP (b, H, T, T).</summary>
     internal void BackwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> dOutput, Span<float> dx, RopeTable rope, Span<float> dProbs, int batch, int tokens)
     {
-        int t = tokens, rows = batch * t, qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim, qs = t * qWidth, ks = t * kvWidth;
+        int t = tokens, rows = batch * t, qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
         using var dContextBuffer = new Scratch(rows * qWidth);
         var dContext = dContextBuffer.Span;
         _o.Backward(kernels, dOutput, dContext, rows);
@@ -64,11 +64,8 @@ public sealed partial class RotaryAttention
         using var dvBuffer = new Scratch(rows * kvWidth);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
         AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, _heads, _kvHeads, _headDim, _scale, _softCap);
-        for (int s = 0; s < batch; s++)
-        {
-            RopeBackward.Apply(dq.Slice(s * qs, qs), t, _heads, _headDim, _rotaryDim, rope);
-            RopeBackward.Apply(dk.Slice(s * ks, ks), t, _kvHeads, _headDim, _rotaryDim, rope);
-        }
+        RopeBackward.ApplySequences(dq, batch, t, _heads, _headDim, _rotaryDim, rope);
+        RopeBackward.ApplySequences(dk, batch, t, _kvHeads, _headDim, _rotaryDim, rope);
         if (_qNorm is not null)
         {
             dq.CopyTo(dContext); // dcontext is no longer read

@@ -43,11 +43,8 @@ public sealed partial class GptNeoXAttention
         using var dvBuffer = new Scratch(rows * c);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
         AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, h, h, d, 1f / MathF.Sqrt(d));
-        for (int s = 0; s < batch; s++)
-        {
-            RopeBackward.Apply(dq.Slice(s * t * c, t * c), t, h, d, _rotaryDim, rope);
-            RopeBackward.Apply(dk.Slice(s * t * c, t * c), t, h, d, _rotaryDim, rope);
-        }
+        RopeBackward.ApplySequences(dq, batch, t, h, d, _rotaryDim, rope);
+        RopeBackward.ApplySequences(dk, batch, t, h, d, _rotaryDim, rope);
         using var qkvBuffer = new Scratch(rows * 3 * c);
         JoinHeads(dq, dk, dv, qkvBuffer.Span, rows);
         _qkv.Backward(kernels, qkvBuffer.Span, dx, rows);

@@ -85,7 +85,6 @@ public sealed partial class LlamaDecoderLayer
             var l = Layer;
             var a = l._attention;
             int t = Tokens, rows = Rows, n = StateLength, f = rows * l._inner, heads = a.HeadCount, kv = a.KvHeads, d = a.HeadDim;
-            int qs = t * heads * d, ks = t * kv * d;
             using var dn2Buffer = new Scratch(n);
             var dn2 = dn2Buffer.Span;
             using var partBuffer = new Scratch(n);
@@ -113,11 +112,8 @@ public sealed partial class LlamaDecoderLayer
             using var dvBuffer = new Scratch(rows * kv * d);
             Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
             AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, Batch, t, heads, kv, d, 1f / MathF.Sqrt(d));
-            for (int s = 0; s < Batch; s++)
-            {
-                RopeBackward.Apply(dq.Slice(s * qs, qs), t, heads, d, d, _rope);
-                RopeBackward.Apply(dk.Slice(s * ks, ks), t, kv, d, d, _rope);
-            }
+            RopeBackward.ApplySequences(dq, Batch, t, heads, d, d, _rope);
+            RopeBackward.ApplySequences(dk, Batch, t, kv, d, d, _rope);
             var dn1 = dn2; // dn₂ is no longer read
             QkvSelfAttentionBackward.Projections(kernels, a.Query, a.Key, a.Value, dq, dk, dv, dn1, rows);
             l._inputNorm.Backward(X, dn1, dx[..n], rows);
