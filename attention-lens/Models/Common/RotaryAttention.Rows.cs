@@ -2,7 +2,7 @@ using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
 
-public sealed partial class RotaryAttention
+public sealed partial class RotaryAttention : ISuffixAttention
 {
     /// <summary>
     /// q, k, v of <paramref name="tokens"/> rows (separate or fused projections), OLMo-2's q/k norms,

@@ -2,7 +2,7 @@ using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.GptNeoX;
 
-public sealed partial class GptNeoXAttention
+public sealed partial class GptNeoXAttention : ISuffixAttention
 {
     /// <summary><see cref="Forward"/> of the R rows after a cached prefix: their keys and values into rows Start… of
     /// <paramref name="keys"/> and <paramref name="values"/>, their queries over all T (<see cref="AppendedRowsAttention"/>).</summary>
