@@ -28,4 +28,12 @@ public static class RopeBackward
                 }
             }
     }
+
+    /// <summary><see cref="Apply"/> on each of <paramref name="batch"/> sequences of <paramref name="tokens"/> rows laid
+    /// end to end (b·T rows), every sequence at positions 0…T−1 of <paramref name="table"/>.</summary>
+    public static void ApplySequences(Span<float> dx, int batch, int tokens, int heads, int headDim, int rotaryDim, RopeTable table)
+    {
+        int n = tokens * heads * headDim;
+        for (int s = 0; s < batch; s++) Apply(dx.Slice(s * n, n), tokens, heads, headDim, rotaryDim, table);
+    }
 }

@@ -7,21 +7,19 @@ namespace AttentionLens.Models.Albert;
 public sealed partial class AlbertModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + Enumerable.Range(0, Info.Layers).Sum(l => _groups[_config.GroupOf(l)].KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + Enumerable.Range(0, Info.Layers).Sum(l => _groups[_config.GroupOf(l)].KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, e = _config.EmbeddingSize, b = embeds.Count;
+        int t = input.Length, e = _config.EmbeddingSize, b = embeds.Count;
         EncoderInputs.Check(input, Info.MaxPositions);
         var positions = Enumerable.Range(0, t).ToArray();
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
         using (var embeddedBuffer = new Scratch(b * t * e))
         {
-            var embedded = embeddedBuffer.Span;
-            for (int s = 0; s < b; s++)
-                _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, embedded.Slice(s * t * e, t * e), embeds[s]);
-            _mappingIn.Forward(kernels, embedded, tape.Embedded, b * t);
+            _embeddings.ForwardBatch(kernels, input, positions, embeds, embeddedBuffer.Span);
+            _mappingIn.Forward(kernels, embeddedBuffer.Span, tape.Embedded, b * t);
         }
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
         tape.Forward(kernels, (l, a) => _groups[_config.GroupOf(l)].Tape(a, bias, b, t), attentions, cancellationToken);
@@ -35,11 +33,6 @@ public sealed partial class AlbertModel : IBatchedDifferentiableBody
         var dh0 = tape.Backward(kernels, dLast, gradAttentions, cancellationToken);
         var dEmbedded = new float[b * t * e];
         _mappingIn.Backward(kernels, dh0, dEmbedded, b * t);
-        var positions = Enumerable.Range(0, t).ToArray();
-        var dWords = new float[b * t * e];
-        for (int s = 0; s < b; s++)
-            _embeddings.Backward(input.InputIds, input.TokenTypeIds, positions, embeds[s], dEmbedded.AsSpan(s * t * e, t * e), dWords.AsSpan(s * t * e, t * e));
-        GradientRunner.CheckLayer(dWords, -1);
-        return dWords;
+        return _embeddings.BackwardBatch(input, Enumerable.Range(0, t).ToArray(), embeds, dEmbedded);
     }
 }

@@ -7,21 +7,20 @@ namespace AttentionLens.Models.Bert;
 public sealed partial class BertModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _encoder.KeptFloats(tokens);
+        BatchTape.StateFloats(Info, tokens) + _encoder.KeptFloats(tokens);
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, b = embeds.Count;
+        int t = input.Length, b = embeds.Count;
         if (t > Info.MaxPositions)
             throw new AttentionLensException($"the input has {t} tokens; this model's position embeddings allow at most {Info.MaxPositions}.");
         if (input.TokenTypeIds is { } types && types.Length != t)
             throw new AttentionLensException($"{types.Length} token type ids for {t} input ids; give one per token.");
         var positions = Positions(input);
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
-        for (int s = 0; s < b; s++)
-            _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, tape.Embedded.Slice(s * t * c, t * c), embeds[s]);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
+        _embeddings.ForwardBatch(kernels, input, positions, embeds, tape.Embedded);
         tape.Forward(kernels, (l, a) => _encoder.LayerTape(l, a, bias, b, t), attentions, cancellationToken);
         return tape;
     }
@@ -29,14 +28,8 @@ public sealed partial class BertModel : IBatchedDifferentiableBody
     float[] IBatchedDifferentiableBody.BackwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, BatchTape tape, float[] dLast,
         float[]? gradAttentions, CancellationToken cancellationToken)
     {
-        int t = input.Length, n = t * Info.HiddenSize;
         var dh0 = tape.Backward(kernels, dLast, gradAttentions, cancellationToken);
-        var positions = Positions(input);
-        var dWords = new float[dh0.Length];
-        for (int s = 0; s < embeds.Count; s++)
-            _embeddings.Backward(input.InputIds, input.TokenTypeIds, positions, embeds[s], dh0.AsSpan(s * n, n), dWords.AsSpan(s * n, n));
-        GradientRunner.CheckLayer(dWords, -1);
-        return dWords;
+        return _embeddings.BackwardBatch(input, Positions(input), embeds, dh0);
     }
 
     private int[] Positions(ForwardInput input) =>

@@ -40,17 +40,19 @@ internal sealed class BatchTape
     /// <summary>(L, H, T, T) the probabilities, when asked for (one sequence).</summary>
     public float[]? Attentions { get; private set; }
 
-    /// <summary>Floats of the L + 1 hidden states of one sequence (what <see cref="Begin"/> takes per sequence).</summary>
-    public static long StateFloats(int layers, int tokens, int hidden) => (long)(layers + 1) * tokens * hidden;
+    /// <summary>Floats of the L + 1 hidden states of one sequence (what <see cref="Begin"/> takes per sequence); a body's
+    /// <see cref="IBatchedDifferentiableBody.KeptFloatsPerSequence"/> adds its layers' tapes to this.</summary>
+    public static long StateFloats(ModelInfo info, int tokens) => (long)(info.Layers + 1) * tokens * info.HiddenSize;
 
     /// <summary>
-    /// Takes the hidden states from <paramref name="arena"/>; the family writes its embedding output, (b, T, C), into
-    /// <see cref="Embedded"/> and then calls <see cref="Forward"/>.
+    /// Takes the hidden states of <paramref name="info"/>'s L layers from <paramref name="arena"/>; the family writes its
+    /// embedding output, (b, T, C), into <see cref="Embedded"/> (or <see cref="EmbeddedSequence"/> by sequence) and then
+    /// calls <see cref="Forward"/>.
     /// </summary>
-    public static BatchTape Begin(TapeArena arena, int layers, int batch, int tokens, int hidden, int heads, INorm? finalNorm)
+    public static BatchTape Begin(TapeArena arena, ModelInfo info, int batch, int tokens, INorm? finalNorm)
     {
-        var states = arena.Take(checked((layers + 1) * batch * tokens * hidden));
-        return new BatchTape(new ILayerTape[layers], states, finalNorm, arena, batch, tokens, hidden, heads);
+        var states = arena.Take(checked((info.Layers + 1) * batch * tokens * info.HiddenSize));
+        return new BatchTape(new ILayerTape[info.Layers], states, finalNorm, arena, batch, tokens, info.HiddenSize, info.Heads);
     }
 
     private int Rows => Batch * Tokens;
@@ -59,6 +61,9 @@ internal sealed class BatchTape
 
     /// <summary>(b, T, C) hidden state 0, for the family's embeddings to fill.</summary>
     public Span<float> Embedded => State(0).Span;
+
+    /// <summary>(T, C) sequence <paramref name="sequence"/>'s rows of <see cref="Embedded"/>.</summary>
+    public Span<float> EmbeddedSequence(int sequence) => Embedded.Slice(sequence * Tokens * Hidden, Tokens * Hidden);
 
     /// <summary>Runs the layers (<paramref name="makeLayer"/> builds layer l's tape from the arena), then the final norm.</summary>
     public void Forward(IKernels kernels, Func<int, TapeArena, ILayerTape> makeLayer, bool attentions, CancellationToken cancellationToken)

@@ -15,22 +15,7 @@ public sealed partial class GatedFeedForward
         using var gateBuffer = new Scratch(n);
         using var upBuffer = new Scratch(n);
         Span<float> gate = gateBuffer.Span, up = upBuffer.Span;
-        if (_gateUp is not null)
-        {
-            using var fusedBuffer = new Scratch(tokens * 2 * f);
-            var fused = fusedBuffer.Span;
-            _gateUp.Forward(kernels, x, fused, tokens);
-            for (int t = 0; t < tokens; t++)
-            {
-                fused.Slice(t * 2 * f, f).CopyTo(gate.Slice(t * f, f));
-                fused.Slice(t * 2 * f + f, f).CopyTo(up.Slice(t * f, f));
-            }
-        }
-        else
-        {
-            _gate!.Forward(kernels, x, gate, tokens);
-            _up!.Forward(kernels, x, up, tokens);
-        }
+        GateUp(kernels, x, gate, up, tokens);
         using var dmBuffer = new Scratch(n);
         using var dGateBuffer = new Scratch(n);
         using var dUpBuffer = new Scratch(n);
@@ -49,24 +34,6 @@ public sealed partial class GatedFeedForward
             }
             ActivationBackward.Apply(gate, dGate, _activation);
         }
-        int c = dx.Length / tokens;
-        if (_gateUp is not null)
-        {
-            using var fusedBuffer = new Scratch(tokens * 2 * f);
-            var fused = fusedBuffer.Span;
-            for (int t = 0; t < tokens; t++)
-            {
-                dGate.Slice(t * f, f).CopyTo(fused.Slice(t * 2 * f, f));
-                dUp.Slice(t * f, f).CopyTo(fused.Slice(t * 2 * f + f, f));
-            }
-            _gateUp.Backward(kernels, fused, dx, tokens);
-        }
-        else
-        {
-            _gate!.Backward(kernels, dGate, dx, tokens);
-            using var partBuffer = new Scratch(tokens * c);
-            _up!.Backward(kernels, dUp, partBuffer.Span, tokens);
-            kernels.Add(dx[..(tokens * c)], partBuffer.Span);
-        }
+        GateUpBackward(kernels, dGate, dUp, dx, tokens);
     }
 }

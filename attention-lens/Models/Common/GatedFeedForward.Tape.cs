@@ -11,22 +11,7 @@ public sealed partial class GatedFeedForward
     internal void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y, Span<float> gate, Span<float> up, int rows)
     {
         int f = _inner;
-        if (_gateUp is not null)
-        {
-            using var fusedBuffer = new Scratch(rows * 2 * f);
-            var fused = fusedBuffer.Span;
-            _gateUp.Forward(kernels, x, fused, rows);
-            for (int r = 0; r < rows; r++)
-            {
-                fused.Slice(r * 2 * f, f).CopyTo(gate.Slice(r * f, f));
-                fused.Slice(r * 2 * f + f, f).CopyTo(up.Slice(r * f, f));
-            }
-        }
-        else
-        {
-            _gate!.Forward(kernels, x, gate, rows);
-            _up!.Forward(kernels, x, up, rows);
-        }
+        GateUp(kernels, x, gate, up, rows);
         using var actBuffer = new Scratch(rows * f);
         var act = actBuffer.Span;
         gate.CopyTo(act);
@@ -67,24 +52,6 @@ public sealed partial class GatedFeedForward
             }
             kernels.ActivateBackward(gate, dGate, _activation);
         }
-        int c = dx.Length / rows;
-        if (_gateUp is not null)
-        {
-            using var fusedBuffer = new Scratch(rows * 2 * f);
-            var fused = fusedBuffer.Span;
-            for (int r = 0; r < rows; r++)
-            {
-                dGate.Slice(r * f, f).CopyTo(fused.Slice(r * 2 * f, f));
-                dUp.Slice(r * f, f).CopyTo(fused.Slice(r * 2 * f + f, f));
-            }
-            _gateUp.Backward(kernels, fused, dx, rows);
-        }
-        else
-        {
-            _gate!.Backward(kernels, dGate, dx, rows);
-            using var partBuffer = new Scratch(rows * c);
-            _up!.Backward(kernels, dUp, partBuffer.Span, rows);
-            kernels.Add(dx[..(rows * c)], partBuffer.Span);
-        }
+        GateUpBackward(kernels, dGate, dUp, dx, rows);
     }
 }

@@ -44,22 +44,7 @@ public sealed partial class GatedFeedForward
         var gate = gateBuffer.Span;
         using var upBuffer = new Scratch(tokens * f);
         var up = upBuffer.Span;
-        if (_gateUp is not null)
-        {
-            using var fusedBuffer = new Scratch(tokens * 2 * f);
-            var fused = fusedBuffer.Span;
-            _gateUp.Forward(kernels, x, fused, tokens);
-            for (int t = 0; t < tokens; t++)
-            {
-                fused.Slice(t * 2 * f, f).CopyTo(gate.Slice(t * f, f));
-                fused.Slice(t * 2 * f + f, f).CopyTo(up.Slice(t * f, f));
-            }
-        }
-        else
-        {
-            _gate!.Forward(kernels, x, gate, tokens);
-            _up!.Forward(kernels, x, up, tokens);
-        }
+        GateUp(kernels, x, gate, up, tokens);
         if (_activation == Activation.Silu)
         {
             kernels.SiluMultiply(gate, up);
@@ -70,5 +55,51 @@ public sealed partial class GatedFeedForward
             for (int i = 0; i < gate.Length; i++) gate[i] *= up[i];
         }
         _down.Forward(kernels, gate, y, tokens);
+    }
+
+    /// <summary>g = gate(x) and u = up(x) over <paramref name="rows"/> rows; the fused gate_up_proj gives [g | u] per row.</summary>
+    private void GateUp(IKernels kernels, ReadOnlySpan<float> x, Span<float> gate, Span<float> up, int rows)
+    {
+        int f = _inner;
+        if (_gateUp is not null)
+        {
+            using var fusedBuffer = new Scratch(rows * 2 * f);
+            var fused = fusedBuffer.Span;
+            _gateUp.Forward(kernels, x, fused, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                fused.Slice(r * 2 * f, f).CopyTo(gate.Slice(r * f, f));
+                fused.Slice(r * 2 * f + f, f).CopyTo(up.Slice(r * f, f));
+            }
+        }
+        else
+        {
+            _gate!.Forward(kernels, x, gate, rows);
+            _up!.Forward(kernels, x, up, rows);
+        }
+    }
+
+    /// <summary>dx = gateᵀ dg + upᵀ du, the transpose of <see cref="GateUp"/> (the fused gate_up_proj takes [dg | du] per row).</summary>
+    private void GateUpBackward(IKernels kernels, ReadOnlySpan<float> dGate, ReadOnlySpan<float> dUp, Span<float> dx, int rows)
+    {
+        int f = _inner, c = dx.Length / rows;
+        if (_gateUp is not null)
+        {
+            using var fusedBuffer = new Scratch(rows * 2 * f);
+            var fused = fusedBuffer.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                dGate.Slice(r * f, f).CopyTo(fused.Slice(r * 2 * f, f));
+                dUp.Slice(r * f, f).CopyTo(fused.Slice(r * 2 * f + f, f));
+            }
+            _gateUp.Backward(kernels, fused, dx, rows);
+        }
+        else
+        {
+            _gate!.Backward(kernels, dGate, dx, rows);
+            using var partBuffer = new Scratch(rows * c);
+            _up!.Backward(kernels, dUp, partBuffer.Span, rows);
+            kernels.Add(dx[..(rows * c)], partBuffer.Span);
+        }
     }
 }

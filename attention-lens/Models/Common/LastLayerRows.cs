@@ -1,3 +1,5 @@
+using AttentionLens.Tensors;
+
 namespace AttentionLens.Models;
 
 /// <summary>
@@ -37,5 +39,21 @@ public static class LastLayerRows
     {
         dst.Clear();
         for (int i = 0; i < rows.Length; i++) src.Slice(i * width, width).CopyTo(dst.Slice(rows[i] * width, width));
+    }
+
+    /// <summary>The final norm into <paramref name="hidden"/> (T, C): of every row of <paramref name="last"/>, or, when the
+    /// last layer ran on <paramref name="rows"/> only (<see cref="For"/>; its output rows in that order), of those rows,
+    /// scattered to their positions (<see cref="Scatter"/>).</summary>
+    public static void FinalNorm(IKernels kernels, INorm norm, ReadOnlySpan<float> last, int[]? rows, Span<float> hidden, int width, int tokens)
+    {
+        if (rows is null)
+        {
+            norm.Forward(kernels, last, hidden, tokens);
+            return;
+        }
+        int r = rows.Length;
+        using var normedRows = new Scratch(r * width);
+        norm.Forward(kernels, last[..(r * width)], normedRows.Span, r);
+        Scatter(normedRows.Span, width, rows, hidden);
     }
 }

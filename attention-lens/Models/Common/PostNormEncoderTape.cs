@@ -99,12 +99,6 @@ internal sealed class PostNormEncoderTape : ILayerTape
         using var dvBuffer = new Scratch(n);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
         AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, _batch, t, _heads, _heads, d, 1f / MathF.Sqrt(d));
-        var part = da; // da is no longer read
-        _query.Backward(kernels, dq, part, rows);
-        kernels.Add(ds1, part);
-        _key.Backward(kernels, dk, part, rows);
-        kernels.Add(ds1, part);
-        _value.Backward(kernels, dv, part, rows);
-        kernels.Add(ds1, part);
+        QkvSelfAttentionBackward.AddProjections(kernels, _query, _key, _value, dq, dk, dv, ds1, rows);
     }
 }

@@ -33,13 +33,36 @@ public static class QkvSelfAttentionBackward
         using var dkBuffer = new Scratch(n);
         using var dvBuffer = new Scratch(n);
         AttentionBackward.Backward(kernels, q, k, v, probs, dContext, dProbs, dqBuffer.Span, dkBuffer.Span, dvBuffer.Span, tokens, heads, heads, d, 1f / MathF.Sqrt(d));
+        AddProjections(kernels, query, key, value, dqBuffer.Span, dkBuffer.Span, dvBuffer.Span, dx, tokens);
+    }
+
+    /// <summary>dx = W_Qᵀdq + W_Kᵀdk + W_Vᵀdv over <paramref name="rows"/> rows, summed in that order (the projections'
+    /// backward of any attention with separate q, k, v projections of one input).</summary>
+    public static void Projections(IKernels kernels, Linear query, Linear key, Linear value, ReadOnlySpan<float> dq, ReadOnlySpan<float> dk,
+        ReadOnlySpan<float> dv, Span<float> dx, int rows)
+    {
+        int n = rows * query.InFeatures;
         using var partBuffer = new Scratch(n);
         var part = partBuffer.Span;
-        query.Backward(kernels, dqBuffer.Span, part, tokens);
+        query.Backward(kernels, dq, dx, rows);
+        key.Backward(kernels, dk, part, rows);
         kernels.Add(dx[..n], part);
-        key.Backward(kernels, dkBuffer.Span, part, tokens);
+        value.Backward(kernels, dv, part, rows);
         kernels.Add(dx[..n], part);
-        value.Backward(kernels, dvBuffer.Span, part, tokens);
+    }
+
+    /// <summary>dx += W_Qᵀdq, then += W_Kᵀdk, then += W_Vᵀdv (dx already holds the residual branch).</summary>
+    public static void AddProjections(IKernels kernels, Linear query, Linear key, Linear value, ReadOnlySpan<float> dq, ReadOnlySpan<float> dk,
+        ReadOnlySpan<float> dv, Span<float> dx, int rows)
+    {
+        int n = rows * query.InFeatures;
+        using var partBuffer = new Scratch(n);
+        var part = partBuffer.Span;
+        query.Backward(kernels, dq, part, rows);
+        kernels.Add(dx[..n], part);
+        key.Backward(kernels, dk, part, rows);
+        kernels.Add(dx[..n], part);
+        value.Backward(kernels, dv, part, rows);
         kernels.Add(dx[..n], part);
     }
 }

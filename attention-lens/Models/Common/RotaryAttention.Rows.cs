@@ -2,7 +2,7 @@ using AttentionLens.Tensors;
 
 namespace AttentionLens.Models;
 
-public sealed partial class RotaryAttention
+public sealed partial class RotaryAttention : ISuffixAttention
 {
     /// <summary>
     /// q, k, v of <paramref name="tokens"/> rows (separate or fused projections), OLMo-2's q/k norms,
@@ -11,27 +11,7 @@ public sealed partial class RotaryAttention
     /// </summary>
     private void Project(IKernels kernels, ReadOnlySpan<float> x, int tokens, RopeTable rope, Span<float> q, Span<float> k, Span<float> v, bool queries = true)
     {
-        int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
-        if (_qkv is not null)
-        {
-            int width = qWidth + 2 * kvWidth;
-            using var fusedBuffer = new Scratch(tokens * width);
-            var fused = fusedBuffer.Span;
-            _qkv.Forward(kernels, x, fused, tokens);
-            for (int t = 0; t < tokens; t++)
-            {
-                var row = fused.Slice(t * width, width);
-                row[..qWidth].CopyTo(q.Slice(t * qWidth, qWidth));
-                row.Slice(qWidth, kvWidth).CopyTo(k.Slice(t * kvWidth, kvWidth));
-                row.Slice(qWidth + kvWidth, kvWidth).CopyTo(v.Slice(t * kvWidth, kvWidth));
-            }
-        }
-        else
-        {
-            if (queries) _q!.Forward(kernels, x, q, tokens);
-            _k!.Forward(kernels, x, k, tokens);
-            _v!.Forward(kernels, x, v, tokens);
-        }
+        Projections(kernels, x, q, k, v, tokens, queries);
         if (_kNorm is not null) NormInPlace(kernels, _kNorm, k, tokens);
         PartialRotary.Apply(kernels, k, tokens, _kvHeads, _headDim, _rotaryDim, rope);
         if (!queries) return;

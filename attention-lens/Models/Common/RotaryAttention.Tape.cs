@@ -36,36 +36,9 @@ public sealed partial class RotaryAttention
     {
         int t = tokens, rows = batch * t, qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim, qs = t * qWidth, ks = t * kvWidth, block = _heads * t * t;
         Span<float> q = kept.Q.Span, k = kept.K.Span, v = kept.V.Span, probs = kept.Probs.Span;
-        if (_qkv is not null)
-        {
-            int width = qWidth + 2 * kvWidth;
-            using var fusedBuffer = new Scratch(rows * width);
-            var fused = fusedBuffer.Span;
-            _qkv.Forward(kernels, x, fused, rows);
-            for (int r = 0; r < rows; r++)
-            {
-                var row = fused.Slice(r * width, width);
-                row[..qWidth].CopyTo(q.Slice(r * qWidth, qWidth));
-                row.Slice(qWidth, kvWidth).CopyTo(k.Slice(r * kvWidth, kvWidth));
-                row.Slice(qWidth + kvWidth, kvWidth).CopyTo(v.Slice(r * kvWidth, kvWidth));
-            }
-        }
-        else
-        {
-            _q!.Forward(kernels, x, q, rows);
-            _k!.Forward(kernels, x, k, rows);
-            _v!.Forward(kernels, x, v, rows);
-        }
-        if (_qNorm is not null)
-        {
-            q.CopyTo(kept.Q0.Span);
-            _qNorm.Forward(kernels, kept.Q0.Span, q, rows);
-        }
-        if (_kNorm is not null)
-        {
-            k.CopyTo(kept.K0.Span);
-            _kNorm.Forward(kernels, kept.K0.Span, k, rows);
-        }
+        Projections(kernels, x, q, k, v, rows);
+        if (_qNorm is not null) NormInPlace(kernels, _qNorm, q, kept.Q0.Span, rows);
+        if (_kNorm is not null) NormInPlace(kernels, _kNorm, k, kept.K0.Span, rows);
         using var contextBuffer = new Scratch(rows * qWidth);
         var context = contextBuffer.Span;
         for (int s = 0; s < batch; s++)
@@ -82,7 +55,7 @@ public sealed partial class RotaryAttention
     /// <summary><see cref="Backward"/> from <paramref name="kept"/> over b·T rows: dx (the normed input's gradient) and dP (b, H, T, T).</summary>
     internal void BackwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> dOutput, Span<float> dx, RopeTable rope, Span<float> dProbs, int batch, int tokens)
     {
-        int t = tokens, rows = batch * t, qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim, qs = t * qWidth, ks = t * kvWidth;
+        int t = tokens, rows = batch * t, qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
         using var dContextBuffer = new Scratch(rows * qWidth);
         var dContext = dContextBuffer.Span;
         _o.Backward(kernels, dOutput, dContext, rows);
@@ -91,11 +64,8 @@ public sealed partial class RotaryAttention
         using var dvBuffer = new Scratch(rows * kvWidth);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
         AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, _heads, _kvHeads, _headDim, _scale, _softCap);
-        for (int s = 0; s < batch; s++)
-        {
-            RopeBackward.Apply(dq.Slice(s * qs, qs), t, _heads, _headDim, _rotaryDim, rope);
-            RopeBackward.Apply(dk.Slice(s * ks, ks), t, _kvHeads, _headDim, _rotaryDim, rope);
-        }
+        RopeBackward.ApplySequences(dq, batch, t, _heads, _headDim, _rotaryDim, rope);
+        RopeBackward.ApplySequences(dk, batch, t, _kvHeads, _headDim, _rotaryDim, rope);
         if (_qNorm is not null)
         {
             dq.CopyTo(dContext); // dcontext is no longer read
@@ -107,28 +77,6 @@ public sealed partial class RotaryAttention
             dk.CopyTo(copy.Span);
             _kNorm.Backward(kept.K0.Span, copy.Span, dk, rows);
         }
-        int n = dx.Length;
-        if (_qkv is not null)
-        {
-            int width = qWidth + 2 * kvWidth;
-            using var fusedBuffer = new Scratch(rows * width);
-            var fused = fusedBuffer.Span;
-            for (int r = 0; r < rows; r++)
-            {
-                var row = fused.Slice(r * width, width);
-                dq.Slice(r * qWidth, qWidth).CopyTo(row);
-                dk.Slice(r * kvWidth, kvWidth).CopyTo(row.Slice(qWidth));
-                dv.Slice(r * kvWidth, kvWidth).CopyTo(row.Slice(qWidth + kvWidth));
-            }
-            _qkv.Backward(kernels, fused, dx, rows);
-            return;
-        }
-        using var partBuffer = new Scratch(n);
-        var part = partBuffer.Span;
-        _q!.Backward(kernels, dq, dx, rows);
-        _k!.Backward(kernels, dk, part, rows);
-        kernels.Add(dx, part);
-        _v!.Backward(kernels, dv, part, rows);
-        kernels.Add(dx, part);
+        ProjectionsBackward(kernels, dq, dk, dv, dx, rows);
     }
 }

@@ -75,8 +75,69 @@ public sealed partial class RotaryAttention
     private static void NormInPlace(IKernels kernels, RmsNorm norm, Span<float> x, int tokens)
     {
         using var copyBuffer = new Scratch(x.Length);
-        var copy = copyBuffer.Span;
-        x.CopyTo(copy);
-        norm.Forward(kernels, copy, x, tokens);
+        NormInPlace(kernels, norm, x, copyBuffer.Span, tokens);
+    }
+
+    /// <summary>x ← norm(x), the input left in <paramref name="input"/> (what the norm's backward reads).</summary>
+    private static void NormInPlace(IKernels kernels, RmsNorm norm, Span<float> x, Span<float> input, int tokens)
+    {
+        x.CopyTo(input);
+        norm.Forward(kernels, input, x, tokens);
+    }
+
+    /// <summary>q, k, v of <paramref name="rows"/> rows from the separate projections or the fused qkv_proj ([q | k | v]
+    /// per row); with <paramref name="queries"/> false and separate projections, k and v only.</summary>
+    private void Projections(IKernels kernels, ReadOnlySpan<float> x, Span<float> q, Span<float> k, Span<float> v, int rows, bool queries = true)
+    {
+        int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim;
+        if (_qkv is not null)
+        {
+            int width = qWidth + 2 * kvWidth;
+            using var fusedBuffer = new Scratch(rows * width);
+            var fused = fusedBuffer.Span;
+            _qkv.Forward(kernels, x, fused, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = fused.Slice(r * width, width);
+                row[..qWidth].CopyTo(q.Slice(r * qWidth, qWidth));
+                row.Slice(qWidth, kvWidth).CopyTo(k.Slice(r * kvWidth, kvWidth));
+                row.Slice(qWidth + kvWidth, kvWidth).CopyTo(v.Slice(r * kvWidth, kvWidth));
+            }
+        }
+        else
+        {
+            if (queries) _q!.Forward(kernels, x, q, rows);
+            _k!.Forward(kernels, x, k, rows);
+            _v!.Forward(kernels, x, v, rows);
+        }
+    }
+
+    /// <summary>dx = q_projᵀ dq + k_projᵀ dk + v_projᵀ dv, the transpose of <see cref="Projections"/> (the fused
+    /// qkv_proj takes [dq | dk | dv] per row).</summary>
+    private void ProjectionsBackward(IKernels kernels, ReadOnlySpan<float> dq, ReadOnlySpan<float> dk, ReadOnlySpan<float> dv, Span<float> dx, int rows)
+    {
+        int qWidth = _heads * _headDim, kvWidth = _kvHeads * _headDim, n = dx.Length / rows * rows;
+        if (_qkv is not null)
+        {
+            int width = qWidth + 2 * kvWidth;
+            using var fusedBuffer = new Scratch(rows * width);
+            var fused = fusedBuffer.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = fused.Slice(r * width, width);
+                dq.Slice(r * qWidth, qWidth).CopyTo(row);
+                dk.Slice(r * kvWidth, kvWidth).CopyTo(row.Slice(qWidth));
+                dv.Slice(r * kvWidth, kvWidth).CopyTo(row.Slice(qWidth + kvWidth));
+            }
+            _qkv.Backward(kernels, fused, dx, rows);
+            return;
+        }
+        using var partBuffer = new Scratch(n);
+        var part = partBuffer.Span;
+        _q!.Backward(kernels, dq, dx, rows);
+        _k!.Backward(kernels, dk, part, rows);
+        kernels.Add(dx[..n], part);
+        _v!.Backward(kernels, dv, part, rows);
+        kernels.Add(dx[..n], part);
     }
 }

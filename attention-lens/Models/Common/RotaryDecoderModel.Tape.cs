@@ -12,17 +12,17 @@ public abstract partial class RotaryDecoderModel : IBatchedDifferentiableBody
     bool IBatchedDifferentiableBody.KeepsIntermediates => _layers.All(l => l is ITapedRotaryLayer);
 
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _layers.Sum(l => ((ITapedRotaryLayer)l).KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + _layers.Sum(l => ((ITapedRotaryLayer)l).KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, b = embeds.Count;
+        int t = input.Length, b = embeds.Count;
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
         var rope = Rope(t);
         var bias = Mask(input.AttentionMask, t);
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, _finalNorm);
-        for (int s = 0; s < b; s++) ScaleGiven(embeds[s], t, tape.Embedded.Slice(s * t * c, t * c));
+        var tape = BatchTape.Begin(arena, Info, b, t, _finalNorm);
+        for (int s = 0; s < b; s++) ScaleGiven(embeds[s], t, tape.EmbeddedSequence(s));
         tape.Forward(kernels, (l, a) => ((ITapedRotaryLayer)_layers[l]).Tape(a, bias, rope, b, t), attentions, cancellationToken);
         return tape;
     }

@@ -99,13 +99,7 @@ public sealed partial class DebertaV2Layer
             for (int s = 0; s < _batch; s++)
                 a.BackwardScores(kernels, _q.Span.Slice(s * tc, tc), _k.Span.Slice(s * tc, tc), _v.Span.Slice(s * tc, tc), _probs.Span.Slice(s * block, block),
                     dContext.Slice(s * tc, tc), _positions, dProbs.Slice(s * block, block), dq.Slice(s * tc, tc), dk.Slice(s * tc, tc), dv.Slice(s * tc, tc), t);
-            var part = da; // da is no longer read
-            a.Query.Backward(kernels, dq, part, rows);
-            kernels.Add(ds1, part);
-            a.Key.Backward(kernels, dk, part, rows);
-            kernels.Add(ds1, part);
-            a.Value.Backward(kernels, dv, part, rows);
-            kernels.Add(ds1, part);
+            QkvSelfAttentionBackward.AddProjections(kernels, a.Query, a.Key, a.Value, dq, dk, dv, ds1, rows);
         }
     }
 }

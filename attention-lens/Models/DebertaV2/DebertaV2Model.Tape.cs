@@ -7,17 +7,17 @@ namespace AttentionLens.Models.DebertaV2;
 public sealed partial class DebertaV2Model : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _layers.Sum(l => l.KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + _layers.Sum(l => l.KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, b = embeds.Count;
+        int t = input.Length, b = embeds.Count;
         EncoderInputs.Check(input, Info.MaxPositions);
         if (input.AttentionMask is { } m && m.Length != t)
             throw new AttentionLensException($"attention mask has {m.Length} entries for {t} input ids; give one per token.");
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
-        for (int s = 0; s < b; s++) _embeddings.Forward(kernels, input, tape.Embedded.Slice(s * t * c, t * c), embeds[s]);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
+        for (int s = 0; s < b; s++) _embeddings.Forward(kernels, input, tape.EmbeddedSequence(s), embeds[s]);
         var mask = PairwiseMask(input.AttentionMask, t);
         var positions = RelativePositions.Build(t, _config.PositionBuckets, _config.MaxRelativePositions);
         tape.Forward(kernels, (l, a) => _layers[l].Tape(a, mask, positions, b, t), attentions, cancellationToken);

@@ -16,8 +16,7 @@ public sealed partial class DisentangledSelfAttention
     public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, int[] positions, ReadOnlySpan<float> dContext,
         Span<float> dProbs, Span<float> dx, int tokens)
     {
-        int t = tokens, c = _hidden, d = c / _heads, rows = 2 * _span, n = t * c;
-        float inverse = 1f / _scale;
+        int t = tokens, n = t * _hidden;
         using var qBuffer = new Scratch(n);
         using var kBuffer = new Scratch(n);
         using var vBuffer = new Scratch(n);
@@ -27,47 +26,13 @@ public sealed partial class DisentangledSelfAttention
         _value.Forward(kernels, x, v, t);
         using var probsBuffer = new Scratch(_heads * t * t);
         using var contextBuffer = new Scratch(n);
-        Forward(kernels, x, mask, positions, probsBuffer.Span, contextBuffer.Span, t, _query, default);
+        Attend(kernels, q, k, v, mask, positions, probsBuffer.Span, contextBuffer.Span, t);   // P at these q, k, v
         using var dqBuffer = new Scratch(n);
         using var dkBuffer = new Scratch(n);
         using var dvBuffer = new Scratch(n);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
-        AttentionBackward.Backward(kernels, q, k, v, probsBuffer.Span, dContext, dProbs, dq, dk, dv, t, _heads, _heads, d, inverse);
-        if (_relative && (_posKey is not null || _posQuery is not null))
-        {
-            using var dsBuffer = new Scratch(t * t);
-            using var tableBuffer = new Scratch(t * rows);
-            using var prBuffer = new Scratch(rows * d);
-            using var partBuffer = new Scratch(t * d);
-            var ds = dsBuffer.Span;
-            var table = tableBuffer.Span;
-            var part = partBuffer.Span;
-            for (int h = 0; h < _heads; h++)
-            {
-                SoftmaxBackward.Rows(probsBuffer.Span.Slice(h * t * t, t * t), dProbs.Slice(h * t * t, t * t), ds, t, t);
-                if (_posKey is not null)
-                {
-                    Scatter(ds, positions, t, rows, inverse, byKey: false, table);
-                    GatherColumns(_posKey.Value, prBuffer.Span, rows, c, h * d, d);
-                    kernels.MatMul(table, prBuffer.Span, ReadOnlySpan<float>.Empty, part, t, rows, d);
-                    AddColumns(part, dq, t, c, h * d, d);
-                }
-                if (_posQuery is not null)
-                {
-                    Scatter(ds, positions, t, rows, inverse, byKey: true, table);
-                    GatherColumns(_posQuery.Value, prBuffer.Span, rows, c, h * d, d);
-                    kernels.MatMul(table, prBuffer.Span, ReadOnlySpan<float>.Empty, part, t, rows, d);
-                    AddColumns(part, dk, t, c, h * d, d);
-                }
-            }
-        }
-        using var projBuffer = new Scratch(n);
-        var proj = projBuffer.Span;
-        _query.Backward(kernels, dq, dx, t);
-        _key.Backward(kernels, dk, proj, t);
-        kernels.Add(dx[..n], proj);
-        _value.Backward(kernels, dv, proj, t);
-        kernels.Add(dx[..n], proj);
+        BackwardScores(kernels, q, k, v, probsBuffer.Span, dContext, positions, dProbs, dq, dk, dv, t);
+        QkvSelfAttentionBackward.Projections(kernels, _query, _key, _value, dq, dk, dv, dx, t);
     }
 
     /// <summary>table[row, r(i, j)] += dS[i, j]·inverse, row = i (c2p) or j (p2c): the transpose of <c>AddGathered</c>.</summary>

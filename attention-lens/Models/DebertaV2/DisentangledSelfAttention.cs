@@ -80,7 +80,7 @@ public sealed partial class DisentangledSelfAttention
     public void Forward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> mask, int[] positions,
         Span<float> probs, Span<float> context, int tokens, IHeadProjection output, Span<float> valueOutputs, int zeroValueToken = -1)
     {
-        int t = tokens, c = _hidden, d = c / _heads, rows = 2 * _span;
+        int t = tokens, c = _hidden;
         using var qBuffer = new Scratch(t * c);
         using var kBuffer = new Scratch(t * c);
         using var vBuffer = new Scratch(t * c);
@@ -93,22 +93,27 @@ public sealed partial class DisentangledSelfAttention
         // Value zeroing: the token's value vector (bias included) is zero in every head; DeBERTa's
         // context is still Σ_j A_ij v_j (the relative positions enter the scores only).
         if (zeroValueToken >= 0) v.Slice(zeroValueToken * c, c).Clear();
+        Attend(kernels, q, k, v, mask, positions, probs, context, t, output, valueOutputs);
+    }
+
+    /// <summary>One sequence's probabilities and context from its projections (<see cref="Forward"/> after projecting; a
+    /// layer's tape projects b·T rows once and calls this per sequence): per head, the content scores plus the c2p and
+    /// p2c terms (He et al. 2021, eq. 4); each head's value outputs f_h(x_j) into <paramref name="valueOutputs"/> when
+    /// not empty.</summary>
+    internal void Attend(IKernels kernels, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> mask, int[] positions,
+        Span<float> probs, Span<float> context, int tokens, IHeadProjection? output = null, Span<float> valueOutputs = default)
+    {
+        int t = tokens, c = _hidden, d = c / _heads, rows = 2 * _span;
         var posKey = _relative && _posKey is not null ? _posKey.Value : [];
         var posQuery = _relative && _posQuery is not null ? _posQuery.Value : [];
-
         using var qhBuffer = new Scratch(t * d);
         using var khBuffer = new Scratch(t * d);
         using var vhBuffer = new Scratch(t * d);
         using var prBuffer = new Scratch(rows * d);
-        using var c2pBuffer = new Scratch(t * rows);
-        using var p2cBuffer = new Scratch(t * rows);
+        using var tableBuffer = new Scratch(t * rows);
         using var biasBuffer = new Scratch(t * t);
         using var headContextBuffer = new Scratch(t * d);
-        var qh = qhBuffer.Span;
-        var kh = khBuffer.Span;
-        var vh = vhBuffer.Span;
-        var bias = biasBuffer.Span;
-        var headContext = headContextBuffer.Span;
+        Span<float> qh = qhBuffer.Span, kh = khBuffer.Span, vh = vhBuffer.Span, bias = biasBuffer.Span, headContext = headContextBuffer.Span;
         float inverse = 1f / _scale;
         for (int h = 0; h < _heads; h++)
         {
@@ -120,18 +125,18 @@ public sealed partial class DisentangledSelfAttention
             {
                 // c2p[i, r] = q_i · K^r_r for every bucket r, then gathered at r(i, j).
                 Gather(posKey, prBuffer.Span, rows, c, h * d, d);
-                kernels.MatMulTransposed(qh, prBuffer.Span, ReadOnlySpan<float>.Empty, c2pBuffer.Span, t, d, rows);
-                AddGathered(bias, c2pBuffer.Span, positions, t, rows, inverse, byKey: false);
+                kernels.MatMulTransposed(qh, prBuffer.Span, ReadOnlySpan<float>.Empty, tableBuffer.Span, t, d, rows);
+                AddGathered(bias, tableBuffer.Span, positions, t, rows, inverse, byKey: false);
             }
             if (_relative && _posQuery is not null)
             {
                 Gather(posQuery, prBuffer.Span, rows, c, h * d, d);
-                kernels.MatMulTransposed(kh, prBuffer.Span, ReadOnlySpan<float>.Empty, p2cBuffer.Span, t, d, rows);
-                AddGathered(bias, p2cBuffer.Span, positions, t, rows, inverse, byKey: true);
+                kernels.MatMulTransposed(kh, prBuffer.Span, ReadOnlySpan<float>.Empty, tableBuffer.Span, t, d, rows);
+                AddGathered(bias, tableBuffer.Span, positions, t, rows, inverse, byKey: true);
             }
             kernels.Attention(qh, kh, vh, bias, probs.Slice(h * t * t, t * t), headContext, t, 1, 1, d, inverse, false);
             for (int i = 0; i < t; i++) headContext.Slice(i * d, d).CopyTo(context.Slice(i * c + h * d, d));
-            if (!valueOutputs.IsEmpty) output.HeadForward(kernels, vh, h, valueOutputs.Slice(h * t * c, t * c), t);
+            if (!valueOutputs.IsEmpty) output!.HeadForward(kernels, vh, h, valueOutputs.Slice(h * t * c, t * c), t);
         }
     }
 

@@ -7,14 +7,14 @@ namespace AttentionLens.Models.DistilBert;
 public sealed partial class DistilBertModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _layers.Sum(l => l.KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + _layers.Sum(l => l.KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
         int t = input.Length, c = Info.HiddenSize, b = embeds.Count;
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
         using (var sumBuffer = new Scratch(b * t * c))
         {
             var sum = Sums(input, embeds, sumBuffer.Span);

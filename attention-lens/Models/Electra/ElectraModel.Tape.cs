@@ -7,28 +7,25 @@ namespace AttentionLens.Models.Electra;
 public sealed partial class ElectraModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _encoder.KeptFloats(tokens);
+        BatchTape.StateFloats(Info, tokens) + _encoder.KeptFloats(tokens);
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, e = _embeddingSize, b = embeds.Count;
+        int t = input.Length, e = _embeddingSize, b = embeds.Count;
         EncoderInputs.Check(input, Info.MaxPositions);
         var positions = Enumerable.Range(0, t).ToArray();
         var bias = AttentionMasks.Padding(input.AttentionMask, t);
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, finalNorm: null);
+        var tape = BatchTape.Begin(arena, Info, b, t, finalNorm: null);
         if (_project is null)
         {
-            for (int s = 0; s < b; s++)
-                _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, tape.Embedded.Slice(s * t * c, t * c), embeds[s]);
+            _embeddings.ForwardBatch(kernels, input, positions, embeds, tape.Embedded);
         }
         else
         {
             using var embeddedBuffer = new Scratch(b * t * e);
-            var embedded = embeddedBuffer.Span;
-            for (int s = 0; s < b; s++)
-                _embeddings.Forward(kernels, input.InputIds, input.TokenTypeIds, positions, embedded.Slice(s * t * e, t * e), embeds[s]);
-            _project.Forward(kernels, embedded, tape.Embedded, b * t);
+            _embeddings.ForwardBatch(kernels, input, positions, embeds, embeddedBuffer.Span);
+            _project.Forward(kernels, embeddedBuffer.Span, tape.Embedded, b * t);
         }
         tape.Forward(kernels, (l, a) => _encoder.LayerTape(l, a, bias, b, t), attentions, cancellationToken);
         return tape;
@@ -45,11 +42,6 @@ public sealed partial class ElectraModel : IBatchedDifferentiableBody
             dEmbedded = new float[b * t * e];
             _project.Backward(kernels, dh0, dEmbedded, b * t);
         }
-        var positions = Enumerable.Range(0, t).ToArray();
-        var dWords = new float[b * t * e];
-        for (int s = 0; s < b; s++)
-            _embeddings.Backward(input.InputIds, input.TokenTypeIds, positions, embeds[s], dEmbedded.AsSpan(s * t * e, t * e), dWords.AsSpan(s * t * e, t * e));
-        GradientRunner.CheckLayer(dWords, -1);
-        return dWords;
+        return _embeddings.BackwardBatch(input, Enumerable.Range(0, t).ToArray(), embeds, dEmbedded);
     }
 }

@@ -14,54 +14,48 @@ public sealed partial class Gemma2DecoderLayer
     /// a = in(x), b = attn(a), h = post_attn(b) + x, m = mlp(pre_ff(h)), y = post_ff(m) + h over b·T rows; kept:
     /// x (by reference), the attention's <see cref="RotaryAttention.Kept"/>, b, h, m, gate and up.
     /// </summary>
-    private sealed class LayerTape : ILayerTape
+    private sealed class LayerTape : DecoderLayerTape<Gemma2DecoderLayer>
     {
-        private readonly Gemma2DecoderLayer _layer;
-        private readonly float[] _bias;
         private readonly RopeTable _rope;
-        private readonly int _batch, _tokens;
         private readonly RotaryAttention.Kept _attention;
         private readonly Memory<float> _b, _h, _m, _gate, _up;
-        private ReadOnlyMemory<float> _x;
 
         public LayerTape(Gemma2DecoderLayer layer, TapeArena arena, float[] bias, RopeTable rope, int batch, int tokens)
+            : base(layer, bias, batch, tokens, layer._hidden)
         {
-            (_layer, _bias, _rope, _batch, _tokens) = (layer, bias, rope, batch, tokens);
-            int rows = batch * tokens, n = rows * layer._hidden;
+            _rope = rope;
             _attention = layer._attention.Take(arena, batch, tokens);
-            _b = arena.Take(n);
-            _h = arena.Take(n);
-            _m = arena.Take(n);
-            _gate = arena.Take(rows * layer._mlp.Inner);
-            _up = arena.Take(rows * layer._mlp.Inner);
+            _b = arena.Take(StateLength);
+            _h = arena.Take(StateLength);
+            _m = arena.Take(StateLength);
+            _gate = arena.Take(Rows * layer._mlp.Inner);
+            _up = arena.Take(Rows * layer._mlp.Inner);
         }
 
-        public ReadOnlySpan<float> Probs => _attention.Probs.Span;
+        public override ReadOnlySpan<float> Probs => _attention.Probs.Span;
 
-        public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
+        protected override void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
-            _x = xMemory[..n];
-            var x = _x.Span;
+            var l = Layer;
+            int rows = Rows;
             Span<float> b = _b.Span, h = _h.Span, m = _m.Span;
-            using var aBuffer = new Scratch(n);
+            using var aBuffer = new Scratch(StateLength);
             var a = aBuffer.Span;
             l._inputNorm.Forward(kernels, x, a, rows);
-            l._attention.ForwardKept(kernels, _attention, a, b, _bias, _rope, _batch, _tokens);
+            l._attention.ForwardKept(kernels, _attention, a, b, Bias, _rope, Batch, Tokens);
             l._postAttentionNorm.Forward(kernels, b, h, rows);
             kernels.Add(h, x);
             l._preFeedForwardNorm.Forward(kernels, h, a, rows);
             l._mlp.ForwardKept(kernels, a, m, _gate.Span, _up.Span, rows);
             l._postFeedForwardNorm.Forward(kernels, m, y, rows);
-            kernels.Add(y[..n], h);
+            kernels.Add(y[..StateLength], h);
         }
 
         /// <summary>dm = post_ffᵀ dy, dh = dy + pre_ffᵀ(mlpᵀ dm), db = post_attnᵀ dh, dx = dh + inᵀ(attentionᵀ db), from the kept values.</summary>
-        public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
+        public override void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
+            var l = Layer;
+            int rows = Rows, n = StateLength;
             using var dmBuffer = new Scratch(n);
             using var partBuffer = new Scratch(n);
             using var dhBuffer = new Scratch(n);
@@ -71,8 +65,8 @@ public sealed partial class Gemma2DecoderLayer
             l._preFeedForwardNorm.Backward(_h.Span, part, dh, rows);
             kernels.Add(dh, dy[..n]);
             l._postAttentionNorm.Backward(_b.Span, dh, dm, rows);
-            l._attention.BackwardKept(kernels, _attention, dm, part, _rope, dProbs, _batch, _tokens);
-            l._inputNorm.Backward(_x.Span, part, dx[..n], rows);
+            l._attention.BackwardKept(kernels, _attention, dm, part, _rope, dProbs, Batch, Tokens);
+            l._inputNorm.Backward(X, part, dx[..n], rows);
             kernels.Add(dx[..n], dh);
         }
     }

@@ -7,7 +7,7 @@ namespace AttentionLens.Models.Gemma2;
 public sealed partial class Gemma2Model : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _layers.Sum(l => l.KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + _layers.Sum(l => l.KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
@@ -17,11 +17,11 @@ public sealed partial class Gemma2Model : IBatchedDifferentiableBody
         var rope = new RopeTable(t, Info.HeadDim, 0, _inverseFrequencies);
         var global = SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, null);
         var local = _slidingWindow is null ? global : SlidingWindowMask.CausalOrPadding(input.AttentionMask, t, _slidingWindow);
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, _norm);
+        var tape = BatchTape.Begin(arena, Info, b, t, _norm);
         float normalizer = (float)Math.Sqrt(c);
         for (int s = 0; s < b; s++)
         {
-            var h0 = tape.Embedded.Slice(s * t * c, t * c);
+            var h0 = tape.EmbeddedSequence(s);
             Embed.LookupOrGiven(input.InputIds, embeds[s], h0);
             for (int i = 0; i < h0.Length; i++) h0[i] *= normalizer;
         }

@@ -14,18 +14,14 @@ public sealed partial class Gpt2Block
     /// h = x + c_proj(attn(ln_1(x))), y = h + c_proj(act(c_fc(ln_2(h)))) over b·T rows, attention per sequence; kept:
     /// x (by reference), q, k, v, P, h and c_fc's output — what <see cref="Backward"/> recomputes.
     /// </summary>
-    private sealed class BlockTape : ILayerTape
+    private sealed class BlockTape : DecoderLayerTape<Gpt2Block>
     {
-        private readonly Gpt2Block _block;
-        private readonly float[] _bias;
-        private readonly int _batch, _tokens;
         private readonly Memory<float> _q, _k, _v, _probs, _h, _inner;
-        private ReadOnlyMemory<float> _x;
 
         public BlockTape(Gpt2Block block, TapeArena arena, float[] bias, int batch, int tokens)
+            : base(block, bias, batch, tokens, block._hidden)
         {
-            (_block, _bias, _batch, _tokens) = (block, bias, batch, tokens);
-            int n = batch * tokens * block._hidden;
+            int n = StateLength;
             _q = arena.Take(n);
             _k = arena.Take(n);
             _v = arena.Take(n);
@@ -34,14 +30,12 @@ public sealed partial class Gpt2Block
             _inner = arena.Take(batch * tokens * block._inner);
         }
 
-        public ReadOnlySpan<float> Probs => _probs.Span;
+        public override ReadOnlySpan<float> Probs => _probs.Span;
 
-        public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
+        protected override void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y)
         {
-            var g = _block;
-            int t = _tokens, rows = _batch * t, c = g._hidden, n = rows * c, tc = t * c, block = g._heads * t * t, d = c / g._heads;
-            _x = xMemory[..n];
-            var x = _x.Span;
+            var g = Layer;
+            int t = Tokens, rows = Rows, c = g._hidden, n = StateLength, tc = t * c, block = g._heads * t * t, d = c / g._heads;
             Span<float> q = _q.Span, k = _k.Span, v = _v.Span, probs = _probs.Span, h = _h.Span, inner = _inner.Span;
             using var normedBuffer = new Scratch(n);
             var normed = normedBuffer.Span;
@@ -50,8 +44,8 @@ public sealed partial class Gpt2Block
             using (var contextBuffer = new Scratch(n))
             {
                 var context = contextBuffer.Span;
-                for (int s = 0; s < _batch; s++)
-                    kernels.Attention(q.Slice(s * tc, tc), k.Slice(s * tc, tc), v.Slice(s * tc, tc), _bias, probs.Slice(s * block, block),
+                for (int s = 0; s < Batch; s++)
+                    kernels.Attention(q.Slice(s * tc, tc), k.Slice(s * tc, tc), v.Slice(s * tc, tc), Bias, probs.Slice(s * block, block),
                         context.Slice(s * tc, tc), t, g._heads, g._heads, d, 1f / g._divisor);
                 g._attnProj.Forward(kernels, context, h, rows);
             }
@@ -67,10 +61,10 @@ public sealed partial class Gpt2Block
         }
 
         /// <summary>As <see cref="Gpt2Block.Backward"/>, from the kept values, over b·T rows (attention per sequence).</summary>
-        public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
+        public override void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
         {
-            var g = _block;
-            int t = _tokens, rows = _batch * t, c = g._hidden, n = rows * c, tc = t * c, block = g._heads * t * t, d = c / g._heads;
+            var g = Layer;
+            int t = Tokens, rows = Rows, c = g._hidden, n = StateLength, tc = t * c, block = g._heads * t * t, d = c / g._heads;
             using var dhBuffer = new Scratch(n);
             var dh = dhBuffer.Span;
             using var dnBuffer = new Scratch(n);
@@ -94,7 +88,7 @@ public sealed partial class Gpt2Block
             using (var dvBuffer = new Scratch(n))
             {
                 Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
-                AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, _batch, t, g._heads, g._heads, d, 1f / g._divisor);
+                AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, Batch, t, g._heads, g._heads, d, 1f / g._divisor);
                 for (int r = 0; r < rows; r++)
                 {
                     var row = dqkv.Slice(r * 3 * c, 3 * c);
@@ -105,7 +99,7 @@ public sealed partial class Gpt2Block
             }
             var dn1 = dn; // dcontext is no longer read
             g._cAttn.Backward(kernels, dqkv, dn1, rows);
-            g._ln1.Backward(_x.Span, dn1, dx[..n], rows);
+            g._ln1.Backward(X, dn1, dx[..n], rows);
             kernels.Add(dx[..n], dh);
         }
     }

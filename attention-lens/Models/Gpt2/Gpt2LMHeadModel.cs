@@ -153,15 +153,7 @@ public sealed partial class Gpt2LMHeadModel : ITransformerModel, ILogitLens, ICa
         }
         // Stopped early: the states after layer `last` (and the logits) are undefined.
         if (last < Info.Layers - 1) return trace.ToResult();
-        if (lastRows is not null)
-        {
-            int r = lastRows.Length;
-            using var normedRows = new Scratch(r * c);
-            _lnF.Forward(kernels, lastBuffer.Span[..(r * c)], normedRows.Span, r);
-            LastLayerRows.Scatter(normedRows.Span, c, lastRows, trace.HiddenState(Info.Layers));
-        }
-        else
-            _lnF.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
+        LastLayerRows.FinalNorm(kernels, _lnF, lastBuffer.Span, lastRows, trace.HiddenState(Info.Layers), c, t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
         var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
         return trace.ToResult(logits: logits, logitRows: rows);

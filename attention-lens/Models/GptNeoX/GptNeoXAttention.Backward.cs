@@ -13,23 +13,11 @@ public sealed partial class GptNeoXAttention
         Span<float> dProbs, int tokens)
     {
         int h = _heads, d = _headDim, c = h * d, t = tokens;
-        using var qkvBuffer = new Scratch(t * 3 * c);
-        var qkv = qkvBuffer.Span;
-        _qkv.Forward(kernels, x, qkv, t);
         using var qBuffer = new Scratch(t * c);
         using var kBuffer = new Scratch(t * c);
         using var vBuffer = new Scratch(t * c);
         Span<float> q = qBuffer.Span, k = kBuffer.Span, v = vBuffer.Span;
-        for (int r = 0; r < t; r++)
-            for (int head = 0; head < h; head++)
-            {
-                var block = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
-                block[..d].CopyTo(q.Slice(r * c + head * d, d));
-                block.Slice(d, d).CopyTo(k.Slice(r * c + head * d, d));
-                block.Slice(2 * d, d).CopyTo(v.Slice(r * c + head * d, d));
-            }
-        PartialRotary.Apply(kernels, q, t, h, d, _rotaryDim, rope);
-        PartialRotary.Apply(kernels, k, t, h, d, _rotaryDim, rope);
+        Project(kernels, x, t, rope, q, k, v);
         using var probsBuffer = new Scratch(h * t * t);
         using var contextBuffer = new Scratch(t * c);
         var context = contextBuffer.Span;
@@ -44,14 +32,8 @@ public sealed partial class GptNeoXAttention
         AttentionBackward.Backward(kernels, q, k, v, probsBuffer.Span, context, dProbs, dq, dk, dv, t, h, h, d, scale);
         RopeBackward.Apply(dq, t, h, d, _rotaryDim, rope);
         RopeBackward.Apply(dk, t, h, d, _rotaryDim, rope);
-        for (int r = 0; r < t; r++)
-            for (int head = 0; head < h; head++)
-            {
-                var block = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
-                dq.Slice(r * c + head * d, d).CopyTo(block);
-                dk.Slice(r * c + head * d, d).CopyTo(block.Slice(d));
-                dv.Slice(r * c + head * d, d).CopyTo(block.Slice(2 * d));
-            }
-        _qkv.Backward(kernels, qkv, dx, t);
+        using var qkvBuffer = new Scratch(t * 3 * c);
+        JoinHeads(dq, dk, dv, qkvBuffer.Span, t);
+        _qkv.Backward(kernels, qkvBuffer.Span, dx, t);
     }
 }

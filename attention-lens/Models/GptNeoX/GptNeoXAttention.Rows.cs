@@ -2,28 +2,8 @@ using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.GptNeoX;
 
-public sealed partial class GptNeoXAttention
+public sealed partial class GptNeoXAttention : ISuffixAttention
 {
-    /// <summary>q, k, v of <paramref name="tokens"/> rows from the fused query_key_value (per head [q | k | v]),
-    /// q and k rotated on their first rotary_ndims features by <paramref name="rope"/>'s positions.</summary>
-    private void Project(IKernels kernels, ReadOnlySpan<float> x, int tokens, RopeTable rope, Span<float> q, Span<float> k, Span<float> v)
-    {
-        int h = _heads, d = _headDim, c = h * d;
-        using var qkvBuffer = new Scratch(tokens * 3 * c);
-        var qkv = qkvBuffer.Span;
-        _qkv.Forward(kernels, x, qkv, tokens);
-        for (int t = 0; t < tokens; t++)
-            for (int head = 0; head < h; head++)
-            {
-                var block = qkv.Slice(t * 3 * c + head * 3 * d, 3 * d);
-                block[..d].CopyTo(q.Slice(t * c + head * d, d));
-                block.Slice(d, d).CopyTo(k.Slice(t * c + head * d, d));
-                block.Slice(2 * d, d).CopyTo(v.Slice(t * c + head * d, d));
-            }
-        PartialRotary.Apply(kernels, q, tokens, h, d, _rotaryDim, rope);
-        PartialRotary.Apply(kernels, k, tokens, h, d, _rotaryDim, rope);
-    }
-
     /// <summary><see cref="Forward"/> of the R rows after a cached prefix: their keys and values into rows Start… of
     /// <paramref name="keys"/> and <paramref name="values"/>, their queries over all T (<see cref="AppendedRowsAttention"/>).</summary>
     public void ForwardRows(IKernels kernels, ReadOnlySpan<float> x, Span<float> output, SuffixRows rows, Span<float> keys, Span<float> values)

@@ -5,39 +5,19 @@ namespace AttentionLens.Models.GptNeoX;
 /// <summary><see cref="GptNeoXAttention"/> over b sequences with q and k (after RoPE), v and P kept.</summary>
 public sealed partial class GptNeoXAttention
 {
-    internal sealed class Kept(Memory<float> q, Memory<float> k, Memory<float> v, Memory<float> probs)
-    {
-        public Memory<float> Q { get; } = q;
-        public Memory<float> K { get; } = k;
-        public Memory<float> V { get; } = v;
-        public Memory<float> Probs { get; } = probs;
-    }
+    internal KeptAttention Take(TapeArena arena, int batch, int tokens) => KeptAttention.Take(arena, batch, tokens, _heads, _headDim);
 
-    internal Kept Take(TapeArena arena, int batch, int tokens)
-    {
-        int rows = batch * tokens, c = _heads * _headDim;
-        return new Kept(arena.Take(rows * c), arena.Take(rows * c), arena.Take(rows * c), arena.Take(batch * _heads * tokens * tokens));
-    }
-
-    internal long KeptFloats(int tokens) => 3L * tokens * _heads * _headDim + (long)_heads * tokens * tokens;
+    internal long KeptFloats(int tokens) => KeptAttention.Floats(tokens, _heads, _headDim);
 
     /// <summary><see cref="Forward"/> over b·T rows (query_key_value split per head as the forward does, RoPE and attention per sequence).</summary>
-    internal void ForwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope, int batch, int tokens)
+    internal void ForwardKept(IKernels kernels, KeptAttention kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, RopeTable rope, int batch, int tokens)
     {
         int h = _heads, d = _headDim, c = h * d, t = tokens, rows = batch * t, block = h * t * t;
         Span<float> q = kept.Q.Span, k = kept.K.Span, v = kept.V.Span, probs = kept.Probs.Span;
         using (var qkvBuffer = new Scratch(rows * 3 * c))
         {
-            var qkv = qkvBuffer.Span;
-            _qkv.Forward(kernels, x, qkv, rows);
-            for (int r = 0; r < rows; r++)
-                for (int head = 0; head < h; head++)
-                {
-                    var part = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
-                    part[..d].CopyTo(q.Slice(r * c + head * d, d));
-                    part.Slice(d, d).CopyTo(k.Slice(r * c + head * d, d));
-                    part.Slice(2 * d, d).CopyTo(v.Slice(r * c + head * d, d));
-                }
+            _qkv.Forward(kernels, x, qkvBuffer.Span, rows);
+            SplitHeads(qkvBuffer.Span, q, k, v, rows);
         }
         using var contextBuffer = new Scratch(rows * c);
         var context = contextBuffer.Span;
@@ -52,7 +32,7 @@ public sealed partial class GptNeoXAttention
     }
 
     /// <summary><see cref="Backward"/> from <paramref name="kept"/> over b·T rows.</summary>
-    internal void BackwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> dOutput, Span<float> dx, RopeTable rope, Span<float> dProbs, int batch, int tokens)
+    internal void BackwardKept(IKernels kernels, KeptAttention kept, ReadOnlySpan<float> dOutput, Span<float> dx, RopeTable rope, Span<float> dProbs, int batch, int tokens)
     {
         int h = _heads, d = _headDim, c = h * d, t = tokens, rows = batch * t;
         using var dContextBuffer = new Scratch(rows * c);
@@ -63,21 +43,10 @@ public sealed partial class GptNeoXAttention
         using var dvBuffer = new Scratch(rows * c);
         Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
         AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, h, h, d, 1f / MathF.Sqrt(d));
-        for (int s = 0; s < batch; s++)
-        {
-            RopeBackward.Apply(dq.Slice(s * t * c, t * c), t, h, d, _rotaryDim, rope);
-            RopeBackward.Apply(dk.Slice(s * t * c, t * c), t, h, d, _rotaryDim, rope);
-        }
+        RopeBackward.ApplySequences(dq, batch, t, h, d, _rotaryDim, rope);
+        RopeBackward.ApplySequences(dk, batch, t, h, d, _rotaryDim, rope);
         using var qkvBuffer = new Scratch(rows * 3 * c);
-        var qkv = qkvBuffer.Span;
-        for (int r = 0; r < rows; r++)
-            for (int head = 0; head < h; head++)
-            {
-                var part = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
-                dq.Slice(r * c + head * d, d).CopyTo(part);
-                dk.Slice(r * c + head * d, d).CopyTo(part.Slice(d));
-                dv.Slice(r * c + head * d, d).CopyTo(part.Slice(2 * d));
-            }
-        _qkv.Backward(kernels, qkv, dx, rows);
+        JoinHeads(dq, dk, dv, qkvBuffer.Span, rows);
+        _qkv.Backward(kernels, qkvBuffer.Span, dx, rows);
     }
 }

@@ -49,4 +49,46 @@ public sealed partial class GptNeoXAttention
             projection: _dense, valueOutputs: valueOutputs, hidden: _dense.OutFeatures);
         _dense.Forward(kernels, context, output, tokens);
     }
+
+    /// <summary>q, k, v of <paramref name="tokens"/> rows from the fused query_key_value (per head [q | k | v]),
+    /// q and k rotated on their first rotary_ndims features by <paramref name="rope"/>'s positions.</summary>
+    private void Project(IKernels kernels, ReadOnlySpan<float> x, int tokens, RopeTable rope, Span<float> q, Span<float> k, Span<float> v)
+    {
+        int h = _heads, d = _headDim, c = h * d;
+        using var qkvBuffer = new Scratch(tokens * 3 * c);
+        var qkv = qkvBuffer.Span;
+        _qkv.Forward(kernels, x, qkv, tokens);
+        SplitHeads(qkv, q, k, v, tokens);
+        PartialRotary.Apply(kernels, q, tokens, h, d, _rotaryDim, rope);
+        PartialRotary.Apply(kernels, k, tokens, h, d, _rotaryDim, rope);
+    }
+
+    /// <summary>query_key_value's (rows, 3·H·d) output, laid out per head as [q | k | v], into q, k, v (rows, H·d).</summary>
+    private void SplitHeads(ReadOnlySpan<float> qkv, Span<float> q, Span<float> k, Span<float> v, int rows)
+    {
+        int d = _headDim, c = _heads * d;
+        for (int r = 0; r < rows; r++)
+            for (int head = 0; head < _heads; head++)
+            {
+                var block = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
+                block[..d].CopyTo(q.Slice(r * c + head * d, d));
+                block.Slice(d, d).CopyTo(k.Slice(r * c + head * d, d));
+                block.Slice(2 * d, d).CopyTo(v.Slice(r * c + head * d, d));
+            }
+    }
+
+    /// <summary>The transpose of <see cref="SplitHeads"/>: dq, dk, dv (rows, H·d) into query_key_value's per-head
+    /// [dq | dk | dv] layout, the gradient its backward takes.</summary>
+    private void JoinHeads(ReadOnlySpan<float> dq, ReadOnlySpan<float> dk, ReadOnlySpan<float> dv, Span<float> qkv, int rows)
+    {
+        int d = _headDim, c = _heads * d;
+        for (int r = 0; r < rows; r++)
+            for (int head = 0; head < _heads; head++)
+            {
+                var block = qkv.Slice(r * 3 * c + head * 3 * d, 3 * d);
+                dq.Slice(r * c + head * d, d).CopyTo(block);
+                dk.Slice(r * c + head * d, d).CopyTo(block.Slice(d));
+                dv.Slice(r * c + head * d, d).CopyTo(block.Slice(2 * d));
+            }
+    }
 }

@@ -30,10 +30,6 @@ public sealed partial class GptNeoXLayer : ISuffixDecoderLayer
         }
     }
 
-    public void KeyValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> keys, Span<float> values)
-    {
-        using var normedBuffer = new Scratch(rows.Rows * _hidden);
-        _inputNorm.Forward(kernels, x, normedBuffer.Span, rows.Rows);
-        _attention.KeyValues(kernels, normedBuffer.Span, rows, keys, values);
-    }
+    public void KeyValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> keys, Span<float> values) =>
+        ISuffixAttention.NormedKeyValues(kernels, _inputNorm, _attention, x, rows, _hidden, keys, values);
 }

@@ -43,13 +43,6 @@ public sealed partial class LlamaAttention
         AttentionBackward.Backward(kernels, q, k, v, probsBuffer.Span, context, dProbs, dq, dk, dvBuffer.Span, t, _heads, _kvHeads, _headDim, scale);
         RopeBackward.Apply(dq, t, _heads, _headDim, _headDim, rope);
         RopeBackward.Apply(dk, t, _kvHeads, _headDim, _headDim, rope);
-        int c = _q.InFeatures;
-        using var partBuffer = new Scratch(t * c);
-        var part = partBuffer.Span;
-        _q.Backward(kernels, dq, dx, t);
-        _k.Backward(kernels, dk, part, t);
-        kernels.Add(dx[..(t * c)], part);
-        _v.Backward(kernels, dvBuffer.Span, part, t);
-        kernels.Add(dx[..(t * c)], part);
+        QkvSelfAttentionBackward.Projections(kernels, _q, _k, _v, dq, dk, dvBuffer.Span, dx, t);
     }
 }

@@ -20,20 +20,17 @@ public sealed partial class LlamaDecoderLayer
     /// rows, RoPE and attention per sequence. Kept: x (by reference), q, k, v, P, h, gate, up — what
     /// <see cref="Backward"/> and <see cref="LlamaAttention.Backward"/> recompute.
     /// </summary>
-    private sealed class LayerTape : ILayerTape
+    private sealed class LayerTape : DecoderLayerTape<LlamaDecoderLayer>
     {
-        private readonly LlamaDecoderLayer _layer;
-        private readonly float[] _bias;
         private readonly RopeTable _rope;
-        private readonly int _batch, _tokens;
         private readonly Memory<float> _q, _k, _v, _probs, _h, _gate, _up;
-        private ReadOnlyMemory<float> _x;
 
         public LayerTape(LlamaDecoderLayer layer, TapeArena arena, float[] bias, RopeTable rope, int batch, int tokens)
+            : base(layer, bias, batch, tokens, layer._hidden)
         {
-            (_layer, _bias, _rope, _batch, _tokens) = (layer, bias, rope, batch, tokens);
+            _rope = rope;
             var a = layer._attention;
-            int rows = batch * tokens;
+            int rows = Rows;
             _q = arena.Take(rows * a.HeadCount * a.HeadDim);
             _k = arena.Take(rows * a.KvHeads * a.HeadDim);
             _v = arena.Take(rows * a.KvHeads * a.HeadDim);
@@ -43,16 +40,14 @@ public sealed partial class LlamaDecoderLayer
             _up = arena.Take(rows * layer._inner);
         }
 
-        public ReadOnlySpan<float> Probs => _probs.Span;
+        public override ReadOnlySpan<float> Probs => _probs.Span;
 
-        public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
+        protected override void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y)
         {
-            var l = _layer;
+            var l = Layer;
             var a = l._attention;
-            int t = _tokens, rows = _batch * t, n = rows * l._hidden, heads = a.HeadCount, kv = a.KvHeads, d = a.HeadDim;
+            int t = Tokens, rows = Rows, n = StateLength, heads = a.HeadCount, kv = a.KvHeads, d = a.HeadDim;
             int qs = t * heads * d, ks = t * kv * d, block = heads * t * t;
-            _x = xMemory[..n];
-            var x = _x.Span;
             Span<float> q = _q.Span, k = _k.Span, v = _v.Span, probs = _probs.Span, h = _h.Span, gate = _gate.Span, up = _up.Span;
             using var normedBuffer = new Scratch(n);
             var normed = normedBuffer.Span;
@@ -63,11 +58,11 @@ public sealed partial class LlamaDecoderLayer
             using (var contextBuffer = new Scratch(rows * heads * d))
             {
                 var context = contextBuffer.Span;
-                for (int s = 0; s < _batch; s++)
+                for (int s = 0; s < Batch; s++)
                 {
                     kernels.Rope(q.Slice(s * qs, qs), t, heads, d, _rope);
                     kernels.Rope(k.Slice(s * ks, ks), t, kv, d, _rope);
-                    kernels.Attention(q.Slice(s * qs, qs), k.Slice(s * ks, ks), v.Slice(s * ks, ks), _bias, probs.Slice(s * block, block),
+                    kernels.Attention(q.Slice(s * qs, qs), k.Slice(s * ks, ks), v.Slice(s * ks, ks), Bias, probs.Slice(s * block, block),
                         context.Slice(s * qs, qs), t, heads, kv, d, 1f / MathF.Sqrt(d));
                 }
                 a.Output.Forward(kernels, context, h, rows);
@@ -85,12 +80,11 @@ public sealed partial class LlamaDecoderLayer
         }
 
         /// <summary>As <see cref="LlamaDecoderLayer.Backward"/> and <see cref="LlamaAttention.Backward"/>, from the kept values.</summary>
-        public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
+        public override void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
         {
-            var l = _layer;
+            var l = Layer;
             var a = l._attention;
-            int t = _tokens, rows = _batch * t, n = rows * l._hidden, f = rows * l._inner, heads = a.HeadCount, kv = a.KvHeads, d = a.HeadDim;
-            int qs = t * heads * d, ks = t * kv * d;
+            int t = Tokens, rows = Rows, n = StateLength, f = rows * l._inner, heads = a.HeadCount, kv = a.KvHeads, d = a.HeadDim;
             using var dn2Buffer = new Scratch(n);
             var dn2 = dn2Buffer.Span;
             using var partBuffer = new Scratch(n);
@@ -117,19 +111,12 @@ public sealed partial class LlamaDecoderLayer
             using var dkBuffer = new Scratch(rows * kv * d);
             using var dvBuffer = new Scratch(rows * kv * d);
             Span<float> dq = dqBuffer.Span, dk = dkBuffer.Span, dv = dvBuffer.Span;
-            AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, _batch, t, heads, kv, d, 1f / MathF.Sqrt(d));
-            for (int s = 0; s < _batch; s++)
-            {
-                RopeBackward.Apply(dq.Slice(s * qs, qs), t, heads, d, d, _rope);
-                RopeBackward.Apply(dk.Slice(s * ks, ks), t, kv, d, d, _rope);
-            }
+            AttentionBackward.Batch(kernels, _q.Span, _k.Span, _v.Span, _probs.Span, dContext, dProbs, dq, dk, dv, Batch, t, heads, kv, d, 1f / MathF.Sqrt(d));
+            RopeBackward.ApplySequences(dq, Batch, t, heads, d, d, _rope);
+            RopeBackward.ApplySequences(dk, Batch, t, kv, d, d, _rope);
             var dn1 = dn2; // dn₂ is no longer read
-            a.Query.Backward(kernels, dq, dn1, rows);
-            a.Key.Backward(kernels, dk, part, rows);
-            kernels.Add(dn1, part);
-            a.Value.Backward(kernels, dv, part, rows);
-            kernels.Add(dn1, part);
-            l._inputNorm.Backward(_x.Span, dn1, dx[..n], rows);
+            QkvSelfAttentionBackward.Projections(kernels, a.Query, a.Key, a.Value, dq, dk, dv, dn1, rows);
+            l._inputNorm.Backward(X, dn1, dx[..n], rows);
             kernels.Add(dx[..n], dh);
         }
     }

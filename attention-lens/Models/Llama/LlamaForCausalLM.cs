@@ -137,15 +137,7 @@ public sealed partial class LlamaForCausalLM : ITransformerModel, ILogitLens, IC
         }
         // Stopped early: the states after layer `last` (and the logits) are undefined.
         if (last < Info.Layers - 1) return trace.ToResult();
-        if (lastRows is not null)
-        {
-            int r = lastRows.Length;
-            using var normedRows = new Scratch(r * c);
-            _norm.Forward(kernels, lastBuffer.Span[..(r * c)], normedRows.Span, r);
-            LastLayerRows.Scatter(normedRows.Span, c, lastRows, trace.HiddenState(Info.Layers));
-        }
-        else
-            _norm.Forward(kernels, lastBuffer.Span, trace.HiddenState(Info.Layers), t);
+        LastLayerRows.FinalNorm(kernels, _norm, lastBuffer.Span, lastRows, trace.HiddenState(Info.Layers), c, t);
         if (_lmHead is null || !options.ComputeLogits) return trace.ToResult();
         var (logits, rows) = LmHeadRows.Compute(kernels, _lmHead, trace.HiddenState(Info.Layers), t, options.LogitRows);
         return trace.ToResult(logits: logits, logitRows: rows);

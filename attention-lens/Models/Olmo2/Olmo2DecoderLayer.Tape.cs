@@ -14,48 +14,43 @@ public sealed partial class Olmo2DecoderLayer : ITapedRotaryLayer
     /// a = attn(x), h = norm_a(a) + x, m = mlp(h), y = norm_m(m) + h over b·T rows; kept: the attention's
     /// <see cref="RotaryAttention.Kept"/>, a, m, gate and up — what <see cref="Backward"/> recomputes.
     /// </summary>
-    private sealed class LayerTape : ILayerTape
+    private sealed class LayerTape : DecoderLayerTape<Olmo2DecoderLayer>
     {
-        private readonly Olmo2DecoderLayer _layer;
-        private readonly float[] _bias;
         private readonly RopeTable _rope;
-        private readonly int _batch, _tokens;
         private readonly RotaryAttention.Kept _attention;
         private readonly Memory<float> _a, _m, _gate, _up;
 
         public LayerTape(Olmo2DecoderLayer layer, TapeArena arena, float[] bias, RopeTable rope, int batch, int tokens)
+            : base(layer, bias, batch, tokens, layer._hidden)
         {
-            (_layer, _bias, _rope, _batch, _tokens) = (layer, bias, rope, batch, tokens);
-            int rows = batch * tokens;
+            _rope = rope;
             _attention = layer._attention.Take(arena, batch, tokens);
-            _a = arena.Take(rows * layer._hidden);
-            _m = arena.Take(rows * layer._hidden);
-            _gate = arena.Take(rows * layer._mlp.Inner);
-            _up = arena.Take(rows * layer._mlp.Inner);
+            _a = arena.Take(Rows * layer._hidden);
+            _m = arena.Take(Rows * layer._hidden);
+            _gate = arena.Take(Rows * layer._mlp.Inner);
+            _up = arena.Take(Rows * layer._mlp.Inner);
         }
 
-        public ReadOnlySpan<float> Probs => _attention.Probs.Span;
+        public override ReadOnlySpan<float> Probs => _attention.Probs.Span;
 
-        public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
+        protected override void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
-            var x = xMemory.Span[..n];
-            using var hBuffer = new Scratch(n);
+            var l = Layer;
+            using var hBuffer = new Scratch(StateLength);
             var h = hBuffer.Span;
-            l._attention.ForwardKept(kernels, _attention, x, _a.Span, _bias, _rope, _batch, _tokens);
-            l._postAttentionNorm.Forward(kernels, _a.Span, h, rows);
+            l._attention.ForwardKept(kernels, _attention, x, _a.Span, Bias, _rope, Batch, Tokens);
+            l._postAttentionNorm.Forward(kernels, _a.Span, h, Rows);
             kernels.Add(h, x);
-            l._mlp.ForwardKept(kernels, h, _m.Span, _gate.Span, _up.Span, rows);
-            l._postFeedForwardNorm.Forward(kernels, _m.Span, y, rows);
-            kernels.Add(y[..n], h);
+            l._mlp.ForwardKept(kernels, h, _m.Span, _gate.Span, _up.Span, Rows);
+            l._postFeedForwardNorm.Forward(kernels, _m.Span, y, Rows);
+            kernels.Add(y[..StateLength], h);
         }
 
         /// <summary>dm = norm_mᵀ dy, dh = dy + mlpᵀ dm, dx = dh + attentionᵀ(norm_aᵀ dh), from the kept values.</summary>
-        public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
+        public override void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
+            var l = Layer;
+            int rows = Rows, n = StateLength;
             using var dmBuffer = new Scratch(n);
             using var dhBuffer = new Scratch(n);
             Span<float> dm = dmBuffer.Span, dh = dhBuffer.Span;
@@ -64,7 +59,7 @@ public sealed partial class Olmo2DecoderLayer : ITapedRotaryLayer
             kernels.Add(dh, dy[..n]);
             var da = dm; // dm is no longer read
             l._postAttentionNorm.Backward(_a.Span, dh, da, rows);
-            l._attention.BackwardKept(kernels, _attention, da, dx[..n], _rope, dProbs, _batch, _tokens);
+            l._attention.BackwardKept(kernels, _attention, da, dx[..n], _rope, dProbs, Batch, Tokens);
             kernels.Add(dx[..n], dh);
         }
     }

@@ -11,7 +11,7 @@ public sealed partial class OptAttention
     /// first has the scores' derivative), dx = q_projᵀ dq + k_projᵀ dk + v_projᵀ dv.</summary>
     public void Backward(IKernels kernels, ReadOnlySpan<float> x, ReadOnlySpan<float> dOutput, Span<float> dx, ReadOnlySpan<float> bias, Span<float> dProbs, int tokens)
     {
-        int t = tokens, c = _heads * _headDim, n = t * c, e = _q.InFeatures;
+        int t = tokens, c = _heads * _headDim, n = t * c;
         float scale = 1f / MathF.Sqrt(_headDim);
         using var qBuffer = new Scratch(n);
         using var kBuffer = new Scratch(n);
@@ -29,12 +29,6 @@ public sealed partial class OptAttention
         using var dkBuffer = new Scratch(n);
         using var dvBuffer = new Scratch(n);
         AttentionBackward.Backward(kernels, q, k, v, probsBuffer.Span, context, dProbs, dqBuffer.Span, dkBuffer.Span, dvBuffer.Span, t, _heads, _heads, _headDim, scale);
-        using var partBuffer = new Scratch(t * e);
-        var part = partBuffer.Span;
-        _q.Backward(kernels, dqBuffer.Span, dx, t);
-        _k.Backward(kernels, dkBuffer.Span, part, t);
-        kernels.Add(dx[..(t * e)], part);
-        _v.Backward(kernels, dvBuffer.Span, part, t);
-        kernels.Add(dx[..(t * e)], part);
+        QkvSelfAttentionBackward.Projections(kernels, _q, _k, _v, dqBuffer.Span, dkBuffer.Span, dvBuffer.Span, dx, t);
     }
 }

@@ -2,7 +2,7 @@ using AttentionLens.Tensors;
 
 namespace AttentionLens.Models.Opt;
 
-public sealed partial class OptAttention
+public sealed partial class OptAttention : ISuffixAttention
 {
     /// <summary><see cref="Forward"/> of the R rows after a cached prefix: their keys and values into rows Start… of
     /// <paramref name="keys"/> and <paramref name="values"/>, their queries (scaled by head_dim^−½ before the product,

@@ -5,24 +5,12 @@ namespace AttentionLens.Models.Opt;
 /// <summary><see cref="OptAttention"/> over b sequences with q, k, v and P kept.</summary>
 public sealed partial class OptAttention
 {
-    internal sealed class Kept(Memory<float> q, Memory<float> k, Memory<float> v, Memory<float> probs)
-    {
-        public Memory<float> Q { get; } = q;
-        public Memory<float> K { get; } = k;
-        public Memory<float> V { get; } = v;
-        public Memory<float> Probs { get; } = probs;
-    }
+    internal KeptAttention Take(TapeArena arena, int batch, int tokens) => KeptAttention.Take(arena, batch, tokens, _heads, _headDim);
 
-    internal Kept Take(TapeArena arena, int batch, int tokens)
-    {
-        int rows = batch * tokens, c = _heads * _headDim;
-        return new Kept(arena.Take(rows * c), arena.Take(rows * c), arena.Take(rows * c), arena.Take(batch * _heads * tokens * tokens));
-    }
-
-    internal long KeptFloats(int tokens) => 3L * tokens * _heads * _headDim + (long)_heads * tokens * tokens;
+    internal long KeptFloats(int tokens) => KeptAttention.Floats(tokens, _heads, _headDim);
 
     /// <summary><see cref="Forward"/> over b·T rows, attention per sequence (the query scaled first, as the forward).</summary>
-    internal void ForwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, int batch, int tokens)
+    internal void ForwardKept(IKernels kernels, KeptAttention kept, ReadOnlySpan<float> x, Span<float> output, ReadOnlySpan<float> bias, int batch, int tokens)
     {
         int t = tokens, rows = batch * t, c = _heads * _headDim, tc = t * c, block = _heads * t * t;
         Span<float> q = kept.Q.Span, k = kept.K.Span, v = kept.V.Span, probs = kept.Probs.Span;
@@ -38,7 +26,7 @@ public sealed partial class OptAttention
     }
 
     /// <summary><see cref="Backward"/> from <paramref name="kept"/> over b·T rows.</summary>
-    internal void BackwardKept(IKernels kernels, Kept kept, ReadOnlySpan<float> dOutput, Span<float> dx, Span<float> dProbs, int batch, int tokens)
+    internal void BackwardKept(IKernels kernels, KeptAttention kept, ReadOnlySpan<float> dOutput, Span<float> dx, Span<float> dProbs, int batch, int tokens)
     {
         int t = tokens, rows = batch * t, c = _heads * _headDim, n = rows * c;
         using var dContextBuffer = new Scratch(n);
@@ -49,13 +37,6 @@ public sealed partial class OptAttention
         _out.Backward(kernels, dOutput, dContext, rows);
         AttentionBackward.Batch(kernels, kept.Q.Span, kept.K.Span, kept.V.Span, kept.Probs.Span, dContext, dProbs, dq, dk, dv, batch, t, _heads, _heads, _headDim,
             1f / MathF.Sqrt(_headDim));
-        int e = rows * _q.InFeatures;
-        using var partBuffer = new Scratch(e);
-        var part = partBuffer.Span;
-        _q.Backward(kernels, dq, dx, rows);
-        _k.Backward(kernels, dk, part, rows);
-        kernels.Add(dx[..e], part);
-        _v.Backward(kernels, dv, part, rows);
-        kernels.Add(dx[..e], part);
+        QkvSelfAttentionBackward.Projections(kernels, _q, _k, _v, dq, dk, dv, dx, rows);
     }
 }

@@ -39,8 +39,6 @@ public sealed partial class OptDecoderLayer : ISuffixDecoderLayer
             _attention.KeyValues(kernels, x, rows, keys, values);
             return;
         }
-        using var normedBuffer = new Scratch(rows.Rows * _hidden);
-        _attentionNorm.Forward(kernels, x, normedBuffer.Span, rows.Rows);
-        _attention.KeyValues(kernels, normedBuffer.Span, rows, keys, values);
+        ISuffixAttention.NormedKeyValues(kernels, _attentionNorm, _attention, x, rows, _hidden, keys, values);
     }
 }

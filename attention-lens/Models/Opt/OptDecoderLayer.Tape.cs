@@ -14,40 +14,33 @@ public sealed partial class OptDecoderLayer
     /// Pre-norm: h = x + attn(ln_a(x)), y = h + mlp(ln_f(h)); kept x (by reference), h. Post-norm: s₁ = x + attn(x),
     /// h = ln_a(s₁), s₂ = h + mlp(h), y = ln_f(s₂); kept s₁, s₂. Both keep the attention's tensors and fc1's output.
     /// </summary>
-    private sealed class LayerTape : ILayerTape
+    private sealed class LayerTape : DecoderLayerTape<OptDecoderLayer>
     {
-        private readonly OptDecoderLayer _layer;
-        private readonly float[] _bias;
-        private readonly int _batch, _tokens;
-        private readonly OptAttention.Kept _attention;
+        private readonly KeptAttention _attention;
         private readonly Memory<float> _first, _second, _inner;
-        private ReadOnlyMemory<float> _x;
 
         public LayerTape(OptDecoderLayer layer, TapeArena arena, float[] bias, int batch, int tokens)
+            : base(layer, bias, batch, tokens, layer._hidden)
         {
-            (_layer, _bias, _batch, _tokens) = (layer, bias, batch, tokens);
-            int rows = batch * tokens;
             _attention = layer._attention.Take(arena, batch, tokens);
-            _first = arena.Take(rows * layer._hidden);
-            _second = arena.Take(rows * layer._hidden);
-            _inner = arena.Take(rows * layer._mlp.Inner);
+            _first = arena.Take(StateLength);
+            _second = arena.Take(StateLength);
+            _inner = arena.Take(Rows * layer._mlp.Inner);
         }
 
-        public ReadOnlySpan<float> Probs => _attention.Probs.Span;
+        public override ReadOnlySpan<float> Probs => _attention.Probs.Span;
 
-        public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
+        protected override void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
-            _x = xMemory[..n];
-            var x = _x.Span;
+            var l = Layer;
+            int rows = Rows, n = StateLength;
             using var aBuffer = new Scratch(n);
             var a = aBuffer.Span;
             if (l._preNorm)
             {
                 var h = _first.Span;
                 l._attentionNorm.Forward(kernels, x, a, rows);
-                l._attention.ForwardKept(kernels, _attention, a, h, _bias, _batch, _tokens);
+                l._attention.ForwardKept(kernels, _attention, a, h, Bias, Batch, Tokens);
                 kernels.Add(h, x);
                 l._finalNorm.Forward(kernels, h, a, rows);
                 l._mlp.ForwardKept(kernels, a, y, _inner.Span, rows);
@@ -56,7 +49,7 @@ public sealed partial class OptDecoderLayer
             else
             {
                 Span<float> s1 = _first.Span, s2 = _second.Span;
-                l._attention.ForwardKept(kernels, _attention, x, s1, _bias, _batch, _tokens);
+                l._attention.ForwardKept(kernels, _attention, x, s1, Bias, Batch, Tokens);
                 kernels.Add(s1, x);
                 l._attentionNorm.Forward(kernels, s1, a, rows);   // a = h
                 l._mlp.ForwardKept(kernels, a, s2, _inner.Span, rows);
@@ -66,10 +59,10 @@ public sealed partial class OptDecoderLayer
         }
 
         /// <summary>As <see cref="OptDecoderLayer.Backward"/>, from the kept values.</summary>
-        public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
+        public override void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
+            var l = Layer;
+            int rows = Rows, n = StateLength;
             using var gBuffer = new Scratch(n);
             using var partBuffer = new Scratch(n);
             Span<float> g = gBuffer.Span, part = partBuffer.Span;
@@ -78,8 +71,8 @@ public sealed partial class OptDecoderLayer
                 l._mlp.BackwardKept(kernels, _inner.Span, dy[..n], part, rows);
                 l._finalNorm.Backward(_first.Span, part, g, rows);
                 kernels.Add(g, dy[..n]);                                   // g = dh
-                l._attention.BackwardKept(kernels, _attention, g, part, dProbs, _batch, _tokens);
-                l._attentionNorm.Backward(_x.Span, part, dx[..n], rows);
+                l._attention.BackwardKept(kernels, _attention, g, part, dProbs, Batch, Tokens);
+                l._attentionNorm.Backward(X, part, dx[..n], rows);
                 kernels.Add(dx[..n], g);
             }
             else
@@ -88,7 +81,7 @@ public sealed partial class OptDecoderLayer
                 l._mlp.BackwardKept(kernels, _inner.Span, g, part, rows);
                 kernels.Add(part, g);                                      // part = dh
                 l._attentionNorm.Backward(_first.Span, part, g, rows);     // g = ds₁
-                l._attention.BackwardKept(kernels, _attention, g, dx[..n], dProbs, _batch, _tokens);
+                l._attention.BackwardKept(kernels, _attention, g, dx[..n], dProbs, Batch, Tokens);
                 kernels.Add(dx[..n], g);
             }
         }

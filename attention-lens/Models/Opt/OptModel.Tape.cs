@@ -7,16 +7,16 @@ namespace AttentionLens.Models.Opt;
 public sealed partial class OptModel : IBatchedDifferentiableBody
 {
     long IBatchedDifferentiableBody.KeptFloatsPerSequence(int tokens) =>
-        BatchTape.StateFloats(Info.Layers, tokens, Info.HiddenSize) + _layers.Sum(l => l.KeptFloats(tokens));
+        BatchTape.StateFloats(Info, tokens) + _layers.Sum(l => l.KeptFloats(tokens));
 
     BatchTape IBatchedDifferentiableBody.ForwardBatch(IKernels kernels, ForwardInput input, IReadOnlyList<float[]> embeds, TapeArena arena, bool attentions,
         CancellationToken cancellationToken)
     {
-        int t = input.Length, c = Info.HiddenSize, b = embeds.Count;
+        int t = input.Length, b = embeds.Count;
         if (t > Info.MaxPositions) throw new AttentionLensException($"the input has {t} tokens; this model allows at most {Info.MaxPositions}.");
         var bias = AttentionMasks.CausalOrPadding(input.AttentionMask, t);
-        var tape = BatchTape.Begin(arena, Info.Layers, b, t, c, Info.Heads, _finalNorm);
-        for (int s = 0; s < b; s++) EmbedTokens(kernels, input, tape.Embedded.Slice(s * t * c, t * c), embeds[s]);
+        var tape = BatchTape.Begin(arena, Info, b, t, _finalNorm);
+        for (int s = 0; s < b; s++) EmbedTokens(kernels, input, tape.EmbeddedSequence(s), embeds[s]);
         tape.Forward(kernels, (l, a) => _layers[l].Tape(a, bias, b, t), attentions, cancellationToken);
         return tape;
     }

@@ -20,10 +20,6 @@ public sealed partial class PhiDecoderLayer : ISuffixDecoderLayer
         kernels.Add(y[..n], x);
     }
 
-    public void KeyValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> keys, Span<float> values)
-    {
-        using var normedBuffer = new Scratch(rows.Rows * _hidden);
-        _norm.Forward(kernels, x, normedBuffer.Span, rows.Rows);
-        _attention.KeyValues(kernels, normedBuffer.Span, rows, keys, values);
-    }
+    public void KeyValues(IKernels kernels, ReadOnlySpan<float> x, SuffixRows rows, Span<float> keys, Span<float> values) =>
+        ISuffixAttention.NormedKeyValues(kernels, _norm, _attention, x, rows, _hidden, keys, values);
 }

@@ -12,36 +12,31 @@ public sealed partial class PhiDecoderLayer : ITapedRotaryLayer
 
     /// <summary>y = attn(n) + mlp(n) + x, n = ln(x), over b·T rows; kept: x (by reference), the attention's
     /// <see cref="RotaryAttention.Kept"/> and fc1's output — what <see cref="Backward"/> recomputes.</summary>
-    private sealed class LayerTape : ILayerTape
+    private sealed class LayerTape : DecoderLayerTape<PhiDecoderLayer>
     {
-        private readonly PhiDecoderLayer _layer;
-        private readonly float[] _bias;
         private readonly RopeTable _rope;
-        private readonly int _batch, _tokens;
         private readonly RotaryAttention.Kept _attention;
         private readonly Memory<float> _inner;
-        private ReadOnlyMemory<float> _x;
 
         public LayerTape(PhiDecoderLayer layer, TapeArena arena, float[] bias, RopeTable rope, int batch, int tokens)
+            : base(layer, bias, batch, tokens, layer._hidden)
         {
-            (_layer, _bias, _rope, _batch, _tokens) = (layer, bias, rope, batch, tokens);
+            _rope = rope;
             _attention = layer._attention.Take(arena, batch, tokens);
-            _inner = arena.Take(batch * tokens * layer._mlp.Inner);
+            _inner = arena.Take(Rows * layer._mlp.Inner);
         }
 
-        public ReadOnlySpan<float> Probs => _attention.Probs.Span;
+        public override ReadOnlySpan<float> Probs => _attention.Probs.Span;
 
-        public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
+        protected override void ForwardKept(IKernels kernels, ReadOnlySpan<float> x, Span<float> y)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
-            _x = xMemory[..n];
-            var x = _x.Span;
+            var l = Layer;
+            int rows = Rows, n = StateLength;
             using var normedBuffer = new Scratch(n);
             using var attendedBuffer = new Scratch(n);
             Span<float> normed = normedBuffer.Span, attended = attendedBuffer.Span;
             l._norm.Forward(kernels, x, normed, rows);
-            l._attention.ForwardKept(kernels, _attention, normed, attended, _bias, _rope, _batch, _tokens);
+            l._attention.ForwardKept(kernels, _attention, normed, attended, Bias, _rope, Batch, Tokens);
             l._mlp.ForwardKept(kernels, normed, y, _inner.Span, rows);
             // transformers: attn_outputs + feed_forward_hidden_states + residual, left to right (as the forward).
             kernels.Add(attended, y[..n]);
@@ -50,17 +45,17 @@ public sealed partial class PhiDecoderLayer : ITapedRotaryLayer
         }
 
         /// <summary>dx = dy + lnᵀ(attentionᵀ dy + mlpᵀ dy), from the kept values.</summary>
-        public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
+        public override void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
         {
-            var l = _layer;
-            int rows = _batch * _tokens, n = rows * l._hidden;
+            var l = Layer;
+            int rows = Rows, n = StateLength;
             using var dnBuffer = new Scratch(n);
             using var partBuffer = new Scratch(n);
             Span<float> dn = dnBuffer.Span, part = partBuffer.Span;
-            l._attention.BackwardKept(kernels, _attention, dy[..n], dn, _rope, dProbs, _batch, _tokens);
+            l._attention.BackwardKept(kernels, _attention, dy[..n], dn, _rope, dProbs, Batch, Tokens);
             l._mlp.BackwardKept(kernels, _inner.Span, dy[..n], part, rows);
             kernels.Add(dn, part);
-            l._norm.Backward(_x.Span, dn, dx[..n], rows);
+            l._norm.Backward(X, dn, dx[..n], rows);
             kernels.Add(dx[..n], dy[..n]);
         }
     }
