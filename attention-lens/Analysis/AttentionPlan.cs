@@ -37,9 +37,15 @@ public readonly record struct AttentionPlan(bool HeadMean, AttentionStorage Stor
         if (options.AttentionStorage is null && Analyzer.NeedsOnlyHeadMeans(options) && 4 * values > options.PerHeadAttentionLimitBytes)
             return new AttentionPlan(true, AttentionStorage.Float32, AttentionBytes(info, tokens, true, AttentionStorage.Float32, false));
         bool valueNorms = options.Methods.Contains(AnalysisMethod.ValueNorms);
-        var flatOnly = options.Methods.Where(m => !Analyzer.HeadMeanMethods.Contains(m.Name) && !PerLayerMethods.Contains(m.Name)).Select(m => m.Name).ToList();
         bool small = values <= Array.MaxLength && 4 * values <= options.PerHeadAttentionLimitBytes;
-        if (options.AttentionStorage is null && (small || (flatOnly.Count > 0 && values <= Array.MaxLength)))
+        // The ordinary case first: it needs no list of methods (the server plans every analysis, so this
+        // path runs at its first analysis too).
+        if (options.AttentionStorage is null && small)
+            return new AttentionPlan(false, AttentionStorage.Float32, AttentionBytes(info, tokens, false, AttentionStorage.Float32, valueNorms));
+        var flatOnly = new List<string>();
+        foreach (var m in options.Methods)
+            if (!Analyzer.HeadMeanMethods.Contains(m.Name) && !PerLayerMethods.Contains(m.Name)) flatOnly.Add(m.Name);
+        if (options.AttentionStorage is null && flatOnly.Count > 0 && values <= Array.MaxLength)
             return new AttentionPlan(false, AttentionStorage.Float32, AttentionBytes(info, tokens, false, AttentionStorage.Float32, valueNorms));
         var storage = options.AttentionStorage ?? AttentionStorage.Float16;
         if (flatOnly.Count > 0 && (storage == AttentionStorage.Float16 || values > Array.MaxLength))
