@@ -12,9 +12,8 @@ namespace AttentionLens.Models;
 /// </summary>
 internal sealed class PostNormEncoderTape : ILayerTape
 {
-    private readonly Linear _query, _key, _value, _dense, _intermediate, _output;
-    private readonly LayerNorm _norm1, _norm2;
-    private readonly Activation _activation;
+    private readonly Linear _query, _key, _value;
+    private readonly PostNormSublayers _sublayers;
     private readonly int _heads, _batch, _tokens;
     private readonly bool _scaleQuery;
     private readonly float[] _bias;
@@ -25,8 +24,8 @@ internal sealed class PostNormEncoderTape : ILayerTape
     public PostNormEncoderTape(TapeArena arena, Linear query, Linear key, Linear value, Linear dense, LayerNorm norm1, Linear intermediate, Linear output,
         LayerNorm norm2, Activation activation, int heads, float[] bias, int batch, int tokens, bool scaleQuery = false)
     {
-        (_query, _key, _value, _dense, _intermediate, _output) = (query, key, value, dense, intermediate, output);
-        (_norm1, _norm2, _activation, _heads, _bias, _batch, _tokens, _scaleQuery) = (norm1, norm2, activation, heads, bias, batch, tokens, scaleQuery);
+        (_query, _key, _value, _heads, _bias, _batch, _tokens, _scaleQuery) = (query, key, value, heads, bias, batch, tokens, scaleQuery);
+        _sublayers = new PostNormSublayers(dense, norm1, intermediate, output, norm2, activation);
         int n = batch * tokens * dense.OutFeatures;
         _q = arena.Take(n);
         _k = arena.Take(n);
@@ -44,9 +43,9 @@ internal sealed class PostNormEncoderTape : ILayerTape
 
     public void Forward(IKernels kernels, ReadOnlyMemory<float> xMemory, Span<float> y)
     {
-        int t = _tokens, rows = _batch * t, c = _dense.OutFeatures, n = rows * c, d = c / _heads, tc = t * c, block = _heads * t * t;
+        int t = _tokens, rows = _batch * t, c = _sublayers.Dense.OutFeatures, n = rows * c, d = c / _heads, tc = t * c, block = _heads * t * t;
         var x = xMemory.Span[..n];
-        Span<float> q = _q.Span, k = _k.Span, v = _v.Span, probs = _probs.Span, s1 = _s1.Span, s2 = _s2.Span, inner = _inner.Span;
+        Span<float> q = _q.Span, k = _k.Span, v = _v.Span, probs = _probs.Span;
         _query.Forward(kernels, x, q, rows);
         _key.Forward(kernels, x, k, rows);
         _value.Forward(kernels, x, v, rows);
@@ -55,45 +54,18 @@ internal sealed class PostNormEncoderTape : ILayerTape
         for (int s = 0; s < _batch; s++)
             kernels.Attention(q.Slice(s * tc, tc), k.Slice(s * tc, tc), v.Slice(s * tc, tc), _bias, probs.Slice(s * block, block), context.Slice(s * tc, tc),
                 t, _heads, _heads, d, 1f / MathF.Sqrt(d), scaleQuery: _scaleQuery);
-        _dense.Forward(kernels, context, s1, rows);
-        kernels.Add(s1, x);
-        // a = LN₁(s₁) lives in y until y = LN₂(s₂) replaces it.
-        var a = y[..n];
-        _norm1.Forward(kernels, s1, a, rows);
-        _intermediate.Forward(kernels, a, inner, rows);
-        using (var actBuffer = new Scratch(inner.Length))
-        {
-            var act = actBuffer.Span;
-            inner.CopyTo(act);
-            kernels.Activate(act, _activation);
-            _output.Forward(kernels, act, s2, rows);
-        }
-        kernels.Add(s2, a);
-        _norm2.Forward(kernels, s2, y, rows);
+        _sublayers.Forward(kernels, x, context, _s1.Span, _s2.Span, _inner.Span, y, rows);
     }
 
     /// <summary>ds₂ = LN₂ᵀ dy; da = ds₂ + W₁ᵀ(act′ ⊙ W₂ᵀ ds₂); ds₁ = LN₁ᵀ da; dc = Oᵀ ds₁; then per sequence
     /// <see cref="AttentionBackward"/> to dq, dk, dv, dP; dx = ds₁ + W_Qᵀdq + W_Kᵀdk + W_Vᵀdv.</summary>
     public void Backward(IKernels kernels, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dProbs)
     {
-        int t = _tokens, rows = _batch * t, c = _dense.OutFeatures, n = rows * c, d = c / _heads, tc = t * c, block = _heads * t * t;
-        using var ds2Buffer = new Scratch(n);
-        var ds2 = ds2Buffer.Span;
-        _norm2.Backward(_s2.Span, dy[..n], ds2, rows);
-        using var daBuffer = new Scratch(n);
-        var da = daBuffer.Span;
-        using (var dInnerBuffer = new Scratch(_inner.Length))
-        {
-            var dInner = dInnerBuffer.Span;
-            _output.Backward(kernels, ds2, dInner, rows);
-            kernels.ActivateBackward(_inner.Span, dInner, _activation);
-            _intermediate.Backward(kernels, dInner, da, rows);
-        }
-        kernels.Add(da, ds2);
+        int t = _tokens, rows = _batch * t, c = _sublayers.Dense.OutFeatures, n = rows * c, d = c / _heads;
         var ds1 = dx[..n];
-        _norm1.Backward(_s1.Span, da, ds1, rows);
-        var dContext = ds2; // ds₂ is no longer read
-        _dense.Backward(kernels, ds1, dContext, rows);
+        using var dContextBuffer = new Scratch(n);
+        var dContext = dContextBuffer.Span;
+        _sublayers.Backward(kernels, _s1.Span, _s2.Span, _inner.Span, dy, ds1, dContext, rows);
         using var dqBuffer = new Scratch(n);
         using var dkBuffer = new Scratch(n);
         using var dvBuffer = new Scratch(n);

@@ -8,6 +8,9 @@ public sealed partial class DebertaV2Layer
     internal ILayerTape Tape(TapeArena arena, float[] mask, int[] positions, int batch, int tokens) => new LayerTape(this, arena, mask, positions, batch, tokens);
 
     /// <summary>q, k, v, s₁, s₂ (5·T·C), W₁'s output (T·F) and P (H·T²) per sequence, as <see cref="PostNormEncoderTape"/>.</summary>
+    /// <summary>The layer's part after attention (BERT's, <see cref="PostNormSublayers"/>).</summary>
+    private PostNormSublayers Sublayers => new(_attentionOutput.Dense, _attentionOutput.Norm, _intermediate, _output.Dense, _output.Norm, _activation);
+
     internal long KeptFloats(int tokens) => PostNormEncoderTape.KeptFloats(tokens, _hidden, _ffn, _attention.Heads);
 
     /// <summary>
@@ -44,7 +47,7 @@ public sealed partial class DebertaV2Layer
             var a = l._attention;
             int t = _tokens, rows = _batch * t, n = rows * l._hidden, tc = t * l._hidden, block = a.Heads * t * t;
             var x = xMemory.Span[..n];
-            Span<float> q = _q.Span, k = _k.Span, v = _v.Span, probs = _probs.Span, s1 = _s1.Span, s2 = _s2.Span, inner = _inner.Span;
+            Span<float> q = _q.Span, k = _k.Span, v = _v.Span, probs = _probs.Span;
             a.Query.Forward(kernels, x, q, rows);
             a.Key.Forward(kernels, x, k, rows);
             a.Value.Forward(kernels, x, v, rows);
@@ -54,20 +57,8 @@ public sealed partial class DebertaV2Layer
                 for (int s = 0; s < _batch; s++)
                     a.Attend(kernels, q.Slice(s * tc, tc), k.Slice(s * tc, tc), v.Slice(s * tc, tc), _mask, _positions, probs.Slice(s * block, block),
                         context.Slice(s * tc, tc), t);
-                l._attentionOutput.Dense.Forward(kernels, context, s1, rows);
+                l.Sublayers.Forward(kernels, x, context, _s1.Span, _s2.Span, _inner.Span, y, rows);
             }
-            kernels.Add(s1, x);
-            var normed = y[..n]; // LN₁(s₁) lives in y until LN₂(s₂) replaces it
-            l._attentionOutput.Norm.Forward(kernels, s1, normed, rows);
-            l._intermediate.Forward(kernels, normed, inner, rows);
-            using (var actBuffer = new Scratch(inner.Length))
-            {
-                inner.CopyTo(actBuffer.Span);
-                kernels.Activate(actBuffer.Span, l._activation);
-                l._output.Dense.Forward(kernels, actBuffer.Span, s2, rows);
-            }
-            kernels.Add(s2, normed);
-            l._output.Norm.Forward(kernels, s2, y, rows);
         }
 
         /// <summary>As <see cref="DebertaV2Layer.Backward"/>, from the kept values.</summary>
@@ -76,22 +67,10 @@ public sealed partial class DebertaV2Layer
             var l = _layer;
             var a = l._attention;
             int t = _tokens, rows = _batch * t, n = rows * l._hidden, tc = t * l._hidden, block = a.Heads * t * t;
-            using var ds2Buffer = new Scratch(n);
-            using var daBuffer = new Scratch(n);
-            Span<float> ds2 = ds2Buffer.Span, da = daBuffer.Span;
-            l._output.Norm.Backward(_s2.Span, dy[..n], ds2, rows);
-            using (var dInnerBuffer = new Scratch(_inner.Length))
-            {
-                var dInner = dInnerBuffer.Span;
-                l._output.Dense.Backward(kernels, ds2, dInner, rows);
-                kernels.ActivateBackward(_inner.Span, dInner, l._activation);
-                l._intermediate.Backward(kernels, dInner, da, rows);
-            }
-            kernels.Add(da, ds2);
             var ds1 = dx[..n];
-            l._attentionOutput.Norm.Backward(_s1.Span, da, ds1, rows);
-            var dContext = ds2; // ds₂ is no longer read
-            l._attentionOutput.Dense.Backward(kernels, ds1, dContext, rows);
+            using var dContextBuffer = new Scratch(n);
+            var dContext = dContextBuffer.Span;
+            l.Sublayers.Backward(kernels, _s1.Span, _s2.Span, _inner.Span, dy, ds1, dContext, rows);
             using var dqBuffer = new Scratch(n);
             using var dkBuffer = new Scratch(n);
             using var dvBuffer = new Scratch(n);
